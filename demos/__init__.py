@@ -1,0 +1,1 @@
+"""chaingrad's demos package (being built)."""

@@ -1,0 +1,330 @@
+"""The scalar ``Value`` and its operators.
+
+Every node stores its ``inputs`` and, beside them, its ``local_grads``:
+``local_grads[i] = d(node)/d(inputs[i])``, evaluated when the node is made.
+Backward is then the chain rule as written by hand::
+
+    inputs[i].grad += local_grads[i] * node.grad      # upstream x local
+
+Each operator below computes its forward value and its local derivatives
+on the same few lines, so the rule and its derivative read together.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Optional, Tuple, Union
+
+from engine.topo import topological_order
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+__all__ = ["Value", "Number", "Operand"]
+
+
+def _coerce(data: object, what: str) -> float:
+    """``float(data)`` for real numbers; a ``TypeError`` naming the type otherwise."""
+    # bool is a numbers.Real; strings, None and complex are not, and are refused
+    # (float("3") would work, but a string here is almost always a mistake).
+    if isinstance(data, numbers.Real):
+        return float(data)
+    raise TypeError(
+        f"{what}: expected a real number (int or float), got {type(data).__name__} {data!r}"
+    )
+
+
+def _where(node: "Value") -> str:
+    """`` (node 'x1')`` when the node has a label, for error messages."""
+    return f" (node {node.label!r})" if node.label is not None else ""
+
+
+class Value:
+    """A scalar in a computation graph: its ``data``, its ``grad``, and how it was made.
+
+    ``grad`` is d(root)/d(self) after ``root.backward()``.
+    ``inputs`` is the ordered tuple of the nodes this one was computed from (``a*a``
+    lists ``a`` twice); ``local_grads[i]`` is d(self)/d(inputs[i]) as a float.
+    ``op`` names the operation (``'*'``, ``'softplus'`` ...); it is ``''`` for a
+    leaf made by the user and ``'const'`` for a number that an operator wrapped.
+
+    Values hash by identity and ``==`` is identity, so they can be dict keys and
+    set members even when two hold the same number.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads")
+
+    data: float
+    grad: float
+    label: Optional[str]
+    op: str
+    inputs: Tuple["Value", ...]
+    local_grads: Tuple[float, ...]
+
+    def __init__(self, data: Number, label: Optional[str] = None) -> None:
+        if type(data) is not float:
+            data = _coerce(data, "Value")
+        if not math.isfinite(data):
+            raise ValueError(f"Value: data must be finite, got {data!r}")
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str or None, got {type(label).__name__}")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.inputs = ()
+        self.local_grads = ()
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _constant(x: Number, op: str) -> "Value":
+        """Wrap a plain number met by operator ``op`` as a constant leaf."""
+        if type(x) is not float:
+            x = _coerce(x, op)
+        return _node(x, "const", (), ())
+
+    def relabel(self, label: Optional[str]) -> "Value":
+        """Set ``label`` and return ``self``, so ``x1 = (w1 * i + b1).relabel('x1')`` reads inline."""
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"relabel: label must be a str or None, got {type(label).__name__}")
+        self.label = label
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node with no inputs (a user's leaf or a wrapped constant)."""
+        return not self.inputs
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a plain number that an operator wrapped (``2`` in ``x * 2``)."""
+        return self.op == "const"
+
+    def __repr__(self) -> str:
+        name = f"label={self.label!r}, " if self.label is not None else ""
+        return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+
+    # ------------------------------------------------------------ arithmetic
+    # For a binary operator the plain-number operand becomes a constant leaf,
+    # so every edge of the drawn graph has a node at each end.
+
+    def __add__(self, other: Operand) -> "Value":
+        if not isinstance(other, Value):
+            if not isinstance(other, numbers.Real):
+                return NotImplemented
+            other = Value._constant(other, "+")
+        # d(a+b)/da = 1, d(a+b)/db = 1
+        return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
+
+    def __radd__(self, other: Number) -> "Value":
+        if not isinstance(other, numbers.Real):
+            return NotImplemented
+        return Value._constant(other, "+").__add__(self)
+
+    def __sub__(self, other: Operand) -> "Value":
+        if not isinstance(other, Value):
+            if not isinstance(other, numbers.Real):
+                return NotImplemented
+            other = Value._constant(other, "-")
+        # d(a-b)/da = 1, d(a-b)/db = -1
+        return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
+
+    def __rsub__(self, other: Number) -> "Value":
+        if not isinstance(other, numbers.Real):
+            return NotImplemented
+        return Value._constant(other, "-").__sub__(self)
+
+    def __mul__(self, other: Operand) -> "Value":
+        if not isinstance(other, Value):
+            if not isinstance(other, numbers.Real):
+                return NotImplemented
+            other = Value._constant(other, "*")
+        # d(a*b)/da = b, d(a*b)/db = a
+        return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
+
+    def __rmul__(self, other: Number) -> "Value":
+        if not isinstance(other, numbers.Real):
+            return NotImplemented
+        return Value._constant(other, "*").__mul__(self)
+
+    def __truediv__(self, other: Operand) -> "Value":
+        if not isinstance(other, Value):
+            if not isinstance(other, numbers.Real):
+                return NotImplemented
+            other = Value._constant(other, "/")
+        b = other.data
+        if b == 0.0:
+            raise ZeroDivisionError(
+                f"/: division by zero: denominator{_where(other)} is 0.0"
+                f" (numerator{_where(self)} is {self.data!r})"
+            )
+        # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+        return _node(self.data / b, "/", (self, other), (1.0 / b, -self.data / (b * b)))
+
+    def __rtruediv__(self, other: Number) -> "Value":
+        if not isinstance(other, numbers.Real):
+            return NotImplemented
+        return Value._constant(other, "/").__truediv__(self)
+
+    def __neg__(self) -> "Value":
+        # d(-a)/da = -1
+        return _node(-self.data, "neg", (self,), (-1.0,))
+
+    def __pos__(self) -> "Value":
+        return self
+
+    def __pow__(self, exponent: Operand) -> "Value":
+        """``a ** n`` with a number ``n``: d/da = n a^(n-1); ``a ** b`` with a Value ``b``: see ``_pow_value``."""
+        if isinstance(exponent, Value):
+            return self._pow_value(exponent)
+        if not isinstance(exponent, numbers.Real):
+            return NotImplemented
+        n = float(exponent)
+        if not math.isfinite(n):
+            raise ValueError(f"**: exponent must be finite, got {n!r}")
+        a = self.data
+        if a == 0.0 and n < 0:
+            raise ZeroDivisionError(f"**: 0.0 ** {n:g} is undefined: base{_where(self)} is 0.0")
+        if a < 0.0 and not n.is_integer():
+            raise ValueError(
+                f"**: negative base{_where(self)} {a!r} to the non-integer power {n:g}"
+                " has no real value"
+            )
+        try:
+            out = a ** n
+            # n a^(n-1); written so that 0 ** n (n >= 1) needs no negative power
+            local = n * a ** (n - 1.0) if n != 0.0 else 0.0
+        except OverflowError:
+            raise OverflowError(f"**: {a!r} ** {n:g}{_where(self)} is too large for a float") from None
+        name = f"**{_fmt_exponent(n)}"
+        return _node(out, name, (self,), (local,))
+
+    def _pow_value(self, exponent: "Value") -> "Value":
+        """``a ** b`` with both Values, for a > 0: d/da = b a^(b-1), d/db = a^b ln a."""
+        a, b = self.data, exponent.data
+        if a <= 0.0:
+            raise ValueError(
+                f"**: a Value exponent needs a positive base, got base{_where(self)} {a!r}"
+            )
+        try:
+            out = a ** b
+            d_base = b * a ** (b - 1.0)
+        except OverflowError:
+            raise OverflowError(f"**: {a!r} ** {b!r} is too large for a float") from None
+        return _node(out, "**", (self, exponent), (d_base, out * math.log(a)))
+
+    def __rpow__(self, base: Number) -> "Value":
+        if not isinstance(base, numbers.Real):
+            return NotImplemented
+        return Value._constant(base, "**")._pow_value(self)
+
+    # ------------------------------------------------------------ functions
+
+    def exp(self) -> "Value":
+        """e^x; d/dx = e^x."""
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp: e ** {self.data!r}{_where(self)} is too large for a float"
+            ) from None
+        return _node(out, "exp", (self,), (out,))
+
+    def log(self) -> "Value":
+        """ln x for x > 0; d/dx = 1/x."""
+        x = self.data
+        if x <= 0.0:
+            raise ValueError(f"log: input{_where(self)} must be > 0, got {x!r}")
+        return _node(math.log(x), "log", (self,), (1.0 / x,))
+
+    def softplus(self) -> "Value":
+        """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|); d/dx = sigmoid(x)."""
+        x = self.data
+        out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
+        return _node(out, "softplus", (self,), (_sigmoid(x),))
+
+    def sigmoid(self) -> "Value":
+        """1 / (1 + e^-x); d/dx = sigmoid(x) (1 - sigmoid(x))."""
+        s = _sigmoid(self.data)
+        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+
+    def tanh(self) -> "Value":
+        """tanh x; d/dx = 1 - tanh(x)^2."""
+        t = math.tanh(self.data)
+        return _node(t, "tanh", (self,), (1.0 - t * t,))
+
+    def relu(self) -> "Value":
+        """max(0, x); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
+        x = self.data
+        return _node(x if x > 0.0 else 0.0, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
+
+    def square(self) -> "Value":
+        """x^2; d/dx = 2x."""
+        x = self.data
+        return _node(x * x, "square", (self,), (2.0 * x,))
+
+    # ------------------------------------------------------------ backward
+
+    def backward(self) -> None:
+        """Fill ``grad`` = d(self)/d(node) for every node of the graph below ``self``.
+
+        The chain rule, in reverse topological order: for each node, for each
+        input, ``input.grad += local_grad * node.grad``.
+
+        Interior nodes (those with inputs) start from 0 on every call, so their
+        grads are exact after each call. Leaves *accumulate* across calls, as in
+        PyTorch: calling ``backward()`` twice doubles the leaf grads, and
+        summing a loss over data points with one call per point works. Reset
+        leaves with ``zero_grad()`` (here, or on an ``nn`` module) before a new step.
+        """
+        # Leaves pass nothing on, so only interior nodes are walked; their
+        # grads are rebuilt from 0, while leaves keep what they hold.
+        order = topological_order(self, include_leaves=False)
+        for node in order:
+            node.grad = 0.0
+        self.grad += 1.0
+        for node in reversed(order):
+            g = node.grad
+            if g == 0.0:
+                continue  # adds nothing upstream; skipping keeps wide dead branches cheap
+            for inp, local in zip(node.inputs, node.local_grads):
+                inp.grad += local * g
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0 on every node of the graph below ``self`` (leaves included)."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+
+_new = object.__new__
+
+
+def _node(data: float, op: str, inputs: Tuple[Value, ...], local_grads: Tuple[float, ...]) -> Value:
+    """Make an interior node without re-validating: the operator already did.
+
+    A plain function rather than ``Value(...)``: node creation is the hot path
+    of every forward pass, and this skips ``__init__``'s checks.
+    """
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = None
+    node.op = op
+    node.inputs = inputs
+    node.local_grads = local_grads
+    return node
+
+
+def _sigmoid(x: float) -> float:
+    """1 / (1 + e^-x) without overflow: e^x is only taken for x < 0, e^-x for x >= 0."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _fmt_exponent(n: float) -> str:
+    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)
+

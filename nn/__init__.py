@@ -1,0 +1,1 @@
+"""chaingrad's nn package (being built)."""

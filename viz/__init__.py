@@ -1,0 +1,1 @@
+"""chaingrad's viz package (being built)."""
