@@ -1,0 +1,175 @@
+"""Watch backward, one ``+=`` at a time, on the articles' drug-dosage network.
+
+    python -m demos.replay                  # every step, as a table
+    python -m demos.replay --step           # pause for Enter after each step
+    python -m demos.replay --leaf w1        # only the steps on the paths from w1
+    python -m demos.replay --html out/      # frame_000.svg ... and a self-contained index.html
+
+The network (StatQuest, "Neural Networks Pt. 2: Backpropagation Main Ideas"):
+one input, two softplus hidden neurons, one linear output, and the sum of
+squared residuals over three data points::
+
+    x1 = input * w1 + b1     y1 = softplus(x1)
+    x2 = input * w2 + b2     y2 = softplus(x2)
+    predicted = y1 * w3 + y2 * w4 + b3
+    SSR = sum over the data of (observed - predicted)^2
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Dict, List, Optional, Sequence, TextIO, Tuple
+
+from engine import Value
+from engine.replay import backward_steps, node_names, replay_lines
+
+__all__ = ["PUBLISHED_OPTIMUM", "MAIN_IDEAS_START", "INPUTS", "OBSERVED", "articles_network", "find_node", "main"]
+
+# Published values from StatQuest's backpropagation articles (rounded as published).
+# The optimum of all seven parameters (Backpropagation Main Ideas):
+PUBLISHED_OPTIMUM: Dict[str, float] = {
+    "w1": 3.34, "b1": -1.43, "w2": -3.53, "b2": 0.57, "w3": -1.22, "w4": -2.30, "b3": 2.61,
+}
+# Main Ideas trains b3 alone, starting from 0, the other six at the optimum;
+# the articles work out dSSR/db3 = -15.7 there. This is the replay's default.
+MAIN_IDEAS_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "b3": 0.0}
+# The data: dosage (input) and effectiveness (observed).
+INPUTS: Tuple[float, ...] = (0.0, 0.5, 1.0)
+OBSERVED: Tuple[float, ...] = (0.0, 1.0, 0.0)
+
+PARAMETER_NAMES = ("w1", "b1", "w2", "b2", "w3", "w4", "b3")
+
+
+def articles_network(
+    params: Optional[Dict[str, float]] = None,
+    inputs: Sequence[float] = INPUTS,
+    observed: Sequence[float] = OBSERVED,
+) -> Tuple[Value, Dict[str, Value]]:
+    """Build ``SSR`` for the articles' network; returns ``(ssr, {name: parameter})``.
+
+    ``params`` maps w1, b1, w2, b2, w3, w4, b3 to numbers (default:
+    ``MAIN_IDEAS_START``). Every node is labelled as the articles name it, so
+    the replay reads ``dSSR/dw3 += dSSR/dpredicted[1] x ...``: the parameters,
+    and per data point ``input``, ``observed``, ``x1``, ``y1``, ``x2``, ``y2``,
+    ``predicted``, ``residual`` = observed - predicted and ``sq`` = residual^2.
+    """
+    values = dict(MAIN_IDEAS_START)
+    for name, number in (params or {}).items():
+        if name not in values:
+            raise ValueError(
+                f"articles_network: unknown parameter {name!r}; expected one of {', '.join(PARAMETER_NAMES)}"
+            )
+        values[name] = number
+    if len(inputs) != len(observed) or not inputs:
+        raise ValueError(
+            f"articles_network: need as many observed values as inputs (at least one), "
+            f"got {len(inputs)} inputs and {len(observed)} observed"
+        )
+    p = {name: Value(values[name], name) for name in PARAMETER_NAMES}
+    terms: List[Value] = []
+    for dose, obs in zip(inputs, observed):
+        i = Value(dose, "input")
+        x1 = (i * p["w1"]).relabel("input*w1") + p["b1"]
+        y1 = x1.relabel("x1").softplus().relabel("y1")
+        x2 = (i * p["w2"]).relabel("input*w2") + p["b2"]
+        y2 = x2.relabel("x2").softplus().relabel("y2")
+        hidden = ((y1 * p["w3"]).relabel("y1w3") + (y2 * p["w4"]).relabel("y2w4")).relabel("y1w3+y2w4")
+        predicted = (hidden + p["b3"]).relabel("predicted")
+        residual = (Value(obs, "observed") - predicted).relabel("residual")
+        terms.append(residual.square().relabel("sq"))
+    # SSR = sq[1] + sq[2] + sq[3], summed left to right; partial sums are named by their terms.
+    ssr = terms[0]
+    for k, term in enumerate(terms[1:], 2):
+        ssr = (ssr + term).relabel("+".join(f"sq[{j}]" for j in range(1, k + 1)))
+    return ssr.relabel("SSR"), p
+
+
+def find_node(root: Value, name: str) -> Value:
+    """The node of ``root``'s graph named ``name`` (a label, or ``x1[2]`` as the replay names it)."""
+    names = node_names(root)
+    for node, node_name in names.items():
+        if node_name == name:
+            return node
+    known = sorted(set(names.values()))
+    raise ValueError(f"no node named {name!r}; names in this graph: {', '.join(known)}")
+
+
+def _parse_set(items: Sequence[str]) -> Dict[str, float]:
+    params: Dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            params[name.strip()] = float(text)
+        except ValueError:
+            raise ValueError(f"--set expects NAME=NUMBER such as b3=2.61, got {item!r}") from None
+    return params
+
+
+def _pause(stdin: TextIO, stdout: TextIO) -> bool:
+    """Wait for Enter; False once stdin is exhausted (then the rest prints without pausing)."""
+    stdout.write("  [Enter: next step] ")
+    stdout.flush()
+    line = stdin.readline()
+    if not line:
+        stdout.write("\n")
+        return False
+    return True
+
+
+def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: TextIO = None) -> int:
+    """Run the replay command line; returns the exit status."""
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    parser = argparse.ArgumentParser(
+        prog="python -m demos.replay",
+        description="Replay backward on the articles' network, one += per line.",
+    )
+    parser.add_argument("--step", action="store_true", help="pause for Enter after each step")
+    parser.add_argument("--leaf", metavar="NAME", help="only the steps on the paths from this node (w1, b3, x1[2] ...)")
+    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER",
+                        help="parameter values (default: the published optimum with b3 = 0)")
+    parser.add_argument("--digits", type=int, default=4, help="significant digits (default 4)")
+    parser.add_argument("--html", metavar="DIR", help="write frame_000.svg ... and index.html into DIR")
+    parser.add_argument("--max-frames", type=int, default=None,
+                        help="raise the frame limit of --html (default: viz.replay.MAX_FRAMES)")
+    args = parser.parse_args(argv)
+    try:
+        root, _ = articles_network(_parse_set(args.set))
+        leaf = find_node(root, args.leaf) if args.leaf else None
+    except ValueError as err:
+        parser.error(str(err))
+    if not 1 <= args.digits <= 17:
+        parser.error(f"--digits must be in 1..17, got {args.digits}")
+
+    steps = backward_steps(root, leaf=leaf)
+    lines = replay_lines(root, steps, digits=args.digits)
+    header, rows = lines[:-len(steps)] if steps else lines, lines[-len(steps):] if steps else []
+    for line in header:
+        print(line, file=stdout)
+    pausing = args.step
+    for row in rows:
+        print(row, file=stdout)
+        if pausing:
+            pausing = _pause(stdin, stdout)
+
+    if args.html:
+        from viz.replay import write_replay  # needs graphviz; imported only when asked for
+
+        try:
+            kwargs = {} if args.max_frames is None else {"max_frames": args.max_frames}
+            paths = write_replay(root, args.html, leaf=leaf, digits=args.digits, **kwargs)
+        except ValueError as err:
+            print(f"python -m demos.replay: {err}", file=sys.stderr)
+            return 2
+        print(f"wrote {len(paths) - 1} frames and {paths[-1]}", file=stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `python -m demos.replay | head` closed the pipe early
+        sys.exit(0)
