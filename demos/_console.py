@@ -1,0 +1,179 @@
+"""Plain-text output for the demos: headings, aligned tables, pauses, checks.
+
+Output is meant for an 80-column terminal. Colour (bold headings, green/red
+check marks) only when stdout is a terminal and ``NO_COLOR`` is not set, so
+piped or captured output is plain text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import IO, Callable, Optional, Sequence
+
+__all__ = [
+    "WIDTH",
+    "Mismatch",
+    "Console",
+    "parse_args",
+    "run_main",
+    "fmt",
+    "check_close",
+]
+
+WIDTH = 80
+DEFAULT_OUT = "chaingrad-out"
+
+_BOLD, _GREEN, _RED, _RESET = "\033[1m", "\033[32m", "\033[31m", "\033[0m"
+
+
+class Mismatch(Exception):
+    """A hand formula, the engine and/or a finite difference disagree beyond tolerance."""
+
+
+def fmt(x: float, decimals: int = 6) -> str:
+    """A number with fixed decimals; ``-0.000000`` is shown as ``0.000000``."""
+    s = f"{x:.{decimals}f}"
+    return s[1:] if s.startswith("-") and float(s) == 0.0 else s
+
+
+def check_close(what: str, a: float, b: float, names: Sequence[str], tol: float) -> float:
+    """|a - b|, or ``Mismatch`` when it exceeds ``tol * max(1, |a|, |b|)``.
+
+    A relative tolerance for large numbers, an absolute one near zero.
+    """
+    diff = abs(a - b)
+    if not diff <= tol * max(1.0, abs(a), abs(b)):  # `not <=` also catches NaN
+        raise Mismatch(
+            f"{what}: {names[0]} = {a!r} but {names[1]} = {b!r}"
+            f" (difference {diff:.3g}, tolerance {tol:g})"
+        )
+    return diff
+
+
+class Console:
+    """Where a demo writes: ``out`` (stdout by default), pausing on ``inp`` when ``step``."""
+
+    def __init__(
+        self,
+        out: Optional[IO[str]] = None,
+        *,
+        step: bool = False,
+        inp: Optional[IO[str]] = None,
+        color: Optional[bool] = None,
+    ) -> None:
+        self.out = out if out is not None else sys.stdout
+        self.inp = inp if inp is not None else sys.stdin
+        self.step = step
+        if color is None:
+            isatty = getattr(self.out, "isatty", None)
+            color = bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+        self.color = color
+
+    # ------------------------------------------------------------- text
+    def _paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color else text
+
+    def line(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def lines(self, text: str) -> None:
+        for row in text.splitlines():
+            self.line(row)
+
+    def title(self, text: str) -> None:
+        """A part's title between two rules of '='."""
+        rule = "=" * WIDTH
+        self.line()
+        self.line(rule)
+        self.line(self._paint(text, _BOLD))
+        self.line(rule)
+
+    def heading(self, text: str) -> None:
+        """A section heading, underlined with '-'."""
+        self.line()
+        self.line(self._paint(text, _BOLD))
+        self.line("-" * len(text))
+
+    def ok(self, text: str) -> None:
+        self.line(self._paint("ok", _GREEN) + "  " + text)
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        left: int = 1,
+        gap: int = 2,
+        indent: int = 2,
+    ) -> None:
+        """Columns right-aligned except the first ``left`` ones; every cell is a string."""
+        widths = [len(h) for h in headers]
+        for row in rows:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], len(cell))
+
+        def render(cells: Sequence[str]) -> str:
+            parts = []
+            for i, cell in enumerate(cells):
+                parts.append(cell.ljust(widths[i]) if i < left else cell.rjust(widths[i]))
+            return (" " * indent + (" " * gap).join(parts)).rstrip()
+
+        self.line(render(headers))
+        for row in rows:
+            self.line(render(row))
+
+    # ------------------------------------------------------------- pausing
+    def pause(self) -> None:
+        """With ``step``: wait for Enter. End of input (Ctrl-D, a closed pipe) ends pausing."""
+        if not self.step:
+            return
+        print(self._paint("-- press Enter to go on --", _BOLD), end="", file=self.out, flush=True)
+        answer = self.inp.readline()
+        if not answer:  # EOF: go on without pausing again
+            self.step = False
+            print(file=self.out)
+
+
+def parse_args(prog: str, description: str, argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """The options every demo takes: --step, --out DIR, --no-graph."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument(
+        "--step", action="store_true", help="pause after each step until Enter is pressed"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        default=Path(DEFAULT_OUT),
+        help=f"folder for pictures, created if missing (default: ./{DEFAULT_OUT})",
+    )
+    parser.add_argument("--no-graph", action="store_true", help="do not draw the graph")
+    return parser.parse_args(list(argv) if argv is not None else None)
+
+
+def run_main(body: Callable[[], None], prog: str) -> int:
+    """Run ``body()`` and return the exit status.
+
+    A ``Mismatch`` gives 1 with the disagreement spelled out on stderr (the demos
+    double as an acceptance test of the engine); Ctrl-C during a pause gives 130;
+    a closed pipe on stdout ends quietly.
+    """
+    try:
+        body()
+    except Mismatch as exc:
+        sys.stdout.flush()
+        print(f"\n{prog}: MISMATCH, a check failed:\n  {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`python -m demos | head`): stop quietly, and point
+        # stdout at devnull so that the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return 0

@@ -1,0 +1,181 @@
+"""One derivative of the SSR, shown three ways: chain rule, hand formula, finite difference.
+
+Shared by the output-layer and hidden-layer demos. For a parameter such as w3:
+
+1. the chain-rule factors per data point, read off the engine's graph (products
+   of the local derivatives stored on its edges, see ``demos.chain``), each
+   checked against the factor's hand formula evaluated in plain floats;
+2. their sum, which must equal the engine's ``grad`` after ``backward()``;
+3. the whole hand formula (e.g. sum of -2 (observed - predicted) y1), written
+   out separately, and a central finite difference of the SSR.
+
+Any disagreement beyond tolerance raises ``Mismatch``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Mapping, Sequence, Tuple
+
+from demos import network as net
+from demos._console import Console, check_close, fmt
+from demos.chain import chain_factors, factor_names
+from engine import numerical_grad
+
+__all__ = [
+    "Derivative",
+    "Result",
+    "HAND_TOL",
+    "FD_TOL",
+    "FD_STEP",
+    "finite_differences",
+    "show_derivative",
+    "show_summary",
+]
+
+#: Engine vs hand formula: the same arithmetic in another order, so only round-off differs.
+HAND_TOL = 1e-9
+#: Engine vs central difference with step FD_STEP: O(h^2) + round-off / h, about 1e-9 here.
+FD_TOL = 1e-6
+FD_STEP = 1e-6
+
+# (params, forward pass of one point in plain floats, input, observed) -> one number per factor
+HandFactors = Callable[[Mapping[str, float], Dict[str, float], float, float], Tuple[float, ...]]
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """What to show for d SSR / d ``param``.
+
+    ``through`` names the nodes the chain is cut at, from the root down
+    (``("predicted",)`` for w3); ``factor_text`` writes each factor's formula;
+    ``hand_factors`` evaluates them for one point; ``hand_formula`` is the whole
+    derivative, summed over the data, written out independently; ``hand_text``
+    says it in words.
+    """
+
+    param: str
+    through: Tuple[str, ...]
+    factor_text: Tuple[str, ...]
+    hand_factors: HandFactors
+    hand_formula: Callable[[Mapping[str, float]], float]
+    hand_text: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """The three numbers for one parameter, and the sum of the chain-rule products."""
+
+    param: str
+    engine: float
+    hand: float
+    numeric: float
+    chain_sum: float
+
+
+def finite_differences(params: Mapping[str, float]) -> Dict[str, float]:
+    """Central differences of the SSR (built by the engine, evaluated forward only)."""
+
+    def ssr(*values):
+        return net.build({n: v.data for n, v in zip(net.PARAMETER_NAMES, values)}).ssr
+
+    point = [params[n] for n in net.PARAMETER_NAMES]
+    return dict(zip(net.PARAMETER_NAMES, numerical_grad(ssr, point, FD_STEP)))
+
+
+def show_derivative(
+    con: Console,
+    graph: net.Network,
+    params: Mapping[str, float],
+    d: Derivative,
+    numeric: float,
+) -> Result:
+    """Print the derivation of dSSR/d(param) and check it; ``graph`` has had ``backward()``."""
+    leaf = graph.params[d.param]
+    names = factor_names(graph.ssr, leaf, d.through)
+    paths = chain_factors(graph.ssr, leaf, d.through)
+    point_of = {p.predicted: k for k, p in enumerate(graph.points)}  # Values hash by identity
+
+    con.heading(f"dSSR/d{d.param}")
+    con.line(f"  dSSR/d{d.param} = " + " x ".join(names))
+    pad = " " * len(f"  dSSR/d{d.param} ")
+    con.line(pad + "= " + " x ".join(d.factor_text))
+    con.line()
+
+    rows: List[List[str]] = []
+    terms: List[str] = []  # the hand formula's terms, with the numbers put in
+    chain_sum = 0.0
+    for path in paths:
+        k = point_of[path.stops[0]]
+        pt = graph.points[k]
+        dose, observed = pt.input.data, pt.observed
+        hand = d.hand_factors(params, net.forward_floats(params, dose), dose, observed)
+        for name, engine_value, hand_value in zip(names, path.factors, hand):
+            check_close(
+                f"d{d.param}, point {k + 1}, factor {name}",
+                engine_value,
+                hand_value,
+                ("engine (local derivatives)", "hand formula"),
+                HAND_TOL,
+            )
+        chain_sum += path.product
+        predicted = net.forward_floats(params, dose)["predicted"]
+        terms.append(
+            " x ".join([f"-2 ({fmt(observed, 1)} - {fmt(predicted, 4)})",
+                        *[_short(v) for v in hand[1:]]])
+        )
+        rows.append([fmt(dose, 1), *[fmt(f, 4) for f in path.factors], fmt(path.product, 4)])
+    headers = ["input", *names, "product"]
+    sum_row = [""] * (len(headers) - 2) + ["sum", fmt(chain_sum, 4)]
+    con.table(headers, rows + [sum_row], left=0)
+    con.line()
+
+    engine_grad = leaf.grad
+    hand_total = d.hand_formula(params)
+    check_close(
+        f"dSSR/d{d.param}", chain_sum, engine_grad,
+        ("sum of chain-rule products", "engine grad after backward()"), HAND_TOL,
+    )
+    diff_hand = check_close(
+        f"dSSR/d{d.param}", engine_grad, hand_total, ("engine grad", "hand formula"), HAND_TOL
+    )
+    diff_fd = check_close(
+        f"dSSR/d{d.param}", engine_grad, numeric, ("engine grad", "finite difference"), FD_TOL
+    )
+    con.line(f"  hand formula: dSSR/d{d.param} = {d.hand_text}")
+    pad = " " * len(f"  hand formula: dSSR/d{d.param} ")
+    for k, term in enumerate(terms):
+        con.line(pad + ("= " if k == 0 else "+ ") + term)
+    con.line(pad + "= " + fmt(hand_total))
+    con.line()
+    con.table(
+        ["", "engine grad", "hand formula", "finite diff.", "|eng-hand|", "|eng-fd|"],
+        [[f"dSSR/d{d.param}", fmt(engine_grad), fmt(hand_total), fmt(numeric),
+          f"{diff_hand:.1e}", f"{diff_fd:.1e}"]],
+    )
+    return Result(d.param, engine_grad, hand_total, numeric, chain_sum)
+
+
+def _short(x: float) -> str:
+    """A factor in a written-out formula: 4 decimals, trailing zeros dropped (0.5, 1, 0.2146)."""
+    text = fmt(x, 4).rstrip("0").rstrip(".")
+    return text if text not in ("", "-") else "0"
+
+
+def show_summary(con: Console, results: Sequence[Result]) -> None:
+    """All parameters' three numbers in one table, with a closing ``ok`` line."""
+    con.heading("All three side by side")
+    con.table(
+        ["", "engine grad", "hand formula", "finite diff.", "|eng-hand|", "|eng-fd|"],
+        [
+            [f"dSSR/d{r.param}", fmt(r.engine), fmt(r.hand), fmt(r.numeric),
+             f"{abs(r.engine - r.hand):.1e}", f"{abs(r.engine - r.numeric):.1e}"]
+            for r in results
+        ],
+    )
+    con.line()
+    con.ok(
+        f"engine = hand formula (within {HAND_TOL:g}) = finite difference"
+        f" (within {FD_TOL:g})"
+    )
+

@@ -1,0 +1,128 @@
+"""Part 1: the network, the data, the forward pass for each input and the SSR.
+
+Run alone with ``python -m demos.forward``. The forward pass is evaluated at the
+Main Ideas point (every parameter at the published optimum except b3 = 0), where
+the articles publish the predictions and the SSR; each number the engine gives
+is checked against the same arithmetic in plain floats, and against the
+published value at the precision it is published.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from demos import network as net
+from demos._console import Console, Mismatch, check_close, fmt, parse_args, run_main
+
+__all__ = ["run", "main", "check_published", "DIAGRAM"]
+
+#: The drawing of the network shown first.
+DIAGRAM = """\
+           x1 = input*w1 + b1       y1 = softplus(x1)
+        +--------------------> softplus ---- y1 x w3 ----+
+  input-+                                                +--> + b3 --> predicted
+        +--------------------> softplus ---- y2 x w4 ----+
+           x2 = input*w2 + b2       y2 = softplus(x2)
+
+  softplus(x) = log(1 + e^x)        predicted = y1 w3 + y2 w4 + b3
+  SSR = sum over the data of (observed - predicted)^2"""
+
+TOL = 1e-12  # engine vs the same formula in plain floats: only round-off may differ
+
+
+def check_published(what: str, computed: float, published: float, decimals: int) -> None:
+    """``Mismatch`` unless ``computed`` rounds to ``published`` at ``decimals`` places."""
+    if not abs(computed - published) <= 0.5 * 10.0**-decimals + 1e-12:
+        raise Mismatch(
+            f"{what}: computed {computed!r} does not round to the published {published}"
+            f" at {decimals} decimal(s)"
+        )
+
+
+def _decimals(x: float) -> int:
+    """Decimal places of a published number as written (-2.61 -> 2)."""
+    text = repr(float(x))
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def run(con: Console) -> None:
+    """Print part 1; raise ``Mismatch`` if the engine disagrees with plain floats."""
+    con.title("1. The network and the data")
+    con.line()
+    con.lines(DIAGRAM)
+
+    con.heading("The data: three doses and the observed efficacy")
+    con.table(
+        ["", *[f"point {k + 1}" for k in range(len(net.INPUTS))]],
+        [
+            ["input", *[fmt(x, 1) for x in net.INPUTS]],
+            ["observed", *[fmt(y, 1) for y in net.OBSERVED]],
+        ],
+    )
+    con.pause()
+
+    params = net.MAIN_IDEAS_START
+    con.heading("The forward pass (the engine computes every node)")
+    con.line("At the Main Ideas point: the published optimum, except b3 = 0:")
+    con.line("  " + "  ".join(f"{n} = {params[n]:.2f}" for n in net.PARAMETER_NAMES))
+    con.line()
+    graph = net.build(params)
+    published = net.MAIN_IDEAS_PUBLISHED["predicted_at_b3_0"]
+    rows = []
+    for k, pt in enumerate(graph.points):
+        hand = net.forward_floats(params, pt.input.data)
+        for name in ("x1", "y1", "x2", "y2", "predicted"):
+            check_close(
+                f"forward pass, point {k + 1}, {name}",
+                getattr(pt, name).data,
+                hand[name],
+                ("engine", "plain-float formula"),
+                TOL,
+            )
+        check_published(
+            f"predicted for input {pt.input.data}", pt.predicted.data, published[k],
+            _decimals(published[k]),
+        )
+        rows.append(
+            [
+                fmt(pt.input.data, 1),
+                fmt(pt.observed, 1),
+                *[fmt(getattr(pt, n).data, 4) for n in ("x1", "y1", "x2", "y2", "predicted")],
+                f"{published[k]:g}",
+            ]
+        )
+    con.table(
+        ["input", "observed", "x1", "y1", "x2", "y2", "predicted", "published"], rows, left=0
+    )
+    ssr = graph.ssr.data
+    check_close("SSR", ssr, net.ssr_floats(params), ("engine", "plain-float formula"), TOL)
+    pub_ssr = net.MAIN_IDEAS_PUBLISHED["ssr_at_b3_0"]
+    check_published("SSR at b3 = 0", ssr, pub_ssr, _decimals(pub_ssr))
+    con.line()
+    con.line(
+        "  SSR = " + " + ".join(f"({fmt(p.observed, 1)} - {fmt(p.predicted.data, 4)})^2"
+                                for p in graph.points)
+    )
+    con.line(f"      = {fmt(ssr, 4)}        (published: {pub_ssr:g})")
+    con.line()
+    con.ok("the engine's forward pass equals the formulas evaluated in plain floats")
+
+    best = net.build(net.PUBLISHED_OPTIMUM)
+    con.line()
+    con.line(f"With b3 = {net.PUBLISHED_OPTIMUM['b3']:g} (the published optimum) the predictions are")
+    con.line(
+        "  " + ", ".join(fmt(p.predicted.data, 4) for p in best.points)
+        + f"  and SSR = {best.ssr.data:.2g}: the fit the articles arrive at."
+    )
+    con.pause()
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python -m demos.forward [--step]``: print part 1; 1 if a check fails."""
+    args = parse_args("python -m demos.forward", __doc__.splitlines()[0], argv)
+    con = Console(step=args.step)
+    return run_main(lambda: run(con), "demos.forward")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
