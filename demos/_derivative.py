@@ -164,7 +164,7 @@ def _short(x: float) -> str:
 
 def show_summary(con: Console, results: Sequence[Result]) -> None:
     """All parameters' three numbers in one table, with a closing ``ok`` line."""
-    con.heading("All three side by side")
+    con.heading("The engine, the hand formula and the finite difference, side by side")
     con.table(
         ["", "engine grad", "hand formula", "finite diff.", "|eng-hand|", "|eng-fd|"],
         [
