@@ -1,0 +1,357 @@
+"""The replay of backward: its steps against backward() itself, hand formulas and the articles."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+
+import pytest
+
+from engine import Value, topological_order
+from engine.replay import (
+    backward_steps,
+    format_number,
+    grads_after,
+    node_names,
+    nodes_on_paths,
+    replay_lines,
+    start_grads,
+    step_equation,
+)
+from demos.replay import INPUTS, OBSERVED, articles_network, find_node, main
+
+# ------------------------------------------------------------------ helpers
+
+
+def random_graph(rng: random.Random, n_leaves: int = 4, n_ops: int = 25) -> Value:
+    """A random expression DAG: shared subexpressions, repeated inputs (a*a), constants, dead relus."""
+    nodes = [Value(rng.uniform(-2, 2), f"l{k}") for k in range(n_leaves)]
+    for _ in range(n_ops):
+        a, b = rng.choice(nodes), rng.choice(nodes)
+        kind = rng.randrange(12)
+        if kind == 0:
+            out = a + b
+        elif kind == 1:
+            out = a - b
+        elif kind == 2:
+            out = a * b
+        elif kind == 3:
+            out = a * a  # one input, two edges
+        elif kind == 4:
+            out = a / (b.square() + 1.0)
+        elif kind == 5:
+            out = a.tanh()
+        elif kind == 6:
+            out = a.sigmoid()
+        elif kind == 7:
+            out = a.softplus()
+        elif kind == 8:
+            out = a.relu()  # often 0 upstream below it: backward skips those consumers
+        elif kind == 9:
+            out = 2.5 * a  # a constant leaf
+        elif kind == 10:
+            out = (a.tanh() * 0.5).exp()
+        else:
+            out = -a
+        nodes.append(out)
+    # Sum a few late nodes so that the root depends on much of the graph.
+    root = nodes[-1]
+    for extra in nodes[-6:-1]:
+        root = root + extra
+    return root
+
+
+def replayed_final(root: Value, steps, **kw) -> dict:
+    return grads_after(root, steps, len(steps), **kw)
+
+
+def backward_grads(root: Value) -> dict:
+    root.zero_grad()
+    root.backward()
+    return {node: node.grad for node in topological_order(root)}
+
+
+# ------------------------------------------------------------------ against backward()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_last_values_equal_backward_exactly_on_random_graphs(seed):
+    rng = random.Random(seed)
+    root = random_graph(rng)
+    steps = backward_steps(root)
+    final = replayed_final(root, steps)
+    expected = backward_grads(root)
+    assert set(final) == set(expected)  # every node of the graph is reached
+    for node, grad in expected.items():
+        assert final[node] == grad, (node, final[node], grad)
+
+
+def test_articles_network_equals_backward_for_every_node():
+    root, params = articles_network()
+    steps = backward_steps(root)
+    final = replayed_final(root, steps)
+    expected = backward_grads(root)
+    assert final == expected
+
+
+def test_articles_network_db3_is_the_published_gradient():
+    # Published (Backpropagation Main Ideas): at w1..w4, b1, b2 = the optimum and b3 = 0,
+    # dSSR/db3 = -15.7 (rounded as published).
+    root, params = articles_network()
+    final = replayed_final(root, backward_steps(root))
+    assert round(final[params["b3"]], 1) == -15.7
+
+
+def test_articles_network_db3_matches_the_hand_formula():
+    # dSSR/db3 = sum_i -2 (observed_i - predicted_i), predicted from the network's formulas.
+    p = {"w1": 3.34, "b1": -1.43, "w2": -3.53, "b2": 0.57, "w3": -1.22, "w4": -2.30, "b3": 0.61}
+    root, params = articles_network(p)
+    sp = lambda x: math.log(1.0 + math.exp(x))  # noqa: E731
+    hand = 0.0
+    for i, o in zip(INPUTS, OBSERVED):
+        pred = sp(i * p["w1"] + p["b1"]) * p["w3"] + sp(i * p["w2"] + p["b2"]) * p["w4"] + p["b3"]
+        hand += -2.0 * (o - pred)
+    final = replayed_final(root, backward_steps(root))
+    assert final[params["b3"]] == pytest.approx(hand, rel=1e-12)
+
+
+def test_replay_does_not_change_any_grad():
+    root = random_graph(random.Random(7))
+    rng = random.Random(8)
+    for node in topological_order(root):
+        node.grad = rng.uniform(-9, 9)  # garbage the replay must leave alone
+    before = {node: node.grad for node in topological_order(root)}
+    backward_steps(root)
+    backward_steps(root, accumulate=True)
+    assert {node: node.grad for node in topological_order(root)} == before
+
+
+def test_accumulate_starts_leaves_from_their_current_grad_like_backward():
+    root = random_graph(random.Random(11))
+    rng = random.Random(12)
+    for node in topological_order(root):
+        if node.is_leaf:
+            node.grad = rng.uniform(-3, 3)
+    steps = backward_steps(root, accumulate=True)
+    final = replayed_final(root, steps, accumulate=True)
+    root.backward()  # no zero_grad: leaves accumulate onto what they hold
+    for node in topological_order(root):
+        assert final[node] == node.grad
+
+
+# ------------------------------------------------------------------ structure of the steps
+
+
+def test_small_graph_steps_by_hand():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    ab = (a * b).relabel("ab")
+    c = (ab + a).relabel("c")
+    steps = backward_steps(c)
+    got = [(s.consumer, s.input, s.edge, s.local_grad, s.upstream, s.before, s.after, s.final) for s in steps]
+    # c = ab + a: dc/dab = 1, dc/da = 1; then ab = a*b: dab/da = b, dab/db = a.
+    assert got == [
+        (c, ab, 0, 1.0, 1.0, 0.0, 1.0, True),
+        (c, a, 1, 1.0, 1.0, 0.0, 1.0, False),
+        (ab, a, 0, b.data, 1.0, 1.0, 1.0 + b.data, True),
+        (ab, b, 1, a.data, 1.0, 0.0, a.data, True),
+    ]
+
+
+def test_repeated_input_gives_two_steps_and_the_second_is_final():
+    a = Value(1.5, "a")
+    sq = (a * a).relabel("sq")
+    steps = backward_steps(sq)
+    assert [(s.input, s.edge, s.final) for s in steps] == [(a, 0, False), (a, 1, True)]
+    assert steps[1].after == 2 * a.data  # d(a*a)/da = 2a
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_order_finality_and_upstream(seed):
+    root = random_graph(random.Random(100 + seed))
+    steps = backward_steps(root)
+    interior = topological_order(root, include_leaves=False)
+    # Consumers come in reverse topological order, each with its inputs in order.
+    expected_edges = [(n, k) for n in reversed(interior) for k in range(len(n.inputs))]
+    assert [(s.consumer, s.edge) for s in steps] == expected_edges
+    for s in steps:
+        assert s.input is s.consumer.inputs[s.edge]
+        assert s.local_grad == s.consumer.local_grads[s.edge]
+    # Exactly one final step per node below the root, and it is that node's last step.
+    last = {}
+    for k, s in enumerate(steps):
+        last[s.input] = k
+    finals = [k for k, s in enumerate(steps) if s.final]
+    assert sorted(finals) == sorted(last.values())
+    assert root not in last
+    # A consumer passes on its final grad: no step into it comes after its own steps begin.
+    first_as_consumer = {}
+    for k, s in enumerate(steps):
+        first_as_consumer.setdefault(s.consumer, k)
+    known = start_grads(root)
+    for k, s in enumerate(steps):
+        assert last.get(s.consumer, -1) < first_as_consumer[s.consumer]
+        assert s.upstream == known[s.consumer]
+        known[s.input] = s.after
+
+
+def test_zero_upstream_steps_are_listed_and_add_nothing():
+    x = Value(-1.0, "x")
+    h = (x * 2.0).relabel("h")
+    dead = h.relu().relabel("dead")  # relu(-2) = 0 and d(dead)/dh = 0, so h's grad is 0
+    root = (dead * 3.0 + x).relabel("root")
+    steps = backward_steps(root)
+    zero = [s for s in steps if s.upstream == 0.0]
+    assert [(s.consumer, s.input) for s in zero] == [(h, x), (h, h.inputs[1])]
+    for s in zero:
+        assert s.after == s.before
+    assert replayed_final(root, steps) == backward_grads(root)
+
+
+def test_a_leaf_root_has_no_steps_and_grad_one():
+    x = Value(4.0, "x")
+    assert backward_steps(x) == []
+    assert start_grads(x) == {x: 1.0}
+    x.grad = 2.0
+    assert start_grads(x, accumulate=True) == {x: 3.0}  # backward(): x.grad += 1
+
+
+def test_bad_arguments_raise_clear_errors():
+    with pytest.raises(TypeError, match="backward_steps: root must be a Value"):
+        backward_steps(3.0)
+    root = Value(1.0, "a") * 2
+    with pytest.raises(ValueError, match="leaf 'stranger' is not in the graph"):
+        backward_steps(root, leaf=Value(1.0, "stranger"))
+    with pytest.raises(ValueError, match="count must be in 0..2"):
+        grads_after(root, backward_steps(root), 3)
+
+
+# ------------------------------------------------------------------ paths from one leaf
+
+
+@pytest.mark.parametrize("name", ["w1", "b3", "w4", "x1[2]"])
+def test_leaf_filter_keeps_the_full_numbers_on_the_paths(name):
+    root, params = articles_network()
+    leaf = find_node(root, name)
+    full = backward_steps(root)
+    some = backward_steps(root, leaf=leaf)
+    on = set(nodes_on_paths(root, leaf))
+    assert some == [s for s in full if s.input in on]
+    assert some[-1].input is leaf and some[-1].final
+    assert some[-1].after == backward_grads(root)[leaf]
+
+
+def test_nodes_on_paths_by_hand():
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    ab = (a * b).relabel("ab")
+    root = (ab + c).relabel("root")
+    assert nodes_on_paths(root, a) == [a, ab, root]
+    assert nodes_on_paths(root, c) == [c, root]
+
+
+# ------------------------------------------------------------------ names and text
+
+
+def test_node_names_are_unique_and_number_repeated_labels():
+    root, _ = articles_network()
+    names = node_names(root)
+    assert len(set(names.values())) == len(names)
+    assert [names[n] for n in topological_order(root) if n.label == "x1"] == ["x1[1]", "x1[2]", "x1[3]"]
+    assert names[root] == "SSR"
+    anon = Value(2.0) * Value(3.0)
+    assert sorted(node_names(anon).values()) == ["*#2", "leaf#0", "leaf#1"]
+    assert "0.5" in node_names(Value(1.0, "a") * 0.5).values()  # constants by their number
+
+
+def test_format_number():
+    assert format_number(-4.703125) == "-4.703"
+    assert format_number(0.0) == format_number(-0.0) == "0"
+    assert format_number(1e-7) == "1e-07"
+    assert format_number(2.0, 3) == "2"
+
+
+def test_step_equation_reads_as_the_chain_rule():
+    root, params = articles_network()
+    steps = backward_steps(root, leaf=params["w3"])
+    names = node_names(root)
+    s = steps[-1]
+    text = step_equation(s, names, root)
+    assert text.startswith("dSSR/dw3 += dSSR/dy1w3[1] x dy1w3[1]/dw3 :  ")
+    assert text.endswith(f"= {format_number(s.after)}")
+    assert f"({format_number(s.upstream)})" in text or s.upstream >= 0
+
+
+def test_text_lines_fit_80_columns_and_carry_each_step():
+    root, _ = articles_network()
+    steps = backward_steps(root)
+    lines = replay_lines(root, steps)
+    rows = lines[4:]
+    assert len(rows) == len(steps)
+    assert max(len(line) for line in lines) <= 80
+    for k, (row, s) in enumerate(zip(rows, steps), 1):
+        fields = row.split()
+        assert fields[0] == str(k)
+        # step, node, consumer, before, +, upstream, x, local, =, after [final]
+        before, up, local, after = (float(fields[i]) for i in (3, 5, 7, 9))
+        assert before == float(format_number(s.before))
+        assert up == float(format_number(s.upstream))
+        assert local == float(format_number(s.local_grad))
+        assert after == float(format_number(s.after))
+        assert (fields[-1] == "final") == s.final
+
+
+# ------------------------------------------------------------------ command line
+
+
+def run_cli(argv, stdin_text=""):
+    out = io.StringIO()
+    status = main(argv, stdin=io.StringIO(stdin_text), stdout=out)
+    return status, out.getvalue()
+
+
+def test_cli_prints_every_step():
+    root, _ = articles_network()
+    n = len(backward_steps(root))
+    status, text = run_cli([])
+    assert status == 0
+    assert len(text.splitlines()) == n + 4
+
+
+def test_cli_leaf_ends_with_the_leafs_final_grad():
+    root, params = articles_network()
+    grad = backward_grads(root)[params["b3"]]
+    status, text = run_cli(["--leaf", "b3"])
+    last = text.splitlines()[-1].split()
+    assert last[1] == "b3" and last[-1] == "final"
+    assert last[-2] == format_number(grad)
+
+
+def test_cli_step_pauses_until_stdin_ends():
+    status, text = run_cli(["--step", "--leaf", "b3"], stdin_text="\n\n")
+    assert status == 0
+    # Two Enters, then end of input: three prompts, and every row still printed.
+    assert text.count("[Enter: next step]") == 3
+    root, params = articles_network()
+    assert text.count("\n") == len(backward_steps(root, leaf=params["b3"])) + 4 + 1
+
+
+def test_cli_set_changes_the_parameters():
+    status, text = run_cli(["--set", "b3=2.61", "--leaf", "b3"])
+    root, params = articles_network({"b3": 2.61})
+    assert text.splitlines()[-1].split()[-2] == format_number(backward_grads(root)[params["b3"]])
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--leaf", "w9"], "no node named 'w9'"),
+        (["--set", "b3"], "--set expects NAME=NUMBER"),
+        (["--set", "w7=1"], "unknown parameter 'w7'"),
+        (["--digits", "0"], "--digits must be in 1..17"),
+    ],
+)
+def test_cli_bad_arguments(argv, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        run_cli(argv)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
