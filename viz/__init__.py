@@ -1,1 +1,36 @@
-"""chaingrad's viz package (being built)."""
+"""Pictures and explanations of chaingrad computation graphs.
+
+    >>> from engine import Value
+    >>> from viz import draw, explain
+    >>> w, x = Value(3.0, "w"), Value(0.5, "x")
+    >>> y = (w * x).softplus().relabel("y")
+    >>> y.backward()
+    >>> g = draw(y, highlight=w)          # a graphviz.Digraph; render(y, "y.svg") writes a file
+    >>> print(explain(y, w))              # doctest: +SKIP
+
+``python -m viz --help`` draws expressions from the command line.
+"""
+
+from viz.dotexe import DotError, DotNotFoundError, find_dot
+from viz.draw import (
+    DEFAULT_MAX_NODES,
+    ChainGraph,
+    GraphTooLargeError,
+    draw,
+    render,
+    to_png,
+    to_svg,
+)
+
+__all__ = [
+    "draw",
+    "render",
+    "to_svg",
+    "to_png",
+    "find_dot",
+    "ChainGraph",
+    "GraphTooLargeError",
+    "DotNotFoundError",
+    "DotError",
+    "DEFAULT_MAX_NODES",
+]

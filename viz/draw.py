@@ -1,0 +1,499 @@
+"""Drawing a computation graph: values, ops, and the local derivative on every edge.
+
+``draw(root)`` returns a ``graphviz.Digraph`` (DOT text, displayed inline in
+Jupyter); ``render(root, "graph.svg")`` writes SVG, PNG or DOT; ``to_svg``
+turns a drawing into SVG text. Rendering goes through the dot executable that
+``viz.find_dot`` finds, so ``pip install chaingrad`` alone is enough.
+
+The picture, for ``y = softplus(x*w + b)``::
+
+    [w | data | grad] --input = 0.5--> (x) --> [...] --1--> (+) --> [...] --sigmoid(...) = 0.8--> (softplus) --> [y]
+
+One box per value (label, data, grad), one small oval per operation, and on
+each edge input -> op the local derivative d(op output)/d(input), the number
+the chain rule multiplies along that edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection, Dict, List, Mapping, Optional, Union
+
+import graphviz
+
+from engine import Value, topological_order
+from viz.dotexe import DotNotFoundError, run_dot
+from viz.formulas import Namer, edge_formula, formula_text
+from viz.text import fmt, html_escape
+
+__all__ = [
+    "draw",
+    "render",
+    "to_svg",
+    "to_png",
+    "ChainGraph",
+    "GraphTooLargeError",
+    "DEFAULT_MAX_NODES",
+    "FORMATS",
+]
+
+#: Drawings with more value nodes than this raise ``GraphTooLargeError`` (``max_nodes=`` to change).
+DEFAULT_MAX_NODES = 300
+
+#: File types ``render`` writes, by suffix.
+FORMATS = ("svg", "png", "dot")
+
+FONT = "Helvetica"
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more value nodes than ``max_nodes``; the message says how to raise the limit."""
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str  # as shown in the legend
+    fill: str
+    border: str
+
+
+# Colours chosen to stay distinct when printed and for the common colour-vision deficiencies:
+# hue and lightness both differ between kinds.
+STYLES: Dict[str, _Style] = {
+    "param": _Style("parameter", "#FFE3A3", "#B7791F"),
+    "leaf": _Style("input", "#D6E8FF", "#2B6CB0"),
+    "const": _Style("constant", "#EDEDED", "#8A8A8A"),
+    "interior": _Style("intermediate", "#FFFFFF", "#5A5A5A"),
+    "root": _Style("output (root)", "#CDEFD6", "#2F855A"),
+}
+OP_FILL, OP_BORDER = "#F3F3F3", "#9A9A9A"
+EDGE_COLOUR = "#6B6B6B"
+GRAD_COLOUR = "#B83280"  # grads in magenta, so they read apart from data at a glance
+HIGHLIGHT = "#D62728"
+FOCUS = "#5B3CC4"
+
+
+class ChainGraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that renders through the dot executable chaingrad finds.
+
+    Jupyter displays it inline (``_repr_mimebundle_`` calls ``pipe``), and
+    ``pipe(format="svg")`` works even when no ``dot`` is on ``PATH`` but
+    ``graphviz-pure`` is installed.
+    """
+
+    def pipe(  # type: ignore[override]
+        self,
+        format: Optional[str] = None,
+        renderer: Optional[str] = None,
+        formatter: Optional[str] = None,
+        neato_no_op: Union[bool, int, None] = None,
+        quiet: bool = False,
+        *,
+        engine: Optional[str] = None,
+        encoding: Optional[str] = None,
+    ) -> Union[bytes, str]:
+        """The drawing rendered as ``format`` (default: this graph's format) by the found dot."""
+        if renderer or formatter or neato_no_op or (engine not in (None, "dot")):
+            raise ValueError("ChainGraph.pipe: only format= and encoding= are supported")
+        out = run_dot(self.source, format or self.format)
+        return out.decode(encoding) if encoding else out
+
+
+def to_svg(digraph: Union[graphviz.Digraph, graphviz.Source, str]) -> str:
+    """SVG text of a drawing (or of DOT source text), rendered by the found dot executable."""
+    return run_dot(_source(digraph), "svg").decode("utf-8")
+
+
+def to_png(digraph: Union[graphviz.Digraph, graphviz.Source, str]) -> bytes:
+    """PNG bytes of a drawing (or of DOT source text), rendered by the found dot executable."""
+    return run_dot(_source(digraph), "png")
+
+
+def _source(digraph: object) -> str:
+    if isinstance(digraph, str):
+        return digraph
+    source = getattr(digraph, "source", None)
+    if not isinstance(source, str):
+        raise TypeError(
+            f"expected a graphviz.Digraph (from viz.draw) or DOT text, got {type(digraph).__name__}"
+        )
+    return source
+
+
+# ---------------------------------------------------------------------- drawing
+
+
+def draw(
+    root: Value,
+    *,
+    highlight: Union[Value, str, None] = None,
+    show_grads: bool = True,
+    precision: int = 3,
+    rankdir: str = "LR",
+    grads: Optional[Mapping[Value, Optional[float]]] = None,
+    focus: Optional[Value] = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    formulas: bool = True,
+    params: Optional[Collection[Value]] = None,
+    legend: bool = True,
+    title: Optional[str] = None,
+) -> ChainGraph:
+    """The computation graph below ``root`` as a ``graphviz.Digraph``.
+
+    - One box per value: its label (if any), ``data`` and ``grad`` (= d root / d node).
+    - One oval per operation, and on every edge input -> op the local derivative
+      d(op output)/d(input) from ``node.local_grads``, with its formula when
+      ``formulas`` (``sigmoid(x1) = 0.8``). A reused input has one edge per use.
+    - ``highlight``: a node (or its label): the edges on the paths from it up to
+      ``root`` are drawn in red, and the caption states that the sum over those
+      paths of the product of their local derivatives is its grad.
+    - ``show_grads=False`` shows ``?`` instead of each grad (an exercise sheet);
+      ``grads`` overrides the grad shown per node (``None`` leaves the cell blank);
+      ``focus`` emphasises one node and its input edges (both used by the replay).
+    - ``params``: leaves to colour as parameters (e.g. ``model.parameters()``);
+      other user leaves are inputs, numbers met by an operator are constants.
+    - ``precision``: significant digits; ``rankdir``: ``"LR"`` or ``"TB"`` (or ``"RL"``/``"BT"``).
+    - More than ``max_nodes`` values raises ``GraphTooLargeError``.
+
+    Node ids are topological indices (``n0`` ... root last) and op nodes ``op<k>``,
+    so the same graph always gives the same DOT text.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: root must be an engine Value, got {type(root).__name__}")
+    _check_int("precision", precision, 1, 17)
+    _check_int("max_nodes", max_nodes, 1, None)
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    _check_size(root, max_nodes)
+
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    params_set = set(params) if params is not None else set()
+    for p in params_set:
+        if not isinstance(p, Value):
+            raise TypeError(f"draw: params must hold Values, got {type(p).__name__}")
+    if grads is not None and not isinstance(grads, Mapping):
+        raise TypeError(f"draw: grads must be a mapping Value -> float | None, got {type(grads).__name__}")
+    target = _resolve(highlight, order, index, "highlight")
+    if focus is not None and (not isinstance(focus, Value) or focus not in index):
+        raise ValueError("draw: focus must be a node of the graph being drawn")
+
+    on_path = _on_paths(order, target) if target is not None else set()
+    name = Namer(precision)
+
+    g = ChainGraph(name="chaingrad", format="svg")
+    g.attr(rankdir=rankdir, fontname=FONT, bgcolor="white", nodesep="0.3", ranksep="0.42")
+    g.attr("node", fontname=FONT, fontsize="13")
+    g.attr("edge", fontname=FONT, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
+
+    kinds_seen: List[str] = []
+    for i, node in enumerate(order):
+        kind = _kind(node, root, params_set)
+        if kind not in kinds_seen:
+            kinds_seen.append(kind)
+        shown = _grad_text(node, grads, show_grads, precision)
+        g.node(
+            f"n{i}",
+            label=_value_label(node, kind, shown, precision, _outline(node, on_path, focus)),
+            shape="plain",
+        )
+        if node.inputs:
+            op_attrs = dict(
+                shape="ellipse",
+                style="filled",
+                fillcolor=OP_FILL,
+                color=OP_BORDER,
+                fontsize="12",
+                height="0.3",
+                margin="0.05,0.02",
+            )
+            if node is focus:
+                op_attrs.update(color=FOCUS, penwidth="2.5")
+            elif node in on_path:
+                op_attrs.update(color=HIGHLIGHT, penwidth="2")
+            g.node(f"op{i}", label=f"<{html_escape(_op_text(node.op))}>", **op_attrs)
+            for k, (inp, local) in enumerate(zip(node.inputs, node.local_grads)):
+                formula = formula_text(edge_formula(node, k, name), precision) if formulas else None
+                g.edge(
+                    f"n{index[inp]}",
+                    f"op{i}",
+                    label=_edge_label(formula, local, precision),
+                    **_edge_emphasis(inp in on_path, node is focus),
+                )
+            g.edge(f"op{i}", f"n{i}", **_edge_emphasis(node in on_path, node is focus))
+
+    caption = _caption(root, target, order, on_path, kinds_seen, name, legend, title,
+                       show_grads, precision)
+    if caption:
+        g.attr(label=caption, labelloc="b", labeljust="c", fontsize="12")
+    return g
+
+
+def _check_int(what: str, value: object, low: int, high: Optional[int]) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < low or (
+        high is not None and value > high
+    ):
+        bound = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise ValueError(f"draw: {what} must be an int {bound}, got {value!r}")
+
+
+def _check_size(root: Value, max_nodes: int) -> None:
+    """Count the value nodes (without recursion) and refuse more than ``max_nodes``."""
+    seen = {root}
+    stack = [root]
+    while stack:
+        for inp in stack.pop().inputs:
+            if inp not in seen:
+                seen.add(inp)
+                stack.append(inp)
+    if len(seen) > max_nodes:
+        raise GraphTooLargeError(
+            f"draw: the graph has {len(seen)} value nodes, more than max_nodes={max_nodes}; "
+            f"Graphviz would take long and the picture would be unreadable. "
+            f"Pass max_nodes={len(seen)} (or --max-nodes {len(seen)} on the command line) "
+            f"to draw it anyway, or draw a smaller part of the graph"
+        )
+
+
+def _resolve(node: Union[Value, str, None], order, index, what: str) -> Optional[Value]:
+    """A node given as a Value or as its label, checked to be in the graph."""
+    if node is None:
+        return None
+    if isinstance(node, Value):
+        if node not in index:
+            raise ValueError(f"draw: the {what} node {node!r} is not in the graph being drawn")
+        return node
+    if isinstance(node, str):
+        matches = [n for n in order if n.label == node]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            labels = sorted({n.label for n in order if n.label is not None})
+            raise ValueError(
+                f"draw: no node labelled {node!r} to {what}; labels in the graph: "
+                + (", ".join(labels) if labels else "(none)")
+            )
+        raise ValueError(
+            f"draw: {len(matches)} nodes are labelled {node!r}; pass the Value itself to {what}"
+        )
+    raise TypeError(f"draw: {what} must be a Value or a label, got {type(node).__name__}")
+
+
+def _on_paths(order: List[Value], target: Value) -> set:
+    """Nodes on some path from ``target`` up to the root: ``target`` and all that depend on it."""
+    reached = {target}
+    for node in order:  # inputs come before their consumers
+        if any(inp in reached for inp in node.inputs):
+            reached.add(node)
+    return reached
+
+
+def path_sum(order: List[Value], target: Value):
+    """(number of paths, sum over paths of the product of local derivatives) from ``target`` to the root.
+
+    Forward accumulation along the topological order: d(node)/d(target) =
+    sum over the node's inputs of local_grad x d(input)/d(target), which sums
+    the path products without listing the paths.
+    """
+    deriv = {target: 1.0}
+    count = {target: 1}
+    for node in order:
+        if node is target:
+            continue
+        d, c = 0.0, 0
+        for inp, local in zip(node.inputs, node.local_grads):
+            if inp in deriv:
+                d += local * deriv[inp]
+                c += count[inp]
+        if c:
+            deriv[node], count[node] = d, c
+    root = order[-1]
+    return count.get(root, 0), deriv.get(root, 0.0)
+
+
+def _kind(node: Value, root: Value, params: set) -> str:
+    if node is root:
+        return "root"
+    if node.is_constant:
+        return "const"
+    if not node.inputs:
+        return "param" if node in params else "leaf"
+    return "interior"
+
+
+def _op_text(op: str) -> str:
+    """How an op is shown in its oval: ``*`` as ``×``, ``**2`` as ``^2``."""
+    if op == "*":
+        return "×"
+    if op == "/":
+        return "÷"
+    if op.startswith("**"):
+        return "^" + op[2:] if op != "**" else "^"
+    return op
+
+
+def _grad_text(node: Value, grads, show_grads: bool, precision: int) -> str:
+    if not show_grads:
+        return "?"
+    if grads is not None and node in grads:
+        g = grads[node]
+        if g is None:
+            return ""
+        if isinstance(g, bool) or not isinstance(g, (int, float)):
+            raise TypeError(f"draw: grads values must be numbers or None, got {type(g).__name__}")
+        return fmt(float(g), precision)
+    return fmt(node.grad, precision)
+
+
+def _value_label(node: Value, kind: str, grad: str, precision: int, outline=None) -> str:
+    style = STYLES[kind]
+    colour, width = outline if outline is not None else (style.border, 1)
+    table = (
+        f'<table border="{width}" cellborder="0" cellspacing="0" cellpadding="3" '
+        f'color="{colour}" bgcolor="{style.fill}" style="rounded">'
+    )
+    data = html_escape(fmt(node.data, precision))
+    if kind == "const":  # a plain number: its value is all there is to show
+        return f"<{table}<tr><td>{data}</td></tr></table>>"
+    rows = []
+    if node.label is not None:
+        rows.append(f'<tr><td colspan="2"><b>{html_escape(node.label)}</b></td></tr><hr/>')
+    rows.append(f'<tr><td align="left">data</td><td align="right">{data}</td></tr>')
+    grad_cell = html_escape(grad) if grad else " "
+    rows.append(
+        f'<tr><td align="left"><font color="{GRAD_COLOUR}">grad</font></td>'
+        f'<td align="right"><font color="{GRAD_COLOUR}">{grad_cell}</font></td></tr>'
+    )
+    return f"<{table}{''.join(rows)}</table>>"
+
+
+def _edge_label(formula: Optional[str], local: float, precision: int) -> str:
+    number = html_escape(fmt(local, precision))
+    if formula is None or formula == fmt(local, precision):
+        return f"<<b>{number}</b>>"
+    return f"<{html_escape(formula)} = <b>{number}</b>>"
+
+
+def _outline(node: Value, on_path: set, focus: Optional[Value]):
+    """(colour, width) of an emphasised value box's border, or None for its kind's own."""
+    if node is focus:
+        return FOCUS, 3
+    if node in on_path:
+        return HIGHLIGHT, 2
+    return None
+
+
+def _edge_emphasis(on_path: bool, focused: bool) -> dict:
+    if focused:
+        return dict(color=FOCUS, penwidth="2.6", fontcolor=FOCUS)
+    if on_path:
+        return dict(color=HIGHLIGHT, penwidth="2.2", fontcolor=HIGHLIGHT)
+    return {}
+
+
+def _display_name(node: Value, name: Namer) -> str:
+    sym = name(node)
+    return sym.text if sym is not None else "the node"
+
+
+def _caption(root, target, order, on_path, kinds, name, legend, title, show_grads, precision):
+    rows = []
+    if title is not None:
+        rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{html_escape(title)}</b></font></td></tr>')
+    if target is not None:
+        n_paths, total = path_sum(order, target)
+        t, r = _display_name(target, name), _display_name(root, name)
+        paths = "1 red path" if n_paths == 1 else f"the {n_paths} red paths"
+        claim = (
+            f"d{r}/d{t} = sum over {paths} from {t} to {r} "
+            f"of the product of the local derivatives on its edges"
+        )
+        if show_grads:
+            claim += f" = {fmt(total, precision)} = the grad of {t}"
+        else:
+            claim += f" = the grad of {t}"
+        rows.append(
+            f'<tr><td colspan="20"><font color="{HIGHLIGHT}">{html_escape(claim)}</font></td></tr>'
+        )
+    if legend:
+        cells = []
+        for kind in STYLES:
+            if kind in kinds:
+                st = STYLES[kind]
+                cells.append(
+                    f'<td bgcolor="{st.fill}" color="{st.border}" border="1" style="rounded">'
+                    f"{html_escape(st.name)}</td>"
+                )
+        cells.append(f'<td bgcolor="{OP_FILL}" border="1" color="{OP_BORDER}" style="rounded">operation</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+        rows.append(
+            '<tr><td colspan="20">'
+            "edge numbers: local derivative d(output)/d(input) of each step; "
+            f'<font color="{GRAD_COLOUR}">grad</font>: d{html_escape(_display_name(root, name))}/d(node)'
+            "</td></tr>"
+        )
+    if not rows:
+        return None
+    return f'<<table border="0" cellspacing="4" cellpadding="3">{"".join(rows)}</table>>'
+
+
+# ---------------------------------------------------------------------- files
+
+
+def render(
+    root: Union[Value, graphviz.Digraph],
+    path: Union[str, Path],
+    *,
+    format: Optional[str] = None,
+    **draw_options,
+) -> Path:
+    """Draw ``root`` (or take an already drawn ``Digraph``) and write it to ``path``.
+
+    The file type comes from the suffix (``.svg``, ``.png`` or ``.dot``) unless
+    ``format`` names one. SVG and PNG go through the found dot executable; if
+    none is found, the DOT source is written beside ``path`` (suffix ``.dot``)
+    and ``DotNotFoundError`` says where and how to install dot.
+    Returns the path written.
+    """
+    path = Path(path)
+    fmt_name = (format or path.suffix.lstrip(".")).lower()
+    if fmt_name not in FORMATS:
+        what = f"format {format!r}" if format else (
+            f"suffix {path.suffix!r}" if path.suffix else "no suffix"
+        )
+        raise ValueError(
+            f"render: cannot tell what to write for {str(path)!r} ({what}); "
+            "use a .svg, .png or .dot file name, or pass format='svg' / 'png' / 'dot'"
+        )
+    if isinstance(root, (graphviz.Digraph, graphviz.Source)):
+        if draw_options:
+            raise TypeError("render: drawing options apply to a Value, not to an already drawn graph")
+        source = root.source
+    else:
+        source = draw(root, **draw_options).source
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"render: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
+        )
+    if fmt_name == "dot":
+        _write(path, source.encode("utf-8"))
+        return path
+    try:
+        data = run_dot(source, fmt_name)
+    except DotNotFoundError as err:
+        dot_path = path.with_suffix(".dot")
+        _write(dot_path, source.encode("utf-8"))
+        raise DotNotFoundError(
+            f"{err}. The DOT source was written to {str(dot_path)!r}; "
+            f"once dot is installed: dot -T{fmt_name} {dot_path} -o {path}"
+        ) from None
+    _write(path, data)
+    return path
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise type(err)(f"render: cannot write {str(path)!r}: {err.strerror or err}") from None
