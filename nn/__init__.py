@@ -1,1 +1,47 @@
-"""chaingrad's nn package (being built)."""
+"""chaingrad's nn: neurons, layers, losses and gradient descent with a step ledger.
+
+    >>> from nn import MLP, train
+    >>> model = MLP(1, [2, 1], activations=("softplus", "linear"), seed=0)
+    >>> [name for name, _ in model.named_parameters()][:3]
+    ['L1.n1.w1', 'L1.n1.b', 'L1.n2.w1']
+    >>> ledger = train(model, [0.0, 0.5, 1.0], [0.0, 1.0, 0.0], lr=0.1, steps=3)
+    >>> len(ledger)
+    3
+
+The articles' network, named w1..b3, is ``nn.statquest.network()``.
+"""
+
+from nn.activations import ACTIVATIONS, get_activation, linear
+from nn.ledger import Ledger, Step
+from nn.losses import mse, ssr
+from nn.module import MLP, Layer, Module, Neuron
+from nn.optim import SGD
+from nn.train import (
+    LEARNING_RATE,
+    MAX_STEPS,
+    MIN_STEP_SIZE,
+    NonFiniteLossError,
+    gradient_descent,
+    train,
+)
+
+__all__ = [
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "ssr",
+    "mse",
+    "SGD",
+    "train",
+    "gradient_descent",
+    "Ledger",
+    "Step",
+    "NonFiniteLossError",
+    "ACTIVATIONS",
+    "get_activation",
+    "linear",
+    "LEARNING_RATE",
+    "MIN_STEP_SIZE",
+    "MAX_STEPS",
+]

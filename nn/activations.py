@@ -1,0 +1,59 @@
+"""Activation functions by name, for ``Neuron(nin, activation="softplus")``.
+
+Each name maps to an engine function (so the node it makes carries its own
+local derivative); ``"linear"`` is the identity and makes no node at all, so a
+linear output neuron's result *is* its weighted sum.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, Union
+
+from engine import Value, relu, sigmoid, softplus, tanh
+
+__all__ = ["Activation", "ACTIVATIONS", "linear", "get_activation", "activation_name"]
+
+Activation = Callable[[Value], Value]
+
+
+def linear(x: Value) -> Value:
+    """The identity, f(x) = x; d/dx = 1. Returns ``x`` itself, adding no node."""
+    return x
+
+
+#: Name -> function. ``softplus(x) = ln(1 + e^x)``, ``relu(x) = max(0, x)``,
+#: ``tanh``, ``sigmoid(x) = 1 / (1 + e^-x)``, ``linear(x) = x``.
+ACTIVATIONS: Dict[str, Activation] = {
+    "softplus": softplus,
+    "relu": relu,
+    "tanh": tanh,
+    "sigmoid": sigmoid,
+    "linear": linear,
+}
+
+
+def get_activation(activation: Union[str, Activation]) -> Activation:
+    """The function for an activation name (or a callable, returned as it is).
+
+    Raises ``ValueError`` for an unknown name, listing the known ones.
+    """
+    if callable(activation):
+        return activation
+    if isinstance(activation, str):
+        try:
+            return ACTIVATIONS[activation]
+        except KeyError:
+            known = ", ".join(repr(n) for n in ACTIVATIONS)
+            raise ValueError(
+                f"unknown activation {activation!r}; choose one of {known} (or pass a function)"
+            ) from None
+    raise TypeError(
+        f"activation must be a name (str) or a function, got {type(activation).__name__}"
+    )
+
+
+def activation_name(activation: Union[str, Activation]) -> str:
+    """A short name for messages and reprs: the name itself, or a function's ``__name__``."""
+    if isinstance(activation, str):
+        return activation
+    return getattr(activation, "__name__", type(activation).__name__)

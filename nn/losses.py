@@ -1,0 +1,73 @@
+"""Losses: the sum of squared residuals (the articles' SSR) and the mean squared error.
+
+Each builds its graph the way it is written by hand::
+
+    residual_i = observed_i - predicted_i
+    SSR        = residual_1^2 + residual_2^2 + ...
+
+so that d SSR / d predicted_i = 2 residual_i x (-1) = -2 (observed_i - predicted_i)
+is the product of the local derivatives on the path (square, then subtract).
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import List, Sequence, Union
+
+from engine import Value
+
+__all__ = ["ssr", "mse"]
+
+Scalar = Union[Value, float, int]
+
+
+def _pairs(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> List[tuple]:
+    for what, xs in (("observed", observed), ("predicted", predicted)):
+        if isinstance(xs, (Value, numbers.Real, str, bytes)) or not isinstance(xs, Sequence):
+            raise TypeError(
+                f"{who}: {what} must be a sequence (list or tuple) of numbers/Values,"
+                f" got {type(xs).__name__}"
+            )
+    if len(observed) != len(predicted):
+        raise ValueError(
+            f"{who}: observed and predicted must have the same length,"
+            f" got {len(observed)} observed and {len(predicted)} predicted"
+        )
+    if not observed:
+        raise ValueError(f"{who}: needs at least one (observed, predicted) pair, got none")
+    for what, xs in (("observed", observed), ("predicted", predicted)):
+        for i, v in enumerate(xs):
+            if isinstance(v, bool) or not isinstance(v, (Value, numbers.Real)):
+                hint = " (a list: did the model have more than one output?)" if isinstance(v, list) else ""
+                raise TypeError(
+                    f"{who}: {what}[{i}] must be a number or a Value, got {type(v).__name__}{hint}"
+                )
+    return list(zip(observed, predicted))
+
+
+def _sum_of_squares(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
+    total = None
+    for obs, pred in _pairs(who, observed, predicted):
+        residual = obs - pred
+        if not isinstance(residual, Value):  # both plain numbers
+            residual = Value(residual)
+        sq = residual.square()
+        total = sq if total is None else total + sq
+    return total
+
+
+def ssr(observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
+    """Sum of squared residuals, SSR = sum_i (observed_i - predicted_i)^2, labelled ``'SSR'``.
+
+    ``ValueError`` if the two sequences differ in length or are empty.
+    """
+    return _sum_of_squares("ssr", observed, predicted).relabel("SSR")
+
+
+def mse(observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
+    """Mean squared error, MSE = SSR / n over the n pairs, labelled ``'MSE'``.
+
+    ``ValueError`` if the two sequences differ in length or are empty.
+    """
+    total = _sum_of_squares("mse", observed, predicted)
+    return (total / len(observed)).relabel("MSE")

@@ -1,0 +1,123 @@
+"""The articles' network as an ``MLP``, with its data and published numbers.
+
+Source of every number here: StatQuest, "Neural Networks Pt. 2:
+Backpropagation Main Ideas", "Backpropagation Details Pt. 1" and "Pt. 2"
+(the drug-dosage network). Published numbers are rounded for display;
+compare them at the precision they are given.
+
+The network, one input, two softplus hidden neurons, one linear output::
+
+    x1 = input * w1 + b1        y1 = softplus(x1) = log(1 + e^x1)
+    x2 = input * w2 + b2        y2 = softplus(x2)
+    predicted = y1 * w3 + y2 * w4 + b3
+    SSR = sum over the data of (observed - predicted)^2
+
+It is exactly ``MLP(1, [2, 1], activations=("softplus", "linear"))``, whose
+parameters are renamed (``MLP_NAMES``)::
+
+    w1 = L1.n1.w1   (hidden neuron 1, its weight)      b1 = L1.n1.b
+    w2 = L1.n2.w1   (hidden neuron 2, its weight)      b2 = L1.n2.b
+    w3 = L2.n1.w1   (output, weight on y1)             w4 = L2.n1.w2   (weight on y2)
+    b3 = L2.n1.b    (output bias)
+
+``network()`` also labels each forward pass's nodes ``input``, ``x1``, ``y1``,
+``x2``, ``y2`` and ``predicted``, and ``ssr`` labels the loss ``SSR``, so a
+drawing or a chain-rule explanation reads like the articles.
+
+    >>> from nn import train
+    >>> from nn.statquest import network, INPUTS, OBSERVED
+    >>> model = network({"b3": 0.0})          # the published optimum, but b3 = 0
+    >>> ledger = train(model, INPUTS, OBSERVED, params=["b3"], lr=0.1)
+    >>> round(ledger.final_values["b3"], 2)
+    2.61
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Mapping, Optional, Tuple
+
+from engine import Value
+from nn.losses import ssr
+from nn.module import MLP
+
+__all__ = [
+    "PARAMETER_NAMES",
+    "MLP_NAMES",
+    "INPUTS",
+    "OBSERVED",
+    "PUBLISHED_OPTIMUM",
+    "MAIN_IDEAS_START",
+    "DETAILS_1_START",
+    "DETAILS_2_START",
+    "LEARNING_RATE",
+    "DETAILS_2_LEARNING_RATE",
+    "DETAILS_2_STEPS",
+    "network",
+    "loss",
+]
+
+#: The seven parameters in the articles' order (also ``named_parameters()``'s order).
+PARAMETER_NAMES: Tuple[str, ...] = ("w1", "b1", "w2", "b2", "w3", "w4", "b3")
+
+#: Article name -> the name the parameter has in a plain ``MLP(1, [2, 1])``.
+MLP_NAMES: Dict[str, str] = {
+    "w1": "L1.n1.w1", "b1": "L1.n1.b",
+    "w2": "L1.n2.w1", "b2": "L1.n2.b",
+    "w3": "L2.n1.w1", "w4": "L2.n1.w2", "b3": "L2.n1.b",
+}
+
+#: The data: three doses (input) and the observed efficacy.
+INPUTS: Tuple[float, ...] = (0.0, 0.5, 1.0)
+OBSERVED: Tuple[float, ...] = (0.0, 1.0, 0.0)
+
+#: The fitted network the articles start from and arrive at.
+PUBLISHED_OPTIMUM: Dict[str, float] = {
+    "w1": 3.34, "b1": -1.43, "w2": -3.53, "b2": 0.57, "w3": -1.22, "w4": -2.30, "b3": 2.61,
+}
+
+#: Main Ideas: only b3 is trained (learning rate 0.1); the others stay at the optimum.
+MAIN_IDEAS_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "b3": 0.0}
+
+#: Details Pt. 1: w3, w4 (drawn from a standard normal) and b3 = 0 are trained;
+#: the hidden layer stays at the optimum.
+DETAILS_1_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "w3": 0.36, "w4": 0.63, "b3": 0.0}
+
+#: Details Pt. 2: all seven parameters are trained from these values.
+DETAILS_2_START: Dict[str, float] = {
+    "w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0,
+}
+
+#: The articles' learning rate.
+LEARNING_RATE = 0.1
+
+#: Details Pt. 2 has many zero-SSR solutions for three data points. At lr 0.1
+#: the first steps overshoot and descent ends at another one (SSR ~ 0, but
+#: w1 = 3.26, b1 = -1.93, ...); at lr 0.02 it reaches the published optimum to
+#: two decimals after about 3600 steps. The step-size rule would stop on the
+#: early plateau at that rate, so this run uses a fixed number of steps.
+DETAILS_2_LEARNING_RATE = 0.02
+DETAILS_2_STEPS = 5000
+
+
+def network(params: Optional[Mapping[str, float]] = None) -> MLP:
+    """The articles' network, an ``MLP(1, [2, 1], ("softplus", "linear"))`` named w1..b3.
+
+    Parameters start at ``PUBLISHED_OPTIMUM``; those given in ``params``
+    (by article name) replace them, e.g. ``network({"b3": 0.0})`` for Main Ideas.
+    """
+    model = MLP(1, [2, 1], activations=("softplus", "linear"))
+    model.rename_parameters({mlp: article for article, mlp in MLP_NAMES.items()})
+    hidden1, hidden2 = model.layers[0].neurons
+    output = model.layers[1].neurons[0]
+    hidden1.sum_label, hidden1.out_label = "x1", "y1"
+    hidden2.sum_label, hidden2.out_label = "x2", "y2"
+    output.out_label = "predicted"  # linear: the weighted sum is the prediction
+    model.set_parameters(PUBLISHED_OPTIMUM)
+    if params is not None:
+        model.set_parameters(params)
+    return model
+
+
+def loss(model: MLP) -> Value:
+    """The articles' loss for ``model`` on their data: SSR over ``INPUTS`` and ``OBSERVED``."""
+    return ssr(OBSERVED, [model(x) for x in INPUTS])
