@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 from typing import IO, Callable, Optional, Sequence
 
@@ -82,6 +83,12 @@ class Console:
     def lines(self, text: str) -> None:
         for row in text.splitlines():
             self.line(row)
+
+    def paragraph(self, text: str, indent: int = 0) -> None:
+        """``text`` re-wrapped to the terminal width (whitespace collapsed)."""
+        pad = " " * indent
+        self.lines(textwrap.fill(" ".join(text.split()), WIDTH - 2, initial_indent=pad,
+                                 subsequent_indent=pad))
 
     def title(self, text: str) -> None:
         """A part's title between two rules of '='."""

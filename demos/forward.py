@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 from demos import network as net
 from demos._console import Console, Mismatch, check_close, fmt, parse_args, run_main
 
-__all__ = ["run", "main", "check_published", "DIAGRAM"]
+__all__ = ["run", "main", "check_published", "decimals_of", "DIAGRAM"]
 
 #: The drawing of the network shown first.
 DIAGRAM = """\
@@ -39,7 +39,7 @@ def check_published(what: str, computed: float, published: float, decimals: int)
         )
 
 
-def _decimals(x: float) -> int:
+def decimals_of(x: float) -> int:
     """Decimal places of a published number as written (-2.61 -> 2)."""
     text = repr(float(x))
     return len(text.split(".")[1]) if "." in text and "e" not in text else 0
@@ -81,7 +81,7 @@ def run(con: Console) -> None:
             )
         check_published(
             f"predicted for input {pt.input.data}", pt.predicted.data, published[k],
-            _decimals(published[k]),
+            decimals_of(published[k]),
         )
         rows.append(
             [
@@ -97,7 +97,7 @@ def run(con: Console) -> None:
     ssr = graph.ssr.data
     check_close("SSR", ssr, net.ssr_floats(params), ("engine", "plain-float formula"), TOL)
     pub_ssr = net.MAIN_IDEAS_PUBLISHED["ssr_at_b3_0"]
-    check_published("SSR at b3 = 0", ssr, pub_ssr, _decimals(pub_ssr))
+    check_published("SSR at b3 = 0", ssr, pub_ssr, decimals_of(pub_ssr))
     con.line()
     con.line(
         "  SSR = " + " + ".join(f"({fmt(p.observed, 1)} - {fmt(p.predicted.data, 4)})^2"

@@ -12,9 +12,10 @@ The network, one input and two softplus hidden neurons feeding one linear output
     predicted = y1 * w3 + y2 * w4 + b3
     SSR = sum over the data of (observed - predicted)^2
 
-Two ways to evaluate it live here: ``build`` makes the engine's graph (the
-numbers the demos explain), ``forward_floats`` is the same arithmetic in plain
-floats with ``math`` (the hand side the engine is checked against).
+Two ways to evaluate it live here: ``build`` makes the engine's graph with
+``nn``'s model of the network (the numbers the demos explain), ``forward_floats``
+is the same arithmetic in plain floats with ``math`` (the hand side the engine
+is checked against).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Tuple
 
-from engine import Value
+from engine import Value, topological_order
+from nn import ssr, statquest
 
 __all__ = [
     "PARAMETER_NAMES",
@@ -120,25 +122,24 @@ def _check_params(params: Mapping[str, float]) -> None:
 def build(params: Mapping[str, float]) -> Network:
     """The engine's graph of SSR = sum (observed - predicted)^2 at ``params``.
 
-    Every node the articles name carries its label (w1 .. b3, input, x1, y1,
-    x2, y2, predicted, SSR), so chain-rule factors and drawings read like them.
+    The network is ``nn``'s model of the articles (``nn.statquest.network``), the
+    same one the training demo trains, and the loss is ``nn.ssr``. Every node the
+    articles name carries its label (w1 .. b3, input, x1, y1, x2, y2, predicted,
+    SSR), so chain-rule factors and drawings read like them.
     """
     _check_params(params)
-    p = {name: Value(params[name], name) for name in PARAMETER_NAMES}
+    model = statquest.network(params)
     points = []
-    ssr = None
     for dose, observed in zip(INPUTS, OBSERVED):
-        i = Value(dose, "input")
-        x1 = (i * p["w1"] + p["b1"]).relabel("x1")
-        y1 = x1.softplus().relabel("y1")
-        x2 = (i * p["w2"] + p["b2"]).relabel("x2")
-        y2 = x2.softplus().relabel("y2")
-        predicted = (y1 * p["w3"] + y2 * p["w4"] + p["b3"]).relabel("predicted")
-        points.append(Point(i, observed, x1, y1, x2, y2, predicted))
-        squared = (observed - predicted) ** 2
-        ssr = squared if ssr is None else ssr + squared
-    ssr.relabel("SSR")
-    return Network(p, points, ssr)
+        predicted = model(dose)
+        named = {
+            node.label: node
+            for node in topological_order(predicted)
+            if node.label in ("input", "x1", "y1", "x2", "y2")
+        }
+        points.append(Point(observed=observed, predicted=predicted, **named))
+    loss = ssr(list(OBSERVED), [p.predicted for p in points])
+    return Network(dict(model.named_parameters()), points, loss)
 
 
 def softplus_float(x: float) -> float:
