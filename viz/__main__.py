@@ -1,0 +1,7 @@
+"""``python -m viz``: draw an expression's computation graph (see ``python -m viz --help``)."""
+
+import sys
+
+from viz.cli import main
+
+sys.exit(main())

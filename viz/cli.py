@@ -1,0 +1,172 @@
+"""The command line: ``python -m viz EXPRESSION --set name=value ... -o graph.svg``."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Dict, List, Optional, Sequence
+
+from engine import FUNCTIONS
+from viz.dotexe import DotError, DotNotFoundError, run_dot
+from viz.draw import DEFAULT_MAX_NODES, FORMATS, draw, render
+from viz.explain import DEFAULT_MAX_PATHS, explain
+from viz.expr import ExpressionError, evaluate
+from viz.text import fmt
+
+__all__ = ["main", "build_parser"]
+
+PROG = "python -m viz"
+
+EXAMPLES = f"""\
+examples:
+  {PROG} "softplus(x*w1 + b1)*w3" --set x=0.5 w1=3.34 b1=-1.43 w3=-1.22 -o graph.svg
+
+  # one data point through the articles' network; assigned names label the nodes
+  {PROG} "x1 = input*w1 + b1; y1 = softplus(x1); x2 = input*w2 + b2; y2 = softplus(x2);
+      predicted = y1*w3 + y2*w4 + b3; SSR = (observed - predicted)**2" \\
+      --set input=0.5 observed=1 w1=3.34 b1=-1.43 w2=-3.53 b2=0.57 w3=-1.22 w4=-2.30 b3=0 \\
+      -o net.svg --highlight w1 --explain w1
+
+The expression is read with Python's ast module against a whitelist (numbers,
+names, + - * / **, unary -, name = expression statements separated by ';', and
+the functions {", ".join(sorted(FUNCTIONS))}); it is never eval'ed.
+Free names are leaves: give each a value with --set. backward() is run from
+the last statement before drawing. Without -o, --format or --explain the DOT
+text is printed. Errors exit with status 2.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2, like our own errors
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description="Draw the computation graph of an expression after backward(): values, "
+        "grads, and the local derivative on every edge; explain a grad by the chain rule.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("expression", help="e.g. \"softplus(x*w1 + b1)*w3\" or \"x1 = x*w1; y = softplus(x1)\"")
+    p.add_argument("--set", dest="assignments", metavar="NAME=VALUE", nargs="+", action="extend",
+                   default=[], help="value of each free name (leaf), e.g. --set w1=3.34 x=0.5")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the drawing; .svg, .png or .dot chosen by the suffix")
+    p.add_argument("--format", choices=FORMATS,
+                   help="output format (overrides the suffix of -o; without -o the drawing goes to stdout)")
+    p.add_argument("--explain", metavar="NAME", action="append", default=[],
+                   help="print d(root)/d(NAME) as a sum over paths of chain-rule products (repeatable)")
+    p.add_argument("--highlight", metavar="NAME",
+                   help="draw the paths from NAME up to the root in red")
+    p.add_argument("--no-grads", dest="show_grads", action="store_false",
+                   help="show '?' instead of each grad (an exercise sheet)")
+    p.add_argument("--no-formulas", dest="formulas", action="store_false",
+                   help="edge labels show only the local derivative's number")
+    p.add_argument("--no-legend", dest="legend", action="store_false", help="leave out the legend")
+    p.add_argument("--precision", type=int, default=3, metavar="N",
+                   help="significant digits of the numbers shown (default 3)")
+    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
+                   help="layout direction: LR left to right (default), TB top to bottom")
+    p.add_argument("--params", metavar="NAMES",
+                   help="comma-separated leaves drawn as parameters (default: names like w1, b3: "
+                   "w or b followed by digits)")
+    p.add_argument("--title", help="a title above the drawing")
+    p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
+                   help=f"refuse to draw more than N value nodes (default {DEFAULT_MAX_NODES})")
+    p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
+                   help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
+    return p
+
+
+def _parse_assignments(items: List[str]) -> Dict[str, float]:
+    values: Dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ExpressionError(f"--set expects NAME=VALUE, got {item!r}")
+        if name in values:
+            raise ExpressionError(f"--set gives {name!r} twice")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise ExpressionError(f"--set {name}: {text!r} is not a number") from None
+    return values
+
+
+_PARAM_NAME = re.compile(r"[wb]\d+")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; returns the exit status (0, or 2 on any error)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (ExpressionError, ValueError, TypeError, OSError, DotNotFoundError, DotError) as err:
+        message = " ".join(str(err).split())  # one line, whatever the error text holds
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    prog = evaluate(args.expression, _parse_assignments(args.assignments))
+    root = prog.root
+    root.backward()
+
+    def node(name: str, option: str):
+        if name not in prog.values:
+            raise ExpressionError(
+                f"{option} {name!r}: no such name; names: " + ", ".join(sorted(prog.values))
+            )
+        return prog.values[name]
+
+    if args.params is None:
+        param_names = [n for n in prog.free if _PARAM_NAME.fullmatch(n)]
+    else:
+        param_names = [n.strip() for n in args.params.split(",") if n.strip()]
+    params = [node(n, "--params") for n in param_names]
+    options = dict(
+        highlight=node(args.highlight, "--highlight") if args.highlight else None,
+        show_grads=args.show_grads,
+        precision=args.precision,
+        rankdir=args.rankdir,
+        max_nodes=args.max_nodes,
+        formulas=args.formulas,
+        params=params,
+        legend=args.legend,
+        title=args.title,
+    )
+    explanations = [
+        explain(root, node(n, "--explain"), precision=args.precision, max_paths=args.max_paths)
+        for n in args.explain
+    ]
+
+    if args.output:
+        path = render(root, args.output, format=args.format, **options)
+        print(f"wrote {path}")
+    elif args.format:
+        source = draw(root, **options).source
+        data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0  # stdout holds the drawing alone
+    elif not explanations:
+        print(draw(root, **options).source, end="")
+        return 0
+
+    root_name = root.label if root.label is not None else "root"
+    print(f"{root_name} = {fmt(root.data, args.precision)}")
+    if args.show_grads:
+        grads = ", ".join(
+            f"d{root_name}/d{n} = {fmt(prog.values[n].grad, args.precision)}" for n in prog.free
+        )
+        print(grads)
+    for e in explanations:
+        print()
+        print(e)
+    return 0

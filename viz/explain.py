@@ -1,0 +1,236 @@
+"""The chain rule written out: d root / d leaf as a sum over paths of products.
+
+``explain(ssr, w1)`` lists every path from the root down to the leaf. Each path
+is a product of factors, one per step between *labelled* nodes (unlabelled
+intermediate nodes are multiplied into the factor around them), so a network
+whose nodes are labelled like the articles' reads::
+
+    dSSR/dpredicted × dpredicted/dy1 × dy1/dx1 × dx1/dw1
+    = -2·(observed - predicted) × w3 × sigmoid(x1) × input
+
+The sum of the path products is set beside the engine's ``grad`` of the leaf.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple, Union
+
+from engine import Value, topological_order
+from viz.formulas import Namer, edge_formula, formula_text, multiply
+from viz.text import fmt
+
+__all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError", "DEFAULT_MAX_PATHS"]
+
+#: ``explain`` refuses graphs with more root-to-leaf paths than this (``max_paths=`` to change).
+DEFAULT_MAX_PATHS = 64
+
+
+class TooManyPathsError(ValueError):
+    """More root-to-leaf paths than ``max_paths``; ``count`` holds how many there are."""
+
+    def __init__(self, message: str, count: int) -> None:
+        super().__init__(message)
+        self.count = count
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor d(top)/d(bottom) of a path: the product of the local derivatives between them."""
+
+    name: str  # "dSSR/dpredicted"
+    top: Value
+    bottom: Value
+    value: float
+    formula: Optional[str]  # "-2·(observed - predicted)", None when only the number is known
+    steps: int  # how many edges (local derivatives) were multiplied
+
+
+@dataclass(frozen=True)
+class ChainPath:
+    """A path from the root down to the leaf, as its chain-rule factors."""
+
+    factors: Tuple[Factor, ...]
+    product: float  # the product of all local derivatives along the path
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """d root / d leaf = sum over ``paths`` of their ``product``; ``str()`` is the written-out text."""
+
+    root: Value
+    leaf: Value
+    root_name: str
+    leaf_name: str
+    paths: Tuple[ChainPath, ...]
+    total: float  # sum of the path products
+    grad: float  # the engine's leaf.grad, for comparison
+    precision: int = 3
+
+    @property
+    def agrees(self) -> bool:
+        """True when the sum over paths equals the engine's grad (to rounding)."""
+        return math.isclose(self.total, self.grad, rel_tol=1e-9, abs_tol=1e-12)
+
+    def __str__(self) -> str:
+        p = self.precision
+        d = f"d{self.root_name}/d{self.leaf_name}"
+        n = len(self.paths)
+        lines = [
+            f"{d} = sum over {n} path{'s' if n != 1 else ''} from {self.root_name} down to "
+            f"{self.leaf_name} of the product of the local derivatives along each path",
+            "",
+        ]
+        for i, path in enumerate(self.paths, 1):
+            names = [f.name for f in path.factors]
+            forms = [f.formula if f.formula is not None else fmt(f.value, p) for f in path.factors]
+            nums = [fmt(f.value, p) for f in path.factors]
+            widths = [max(len(a), len(b), len(c)) for a, b, c in zip(names, forms, nums)]
+            head = f"path {i}: "
+            pad = " " * (len(head) - 2)
+            lines.append(head + " × ".join(s.ljust(w) for s, w in zip(names, widths)).rstrip())
+            if forms != nums:
+                lines.append(pad + "= " + " × ".join(s.ljust(w) for s, w in zip(forms, widths)).rstrip())
+            if len(nums) > 1:
+                lines.append(pad + "= " + " × ".join(s.ljust(w) for s, w in zip(nums, widths)).rstrip())
+            lines.append(pad + "= " + fmt(path.product, p))
+            lines.append("")
+        lines.append(f"sum over paths   {d} = {fmt(self.total, p)}")
+        verdict = "agree" if self.agrees else (
+            "DIFFER: leaves accumulate over backward() calls; call zero_grad() before backward()"
+        )
+        lines.append(f"engine's grad    {self.leaf_name}.grad = {fmt(self.grad, p)}   ({verdict})")
+        return "\n".join(lines)
+
+
+def explain(
+    root: Value,
+    leaf: Union[Value, str],
+    *,
+    precision: int = 3,
+    max_paths: int = DEFAULT_MAX_PATHS,
+) -> Explanation:
+    """The chain rule for d root / d leaf, path by path, beside the engine's ``leaf.grad``.
+
+    ``leaf`` is a node of the graph (a Value, or a label that names exactly one
+    node). Each path from ``root`` down to ``leaf`` contributes the product of the
+    local derivatives on its edges; their sum is d root / d leaf, which equals
+    ``leaf.grad`` after ``root.backward()``. Paths are counted first (dynamic
+    programming); more than ``max_paths`` raises ``TooManyPathsError`` with the count.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"explain: root must be an engine Value, got {type(root).__name__}")
+    if not isinstance(precision, int) or isinstance(precision, bool) or not 1 <= precision <= 17:
+        raise ValueError(f"explain: precision must be an int between 1 and 17, got {precision!r}")
+    if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
+        raise ValueError(f"explain: max_paths must be an int >= 1, got {max_paths!r}")
+    order = topological_order(root)
+    target = _find(leaf, order)
+
+    # Number of paths from each node down to the target, inputs before consumers.
+    count: Dict[Value, int] = {target: 1}
+    for node in order:
+        if node is target:
+            continue
+        c = sum(count.get(inp, 0) for inp in node.inputs)
+        if c:
+            count[node] = c
+    total_paths = count.get(root, 0)
+    name = Namer(precision)
+    root_name = _node_name(root, name, order)
+    leaf_name = _node_name(target, name, order)
+    if total_paths > max_paths:
+        raise TooManyPathsError(
+            f"explain: there are {total_paths} paths from {root_name} down to {leaf_name}, "
+            f"more than max_paths={max_paths}; pass max_paths={total_paths} to list them all",
+            total_paths,
+        )
+
+    paths = tuple(
+        _factors(edges, target, name, order) for edges in _enumerate(root, target, count)
+    )
+    total = math.fsum(p.product for p in paths)
+    return Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision)
+
+
+def _find(leaf: Union[Value, str], order: List[Value]) -> Value:
+    if isinstance(leaf, Value):
+        if leaf not in set(order):
+            raise ValueError(f"explain: {leaf!r} is not in the graph of the root")
+        return leaf
+    if isinstance(leaf, str):
+        matches = [n for n in order if n.label == leaf]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            labels = sorted({n.label for n in order if n.label is not None})
+            raise ValueError(
+                f"explain: no node labelled {leaf!r}; labels in the graph: "
+                + (", ".join(labels) if labels else "(none)")
+            )
+        raise ValueError(f"explain: {len(matches)} nodes are labelled {leaf!r}; pass the Value itself")
+    raise TypeError(f"explain: leaf must be a Value or a label, got {type(leaf).__name__}")
+
+
+def _node_name(node: Value, name: Namer, order: List[Value]) -> str:
+    sym = name(node)
+    if sym is None:
+        # No label and no short expression: its position in the topological order.
+        return f"node{order.index(node)}"
+    return sym.text if sym.atomic else f"({sym.text})"
+
+
+def _enumerate(root: Value, target: Value, count: Dict[Value, int]):
+    """Each path from ``root`` to ``target`` as a list of edges (node, input index), in input order.
+
+    Depth-first with an explicit stack (no recursion limit on long chains); only
+    inputs that lead to the target are followed, so the work is proportional to
+    the number of paths times their length.
+    """
+    # Stack items: (node, edges so far as a linked list (edge, rest) or None).
+    stack: List[Tuple[Value, Optional[tuple]]] = [(root, None)]
+    while stack:
+        node, prefix = stack.pop()
+        if node is target:
+            edges = []
+            while prefix is not None:
+                edge, prefix = prefix
+                edges.append(edge)
+            edges.reverse()
+            yield edges
+            continue
+        for k in reversed(range(len(node.inputs))):  # reversed: input 0 is explored first
+            if node.inputs[k] in count:
+                stack.append((node.inputs[k], ((node, k), prefix)))
+
+
+def _factors(edges, target: Value, name: Namer, order: List[Value]) -> ChainPath:
+    """Group a path's edges into factors between labelled nodes."""
+    factors: List[Factor] = []
+    product = 1.0
+    top: Optional[Value] = None
+    locals_: List[float] = []
+    forms = []
+    for node, k in edges:
+        if top is None:
+            top = node
+        local = node.local_grads[k]
+        product *= local
+        locals_.append(local)
+        forms.append(edge_formula(node, k, name))
+        below = node.inputs[k]
+        if below is target or below.label is not None:
+            value = math.prod(locals_)
+            factors.append(
+                Factor(
+                    name=f"d{_node_name(top, name, order)}/d{_node_name(below, name, order)}",
+                    top=top,
+                    bottom=below,
+                    value=value,
+                    formula=formula_text(multiply(forms), name.precision),
+                    steps=len(locals_),
+                )
+            )
+            top, locals_, forms = below, [], []
+    return ChainPath(tuple(factors), product)

@@ -1,0 +1,192 @@
+"""Frames of the backward replay: one drawing per ``+=``, and a stepper page that holds them all.
+
+Frame 0 is the start (only the root's grad is known: 1); frame ``k`` is the
+graph after step ``k`` of ``engine.replay.backward_steps``: the consumer being
+processed and its input edges are emphasised, every grad received so far is
+filled in (a partial sum until its last step), and grads not yet reached are
+blank. The last frame shows every node's grad exactly as ``backward()``
+leaves it.
+
+    >>> from viz.replay import write_replay
+    >>> write_replay(ssr, "replay/")        # doctest: +SKIP
+    # replay/frame_000.svg ... replay/frame_067.svg, replay/index.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection, Dict, List, Optional, Union
+
+import graphviz
+
+from engine import Value, topological_order
+from engine.replay import BackwardStep, backward_steps, format_number, grads_after, node_names, step_equation
+from viz.draw import draw, to_svg
+from viz.stepper import write_stepper
+
+__all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay"]
+
+#: More frames than this raise ``TooManyFramesError`` (``max_frames=`` / ``--max-frames`` to change).
+#: Each frame is a full drawing: a few hundred frames of a mid-sized graph already make a page of tens of MB.
+MAX_FRAMES = 200
+
+
+class TooManyFramesError(ValueError):
+    """The replay has more frames than ``max_frames``; the message says how to raise it or narrow the replay."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One picture of the replay: frame ``number`` (0 = start), after ``step`` (None for the start).
+
+    ``grads`` maps every node of the graph to the grad shown (None = blank,
+    not reached yet); ``caption`` is the step's chain-rule equation;
+    ``digraph`` is the drawing (its ``.source`` is the DOT text).
+    """
+
+    number: int
+    step: Optional[BackwardStep]
+    grads: Dict[Value, Optional[float]]
+    caption: str
+    detail: str
+    digraph: graphviz.Digraph
+
+
+def _check_frame_count(n_frames: int, max_frames: int, leaf: Optional[Value]) -> None:
+    if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
+        raise ValueError(f"replay_frames: max_frames must be an int >= 1, got {max_frames!r}")
+    if n_frames > max_frames:
+        narrow = "" if leaf is not None else (
+            ", or pass leaf=<a leaf> (--leaf NAME) to replay only the steps on the paths from that leaf"
+        )
+        raise TooManyFramesError(
+            f"replay_frames: this replay has {n_frames} frames (the start and {n_frames - 1} steps), "
+            f"more than max_frames={max_frames}; pass max_frames={n_frames} "
+            f"(--max-frames {n_frames} on the command line) to draw them all{narrow}"
+        )
+
+
+def _detail(step: BackwardStep, names: Dict[Value, str], root: Value, digits: int) -> str:
+    i, c, r = names[step.input], names[step.consumer], names[root]
+    if step.final:
+        return f"d{r}/d{i} is now final: {format_number(step.after, digits)} (every consumer of {i} has passed its grad back)"
+    return f"d{r}/d{i} so far: {format_number(step.after, digits)} ({i} has more consumers still to pass their grad back)"
+
+
+def replay_frames(
+    root: Value,
+    *,
+    leaf: Optional[Value] = None,
+    params: Optional[Collection[Value]] = None,
+    max_frames: int = MAX_FRAMES,
+    precision: int = 3,
+    **draw_options,
+) -> List[Frame]:
+    """The frames of ``root``'s backward replay: the start, then one per step.
+
+    ``leaf``: only the steps on the paths from ``leaf`` to ``root`` (those
+    paths are drawn in red). ``params``: leaves coloured as parameters.
+    ``precision``: significant digits in drawings and captions. More than
+    ``max_frames`` frames raise ``TooManyFramesError`` before anything is
+    drawn. Other keyword arguments go to ``viz.draw`` (``rankdir``,
+    ``formulas``, ``max_nodes`` ...).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"replay_frames: root must be an engine Value, got {type(root).__name__}")
+    for reserved in ("grads", "focus", "highlight", "title"):
+        if reserved in draw_options:
+            raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")
+    steps = backward_steps(root, leaf=leaf)
+    _check_frame_count(len(steps) + 1, max_frames, leaf)
+
+    order = topological_order(root)
+    names = node_names(root)
+    r = names[root]
+    frames: List[Frame] = []
+    for number in range(len(steps) + 1):
+        known = grads_after(root, steps, number)
+        shown: Dict[Value, Optional[float]] = {node: known.get(node) for node in order}
+        if number == 0:
+            step = None
+            caption = f"start: d{r}/d{r} = 1; every other grad is still unknown"
+            detail = "Press Next (or the right arrow) to pass the grads back, one += at a time."
+        else:
+            step = steps[number - 1]
+            caption = step_equation(step, names, root, digits=precision, times="×")
+            detail = _detail(step, names, root, precision)
+        digraph = draw(
+            root,
+            grads=shown,
+            focus=None if step is None else step.consumer,
+            highlight=leaf,
+            params=params,
+            precision=precision,
+            title=(f"step {number} of {len(steps)}:  {caption}" if step is not None else caption),
+            **draw_options,
+        )
+        frames.append(Frame(number, step, shown, caption, detail, digraph))
+    return frames
+
+
+def _frame_name(number: int, total: int) -> str:
+    width = max(3, len(str(total - 1)))
+    return f"frame_{number:0{width}d}.svg"
+
+
+def write_frames(frames: List[Frame], directory: Union[str, Path]) -> List[Path]:
+    """Render each frame to ``directory/frame_000.svg``, ``frame_001.svg`` ...; returns the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for frame in frames:
+        path = directory / _frame_name(frame.number, len(frames))
+        path.write_text(to_svg(frame.digraph), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_replay(
+    root: Value,
+    directory: Union[str, Path],
+    *,
+    leaf: Optional[Value] = None,
+    params: Optional[Collection[Value]] = None,
+    max_frames: int = MAX_FRAMES,
+    precision: int = 3,
+    digits: Optional[int] = None,
+    title: str = "Backward, one step at a time",
+    **draw_options,
+) -> List[Path]:
+    """Write every frame as ``frame_NNN.svg`` and all of them in one ``index.html`` stepper.
+
+    Returns the frame paths followed by the page's path. The page is
+    self-contained (see ``viz.stepper``). ``digits`` is a synonym of
+    ``precision`` (the text replay's name for it).
+    """
+    if digits is not None:
+        precision = digits
+    frames = replay_frames(
+        root, leaf=leaf, params=params, max_frames=max_frames, precision=precision, **draw_options
+    )
+    paths = write_frames(frames, directory)
+    svgs = [p.read_text(encoding="utf-8") for p in paths]
+    names = node_names(root)
+    r = names[root]
+    index = {node: i for i, node in enumerate(topological_order(root))}
+    subtitle = (
+        f"Each step adds grad(consumer) × local derivative to the grad of one input "
+        f"(grad = d{r}/d(node)); {len(frames) - 1} steps"
+        + (f" on the paths from {names[leaf]} to {r}." if leaf is not None else ".")
+    )
+    page = write_stepper(
+        Path(directory) / "index.html",
+        svgs,
+        [f.caption for f in frames],
+        details=[f.detail for f in frames],
+        # Scroll to the op oval of the consumer: draw() names it op<topological index>.
+        focus=[None if f.step is None else f"op{index[f.step.consumer]}" for f in frames],
+        title=title,
+        subtitle=subtitle,
+    )
+    return paths + [page]
