@@ -132,6 +132,11 @@ class Console:
         for row in rows:
             self.line(render(row))
 
+    def values(self, values: "dict[str, float]", decimals: int = 2) -> None:
+        """Named numbers as a two-row table: the names, then the values."""
+        names = list(values)
+        self.table(names, [[fmt(values[n], decimals) for n in names]], left=0)
+
     # ------------------------------------------------------------- pausing
     def pause(self) -> None:
         """With ``step``: wait for Enter. End of input (Ctrl-D, a closed pipe) ends pausing."""

@@ -64,7 +64,7 @@ def run(con: Console) -> None:
     params = net.MAIN_IDEAS_START
     con.heading("The forward pass (the engine computes every node)")
     con.line("At the Main Ideas point: the published optimum, except b3 = 0:")
-    con.line("  " + "  ".join(f"{n} = {params[n]:.2f}" for n in net.PARAMETER_NAMES))
+    con.values({n: params[n] for n in net.PARAMETER_NAMES})
     con.line()
     graph = net.build(params)
     published = net.MAIN_IDEAS_PUBLISHED["predicted_at_b3_0"]

@@ -121,7 +121,7 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     con.line()
     con.line("The point: Details Pt. 2's starting values, where every gradient is far from")
     con.line("0 (at the published optimum SSR is about 0, and so is every gradient):")
-    con.line("  " + "  ".join(f"{n} = {params[n]:.2f}" for n in net.PARAMETER_NAMES))
+    con.values({n: params[n] for n in net.PARAMETER_NAMES})
     con.line()
 
     graph = net.build(params)

@@ -74,7 +74,7 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     con.line()
     con.line("The point: the hidden layer at the published optimum, and the output layer's")
     con.line("starting values w3, w4 (drawn from a standard normal) and b3 = 0:")
-    con.line("  " + "  ".join(f"{n} = {params[n]:.2f}" for n in net.PARAMETER_NAMES))
+    con.values({n: params[n] for n in net.PARAMETER_NAMES})
     con.line()
 
     graph = net.build(params)

@@ -1,0 +1,115 @@
+"""Part 5: the network's computation graph, drawn to SVG with the path from w1 in red.
+
+Run alone with ``python -m demos.graph [--out DIR]``. Two pictures, at Details
+Pt. 2's starting values (the point of part 3):
+
+* ``network-one-point.svg``: the SSR term of one data point, input = 0.5,
+  small enough to read on a slide; its red path from w1 carries the four
+  factors of part 3's row for that input;
+* ``network-ssr.svg``: the whole SSR over the three data points, where w1 has
+  three red paths, one per point, whose products add up to dSSR/dw1.
+
+Each edge is labelled with its local derivative, each box with data and grad.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Mapping, Optional, Sequence
+
+from demos import network as net
+from demos._console import Console, Mismatch, check_close, fmt, parse_args, run_main
+from demos._derivative import HAND_TOL
+from demos.chain import chain_factors, factor_names
+from nn import ssr, statquest
+from viz import DotNotFoundError, render
+
+__all__ = ["POINT", "ONE_POINT_INPUT", "ONE_POINT_FILE", "WHOLE_FILE", "run", "main"]
+
+#: Where the graphs are drawn: the point of the hidden-layer demo.
+POINT = net.DETAILS_2_START
+#: The data point of the one-point picture: the one where every factor is non-zero
+#: (at input 0, dx1/dw1 = input = 0 and the path from w1 carries nothing).
+ONE_POINT_INPUT = 0.5
+ONE_POINT_FILE = "network-one-point.svg"
+WHOLE_FILE = "network-ssr.svg"
+
+
+def _render(con: Console, root, path: Path, params, title: str) -> Optional[Path]:
+    """Render to ``path``; when no dot executable is found, say so and go on (None)."""
+    try:
+        return render(root, path, highlight=params["w1"], params=list(params.values()),
+                      title=title)
+    except DotNotFoundError as err:
+        con.line()
+        con.paragraph(f"Could not draw {path.name}: {err}")
+        return None
+
+
+def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -> List[Path]:
+    """Print part 5 and write the SVG files into ``out`` (created); returns the paths written."""
+    params = dict(POINT if params is None else params)
+    con.title("5. The computation graph")
+    con.line()
+    con.paragraph(
+        "The network as the engine built it: a box per value (data and grad), an oval"
+        " per operation, and on each edge the local derivative of that step. The paths"
+        " from w1 up to the SSR are red: the product of the numbers along a path is"
+        " that path's share of dSSR/dw1."
+    )
+    con.line("At Details Pt. 2's starting values (as in part 3).")
+    out.mkdir(parents=True, exist_ok=True)
+
+    # One data point: the SSR term (observed - predicted)^2 for input 0.5.
+    k = net.INPUTS.index(ONE_POINT_INPUT)
+    model = statquest.network(params)
+    predicted = model(ONE_POINT_INPUT)
+    one = ssr([net.OBSERVED[k]], [predicted])
+    one.backward()
+    w1 = model.parameter("w1")
+    through = ("predicted", "y1", "x1")
+    (path,) = chain_factors(one, w1, through)
+    check_close("the one-point graph's red path", path.product, w1.grad,
+                ("product of its local derivatives", "engine grad of w1"), HAND_TOL)
+    con.heading(f"One data point: input = {ONE_POINT_INPUT:g}, observed = {net.OBSERVED[k]:g}")
+    names = factor_names(one, w1, through)
+    con.table(["", *names, "= grad of w1"],
+              [["red path", *[fmt(f, 4) for f in path.factors], fmt(w1.grad, 4)]])
+    written = []
+    file = _render(con, one, out / ONE_POINT_FILE, dict(model.named_parameters()),
+                   f"SSR term of the point input = {ONE_POINT_INPUT:g}")
+    if file is not None:
+        con.line()
+        con.line(f"  written: {file}")
+        written.append(file)
+
+    # The whole SSR over the three points.
+    graph = net.build(params)
+    graph.ssr.backward()
+    con.heading("All three data points: the SSR")
+    paths = chain_factors(graph.ssr, graph.params["w1"], through)
+    con.line("  dSSR/dw1 = " + " + ".join(fmt(p.product, 4) for p in paths)
+             + f" = {fmt(graph.params['w1'].grad, 4)}   (one red path per data point)")
+    file = _render(con, graph.ssr, out / WHOLE_FILE, graph.params, "SSR over the three data points")
+    if file is not None:
+        con.line()
+        con.line(f"  written: {file}")
+        written.append(file)
+    if written:
+        con.line()
+        con.line("Open the .svg files in a web browser.")
+    con.pause()
+    return written
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python -m demos.graph [--out DIR]``: draw the graphs; 1 if a check fails."""
+    args = parse_args("python -m demos.graph", __doc__.splitlines()[0], argv)
+    con = Console(step=args.step)
+    if args.no_graph:
+        return 0
+    return run_main(lambda: run(con, args.out), "demos.graph")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
