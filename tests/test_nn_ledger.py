@@ -1,0 +1,106 @@
+"""nn.ledger: the printed table, Markdown and CSV exports."""
+
+import csv
+import io
+
+import pytest
+
+from nn import train
+from nn.ledger import _num
+from nn.statquest import DETAILS_1_START, DETAILS_2_START, network
+
+INPUTS = [0.0, 0.5, 1.0]
+OBSERVED = [0.0, 1.0, 0.0]
+
+
+@pytest.fixture
+def main_ideas():
+    return train(network({"b3": 0.0}), INPUTS, OBSERVED, params=["b3"], lr=0.1)
+
+
+@pytest.fixture
+def all_seven():
+    return train(network(DETAILS_2_START), INPUTS, OBSERVED, lr=0.02, steps=300)
+
+
+def test_table_lists_every_step_of_a_short_run(main_ideas):
+    text = str(main_ideas)
+    table, _, _ = text.partition("\n\n")  # the summary follows a blank line
+    lines = table.splitlines()
+    assert lines[0].split() == ["step", "SSR", "param", "dSSR/dparam", "step", "size", "new", "value"]
+    body = [l for l in lines[2:] if l.split() and l.split()[0].isdigit()]
+    assert [int(l.split()[0]) for l in body] == list(range(1, len(main_ideas) + 1))
+    first = body[0].split()
+    r = main_ideas[0]
+    assert [float(c) for c in (first[1], first[3], first[4], first[5])] == [
+        pytest.approx(v, abs=5e-5) for v in (r.loss, r.grads["b3"], r.step_sizes["b3"], r.new_values["b3"])
+    ]
+    assert "stopped because every step size was below 0.001" in text
+
+
+@pytest.mark.parametrize("start, params", [
+    ({"b3": 0.0}, ["b3"]),
+    (DETAILS_1_START, ["w3", "w4", "b3"]),
+    (DETAILS_2_START, None),
+])
+def test_table_fits_80_columns(start, params):
+    ledger = train(network(start), INPUTS, OBSERVED, params=params, lr=0.02, steps=1200)
+    assert max(len(line) for line in ledger.table().splitlines()) <= 80
+
+
+def test_long_runs_show_first_and_last_steps(all_seven):
+    text = all_seven.table(max_lines=28)
+    table, _, _ = text.partition("\n\n")
+    steps = [int(l.split()[0]) for l in table.splitlines()[2:] if l[:4].strip().isdigit()]
+    assert steps == [1, 2, 299, 300]  # 28 lines / 7 parameters / 2 ends
+    assert "... 296 steps not shown ..." in text
+    full = all_seven.table(max_lines=None)
+    assert "not shown" not in full
+    assert len(full.splitlines()) > 300 * 7
+
+
+def test_markdown_has_one_row_per_step_and_parameter(all_seven):
+    md = all_seven.to_markdown()
+    rows = [l for l in md.splitlines() if l.startswith("|")]
+    assert rows[0] == "| step | SSR | param | dSSR/dparam | step size | new value |"
+    assert len(rows) == 2 + len(all_seven) * 7
+    assert all(r.count("|") == 7 for r in rows)
+    assert "- w1 " in md and "stopped because the fixed number of steps was done" in md
+    short = all_seven.to_markdown(max_lines=14)
+    assert "| ... | | 298 steps not shown | | | |" in short
+
+
+def test_csv_round_trips_every_number(main_ideas, tmp_path):
+    text = main_ideas.to_csv(tmp_path / "ledger.csv")
+    assert (tmp_path / "ledger.csv").read_text() == text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["step", "SSR", "dSSR/db3", "step size b3", "b3"]
+    assert len(rows) == 1 + len(main_ideas)
+    for cells, r in zip(rows[1:], main_ideas):
+        assert int(cells[0]) == r.step
+        assert [float(c) for c in cells[1:]] == [r.loss, r.grads["b3"], r.step_sizes["b3"], r.new_values["b3"]]
+
+
+def test_save_by_suffix(main_ideas, tmp_path):
+    assert main_ideas.save(tmp_path / "a.md").read_text() == main_ideas.to_markdown()
+    assert main_ideas.save(tmp_path / "a.csv").read_text() == main_ideas.to_csv()
+    assert "step" in main_ideas.save(tmp_path / "a.txt").read_text()
+    with pytest.raises(ValueError, match="unknown suffix '.json'"):
+        main_ideas.save(tmp_path / "a.json")
+
+
+def test_summary_shows_start_and_final(main_ideas):
+    summary = main_ideas.summary()
+    final = main_ideas.final_values["b3"]
+    assert f"b3  0.0000 -> {final:.4f}" in summary
+    assert summary.startswith(f"{len(main_ideas)} steps at lr = 0.1")
+
+
+def test_number_format():
+    assert _num(-0.00001, 4) == "-1.000e-05"
+    assert _num(-0.00004, 2) == "-4.0e-05"
+    assert _num(0.0, 4) == "0.0000"
+    assert _num(-1e-20, 4) == "-1.000e-20"
+    assert _num(2.61, 2) == "2.61"
+    assert _num(1.5e7, 3) == "1.50e+07"
+    assert _num(float("inf"), 4) == "inf"

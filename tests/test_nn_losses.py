@@ -1,0 +1,71 @@
+"""nn.losses: ssr and mse, their graphs, gradients and errors."""
+
+import pytest
+
+from engine import Value
+from nn import mse, ssr
+
+OBSERVED = [0.0, 1.0, 0.0]
+PREDICTED = [-2.5, -1.25, 0.75]
+
+
+def test_ssr_value_and_label():
+    preds = [Value(p) for p in PREDICTED]
+    loss = ssr(OBSERVED, preds)
+    assert loss.label == "SSR"
+    assert loss.data == pytest.approx(sum((o - p) ** 2 for o, p in zip(OBSERVED, PREDICTED)))
+
+
+def test_ssr_gradient_is_minus_two_residual():
+    preds = [Value(p) for p in PREDICTED]
+    ssr(OBSERVED, preds).backward()
+    for o, p in zip(OBSERVED, preds):
+        assert p.grad == pytest.approx(-2.0 * (o - p.data))
+
+
+def test_ssr_graph_is_residual_then_square_then_sum():
+    pred = Value(0.75, "predicted")
+    loss = ssr([2.0], [pred])
+    # one pair: the loss is the square of observed - predicted
+    assert loss.op == "square"
+    residual = loss.inputs[0]
+    assert residual.op == "-" and residual.inputs[1] is pred
+    assert residual.inputs[0].is_constant and residual.inputs[0].data == 2.0
+    assert residual.local_grads == (1.0, -1.0)
+    assert loss.local_grads == (2.0 * (2.0 - 0.75),)
+    # three pairs: a chain of '+' over three squares
+    loss3 = ssr(OBSERVED, [Value(p) for p in PREDICTED])
+    assert loss3.op == "+" and loss3.inputs[1].op == "square"
+
+
+def test_mse_is_ssr_over_n():
+    preds = [Value(p) for p in PREDICTED]
+    loss = mse(OBSERVED, preds)
+    loss.backward()
+    n = len(OBSERVED)
+    assert loss.label == "MSE"
+    assert loss.data == pytest.approx(sum((o - p) ** 2 for o, p in zip(OBSERVED, PREDICTED)) / n)
+    for o, p in zip(OBSERVED, preds):
+        assert p.grad == pytest.approx(-2.0 * (o - p.data) / n)
+
+
+def test_plain_numbers_are_accepted():
+    assert ssr([1.0, 2.0], [0.0, 0.0]).data == 5.0
+
+
+@pytest.mark.parametrize("loss", [ssr, mse])
+def test_length_mismatch_is_a_clear_error(loss):
+    with pytest.raises(ValueError, match="same length, got 3 observed and 2 predicted"):
+        loss([0.0, 1.0, 0.0], [Value(1.0), Value(2.0)])
+    with pytest.raises(ValueError, match="at least one"):
+        loss([], [])
+
+
+@pytest.mark.parametrize("loss", [ssr, mse])
+def test_wrong_types(loss):
+    with pytest.raises(TypeError, match="observed must be a sequence"):
+        loss(1.0, [Value(1.0)])
+    with pytest.raises(TypeError, match=r"predicted\[0\] must be a number or a Value.*more than one output"):
+        loss([1.0], [[Value(1.0), Value(2.0)]])
+    with pytest.raises(TypeError, match=r"observed\[1\]"):
+        loss([1.0, "2"], [Value(1.0), Value(2.0)])

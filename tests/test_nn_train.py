@@ -1,0 +1,158 @@
+"""nn.train: the loop, its stopping rules, determinism and its errors."""
+
+import pytest
+
+from engine import Value
+from nn import MLP, NonFiniteLossError, gradient_descent, mse, ssr, train
+from nn.statquest import DETAILS_2_START, network
+
+INPUTS = [0.0, 0.5, 1.0]
+OBSERVED = [0.0, 1.0, 0.0]
+
+
+def test_gradient_descent_on_a_closure_over_loose_values():
+    a = Value(0.0, "a")
+    ledger = gradient_descent(lambda: ((a - 3.0) ** 2).relabel("f"), [a], lr=0.1)
+    assert ledger.names == ("a",) and ledger.loss_name == "f"
+    assert ledger.stop_reason == "min_step_size"
+    # f'(a) = 2 (a - 3); the stop leaves a within step/(lr * 2) of 3
+    assert abs(ledger[-1].grads["a"]) * 0.1 < 0.001
+    assert a.data == pytest.approx(3.0, abs=0.01)
+    first = ledger[0]
+    assert first.grads["a"] == pytest.approx(2 * (0.0 - 3.0))
+    assert first.new_values["a"] == pytest.approx(0.0 - 2 * (0.0 - 3.0) * 0.1)
+
+
+def test_max_steps_stops_and_says_so():
+    model = network(DETAILS_2_START)
+    ledger = train(model, INPUTS, OBSERVED, lr=0.1, max_steps=7)
+    assert len(ledger) == 7 and ledger.stop_reason == "max_steps"
+    assert "max_steps = 7" in ledger.summary()
+
+
+def test_fixed_steps_ignores_the_step_size_rule():
+    # b3 alone converges in 10 steps under the rule; fixed mode keeps going
+    model = network({"b3": 0.0})
+    ledger = train(model, INPUTS, OBSERVED, params=["b3"], steps=25)
+    assert len(ledger) == 25 and ledger.stop_reason == "steps"
+    assert abs(ledger[-1].step_sizes["b3"]) < 0.001
+
+
+def test_min_step_size_zero_runs_to_max_steps():
+    ledger = train(network({"b3": 0.0}), INPUTS, OBSERVED, params=["b3"], min_step_size=0, max_steps=30)
+    assert len(ledger) == 30 and ledger.stop_reason == "max_steps"
+
+
+def test_each_row_is_consistent():
+    ledger = train(network(DETAILS_2_START), INPUTS, OBSERVED, lr=0.05, steps=20)
+    previous = dict(ledger.start)
+    for row in ledger:
+        for n in ledger.names:
+            assert row.step_sizes[n] == row.grads[n] * 0.05
+            assert row.new_values[n] == previous[n] - row.step_sizes[n]
+        previous = row.new_values
+    assert [r.step for r in ledger] == list(range(1, 21))
+
+
+def test_untrained_parameters_stay_and_grads_are_the_last_steps():
+    model = network(DETAILS_2_START)
+    ledger = train(model, INPUTS, OBSERVED, params=["w3", model.parameter("b3")], steps=5)
+    assert ledger.names == ("w3", "b3")
+    for n in ("w1", "b1", "w2", "b2", "w4"):
+        assert model.parameter(n).data == DETAILS_2_START[n]
+    # grads are not summed over the steps: they are the last step's gradients
+    assert model.parameter("w3").grad == ledger[-1].grads["w3"]
+    assert model.parameter("b3").grad == ledger[-1].grads["b3"]
+
+
+def test_training_is_deterministic():
+    def run():
+        model = MLP(2, [4, 1], activations=("tanh", "linear"), seed=5)
+        xs = [[0.0, 1.0], [1.0, 0.5], [-1.0, 2.0], [0.3, -0.7]]
+        ys = [1.0, -1.0, 0.5, 0.0]
+        return train(model, xs, ys, lr=0.05, steps=50).to_csv(), model.parameter_values()
+
+    assert run() == run()
+
+
+def test_mse_loss_gives_gradients_over_n():
+    a = train(network(DETAILS_2_START), INPUTS, OBSERVED, loss=ssr, steps=1)
+    b = train(network(DETAILS_2_START), INPUTS, OBSERVED, loss=mse, steps=1)
+    assert b.loss_name == "MSE"
+    assert b[0].loss == pytest.approx(a[0].loss / 3)
+    for n in a.names:
+        assert b[0].grads[n] == pytest.approx(a[0].grads[n] / 3)
+
+
+def test_several_outputs_need_a_target_sequence_each():
+    model = MLP(1, [3, 2], seed=1)
+    ledger = train(model, [0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]], lr=0.1, steps=200)
+    assert ledger.final_loss < ledger[0].loss
+    with pytest.raises(ValueError, match="gives 2 outputs for sample 0"):
+        train(model, [0.0, 1.0], [1.0, 0.0], steps=1)
+
+
+def test_training_reduces_the_loss_of_a_generic_mlp():
+    model = MLP(1, [2, 1], activations=("softplus", "linear"), seed=0)
+    ledger = train(model, INPUTS, OBSERVED, lr=0.1, steps=300)
+    assert ledger.final_loss < 0.5 * ledger[0].loss
+
+
+# ------------------------------------------------------------------ errors
+
+def test_non_finite_loss_names_the_step_and_suggests_a_smaller_lr():
+    model = network(DETAILS_2_START)
+    with pytest.raises(NonFiniteLossError) as info:
+        train(model, INPUTS, OBSERVED, lr=10)
+    err = info.value
+    message = str(err)
+    assert f"at step {err.step}" in message
+    assert "smaller learning rate" in message and "lr=1" in message
+    assert err.lr == 10
+    assert len(err.ledger) == err.step - 1  # the steps taken before it
+    assert isinstance(err, FloatingPointError)
+
+
+def test_wrong_input_size_names_the_sample():
+    with pytest.raises(ValueError, match=r"train: sample 0 \(0.5\): MLP expects 2 inputs per sample, got 1"):
+        train(MLP(2, [1]), [0.5], [1.0], steps=1)
+
+
+def test_unknown_parameter_name():
+    with pytest.raises(ValueError, match="train: unknown parameter name 'b4'.*w1, b1"):
+        train(network(), INPUTS, OBSERVED, params=["b4"])
+    with pytest.raises(ValueError, match="names or parameters of this model"):
+        train(network(), INPUTS, OBSERVED, params=[Value(1.0)])
+
+
+@pytest.mark.parametrize("lr, error", [(0, ValueError), (-0.1, ValueError), ("fast", TypeError)])
+def test_bad_learning_rate(lr, error):
+    with pytest.raises(error, match="train: learning rate"):
+        train(network(), INPUTS, OBSERVED, lr=lr)
+
+
+def test_bad_stopping_arguments():
+    with pytest.raises(ValueError, match="either steps"):
+        train(network(), INPUTS, OBSERVED, steps=10, max_steps=20)
+    with pytest.raises(ValueError, match="max_steps must be a positive int"):
+        train(network(), INPUTS, OBSERVED, max_steps=0)
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        train(network(), INPUTS, OBSERVED, steps=0)
+    with pytest.raises(ValueError, match="min_step_size must be a number >= 0"):
+        train(network(), INPUTS, OBSERVED, min_step_size=-1)
+
+
+def test_bad_data():
+    with pytest.raises(ValueError, match="same length, got 3 inputs and 2 targets"):
+        train(network(), INPUTS, [0.0, 1.0])
+    with pytest.raises(ValueError, match="no data"):
+        train(network(), [], [])
+    with pytest.raises(TypeError, match="inputs must be a list of samples"):
+        train(network(), 0.5, [1.0])
+    with pytest.raises(TypeError, match="model must be a callable nn Module"):
+        train(lambda x: x, INPUTS, OBSERVED)
+
+
+def test_loss_function_must_return_a_value():
+    with pytest.raises(TypeError, match="the loss must be a Value"):
+        gradient_descent(lambda: 1.0, [Value(1.0, "a")])
