@@ -50,9 +50,11 @@ def articles_network(
 
     ``params`` maps w1, b1, w2, b2, w3, w4, b3 to numbers (default:
     ``MAIN_IDEAS_START``). Every node is labelled as the articles name it, so
-    the replay reads ``dSSR/dw3 += dSSR/dpredicted[1] x ...``: the parameters,
-    and per data point ``input``, ``observed``, ``x1``, ``y1``, ``x2``, ``y2``,
-    ``predicted``, ``residual`` = observed - predicted and ``sq`` = residual^2.
+    drawings and the replay read ``dSSR/dw3 += dSSR/dy1w3[1] x ...``: the
+    parameters, and per data point ``input``, ``observed``, ``x1``, ``y1``,
+    ``x2``, ``y2``, ``y1w3`` = y1*w3, ``y2w4``, ``predicted``, ``residual`` =
+    observed - predicted and ``sq`` = residual^2, with the point's number in
+    brackets (``x1[2]``) when there are several points.
     """
     values = dict(MAIN_IDEAS_START)
     for name, number in (params or {}).items():
@@ -68,16 +70,23 @@ def articles_network(
         )
     p = {name: Value(values[name], name) for name in PARAMETER_NAMES}
     terms: List[Value] = []
-    for dose, obs in zip(inputs, observed):
-        i = Value(dose, "input")
-        x1 = (i * p["w1"]).relabel("input*w1") + p["b1"]
-        y1 = x1.relabel("x1").softplus().relabel("y1")
-        x2 = (i * p["w2"]).relabel("input*w2") + p["b2"]
-        y2 = x2.relabel("x2").softplus().relabel("y2")
-        hidden = ((y1 * p["w3"]).relabel("y1w3") + (y2 * p["w4"]).relabel("y2w4")).relabel("y1w3+y2w4")
-        predicted = (hidden + p["b3"]).relabel("predicted")
-        residual = (Value(obs, "observed") - predicted).relabel("residual")
-        terms.append(residual.square().relabel("sq"))
+    several = len(inputs) > 1
+    for k, (dose, obs) in enumerate(zip(inputs, observed), 1):
+        # One set of nodes per data point: label them x1[1], x1[2] ... so that every
+        # box of a drawing and every name in a replay says which point it belongs to.
+        def lab(name: str, k: int = k) -> str:
+            return f"{name}[{k}]" if several else name
+
+        i = Value(dose, lab("input"))
+        x1 = ((i * p["w1"]).relabel(lab("input*w1")) + p["b1"]).relabel(lab("x1"))
+        y1 = x1.softplus().relabel(lab("y1"))
+        x2 = ((i * p["w2"]).relabel(lab("input*w2")) + p["b2"]).relabel(lab("x2"))
+        y2 = x2.softplus().relabel(lab("y2"))
+        y1w3 = (y1 * p["w3"]).relabel(lab("y1w3"))
+        y2w4 = (y2 * p["w4"]).relabel(lab("y2w4"))
+        predicted = ((y1w3 + y2w4).relabel(lab("y1w3+y2w4")) + p["b3"]).relabel(lab("predicted"))
+        residual = (Value(obs, lab("observed")) - predicted).relabel(lab("residual"))
+        terms.append(residual.square().relabel(lab("sq")))
     # SSR = sq[1] + sq[2] + sq[3], summed left to right; partial sums are named by their terms.
     ssr = terms[0]
     for k, term in enumerate(terms[1:], 2):
@@ -137,7 +146,7 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
                         help="raise the frame limit of --html (default: viz.replay.MAX_FRAMES)")
     args = parser.parse_args(argv)
     try:
-        root, _ = articles_network(_parse_set(args.set))
+        root, params = articles_network(_parse_set(args.set))
         leaf = find_node(root, args.leaf) if args.leaf else None
     except ValueError as err:
         parser.error(str(err))
@@ -160,7 +169,7 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
 
         try:
             kwargs = {} if args.max_frames is None else {"max_frames": args.max_frames}
-            paths = write_replay(root, args.html, leaf=leaf, digits=args.digits, **kwargs)
+            paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()), **kwargs)
         except ValueError as err:
             print(f"python -m demos.replay: {err}", file=sys.stderr)
             return 2

@@ -256,8 +256,14 @@ def test_node_names_are_unique_and_number_repeated_labels():
     root, _ = articles_network()
     names = node_names(root)
     assert len(set(names.values())) == len(names)
-    assert [names[n] for n in topological_order(root) if n.label == "x1"] == ["x1[1]", "x1[2]", "x1[3]"]
     assert names[root] == "SSR"
+    assert sorted(n for n in names.values() if n.startswith("x1")) == ["x1[1]", "x1[2]", "x1[3]"]
+    # Repeated labels are numbered in topological order.
+    w = Value(2.0, "w")
+    xs = [(w * k).relabel("x") for k in (1.0, 2.0, 3.0)]
+    total = ((xs[0] + xs[1]).relabel("s") + xs[2]).relabel("t")
+    names = node_names(total)
+    assert [names[x] for x in xs] == ["x[1]", "x[2]", "x[3]"]
     anon = Value(2.0) * Value(3.0)
     assert sorted(node_names(anon).values()) == ["*#2", "leaf#0", "leaf#1"]
     assert "0.5" in node_names(Value(1.0, "a") * 0.5).values()  # constants by their number
