@@ -41,7 +41,7 @@ class Step:
     new_values: Dict[str, float]
 
 
-@dataclass
+@dataclass(repr=False)
 class Ledger:
     """All the steps of one training run, with how it started and why it stopped.
 
@@ -68,8 +68,16 @@ class Ledger:
     def __iter__(self) -> Iterator[Step]:
         return iter(self.rows)
 
-    def __getitem__(self, index: int) -> Step:
+    def __getitem__(self, index: Union[int, slice]) -> Union[Step, List[Step]]:
         return self.rows[index]
+
+    def __repr__(self) -> str:
+        # Short on purpose: a long run's rows would fill the screen.
+        final = "None" if self.final_loss is None else f"{self.final_loss:.6g}"
+        return (
+            f"Ledger(names={self.names!r}, steps={len(self.rows)}, lr={self.lr:g},"
+            f" stop_reason={self.stop_reason!r}, final_loss={final})"
+        )
 
     @property
     def steps(self) -> int:

@@ -104,3 +104,9 @@ def test_number_format():
     assert _num(2.61, 2) == "2.61"
     assert _num(1.5e7, 3) == "1.50e+07"
     assert _num(float("inf"), 4) == "inf"
+
+
+def test_repr_is_short(all_seven):
+    text = repr(all_seven)
+    assert text.startswith("Ledger(names=('w1', 'b1', 'w2', 'b2', 'w3', 'w4', 'b3'), steps=300, lr=0.02")
+    assert "stop_reason='steps'" in text and len(text) < 200
