@@ -25,24 +25,26 @@ def topological_order(root: "Value", *, include_leaves: bool = True) -> List["Va
     if not include_leaves and not root.inputs:
         return []
     order: List["Value"] = []
-    expanded = set()  # inputs pushed; emitted once they are all done
-    emitted = set()
-    # Plain nodes on the stack, no (node, state) tuples: the walk then makes no
-    # objects the cyclic garbage collector tracks, so a big live graph is not
-    # rescanned by collections that the walk itself would trigger.
+    expanded = set()  # nodes whose inputs have been pushed
+    emitted = set()  # nodes already in `order`
+    # Each node is popped twice: first to push itself back beneath its inputs,
+    # then, with its inputs all emitted, to be emitted itself. The stack holds
+    # plain nodes, no (node, state) tuples: the walk then makes no objects the
+    # cyclic garbage collector tracks, so a big live graph is not rescanned by
+    # collections that the walk itself would trigger.
     stack = [root]
     push, pop = stack.append, stack.pop
+    expand, mark, emit = expanded.add, emitted.add, order.append
     while stack:
-        node = stack[-1]
-        if node in expanded:
-            pop()
-            if node not in emitted:  # a node can sit on the stack twice
-                emitted.add(node)
-                order.append(node)
-            continue
-        expanded.add(node)
-        # Reversed, so that inputs[0] is on top: walked and emitted first.
-        for inp in reversed(node.inputs):
-            if inp not in expanded and (include_leaves or inp.inputs):
-                push(inp)
+        node = pop()
+        if node not in expanded:
+            expand(node)
+            push(node)
+            # Reversed, so that inputs[0] is on top: walked and emitted first.
+            for inp in reversed(node.inputs):
+                if inp not in expanded and (include_leaves or inp.inputs):
+                    push(inp)
+        elif node not in emitted:  # a node can sit on the stack twice
+            mark(node)
+            emit(node)
     return order

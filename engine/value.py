@@ -29,7 +29,10 @@ def _coerce(data: object, what: str) -> float:
     # bool is a numbers.Real; strings, None and complex are not, and are refused
     # (float("3") would work, but a string here is almost always a mistake).
     if isinstance(data, numbers.Real):
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(f"{what}: {type(data).__name__} too large for a float") from None
     raise TypeError(
         f"{what}: expected a real number (int or float), got {type(data).__name__} {data!r}"
     )
@@ -80,10 +83,11 @@ class Value:
 
     @staticmethod
     def _constant(x: Number, op: str) -> "Value":
-        """Wrap a plain number met by operator ``op`` as a constant leaf."""
-        if type(x) is not float:
-            x = _coerce(x, op)
-        return _node(x, "const", (), ())
+        """Wrap a plain number met by operator ``op`` as a constant leaf (``TypeError`` otherwise)."""
+        c = _wrap(x, op)
+        if c is None:
+            raise TypeError(f"{op}: expected a Value or a real number, got {type(x).__name__} {x!r}")
+        return c
 
     def relabel(self, label: Optional[str]) -> "Value":
         """Set ``label`` and return ``self``, so ``x1 = (w1 * i + b1).relabel('x1')`` reads inline."""
@@ -112,61 +116,58 @@ class Value:
 
     def __add__(self, other: Operand) -> "Value":
         if not isinstance(other, Value):
-            if not isinstance(other, numbers.Real):
+            other = _wrap(other, "+")
+            if other is None:
                 return NotImplemented
-            other = Value._constant(other, "+")
         # d(a+b)/da = 1, d(a+b)/db = 1
         return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
 
     def __radd__(self, other: Number) -> "Value":
-        if not isinstance(other, numbers.Real):
+        c = _wrap(other, "+")
+        if c is None:
             return NotImplemented
-        return Value._constant(other, "+").__add__(self)
+        return _node(c.data + self.data, "+", (c, self), (1.0, 1.0))  # c + self, as above
 
     def __sub__(self, other: Operand) -> "Value":
         if not isinstance(other, Value):
-            if not isinstance(other, numbers.Real):
+            other = _wrap(other, "-")
+            if other is None:
                 return NotImplemented
-            other = Value._constant(other, "-")
         # d(a-b)/da = 1, d(a-b)/db = -1
         return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
 
     def __rsub__(self, other: Number) -> "Value":
-        if not isinstance(other, numbers.Real):
+        c = _wrap(other, "-")
+        if c is None:
             return NotImplemented
-        return Value._constant(other, "-").__sub__(self)
+        return _node(c.data - self.data, "-", (c, self), (1.0, -1.0))  # c - self, as above
 
     def __mul__(self, other: Operand) -> "Value":
         if not isinstance(other, Value):
-            if not isinstance(other, numbers.Real):
+            other = _wrap(other, "*")
+            if other is None:
                 return NotImplemented
-            other = Value._constant(other, "*")
         # d(a*b)/da = b, d(a*b)/db = a
         return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
 
     def __rmul__(self, other: Number) -> "Value":
-        if not isinstance(other, numbers.Real):
+        c = _wrap(other, "*")
+        if c is None:
             return NotImplemented
-        return Value._constant(other, "*").__mul__(self)
+        return _node(c.data * self.data, "*", (c, self), (self.data, c.data))  # c * self, as above
 
     def __truediv__(self, other: Operand) -> "Value":
         if not isinstance(other, Value):
-            if not isinstance(other, numbers.Real):
+            other = _wrap(other, "/")
+            if other is None:
                 return NotImplemented
-            other = Value._constant(other, "/")
-        b = other.data
-        if b == 0.0:
-            raise ZeroDivisionError(
-                f"/: division by zero: denominator{_where(other)} is 0.0"
-                f" (numerator{_where(self)} is {self.data!r})"
-            )
-        # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-        return _node(self.data / b, "/", (self, other), (1.0 / b, -self.data / (b * b)))
+        return _divide(self, other)
 
     def __rtruediv__(self, other: Number) -> "Value":
-        if not isinstance(other, numbers.Real):
+        c = _wrap(other, "/")
+        if c is None:
             return NotImplemented
-        return Value._constant(other, "/").__truediv__(self)
+        return _divide(c, self)
 
     def __neg__(self) -> "Value":
         # d(-a)/da = -1
@@ -179,9 +180,12 @@ class Value:
         """``a ** n`` with a number ``n``: d/da = n a^(n-1); ``a ** b`` with a Value ``b``: see ``_pow_value``."""
         if isinstance(exponent, Value):
             return self._pow_value(exponent)
-        if not isinstance(exponent, numbers.Real):
+        if type(exponent) is float:
+            n = exponent
+        elif type(exponent) is int or isinstance(exponent, numbers.Real):
+            n = _coerce(exponent, "**")
+        else:
             return NotImplemented
-        n = float(exponent)
         if not math.isfinite(n):
             raise ValueError(f"**: exponent must be finite, got {n!r}")
         a = self.data
@@ -198,8 +202,7 @@ class Value:
             local = n * a ** (n - 1.0) if n != 0.0 else 0.0
         except OverflowError:
             raise OverflowError(f"**: {a!r} ** {n:g}{_where(self)} is too large for a float") from None
-        name = f"**{_fmt_exponent(n)}"
-        return _node(out, name, (self,), (local,))
+        return _node(out, _pow_name(n), (self,), (local,))
 
     def _pow_value(self, exponent: "Value") -> "Value":
         """``a ** b`` with both Values, for a > 0: d/da = b a^(b-1), d/db = a^b ln a."""
@@ -216,9 +219,10 @@ class Value:
         return _node(out, "**", (self, exponent), (d_base, out * math.log(a)))
 
     def __rpow__(self, base: Number) -> "Value":
-        if not isinstance(base, numbers.Real):
+        c = _wrap(base, "**")
+        if c is None:
             return NotImplemented
-        return Value._constant(base, "**")._pow_value(self)
+        return c._pow_value(self)
 
     # ------------------------------------------------------------ functions
 
@@ -286,11 +290,16 @@ class Value:
             node.grad = 0.0
         self.grad += 1.0
         for node in reversed(order):
-            g = node.grad
-            if g == 0.0:
+            upstream = node.grad
+            if upstream == 0.0:
                 continue  # adds nothing upstream; skipping keeps wide dead branches cheap
-            for inp, local in zip(node.inputs, node.local_grads):
-                inp.grad += local * g
+            local_grads = node.local_grads
+            # A plain index rather than zip(): this is the innermost loop of every
+            # backward pass, and zip() costs more than the chain rule itself.
+            i = 0
+            for inp in node.inputs:
+                inp.grad += local_grads[i] * upstream  # local x upstream
+                i += 1
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0 on every node of the graph below ``self`` (leaves included)."""
@@ -317,6 +326,32 @@ def _node(data: float, op: str, inputs: Tuple[Value, ...], local_grads: Tuple[fl
     return node
 
 
+def _wrap(x: object, op: str) -> Optional[Value]:
+    """A plain number met by operator ``op`` as a constant leaf; None if ``x`` is not a real number.
+
+    On None the operator returns ``NotImplemented`` and Python raises its usual
+    ``TypeError: unsupported operand type(s)``, naming both types.
+    """
+    if type(x) is not float:  # floats, the common case, skip the slower checks
+        if type(x) is not int and not isinstance(x, numbers.Real):
+            return None
+        x = _coerce(x, op)
+    if not math.isfinite(x):
+        raise ValueError(f"{op}: constant operand must be finite, got {x!r}")
+    return _node(x, "const", (), ())
+
+
+def _divide(a: Value, b: Value) -> Value:
+    """a / b; d/da = 1/b, d/db = -a/b^2. ``ZeroDivisionError`` naming both when b is 0."""
+    den = b.data
+    if den == 0.0:
+        raise ZeroDivisionError(
+            f"/: division by zero: denominator{_where(b)} is 0.0"
+            f" (numerator{_where(a)} is {a.data!r})"
+        )
+    return _node(a.data / den, "/", (a, b), (1.0 / den, -a.data / (den * den)))
+
+
 def _sigmoid(x: float) -> float:
     """1 / (1 + e^-x) without overflow: e^x is only taken for x < 0, e^-x for x >= 0."""
     if x >= 0.0:
@@ -325,6 +360,16 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _fmt_exponent(n: float) -> str:
-    return str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)
+def _pow_name(n: float) -> str:
+    """The op name of ``x ** n``: ``'**2'``, ``'**-1'``, ``'**0.5'``."""
+    name = _POW_NAMES.get(n)
+    if name is None:
+        name = "**" + (str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n))
+    return name
+
+
+# The usual exponents, named once rather than formatted on every node.
+_POW_NAMES = {float(k): f"**{k}" for k in range(-3, 5)}
+_POW_NAMES[0.5] = "**0.5"
+_POW_NAMES[-0.5] = "**-0.5"
 

@@ -1,0 +1,429 @@
+"""Benchmark of the engine: time per op (forward, backward) and bytes per node.
+
+    python -m tests.bench            # full sizes, about a minute
+    python -m tests.bench --quick    # small sizes, a smoke test of a few seconds
+
+Where ``micrograd`` (``pip install micrograd==0.1.0``) is installed, the same
+workloads run on it in the same process and the table shows the ratio
+ours / micrograd beside the target (time: <= 0.4, memory: <= 0.5).
+
+How it measures, so that the figures mean what a user would see:
+
+* Each engine runs in blocks of consecutive steps with the garbage collector
+  enabled; a block starts after ``gc.collect()`` and one untimed warm-up step,
+  so each engine pays for its own garbage (micrograd's graphs are reference
+  cycles through their closures and are freed only by the collector; ours are
+  freed by reference counting when the root is dropped, which is timed).
+* A step is forward, then backward (with zeroing and an SGD update for the
+  training workloads), then dropping the graph. "fwd" and "bwd" are mean
+  times per step divided by the number of ops; "total" also includes dropping
+  the graph. Blocks of the two engines alternate; each figure is the median
+  of the block means.
+* "ops" is the number of operation nodes our engine makes for the workload
+  (constants and leaves are not ops); both engines are divided by the same
+  count, so the ratio is a ratio of wall times of the same computation.
+* Bytes per node: ``tracemalloc`` over building the graph from existing
+  leaves, so everything a node owns (its tuples, floats, closures, sets) counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import platform
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import engine
+from engine import Value, topological_order
+
+TIME_TARGET = 0.4  # ours / micrograd, forward + backward per op
+MEMORY_TARGET = 0.5  # ours / micrograd, bytes per node
+
+# ---------------------------------------------------------------- micrograd
+
+try:  # optional: the comparison runs only where micrograd is installed
+    import micrograd.engine as _micrograd_engine
+except ImportError:  # pragma: no cover - depends on the environment
+    _micrograd_engine = None
+
+
+def _micrograd_tanh(self):
+    """tanh for micrograd 0.1.0 (which has none), in micrograd's closure style."""
+    t = math.tanh(self.data)
+    out = type(self)(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def _micrograd_softplus(self):
+    """softplus for micrograd 0.1.0 (which has none), in micrograd's closure style."""
+    x = self.data
+    out = type(self)(max(x, 0.0) + math.log1p(math.exp(-abs(x))), (self,), "softplus")
+
+    def _backward():
+        # d softplus(x)/dx = sigmoid(x), written without overflow
+        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        self.grad += s * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def micrograd_value():
+    """micrograd's Value with ``tanh`` and ``softplus`` attached, or None."""
+    if _micrograd_engine is None:
+        return None
+    V = _micrograd_engine.Value
+    if not hasattr(V, "tanh"):
+        V.tanh = _micrograd_tanh
+    if not hasattr(V, "softplus"):
+        V.softplus = _micrograd_softplus
+    return V
+
+
+def micrograd_max_depth(margin: int = 30) -> int:
+    """The deepest graph micrograd's recursive topological sort can take here."""
+    return sys.getrecursionlimit() - margin
+
+
+# ---------------------------------------------------------------- workloads
+# A workload is made for one Value class; it returns (forward, params, reset):
+# forward() builds the graph and returns its root; params get zeroed and
+# updated by SGD after backward (training steps); reset() restores them so
+# that every step computes the same numbers.
+
+Workload = Tuple[Callable[[], object], list, Callable[[], None]]
+
+
+def tanh_chain(V, n: int) -> Workload:
+    """y = tanh(tanh(... tanh(x))), n ops deep."""
+    x = V(0.5)
+
+    def forward():
+        y = x
+        for _ in range(n):
+            y = y.tanh()
+        return y
+
+    return forward, [], lambda: None
+
+
+def wide_sum(V, n: int) -> Workload:
+    """a0*b0 + a1*b1 + ... over n products (2n - 1 ops), summed left to right."""
+    rng = random.Random(1)
+    a = [V(rng.uniform(-1.0, 1.0)) for _ in range(n)]
+    b = [V(rng.uniform(-1.0, 1.0)) for _ in range(n)]
+
+    def forward():
+        s = a[0] * b[0]
+        for i in range(1, n):
+            s = s + a[i] * b[i]
+        return s
+
+    return forward, [], lambda: None
+
+
+class TinyMLP:
+    """A dense MLP written with nothing but a Value class: relu hidden layers, linear output.
+
+    The same code, weights and data drive both engines, so the graphs match op for op.
+    """
+
+    def __init__(self, V, nin: int, nouts: Sequence[int], seed: int = 0) -> None:
+        rng = random.Random(seed)
+        sizes = [nin] + list(nouts)
+        self.layers = [
+            [([V(rng.uniform(-1.0, 1.0)) for _ in range(sizes[k])], V(0.0)) for _ in range(sizes[k + 1])]
+            for k in range(len(nouts))
+        ]
+
+    def parameters(self) -> list:
+        return [p for layer in self.layers for w, b in layer for p in w + [b]]
+
+    def __call__(self, x):
+        last = len(self.layers) - 1
+        for k, layer in enumerate(self.layers):
+            out = []
+            for w, b in layer:
+                act = b
+                for wi, xi in zip(w, x):
+                    act = act + wi * xi
+                out.append(act if k == last else act.relu())
+            x = out
+        return x[0]
+
+
+def mlp_step(V, points: int) -> Workload:
+    """One training step of MLP(2, [16, 16, 1]) on `points` points, mean squared error."""
+    model = TinyMLP(V, 2, [16, 16, 1], seed=0)
+    params = model.parameters()
+    start = [p.data for p in params]
+    rng = random.Random(2)
+    xs = [(rng.uniform(-2.0, 2.0), rng.uniform(-2.0, 2.0)) for _ in range(points)]
+    ys = [1.0 if x0 * x1 > 0 else -1.0 for x0, x1 in xs]
+
+    def forward():
+        loss = None
+        for x, y in zip(xs, ys):
+            term = (model(x) - y) ** 2
+            loss = term if loss is None else loss + term
+        return loss * (1.0 / points)
+
+    def reset():
+        for p, d in zip(params, start):
+            p.data = d
+
+    return forward, params, reset
+
+
+# The articles' drug-dosage network: input -> two softplus neurons -> linear
+# output, trained on the sum of squared residuals over three doses. Starting
+# parameters and data are those of StatQuest's "Backpropagation Details Pt. 2".
+ARTICLE_START = {"w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0}
+ARTICLE_DOSES = (0.0, 0.5, 1.0)
+ARTICLE_OBSERVED = (0.0, 1.0, 0.0)
+
+
+def article_step(V, repeat: int = 1) -> Workload:
+    """One full-batch training step of the articles' network (all seven parameters)."""
+    p = {name: V(value) for name, value in ARTICLE_START.items()}
+    params = list(p.values())
+
+    def forward():
+        ssr = None
+        for dose, observed in zip(ARTICLE_DOSES, ARTICLE_OBSERVED):
+            y1 = (dose * p["w1"] + p["b1"]).softplus()
+            y2 = (dose * p["w2"] + p["b2"]).softplus()
+            predicted = y1 * p["w3"] + y2 * p["w4"] + p["b3"]
+            term = (observed - predicted) ** 2
+            ssr = term if ssr is None else ssr + term
+        return ssr
+
+    def reset():
+        for v, d in zip(params, ARTICLE_START.values()):
+            v.data = d
+
+    return forward, params, reset
+
+
+# ---------------------------------------------------------------- timing
+
+
+@dataclass
+class Timing:
+    fwd: float  # seconds per step
+    bwd: float
+    total: float
+
+
+def run_block(workload: Workload, steps: int, lr: float = 0.01) -> Timing:
+    """Mean times of `steps` consecutive steps, after a collection and a warm-up step."""
+    forward, params, reset = workload
+    gc.collect()
+    fwd = bwd = total = 0.0
+    for i in range(steps + 1):
+        reset()
+        t0 = time.perf_counter()
+        root = forward()
+        t1 = time.perf_counter()
+        for p in params:
+            p.grad = 0.0
+        root.backward()
+        for p in params:
+            p.data -= lr * p.grad
+        t2 = time.perf_counter()
+        del root  # ours is freed here; micrograd's cycles wait for the collector
+        t3 = time.perf_counter()
+        if i:  # step 0 warms up
+            fwd += t1 - t0
+            bwd += t2 - t1
+            total += t3 - t0
+    return Timing(fwd / steps, bwd / steps, total / steps)
+
+
+def compare(makers: List[Callable[[], Workload]], rounds: int, steps: int) -> List[Timing]:
+    """Median block timings of each workload maker, blocks alternating between makers."""
+    workloads = [make() for make in makers]
+    blocks: List[List[Timing]] = [[] for _ in workloads]
+    for r in range(rounds):
+        order = list(range(len(workloads)))
+        if r % 2:
+            order.reverse()
+        for k in order:
+            blocks[k].append(run_block(workloads[k], steps))
+    return [
+        Timing(
+            statistics.median(t.fwd for t in b),
+            statistics.median(t.bwd for t in b),
+            statistics.median(t.total for t in b),
+        )
+        for b in blocks
+    ]
+
+
+def count_ops(workload: Workload) -> int:
+    """Operation nodes our engine makes for one forward pass (leaves excluded)."""
+    root = workload[0]()
+    return len(topological_order(root, include_leaves=False))
+
+
+# ---------------------------------------------------------------- memory
+
+
+def bytes_per_node(build: Callable[[], object], nodes: int) -> float:
+    """Traced bytes allocated by build() and still held by its result, per node."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        root = build()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    del root
+    return (after - before) / nodes
+
+
+# ---------------------------------------------------------------- report
+
+
+@dataclass
+class Row:
+    workload: str
+    size: str
+    ops: int
+    ours: Timing
+    theirs: Optional[Timing]
+
+    def cells(self) -> List[str]:
+        us = 1e6 / self.ops
+        o = self.ours
+        cells = [self.workload, self.size, str(self.ops), f"{o.fwd * us:.3f}", f"{o.bwd * us:.3f}", f"{o.total * us:.3f}"]
+        if self.theirs is None:
+            return cells + ["-", "-", "-", "-", "-", "-"]
+        t = self.theirs
+        ratio = o.total / t.total
+        verdict = "PASS" if ratio <= TIME_TARGET else "MISS"
+        return cells + [
+            f"{t.fwd * us:.3f}",
+            f"{t.bwd * us:.3f}",
+            f"{t.total * us:.3f}",
+            f"{ratio:.2f}",
+            f"<={TIME_TARGET}",
+            verdict,
+        ]
+
+
+HEADER = [
+    "workload", "size", "ops",
+    "ours fwd", "ours bwd", "ours total",
+    "mg fwd", "mg bwd", "mg total",
+    "ratio", "target", "verdict",
+]
+
+
+def print_table(header: List[str], rows: List[List[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+
+    def line(cells):
+        # first two columns left-aligned (names), numbers right-aligned
+        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test of a few seconds")
+    parser.add_argument("--no-micrograd", action="store_true", help="time our engine only")
+    args = parser.parse_args(argv)
+
+    MV = None if args.no_micrograd else micrograd_value()
+    depth = min(micrograd_max_depth(), 200 if args.quick else 10**9)
+    if args.quick:
+        rounds, steps = 2, 2
+        chain_sizes, wide_sizes, mlp_points, big_steps = [100, 1000], [100, 1000], 5, 1
+    else:
+        rounds, steps = 5, 5
+        chain_sizes, wide_sizes, mlp_points, big_steps = [1000, 10**4, 10**5, 10**6], [10**4, 10**5], 100, 1
+
+    print(f"chaingrad engine benchmark ({'quick' if args.quick else 'full'})")
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.machine()}, "
+          f"gc thresholds {gc.get_threshold()}")
+    if MV is None:
+        print("micrograd: not installed (pip install micrograd==0.1.0 to compare); ours only")
+    else:
+        print("micrograd: 0.1.0 in the same process; it has no tanh or softplus, so this script")
+        print(f"  attaches closure-style ones (tests/bench.py) to its Value; its recursive sort")
+        print(f"  takes graphs up to depth ~{depth}, so it is compared at that size only")
+    print("Times are microseconds per op: mean of a block of steps, median over blocks;")
+    print("'total' = fwd + bwd + freeing the graph; ratio = ours total / micrograd total.")
+    print()
+
+    rows: List[Row] = []
+
+    def add(name: str, size: str, maker, with_micrograd: bool, n_steps: int = steps, n_rounds: int = rounds):
+        ops = count_ops(maker(Value))
+        makers = [lambda: maker(Value)]
+        if with_micrograd and MV is not None:
+            makers.append(lambda: maker(MV))
+        timings = compare(makers, n_rounds, n_steps)
+        rows.append(Row(name, size, ops, timings[0], timings[1] if len(timings) > 1 else None))
+
+    mg_chain = min(990, depth)
+    add("tanh chain", str(mg_chain), lambda V: tanh_chain(V, mg_chain), True)
+    for n in chain_sizes:
+        big = n >= 10**5
+        add("tanh chain", f"{n:g}", lambda V, n=n: tanh_chain(V, n), False,
+            big_steps if big else steps, 3 if big else rounds)
+    # micrograd sums left to right too, so its add chain must fit its recursion
+    mg_wide = min(480, depth // 2)
+    add("wide sum", f"{mg_wide} products", lambda V: wide_sum(V, mg_wide), True)
+    for n in wide_sizes:
+        add("wide sum", f"{n:g} products", lambda V, n=n: wide_sum(V, n), False)
+    add("MLP(2,[16,16,1]) step", f"{mlp_points} points", lambda V: mlp_step(V, mlp_points), True)
+    add("articles' network step", "3 points", lambda V: article_step(V), True, steps * 20)
+
+    print_table(HEADER, [r.cells() for r in rows])
+
+    # ---- memory
+    print()
+    mem_rows = []
+    n_mem = 2000 if args.quick else 20000
+    for name, make in (
+        ("tanh chain", lambda V: tanh_chain(V, n_mem)),
+        ("wide sum", lambda V: wide_sum(V, n_mem // 2)),
+    ):
+        ours_wl = make(Value)
+        ours_nodes = count_ops(ours_wl)
+        ours = bytes_per_node(ours_wl[0], ours_nodes)
+        cells = [name, str(ours_nodes), f"{ours:.0f}"]
+        if MV is not None:
+            theirs_wl = make(MV)
+            theirs = bytes_per_node(theirs_wl[0], ours_nodes)
+            ratio = ours / theirs
+            cells += [f"{theirs:.0f}", f"{ratio:.2f}", f"<={MEMORY_TARGET}", "PASS" if ratio <= MEMORY_TARGET else "MISS"]
+            gc.collect()
+        else:
+            cells += ["-", "-", "-", "-"]
+        mem_rows.append(cells)
+    print_table(["bytes per node", "nodes", "ours", "micrograd", "ratio", "target", "verdict"], mem_rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
