@@ -264,7 +264,10 @@ def train(
             try:
                 preds.append(model(x))
             except (TypeError, ValueError) as e:
-                raise type(e)(f"{who}: sample {i} ({x!r}): {e}") from None
+                # Say which sample; keep the error's kind (a subclass may
+                # not take a plain message, so re-raise as the base class).
+                kind = TypeError if isinstance(e, TypeError) else ValueError
+                raise kind(f"{who}: sample {i} ({x!r}): {e}") from None
         obs, out = _flatten(observed, preds)
         return loss(obs, out)
 

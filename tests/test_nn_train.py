@@ -156,3 +156,18 @@ def test_bad_data():
 def test_loss_function_must_return_a_value():
     with pytest.raises(TypeError, match="the loss must be a Value"):
         gradient_descent(lambda: 1.0, [Value(1.0, "a")])
+
+
+def test_an_overflow_in_the_forward_pass_is_reported_as_divergence():
+    # f(a) = a^4 at lr 1: a jumps from 10 to -3990, then further out, until
+    # a ** 4 no longer fits in a float.
+    a = Value(10.0, "a")
+    with pytest.raises(NonFiniteLossError, match=r"a number overflowed .* at step \d+ .*smaller learning rate"):
+        gradient_descent(lambda: a ** 4, [a], lr=1.0)
+
+
+def test_a_non_finite_gradient_is_reported_with_the_parameter_name():
+    # d log(a) / da = 1 / a is inf for the smallest float, while log(a) is finite
+    a = Value(5e-324, "a")
+    with pytest.raises(NonFiniteLossError, match=r"the gradient dloss/da became inf at step 1"):
+        gradient_descent(lambda: a.log(), [a], lr=0.1)
