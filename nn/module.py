@@ -121,6 +121,12 @@ class Module:
             raise ValueError(f"rename_parameters: names would be used twice: {', '.join(duplicates)}")
         for neuron in self._neurons():
             neuron._rename(names)
+        if [n for n, _ in self.named_parameters()] != after:
+            # A custom Module names its parameters itself in named_parameters().
+            raise TypeError(
+                f"rename_parameters: {type(self).__name__} does not support renaming;"
+                " change the names its named_parameters() returns"
+            )
 
     def _neurons(self) -> List["Neuron"]:
         out: List[Neuron] = []

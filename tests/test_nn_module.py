@@ -271,3 +271,6 @@ def test_a_custom_module_gets_the_api_from_named_parameters():
     line = Line()
     line.set_parameters({"c": -3.0})
     assert line.parameter_values() == {"m": 2.0, "c": -3.0}
+    assert line(2.0).data == 2.0 * 2.0 - 3.0
+    with pytest.raises(TypeError, match="Line does not support renaming"):
+        line.rename_parameters({"m": "slope"})
