@@ -192,7 +192,8 @@ class Ledger:
         Every step by default; with ``max_lines``, the first and last steps that fit.
         """
         cols = self._columns()
-        out = ["| " + " | ".join(cols) + " |", "|" + "|".join(["---:", "---:", ":---", "---:", "---:", "---:"]) + "|"]
+        rule = ["---:", "---:", ":---", "---:", "---:", "---:"]  # the parameter name left-aligned
+        out = ["| " + " | ".join(cols) + " |", "|" + "|".join(rule) + "|"]
         skipped = self._skipped(max_lines)
         for cells in self._cells(precision, max_lines):
             if cells is None:
@@ -204,7 +205,8 @@ class Ledger:
         return "\n".join(out) + "\n"
 
     def to_csv(self, path: Union[str, Path, None] = None) -> str:
-        """CSV, one row per step: ``step, loss, then d<loss>/d<name>, step size <name>, <name>`` per parameter.
+        """CSV, one row per step: ``step``, the loss, then per parameter
+        ``d<loss>/d<name>``, ``step size <name>`` and ``<name>`` (its new value).
 
         Numbers are written in full precision (``repr`` of the float). With
         ``path`` the text is also written to that file. Returns the text.
@@ -226,7 +228,7 @@ class Ledger:
         return text
 
     def save(self, path: Union[str, Path]) -> Path:
-        """Write the ledger to ``path`` as chosen by its suffix: ``.md``, ``.csv`` or ``.txt`` (full table)."""
+        """Write the ledger to ``path``, by suffix: ``.md``, ``.csv`` or ``.txt`` (the full table)."""
         p = Path(path)
         suffix = p.suffix.lower()
         if suffix == ".md":
@@ -236,7 +238,9 @@ class Ledger:
         elif suffix == ".txt":
             p.write_text(self.table(max_lines=None) + "\n", encoding="utf-8")
         else:
-            raise ValueError(f"Ledger.save: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt")
+            raise ValueError(
+                f"Ledger.save: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt"
+            )
         return p
 
     def _skipped(self, max_lines: Optional[int]) -> int:

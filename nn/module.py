@@ -166,7 +166,9 @@ def _as_inputs(x: InputLike, nin: int, who: str) -> List[Value]:
         elif isinstance(v, numbers.Real) and not isinstance(v, bool):
             out.append(Value(v, "input" if nin == 1 else f"input{i + 1}"))
         else:
-            raise TypeError(f"{who}: input {i + 1} must be a number or a Value, got {type(v).__name__} {v!r}")
+            raise TypeError(
+                f"{who}: input {i + 1} must be a number or a Value, got {type(v).__name__} {v!r}"
+            )
     return out
 
 
@@ -309,7 +311,7 @@ class MLP(Module):
         self.sizes = sizes
 
     def __call__(self, x: InputLike) -> Union[Value, List[Value]]:
-        """The network's output for one sample: a ``Value`` if the last layer has one neuron, else a list."""
+        """The output for one sample: a ``Value`` if the last layer has one neuron, else a list."""
         out: List[Value] = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
             out = layer(out)

@@ -36,7 +36,9 @@ class SGD:
     def __init__(self, parameters: Iterable[Value], lr: float) -> None:
         self.lr = check_lr(lr)
         if isinstance(parameters, Value):
-            raise TypeError("SGD: parameters must be an iterable of Values (e.g. model.parameters()), got one Value")
+            raise TypeError(
+                "SGD: parameters must be an iterable of Values (e.g. model.parameters()), got one Value"
+            )
         params = list(parameters)
         if not params:
             raise ValueError("SGD: got an empty list of parameters; nothing to train")

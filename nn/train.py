@@ -166,7 +166,8 @@ def gradient_descent(
         grads = [p.grad for p in values]
         for name, g in zip(names, grads):
             if not math.isfinite(g):
-                raise _diverged(who, f"the gradient d{ledger.loss_name}/d{name} became {g!r}", f"at step {k}", k, lr, ledger)
+                what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
+                raise _diverged(who, what, f"at step {k}", k, lr, ledger)
         sizes = opt.step()
         ledger.rows.append(Step(
             step=k,
