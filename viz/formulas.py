@@ -21,7 +21,11 @@ __all__ = ["Symbol", "Formula", "Namer", "edge_formula", "formula_text", "multip
 
 
 class Symbol(NamedTuple):
-    """A piece of formula text; ``atomic`` is False when it needs parentheses inside a product."""
+    """A piece of formula text; ``atomic`` is False when it needs parentheses inside a product.
+
+    Only a top-level sum or difference (``observed - predicted``) is not atomic:
+    products, quotients and powers can take a coefficient or a sign in front.
+    """
 
     text: str
     atomic: bool
@@ -85,15 +89,15 @@ def _describe(op: str, a: list) -> Optional[Symbol]:
     if op == "-":
         return Symbol(f"{a[0].text} - {_wrap(a[1])}", False)
     if op == "*":
-        return Symbol(f"{_wrap(a[0])}·{_wrap(a[1])}", False)
+        return Symbol(f"{_wrap(a[0])}·{_wrap(a[1])}", True)
     if op == "/":
-        return Symbol(f"{_wrap(a[0])}/{_wrap(a[1])}", False)
+        return Symbol(f"{_wrap(a[0])}/{_wrap(a[1])}", True)
     if op == "neg":
         return Symbol(f"-{_wrap(a[0])}", False)
     if op == "**":
-        return Symbol(f"{_wrap(a[0])}^{_wrap(a[1])}", a[0].atomic and a[1].atomic)
+        return Symbol(f"{_wrap(a[0])}^{_wrap(a[1])}", True)
     if op.startswith("**"):
-        return Symbol(f"{_wrap(a[0])}^{op[2:]}", False)
+        return Symbol(f"{_wrap(a[0])}^{op[2:]}", True)
     if op in _FUNCTION_OPS:
         return Symbol(f"{op}({a[0].text})", True)
     return None
@@ -133,11 +137,11 @@ def _div(node: Value, i: int, name: Namer) -> Optional[Formula]:
     if i == 0:  # d(a/b)/da = 1/b
         if not b.inputs and b.label is None:
             return Formula(1.0 / b.data)
-        return None if nb is None else Formula(1.0, (Symbol(f"1/{_wrap(nb)}", False),))
+        return None if nb is None else Formula(1.0, (Symbol(f"1/{_wrap(nb)}", True),))
     na = name(a)  # d(a/b)/db = -a/b^2
     if na is None or nb is None:
         return None
-    return Formula(-1.0, (Symbol(f"{_wrap(na)}/{_wrap(nb)}^2", False),))
+    return Formula(-1.0, (Symbol(f"{_wrap(na)}/{_wrap(nb)}^2", True),))
 
 
 def _pow_number(node: Value, i: int, name: Namer) -> Optional[Formula]:
@@ -149,7 +153,7 @@ def _pow_number(node: Value, i: int, name: Namer) -> Optional[Formula]:
         return None
     if n == 2.0:
         return Formula(2.0, (a,))
-    return Formula(n, (Symbol(f"{_wrap(a)}^{fmt(n - 1.0, 6)}", a.atomic),))
+    return Formula(n, (Symbol(f"{_wrap(a)}^{fmt(n - 1.0, 6)}", True),))
 
 
 def _pow_value(node: Value, i: int, name: Namer) -> Optional[Formula]:
@@ -158,8 +162,8 @@ def _pow_value(node: Value, i: int, name: Namer) -> Optional[Formula]:
         return None
     a, b = _wrap(na), _wrap(nb)
     if i == 0:  # d(a^b)/da = b a^(b-1)
-        return Formula(1.0, (Symbol(f"{b}·{a}^({nb.text} - 1)", False),))
-    return Formula(1.0, (Symbol(f"{a}^{b}·ln {a}", False),))  # d(a^b)/db = a^b ln a
+        return Formula(1.0, (Symbol(f"{b}·{a}^({nb.text} - 1)", True),))
+    return Formula(1.0, (Symbol(f"{a}^{b}·ln {a}", True),))  # d(a^b)/db = a^b ln a
 
 
 RULES: Dict[str, Rule] = {
@@ -170,9 +174,9 @@ RULES: Dict[str, Rule] = {
     "/": _div,
     "**": _pow_value,
     "exp": _one_name(lambda a: f"exp({a.text})"),
-    "log": _one_name(lambda a: f"1/{_wrap(a)}", atomic=False),
+    "log": _one_name(lambda a: f"1/{_wrap(a)}"),
     "softplus": _one_name(lambda a: f"sigmoid({a.text})"),
-    "sigmoid": _one_name(lambda a: f"sigmoid({a.text})·(1 - sigmoid({a.text}))", atomic=False),
+    "sigmoid": _one_name(lambda a: f"sigmoid({a.text})·(1 - sigmoid({a.text}))"),
     "tanh": _one_name(lambda a: f"1 - tanh({a.text})^2", atomic=False),
     "relu": _one_name(lambda a: f"[{a.text} > 0]"),
     "square": lambda node, i, name: (

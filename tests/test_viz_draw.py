@@ -1,0 +1,384 @@
+"""viz.draw: the DOT text of a drawing (labels, data, grads, local derivatives, escaping, highlighting)."""
+
+import html
+import math
+import re
+
+import pytest
+
+from engine import Value
+from viz import GraphTooLargeError, draw, to_svg
+from viz.draw import DEFAULT_MAX_NODES, FOCUS, HIGHLIGHT, STYLES
+from viz.text import fmt
+
+from tests.test_viz_network import PARAMS, hand_forward, network, sigmoid, softplus
+
+
+# ------------------------------------------------------------------ reading DOT text
+
+
+def html_label(attrs: str) -> str:
+    """The HTML label inside an attribute list, found by balancing < and >.
+
+    Balancing only works if no user text put a raw < or > in the label, so this
+    also checks the escaping.
+    """
+    start = attrs.index("label=<") + len("label=")
+    depth = 0
+    for k in range(start, len(attrs)):
+        depth += {"<": 1, ">": -1}.get(attrs[k], 0)
+        if depth == 0:
+            return attrs[start + 1 : k]
+    raise AssertionError(f"unbalanced label in {attrs!r}")
+
+
+def text_of(label: str) -> str:
+    """The visible text of an HTML label: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", " ", label)).split()
+
+
+def parse(source: str):
+    """(nodes: id -> attribute text, edges: list of (src, dst, attribute text)) of DOT source."""
+    nodes, edges = {}, []
+    for line in source.splitlines():
+        m = re.match(r"\t(\w+) -> (\w+)(?: \[(.*)\])?$", line)
+        if m:
+            edges.append((m.group(1), m.group(2), m.group(3) or ""))
+            continue
+        m = re.match(r"\t(\w+) \[(.*)\]$", line)
+        if m and m.group(1) not in ("node", "edge", "graph"):
+            nodes[m.group(1)] = m.group(2)
+    return nodes, edges
+
+
+def node_id(g, label):
+    nodes, _ = parse(g.source)
+    found = [i for i, a in nodes.items() if "label=<" in a and text_of(html_label(a))[:1] == [label]]
+    assert len(found) == 1, (label, found)
+    return found[0]
+
+
+def caption_text(source: str) -> str:
+    """The visible text of the graph's caption (legend, highlight sentence, title)."""
+    graph_attrs = source.split("\tfontsize=12 label=", 1)[1]
+    return " ".join(text_of(html_label("label=" + graph_attrs)))
+
+
+def edge_text(attrs: str) -> str:
+    return " ".join(text_of(html_label(attrs)))
+
+
+def small():
+    """y = softplus(x*w + b) with labels on the leaves and the root."""
+    x, w, b = Value(0.5, "x"), Value(3.34, "w"), Value(-1.43, "b")
+    y = (x * w + b).softplus().relabel("y")
+    y.backward()
+    return y, x, w, b
+
+
+# ------------------------------------------------------------------ content
+
+
+def test_each_value_shows_label_data_and_grad():
+    y, x, w, b = small()
+    g = draw(y)
+    nodes, _ = parse(g.source)
+    z = 0.5 * 3.34 - 1.43
+    # Hand formulas: dy/dw = sigmoid(z) * x, dy/dx = sigmoid(z) * w, dy/db = sigmoid(z).
+    expected = {
+        "x": (0.5, sigmoid(z) * 3.34),
+        "w": (3.34, sigmoid(z) * 0.5),
+        "b": (-1.43, sigmoid(z)),
+        "y": (softplus(z), 1.0),
+    }
+    for label, (data, grad) in expected.items():
+        words = text_of(html_label(nodes[node_id(g, label)]))
+        assert words == [label, "data", fmt(data), "grad", fmt(grad)]
+
+
+def test_one_op_node_per_interior_value_showing_the_op():
+    y, *_ = small()
+    nodes, edges = parse(draw(y).source)
+    ops = {i: text_of(html_label(a)) for i, a in nodes.items() if i.startswith("op")}
+    assert sorted(w for words in ops.values() for w in words) == sorted(["×", "+", "softplus"])
+    # each op node has exactly one outgoing edge, to the value it makes
+    for op in ops:
+        outs = [e for e in edges if e[0] == op]
+        assert len(outs) == 1 and outs[0][1].startswith("n")
+
+
+def test_edges_carry_the_local_derivative_with_its_formula():
+    y, x, w, b = small()
+    g = draw(y)
+    _, edges = parse(g.source)
+    z = 0.5 * 3.34 - 1.43
+    labels = {(s, d): edge_text(a) for s, d, a in edges if "label=" in a}
+    xw = [s for s, d in labels if labels[(s, d)].startswith("w =")]
+    assert len(xw) == 1 and xw[0] == node_id(g, "x")  # d(x*w)/dx = w
+    texts = sorted(labels.values())
+    assert f"sigmoid(x·w + b) = {fmt(sigmoid(z))}" in texts  # d softplus(z)/dz = sigmoid(z)
+    assert f"w = {fmt(3.34)}" in texts and f"x = {fmt(0.5)}" in texts
+    assert texts.count("1") == 2  # d(u + b)/du = d(u + b)/db = 1
+
+
+def test_formulas_off_shows_numbers_only():
+    y, *_ = small()
+    _, edges = parse(draw(y, formulas=False).source)
+    z = 0.5 * 3.34 - 1.43
+    texts = sorted(edge_text(a) for _, _, a in edges if "label=" in a)
+    assert texts == sorted(["1", "1", fmt(3.34), fmt(0.5), fmt(sigmoid(z))])
+
+
+def test_formula_table_covers_every_op():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    cases = {
+        "a - b": (a - b, ["1", "-1"]),
+        "a / b": (a / b, [f"1/b = {fmt(1 / 3)}", f"-a/b^2 = {fmt(-2 / 9)}"]),
+        "-a": (-a, ["-1"]),
+        "a**3": (a**3, [f"3·a^2 = {fmt(3 * 4.0)}"]),
+        "a**b": (a**b, [f"b·a^(b - 1) = {fmt(3 * 2.0**2)}", f"a^b·ln a = {fmt(8 * math.log(2))}"]),
+        "exp": (a.exp(), [f"exp(a) = {fmt(math.exp(2))}"]),
+        "log": (a.log(), [f"1/a = {fmt(0.5)}"]),
+        "sigmoid": (a.sigmoid(), [f"sigmoid(a)·(1 - sigmoid(a)) = {fmt(sigmoid(2) * (1 - sigmoid(2)))}"]),
+        "tanh": (a.tanh(), [f"1 - tanh(a)^2 = {fmt(1 - math.tanh(2) ** 2)}"]),
+        "relu": (a.relu(), ["[a > 0] = 1"]),
+        "square": (a.square(), [f"2·a = {fmt(4.0)}"]),
+        "2*a": (2 * a, ["a = 2", "2"]),  # inputs (2, a): d/d2 = a, d/da = 2
+    }
+    for name, (root, expected) in cases.items():
+        _, edges = parse(draw(root).source)
+        assert [edge_text(x) for _, _, x in edges if "label=" in x] == expected, name
+
+
+def test_a_reused_input_has_one_edge_per_use():
+    a = Value(3.0, "a")
+    y = (a * a).relabel("y")
+    y.backward()
+    g = draw(y)
+    _, edges = parse(g.source)
+    ia = node_id(g, "a")
+    into = [e for e in edges if e[0] == ia]
+    assert len(into) == 2 and into[0][1] == into[1][1]
+    assert [edge_text(e[2]) for e in into] == ["a = 3", "a = 3"]  # d(a*a)/d(each a) = a
+
+
+def test_a_weight_used_by_three_data_points_has_three_edges():
+    ssr, p = network()
+    ssr.backward()
+    g = draw(ssr)
+    _, edges = parse(g.source)
+    iw1 = node_id(g, "w1")
+    outs = [e for e in edges if e[0] == iw1]
+    assert len(outs) == 3
+    # d(input*w1)/dw1 = input, one edge per data point
+    assert sorted(edge_text(e[2]) for e in outs) == sorted(f"input = {fmt(i)}" for i in (0.0, 0.5, 1.0))
+
+
+def test_kinds_are_styled_and_listed_in_the_legend():
+    w, x = Value(2.0, "w"), Value(0.5, "x")
+    y = (w * x * 3).relabel("y")
+    y.backward()
+    g = draw(y, params=[w])
+    nodes, _ = parse(g.source)
+    assert f'bgcolor="{STYLES["param"].fill}"' in nodes[node_id(g, "w")]
+    assert f'bgcolor="{STYLES["leaf"].fill}"' in nodes[node_id(g, "x")]
+    assert f'bgcolor="{STYLES["root"].fill}"' in nodes[node_id(g, "y")]
+    const = [a for a in nodes.values() if f'bgcolor="{STYLES["const"].fill}"' in a]
+    assert len(const) == 1 and text_of(html_label(const[0])) == ["3"]
+    legend = caption_text(g.source)
+    for kind in ("param", "leaf", "const", "root"):
+        assert STYLES[kind].name in legend
+    assert "local derivative" in legend
+    assert "label=<<table" not in draw(y, legend=False).source.split("\n")[-2]
+
+
+def test_precision_and_rankdir():
+    x = Value(1.0 / 3.0, "x")
+    y = (x * x).relabel("y")
+    y.backward()
+    g = draw(y, precision=6, rankdir="TB")
+    assert "rankdir=TB" in g.source
+    assert "0.333333" in g.source and "0.111111" in g.source
+    assert "0.333333" not in draw(y).source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw(y, rankdir="sideways")
+    with pytest.raises(ValueError, match="precision"):
+        draw(y, precision=0)
+
+
+def test_hidden_grads_and_overridden_grads():
+    y, x, w, b = small()
+    grads_shown = [fmt(v.grad) for v in (x, w, b)]
+    src = draw(y, show_grads=False).source
+    nodes, _ = parse(src)
+    for label in "xwby":
+        words = text_of(html_label(nodes[node_id(draw(y, show_grads=False), label)]))
+        assert words[-2:] == ["grad", "?"]
+    g = draw(y, grads={x: None, w: 0.125})
+    nodes, _ = parse(g.source)
+    assert text_of(html_label(nodes[node_id(g, "x")]))[-1] == "grad"  # blank cell
+    assert text_of(html_label(nodes[node_id(g, "w")]))[-1] == "0.125"
+    assert text_of(html_label(nodes[node_id(g, "b")]))[-1] == grads_shown[2]
+
+
+def test_focus_emphasises_the_node_and_its_input_edges():
+    y, x, w, b = small()
+    s = y.inputs[0]  # x*w + b
+    g = draw(y, focus=s)
+    nodes, edges = parse(g.source)
+    focused = [i for i, a in nodes.items() if f'color="{FOCUS}"' in a]
+    assert len(focused) == 2  # the value box and its op
+    emphasised = [(a, d) for a, d, attrs in edges if f'color="{FOCUS}"' in attrs]
+    assert len(emphasised) == 3  # two inputs into "+", and "+" into the value
+    with pytest.raises(ValueError, match="focus"):
+        draw(y, focus=Value(1.0))
+
+
+# ------------------------------------------------------------------ highlighting
+
+
+def test_highlight_marks_exactly_the_paths_from_the_leaf_to_the_root():
+    ssr, p = network()
+    ssr.backward()
+    g = draw(ssr, highlight=p["w1"])
+    nodes, edges = parse(g.source)
+    red = [(s, d) for s, d, a in edges if f'color="{HIGHLIGHT}"' in a]
+    # Each data point's path w1 -> * -> + -> softplus -> * -> + -> + -> - -> **2, then the sums:
+    # 3 paths of 9 input->op edges + 9 op->value edges, sharing the last sums.
+    # Count instead the value boxes outlined in red: w1, and per data point input*w1, x1, y1,
+    # y1*w3, (+w4 term), predicted, observed - predicted, square: 8 each; the two sums; SSR.
+    outlined = [i for i, a in nodes.items() if i.startswith("n") and f'color="{HIGHLIGHT}"' in a]
+    assert len(outlined) == 1 + 3 * 8 + 2
+    # no red edge leaves a node that does not depend on w1
+    outlined_set = set(outlined)
+    ops_red = {i for i, a in nodes.items() if i.startswith("op") and f'color="{HIGHLIGHT}"' in a}
+    for s, d in red:
+        assert s in outlined_set or s in ops_red
+    # b1 and w2 are off the paths
+    assert f'color="{HIGHLIGHT}"' not in nodes[node_id(g, "w2")]
+
+
+def test_highlight_caption_states_the_sum_of_path_products_is_the_grad():
+    ssr, p = network()
+    ssr.backward()
+    g = draw(ssr, highlight="w3")
+    caption = caption_text(g.source)
+    # dSSR/dw3 = sum over data points of -2 (observed - predicted) * y1 (hand formula)
+    expected = sum(
+        -2 * (o - hand_forward(PARAMS, i)[4]) * hand_forward(PARAMS, i)[1]
+        for i, o in zip([0.0, 0.5, 1.0], [0.0, 1.0, 0.0])
+    )
+    assert "dSSR/dw3 = sum over the 3 red paths from w3 to SSR" in caption
+    assert f"= {fmt(expected)} = the grad of w3" in caption
+    hidden = caption_text(draw(ssr, highlight="w3", show_grads=False).source)
+    assert fmt(expected) not in hidden  # an exercise sheet does not give the answer away
+
+
+def test_highlight_errors():
+    y, *_ = small()
+    with pytest.raises(ValueError, match="no node labelled 'nope'.*b, w, x, y"):
+        draw(y, highlight="nope")
+    with pytest.raises(ValueError, match="not in the graph"):
+        draw(y, highlight=Value(1.0, "z"))
+    ssr, _ = network()
+    with pytest.raises(ValueError, match="3 nodes are labelled 'x1'"):
+        draw(ssr, highlight="x1")
+
+
+# ------------------------------------------------------------------ determinism and escaping
+
+
+def test_same_graph_gives_the_same_dot_text_byte_for_byte():
+    a, _ = network()
+    b, _ = network()
+    a.backward()
+    b.backward()
+    sa, sb = draw(a, highlight="b3").source, draw(b, highlight="b3").source
+    assert sa == sb
+    assert not re.search(r"0x[0-9a-f]{6,}|\b\d{9,}\b", sa)  # no addresses or id() values
+    ids = re.findall(r"^\t(n\d+) \[", sa, re.M)
+    assert ids == [f"n{i}" for i in range(len(ids))]  # topological indices, root last
+
+
+HOSTILE = [
+    '"];evil[label="x',
+    "<b>bold</b>",
+    "{a|b}",
+    "line1\nline2",
+    "naïve ∂L/∂w 🙂",
+    "back\\",
+    "nul\x00bell\x07",
+    "lone\ud800surrogate",
+    "]; } digraph { x",
+    "&amp; &#60;",
+]
+
+
+def test_any_label_is_escaped_and_cannot_break_the_dot_source():
+    leaves = [Value(float(i + 1), lab) for i, lab in enumerate(HOSTILE)]
+    root = leaves[0]
+    for leaf in leaves[1:]:
+        root = root * leaf
+    root.relabel('root"<>')
+    root.backward()
+    g = draw(root, highlight=leaves[0], title='title </table> "x"')
+    src = g.source
+    src.encode("utf-8")  # no lone surrogate reaches the text
+    nodes, edges = parse(src)
+    n_values = len(HOSTILE) + (len(HOSTILE) - 1)
+    assert len([i for i in nodes if i.startswith("n")]) == n_values
+    assert "evil" not in nodes
+    for attrs in nodes.values():
+        html_label(attrs)  # balanced: no raw < or > from a label
+    assert "<b>bold</b>" not in src and "&lt;b&gt;bold&lt;/b&gt;" in src
+    assert "\x00" not in src and "\\u0000" in src
+    shown = [" ".join(text_of(html_label(nodes[f"n{i}"]))) for i in range(len(nodes)) if f"n{i}" in nodes]
+    assert any(s.startswith("line1 line2 data") for s in shown)  # newline drawn as a line break
+    assert any(s.startswith("naïve ∂L/∂w 🙂 data") for s in shown)
+    # The real dot accepts it and draws every node: nothing was injected or lost.
+    svg = to_svg(g)
+    assert svg.count('class="node"') == n_values + (len(HOSTILE) - 1)
+    assert "evil" not in re.findall(r"<title>(.*?)</title>", svg)
+
+
+def test_escaping_in_formulas_on_edges():
+    a, b = Value(2.0, "a<b>"), Value(3.0, '"q"')
+    y = a * b
+    y.backward()
+    _, edges = parse(draw(y).source)
+    texts = sorted(edge_text(x) for _, _, x in edges if "label=" in x)
+    assert texts == sorted(['"q" = 3', "a<b> = 2"])
+
+
+# ------------------------------------------------------------------ size limit and bad input
+
+
+def test_a_graph_larger_than_the_limit_is_refused_with_the_limit_named():
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(DEFAULT_MAX_NODES):
+        y = y + 1.0
+    n = 1 + 2 * DEFAULT_MAX_NODES  # x, one constant and one sum per step
+    with pytest.raises(GraphTooLargeError, match=rf"{n} value nodes, more than max_nodes={DEFAULT_MAX_NODES}.*max_nodes={n}"):
+        draw(y)
+    assert draw(y, max_nodes=n).source.count(" -> ") == 3 * DEFAULT_MAX_NODES
+
+
+def test_a_huge_chain_is_refused_quickly_without_recursion():
+    y = Value(1.0, "x")
+    for _ in range(200_000):
+        y = y.tanh()
+    with pytest.raises(GraphTooLargeError, match="200001 value nodes"):
+        draw(y)
+
+
+def test_bad_arguments():
+    y, *_ = small()
+    with pytest.raises(TypeError, match="engine Value"):
+        draw(3.0)
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw(y, max_nodes=0)
+    with pytest.raises(TypeError, match="grads values"):
+        draw(y, grads={y: "one"})
+    with pytest.raises(TypeError, match="params"):
+        draw(y, params=[1.0])

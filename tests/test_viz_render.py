@@ -1,0 +1,169 @@
+"""Finding a dot executable, rendering real SVG/PNG through it, and writing files."""
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import Value
+from viz import DotError, DotNotFoundError, draw, find_dot, render, to_svg
+import viz.dotexe as dotexe
+
+
+@pytest.fixture
+def graph():
+    w, x = Value(3.34, "w1"), Value(0.5, "input")
+    y = (w * x).softplus().relabel("y1")
+    y.backward()
+    return y
+
+
+def fake_exe(directory: Path, name: str, body: str) -> Path:
+    """A small executable script standing in for dot."""
+    path = directory / name
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="fake executables are shell scripts")
+
+
+# ------------------------------------------------------------------ the search order
+
+
+@posix_only
+def test_the_environment_variable_comes_first(tmp_path, monkeypatch):
+    chosen = fake_exe(tmp_path, "my-dot", "exit 0")
+    path_dir = tmp_path / "bin"
+    path_dir.mkdir()
+    fake_exe(path_dir, "dot", "exit 0")
+    monkeypatch.setenv("PATH", str(path_dir))
+    monkeypatch.setenv("CHAINGRAD_DOT", str(chosen))
+    assert Path(find_dot()) == chosen
+
+
+@posix_only
+def test_dot_on_path_comes_before_graphviz_pure(tmp_path, monkeypatch):
+    monkeypatch.delenv("CHAINGRAD_DOT", raising=False)
+    fake_exe(tmp_path, "dot", "exit 0")
+    fake_exe(tmp_path, "graphviz-pure", "exit 0")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(dotexe, "_script_dirs", lambda: [tmp_path])
+    assert Path(find_dot()) == tmp_path / "dot"
+
+
+def test_graphviz_pure_beside_the_interpreter_is_found_without_path(monkeypatch, tmp_path):
+    # graphviz-pure is a dependency: pip puts its binary in the interpreter's scripts directory.
+    monkeypatch.delenv("CHAINGRAD_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing on PATH
+    found = Path(find_dot())
+    assert found.name.startswith("graphviz-pure")
+    assert found.parent in dotexe._script_dirs()
+
+
+@posix_only
+def test_graphviz_pure_on_path_is_the_last_resort(tmp_path, monkeypatch):
+    monkeypatch.delenv("CHAINGRAD_DOT", raising=False)
+    fake_exe(tmp_path, "graphviz-pure", "exit 0")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(dotexe, "_script_dirs", lambda: [tmp_path / "empty"])
+    assert Path(find_dot()) == tmp_path / "graphviz-pure"
+
+
+def test_nothing_found_names_what_was_tried_and_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.delenv("CHAINGRAD_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(dotexe, "_script_dirs", lambda: [tmp_path])
+    with pytest.raises(DotNotFoundError) as err:
+        find_dot()
+    message = str(err.value)
+    for part in ("CHAINGRAD_DOT", "'dot' on PATH", f"'graphviz-pure' in {tmp_path}",
+                 "pip install graphviz-pure", "apt install graphviz"):
+        assert part in message
+
+
+def test_a_wrong_environment_variable_is_an_error_not_a_silent_fallback(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAINGRAD_DOT", str(tmp_path / "missing-dot"))
+    with pytest.raises(DotNotFoundError, match="CHAINGRAD_DOT=.*missing-dot.*does not name an executable"):
+        find_dot()
+
+
+@posix_only
+def test_a_failing_dot_reports_its_stderr(tmp_path, monkeypatch, graph):
+    bad = fake_exe(tmp_path, "bad-dot", "echo 'syntax error in line 1' >&2; exit 1")
+    monkeypatch.setenv("CHAINGRAD_DOT", str(bad))
+    with pytest.raises(DotError, match="syntax error in line 1"):
+        to_svg(draw(graph))
+
+
+# ------------------------------------------------------------------ real rendering
+
+
+def test_renders_a_real_svg_through_the_dot_that_is_found(tmp_path, graph):
+    out = render(graph, tmp_path / "graph.svg", highlight="w1")
+    svg = out.read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for text in ("w1", "input", "y1", "softplus", "grad"):
+        assert f">{text}<" in svg
+    # 4 value boxes (w1, input, w1*input, y1) + 2 op ovals; edges: 2 into ×, × out, into softplus, out
+    assert svg.count('class="node"') == 6 and svg.count('class="edge"') == 5
+    assert to_svg(draw(graph, highlight="w1")) == svg
+
+
+def test_renders_png_and_dot(tmp_path, graph):
+    png = render(graph, tmp_path / "graph.PNG")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dot = render(graph, tmp_path / "graph.dot", precision=5)
+    assert dot.read_text(encoding="utf-8") == draw(graph, precision=5).source
+    forced = render(graph, tmp_path / "graph.txt", format="dot")
+    assert forced.read_text(encoding="utf-8") == draw(graph).source
+
+
+def test_render_accepts_an_already_drawn_graph(tmp_path, graph):
+    g = draw(graph, show_grads=False)
+    out = render(g, tmp_path / "sheet.dot")
+    assert out.read_text(encoding="utf-8") == g.source
+    with pytest.raises(TypeError, match="drawing options"):
+        render(g, tmp_path / "sheet.dot", precision=4)
+
+
+def test_inline_display_in_jupyter_uses_the_found_dot(monkeypatch, tmp_path, graph):
+    monkeypatch.delenv("CHAINGRAD_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot on PATH: graphviz itself could not render
+    g = draw(graph)
+    bundle = g._repr_mimebundle_()
+    assert list(bundle) == ["image/svg+xml"] and "<svg" in bundle["image/svg+xml"]
+    assert g._repr_mimebundle_(include=["image/png"])["image/png"][:4] == b"\x89PNG"
+
+
+# ------------------------------------------------------------------ file errors
+
+
+def test_unknown_suffix_is_refused(tmp_path, graph):
+    with pytest.raises(ValueError, match=r"suffix '\.pdf'.*\.svg, \.png or \.dot"):
+        render(graph, tmp_path / "graph.pdf")
+    with pytest.raises(ValueError, match="no suffix"):
+        render(graph, tmp_path / "graph")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_directory_and_unwritable_paths_are_clear_errors(tmp_path, graph):
+    with pytest.raises(FileNotFoundError, match="directory .*nope.* does not exist"):
+        render(graph, tmp_path / "nope" / "graph.svg")
+    (tmp_path / "taken.svg").mkdir()
+    with pytest.raises(OSError, match="cannot write .*taken.svg"):
+        render(graph, tmp_path / "taken.svg")
+
+
+def test_without_dot_the_dot_source_is_still_written(tmp_path, monkeypatch, graph):
+    monkeypatch.delenv("CHAINGRAD_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(dotexe, "_script_dirs", lambda: [tmp_path])
+    target = tmp_path / "graph.svg"
+    with pytest.raises(DotNotFoundError, match=r"pip install graphviz-pure.*written to .*graph\.dot.*dot -Tsvg"):
+        render(graph, target)
+    assert not target.exists()
+    assert (tmp_path / "graph.dot").read_text(encoding="utf-8") == draw(graph).source
