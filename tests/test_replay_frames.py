@@ -1,0 +1,256 @@
+"""Frames of the backward replay (their DOT text) and the self-contained stepper page."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from engine import Value, topological_order
+from engine.replay import backward_steps, grads_after, node_names, step_equation
+from demos.replay import articles_network, main
+from viz.draw import FOCUS, HIGHLIGHT
+from viz.replay import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
+from viz.stepper import inline_svg, stepper_html
+from viz.text import fmt
+
+# The grad cell of a value box in draw()'s DOT: the second magenta cell of node n<i>.
+GRAD_CELL = re.compile(
+    r'^\s*n(\d+) \[label=<.*?<font color="#B83280">grad</font></td>'
+    r'<td align="right"><font color="#B83280">(.*?)</font>',
+    re.MULTILINE,
+)
+
+
+def shown_grads(source: str) -> dict:
+    """{topological index: grad text shown} read back from a frame's DOT text."""
+    return {int(i): text for i, text in GRAD_CELL.findall(source)}
+
+
+def expected_cells(root: Value, grads: dict, precision: int = 3) -> dict:
+    """What each node's grad cell must read: the number, or a blank for nodes not reached yet."""
+    out = {}
+    for i, node in enumerate(topological_order(root)):
+        if node.is_constant:
+            continue  # a constant's box shows only its number
+        out[i] = fmt(grads[node], precision) if node in grads else " "
+    return out
+
+
+def backward_grads(root: Value) -> dict:
+    root.zero_grad()
+    root.backward()
+    return {node: node.grad for node in topological_order(root)}
+
+
+@pytest.fixture(scope="module")
+def network():
+    root, params = articles_network()
+    return root, params, replay_frames(root, params=list(params.values()))
+
+
+def test_one_frame_per_step_plus_the_start(network):
+    root, params, frames = network
+    steps = backward_steps(root)
+    assert len(frames) == len(steps) + 1
+    assert [f.number for f in frames] == list(range(len(frames)))
+    assert frames[0].step is None
+    assert [f.step for f in frames[1:]] == steps
+
+
+def test_start_frame_shows_only_the_roots_grad(network):
+    root, params, frames = network
+    cells = shown_grads(frames[0].digraph.source)
+    assert cells == expected_cells(root, {root: 1.0})
+    assert FOCUS.lower() not in frames[0].digraph.source.lower()
+
+
+def test_last_frame_equals_backward_for_every_node(network):
+    root, params, frames = network
+    grads = backward_grads(root)
+    assert frames[-1].grads == grads  # the numbers, exactly
+    assert shown_grads(frames[-1].digraph.source) == expected_cells(root, grads)  # and the drawing
+
+
+def test_every_frame_shows_the_grads_received_so_far(network):
+    root, params, frames = network
+    steps = backward_steps(root)
+    for k in range(0, len(frames), 5):
+        known = grads_after(root, steps, k)
+        assert shown_grads(frames[k].digraph.source) == expected_cells(root, known)
+
+
+def test_a_step_frame_focuses_its_consumer_and_its_input_edges(network):
+    root, params, frames = network
+    index = {node: i for i, node in enumerate(topological_order(root))}
+    names = node_names(root)
+    for frame in frames[1::7]:
+        step, source = frame.step, frame.digraph.source
+        c = index[step.consumer]
+        op_line = next(line for line in source.splitlines() if line.strip().startswith(f"op{c} ["))
+        assert FOCUS in op_line
+        for inp in step.consumer.inputs:
+            edge = next(line for line in source.splitlines() if line.strip().startswith(f"n{index[inp]} -> op{c} "))
+            assert FOCUS in edge
+        # Exactly the consumer's edges (in and out) are emphasised.
+        assert source.count(f"color=\"{FOCUS}\" fontcolor") == len(step.consumer.inputs) + 1
+        # The step's equation is the drawing's title.
+        equation = step_equation(step, names, root, digits=3, times="×")
+        assert frame.caption == equation
+        assert html.escape(equation, quote=True) in source
+
+
+def test_leaf_frames_draw_the_paths_from_the_leaf_in_red():
+    root, params = articles_network()
+    frames = replay_frames(root, leaf=params["w1"])
+    steps = backward_steps(root, leaf=params["w1"])
+    assert len(frames) == len(steps) + 1
+    assert HIGHLIGHT in frames[0].digraph.source
+    assert frames[-1].grads[params["w1"]] == backward_grads(root)[params["w1"]]
+
+
+def test_too_many_frames_is_a_clear_error_before_drawing():
+    root, params = articles_network()
+    n = len(backward_steps(root)) + 1
+    with pytest.raises(TooManyFramesError) as exc:
+        replay_frames(root, max_frames=10)
+    message = str(exc.value)
+    assert f"{n} frames" in message and "max_frames=10" in message
+    assert f"max_frames={n}" in message and f"--max-frames {n}" in message and "leaf=" in message
+    assert len(replay_frames(root, max_frames=n)) == n
+    assert MAX_FRAMES >= n  # the articles' network fits the default limit
+    with pytest.raises(ValueError, match="max_frames must be an int >= 1"):
+        replay_frames(root, max_frames=0)
+    with pytest.raises(TypeError, match="focus= is set by the replay"):
+        replay_frames(root, focus=root)
+
+
+# ------------------------------------------------------------------ files and the page
+
+
+class _Audit(HTMLParser):
+    """Collects what a page would fetch or run: tags, src/href values, ids and the inline scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.refs, self.ids, self.scripts = [], [], [], []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        for key in ("src", "href", "xlink:href", "srcset", "poster", "action", "data"):
+            if attrs.get(key) is not None:
+                self.refs.append((tag, key, attrs[key]))
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    root, params = articles_network()
+    out = tmp_path_factory.mktemp("replay")
+    paths = write_replay(root, out, leaf=params["b3"], params=list(params.values()))
+    return root, params, out, paths
+
+
+def test_write_replay_writes_numbered_svgs_and_a_page(written):
+    root, params, out, paths = written
+    n = len(backward_steps(root, leaf=params["b3"])) + 1
+    assert [p.name for p in paths] == [f"frame_{k:03d}.svg" for k in range(n)] + ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    for p in paths[:-1]:
+        text = p.read_text(encoding="utf-8")
+        assert "<svg" in text and text.rstrip().endswith("</svg>")
+    # The last frame's picture shows b3's grad as backward() computes it.
+    b3 = fmt(backward_grads(root)[params["b3"]], 3)
+    assert f">{b3}</text>" in html.unescape(paths[-2].read_text(encoding="utf-8"))  # dot writes - as &#45;
+
+
+def test_the_page_is_self_contained(written):
+    root, params, out, paths = written
+    page = paths[-1].read_text(encoding="utf-8")
+    audit = _Audit()
+    audit.feed(page)
+    # Nothing to fetch: every reference is an in-page #fragment or a data: URL.
+    assert audit.refs, "the page should at least carry its data: icon"
+    for tag, key, value in audit.refs:
+        assert value.startswith(("#", "data:")), (tag, key, value)
+    assert all("src" not in attrs for attrs in audit.scripts)
+    for forbidden in ("<link rel=\"stylesheet", "@import", "@font-face", "<iframe", "<img", "//fonts.", "fetch(",
+                      "XMLHttpRequest", "import("):
+        assert forbidden not in page
+    assert not re.search(r"url\((?!#)", page)
+    # All frames are inline, each once, with ids kept unique across frames.
+    n = len(paths) - 1
+    assert audit.tags.count("svg") == n
+    assert len(audit.ids) == len(set(audit.ids))
+    for k in range(n):
+        assert f'id="frame-{k}"' in page
+
+
+def test_the_pages_captions_are_the_frames_equations(written):
+    root, params, out, paths = written
+    page = paths[-1].read_text(encoding="utf-8")
+    data = re.search(r'<script type="application/json" id="captions">(.*?)</script>', page, re.DOTALL)
+    captions = [c["equation"] for c in json.loads(data.group(1))]
+    frames = replay_frames(root, leaf=params["b3"])
+    assert captions == [f.caption for f in frames]
+
+
+def test_stepper_escapes_text_that_could_break_the_page():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><title>n0</title></g></svg>'
+    nasty = '</script><script>alert(1)</script> & <b>'
+    page = stepper_html([svg, svg], [nasty, "two"], title="<T>", details=["", nasty])
+    assert page.count("</script>") == 2  # the data block and the script: nothing closed early
+    assert "<script>alert" not in page
+    assert "<title>&lt;T&gt;</title>" in page
+    data = re.search(r'id="captions">(.*?)</script>', page, re.DOTALL).group(1)
+    assert json.loads(data)[0]["equation"] == nasty
+    with pytest.raises(ValueError, match="2 frames but 1 captions"):
+        stepper_html([svg, svg], ["one"])
+    with pytest.raises(ValueError, match="at least one frame"):
+        stepper_html([], [])
+
+
+def test_inline_svg_prefixes_ids_and_drops_the_prolog():
+    svg = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n'
+        '<!-- made by dot -->\n<svg id="graph0">\n  <g id="node1"><path fill="url(#g1)"/></g>\n'
+        '  <a href="#node1">x</a>\n</svg>\n'
+    )
+    out = inline_svg(svg, "f3-")
+    assert out == (
+        '<svg id="f3-graph0"><g id="f3-node1"><path fill="url(#f3-g1)"/></g>'
+        '<a href="#f3-node1">x</a></svg>'
+    )
+    with pytest.raises(ValueError, match="expected SVG text"):
+        inline_svg("not svg", "p")
+
+
+def test_command_line_writes_the_page(tmp_path):
+    out = io.StringIO()
+    status = main(["--leaf", "b3", "--html", str(tmp_path)], stdout=out)
+    assert status == 0
+    root, params = articles_network()
+    n = len(backward_steps(root, leaf=params["b3"])) + 1
+    assert out.getvalue().splitlines()[-1] == f"wrote {n} frames and {tmp_path / 'index.html'}"
+    assert (tmp_path / "index.html").exists() and (tmp_path / f"frame_{n - 1:03d}.svg").exists()
+
+
+def test_command_line_frame_limit(tmp_path, capsys):
+    status = main(["--html", str(tmp_path), "--max-frames", "5"], stdout=io.StringIO())
+    assert status == 2
+    assert "--max-frames" in capsys.readouterr().err
+    assert not (tmp_path / "index.html").exists()
