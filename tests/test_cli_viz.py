@@ -200,3 +200,21 @@ def test_parse_lists_names_without_evaluating():
         parse("(" * 3000 + "x" + ")" * 3000)
     with pytest.raises(ExpressionError, match="more than 10000"):
         parse("x+" * 6000 + "x")
+
+
+def test_the_committed_figure_is_what_the_command_draws(capsysbinary):
+    # The same command as docs/figures.sh; regenerate the figures with it when the drawing changes.
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    network = (
+        "x1 = input*w1 + b1; y1 = softplus(x1); x2 = input*w2 + b2; y2 = softplus(x2);\n"
+        "predicted = y1*w3 + y2*w4 + b3; SSR = (observed - predicted)**2"
+    )
+    values = "input=0.5 observed=1 w1=3.34 b1=-1.43 w2=-3.53 b2=0.57 w3=-1.22 w4=-2.30 b3=0".split()
+    title = "The drug-dosage network, one data point (input 0.5, observed 1), b3 = 0"
+    assert network in (docs / "figures.sh").read_text(encoding="utf-8")
+    code = main([network, "--set", *values, "--highlight", "w1", "--title", title, "--format", "dot"])
+    assert code == 0
+    assert capsysbinary.readouterr().out.decode("utf-8") == (docs / "network.dot").read_text(encoding="utf-8")
+    assert "<svg" in (docs / "network.svg").read_text(encoding="utf-8")

@@ -6,7 +6,8 @@
     >>> y = (w * x).softplus().relabel("y")
     >>> y.backward()
     >>> g = draw(y, highlight=w)          # a graphviz.Digraph; render(y, "y.svg") writes a file
-    >>> print(explain(y, w))              # doctest: +SKIP
+    >>> print(explain(y, w).paths[0].factors[0].name)
+    dy/dw
 
 ``python -m viz --help`` draws expressions from the command line.
 """
@@ -21,12 +22,16 @@ from viz.draw import (
     to_png,
     to_svg,
 )
+from viz.explain import Explanation, TooManyPathsError, explain
 
 __all__ = [
     "draw",
     "render",
     "to_svg",
     "to_png",
+    "explain",
+    "Explanation",
+    "TooManyPathsError",
     "find_dot",
     "ChainGraph",
     "GraphTooLargeError",

@@ -69,7 +69,7 @@ STYLES: Dict[str, _Style] = {
 }
 OP_FILL, OP_BORDER = "#F3F3F3", "#9A9A9A"
 EDGE_COLOUR = "#6B6B6B"
-GRAD_COLOUR = "#B83280"  # grads in magenta, so they read apart from data at a glance
+GRAD_COLOUR = "#0B7285"  # grads in teal: apart from data at a glance, and from the red highlight
 HIGHLIGHT = "#D62728"
 FOCUS = "#5B3CC4"
 
@@ -226,7 +226,8 @@ def draw(
     caption = _caption(root, target, order, on_path, kinds_seen, name, legend, title,
                        show_grads, precision)
     if caption:
-        g.attr(label=caption, labelloc="b", labeljust="c", fontsize="12")
+        # With a title the caption goes on top, where a title belongs; else it sits below.
+        g.attr(label=caption, labelloc="t" if title is not None else "b", labeljust="c", fontsize="12")
     return g
 
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates the figures in docs/ with the project's own command line.
+# tests/test_cli_viz.py checks that docs/network.dot is what this command draws.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NETWORK="x1 = input*w1 + b1; y1 = softplus(x1); x2 = input*w2 + b2; y2 = softplus(x2);
+predicted = y1*w3 + y2*w4 + b3; SSR = (observed - predicted)**2"
+VALUES=(input=0.5 observed=1 w1=3.34 b1=-1.43 w2=-3.53 b2=0.57 w3=-1.22 w4=-2.30 b3=0)
+TITLE="The drug-dosage network, one data point (input 0.5, observed 1), b3 = 0"
+
+for out in docs/network.svg docs/network.png docs/network.dot; do
+    python -m viz "$NETWORK" --set "${VALUES[@]}" --highlight w1 --title "$TITLE" -o "$out"
+done
+python -m viz "$NETWORK" --set "${VALUES[@]}" --no-grads --title "Exercise: fill in every grad" \
+    -o docs/network-exercise.svg
