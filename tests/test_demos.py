@@ -223,6 +223,24 @@ def test_gradient_descent_one_step_by_hand_and_the_runs(capsys, monkeypatch):
             break
     assert printed_b3 == pytest.approx(b3, abs=5e-5)
     assert round(printed_b3, 2) == PUB_FINAL_B3
+    # w3, w4, b3 (Details Pt. 1): by the stopping rule, and for 1000 steps.
+    out_layer = ["w3", "w4", "b3"]
+    p, n = dict(DETAILS_1), 0
+    while True:
+        g = gradients(p)
+        sizes = [0.1 * g[name] for name in out_layer]
+        for name, size in zip(out_layer, sizes):
+            p[name] -= size
+        n += 1
+        if all(abs(size) < 0.001 for size in sizes) or n == 1000:
+            break
+    fixed = descend(DETAILS_1, 0.1, 1000, out_layer)
+    pt1 = section(out, "Training w3, w4, b3 (Details Pt. 1, learning rate 0.1)")
+    assert numbers_after(pt1, f"stopping rule, {n} steps")[:3] == pytest.approx(
+        [p[name] for name in out_layer], abs=5e-4)
+    assert numbers_after(pt1, "fixed, 1000 steps")[:3] == pytest.approx(
+        [fixed[name] for name in out_layer], abs=5e-4)
+    assert [round(fixed[name], 2) for name in out_layer] == [OPTIMUM[name] for name in out_layer]
     # All seven: re-run gradient descent here, in plain floats, for both learning rates.
     fast = descend(DETAILS_2, 0.1, 5000)
     slow = descend(DETAILS_2, 0.02, 5000)
@@ -280,6 +298,8 @@ def test_main_runs_every_part_in_order(tmp_path, capsys, monkeypatch):
 
 
 def test_main_default_out_dir_is_created_in_the_current_directory(tmp_path, capsys, monkeypatch):
+    # The training runs are checked above; skipping them here keeps the suite quick.
+    monkeypatch.setattr(gradient_descent, "run", lambda con: None)
     monkeypatch.chdir(tmp_path)
     rc, out, _ = run(demos_main, [], capsys, monkeypatch)
     assert rc == 0
@@ -288,6 +308,7 @@ def test_main_default_out_dir_is_created_in_the_current_directory(tmp_path, caps
 
 
 def test_main_no_graph(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(gradient_descent, "run", lambda con: None)
     monkeypatch.chdir(tmp_path)
     rc, out, _ = run(demos_main, ["--no-graph"], capsys, monkeypatch)
     assert rc == 0
