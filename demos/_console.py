@@ -12,7 +12,7 @@ import os
 import sys
 import textwrap
 from pathlib import Path
-from typing import IO, Callable, Optional, Sequence
+from typing import IO, Callable, Mapping, Optional, Sequence
 
 __all__ = [
     "WIDTH",
@@ -132,7 +132,7 @@ class Console:
         for row in rows:
             self.line(render(row))
 
-    def values(self, values: "dict[str, float]", decimals: int = 2) -> None:
+    def values(self, values: Mapping[str, float], decimals: int = 2) -> None:
         """Named numbers as a two-row table: the names, then the values."""
         names = list(values)
         self.table(names, [[fmt(values[n], decimals) for n in names]], left=0)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import List, Mapping, Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, fmt, parse_args, run_main
+from demos._console import Console, check_close, fmt, parse_args, run_main
 from demos._derivative import HAND_TOL
 from demos.chain import chain_factors, factor_names
 from nn import ssr, statquest
