@@ -191,6 +191,11 @@ class Value:
         a = self.data
         if a == 0.0 and n < 0:
             raise ZeroDivisionError(f"**: 0.0 ** {n:g} is undefined: base{_where(self)} is 0.0")
+        if a == 0.0 and 0.0 < n < 1.0:
+            # 0 ** n is 0, but its derivative n * 0 ** (n - 1) is infinite
+            raise ValueError(
+                f"**: the derivative of x ** {n:g} at base{_where(self)} 0.0 is infinite"
+            )
         if a < 0.0 and not n.is_integer():
             raise ValueError(
                 f"**: negative base{_where(self)} {a!r} to the non-integer power {n:g}"
