@@ -285,7 +285,7 @@ def test_a_step_number_in_the_address_opens_that_step(replay_page):
 # ------------------------------------------------------------------ the README's screenshot
 
 
-def screenshot(path: str, step: int = 12) -> None:
+def screenshot(path: str, step: int = 51) -> None:
     """Write the articles' replay and a PNG of its stepper page at ``step``."""
     from demos.replay import articles_network
     from viz.replay import write_replay

@@ -13,15 +13,15 @@ import pytest
 from engine import Value, topological_order
 from engine.replay import backward_steps, grads_after, node_names, step_equation
 from demos.replay import articles_network, main
-from viz.draw import FOCUS, HIGHLIGHT
+from viz.draw import FOCUS, GRAD_COLOUR, HIGHLIGHT
 from viz.replay import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
 from viz.stepper import inline_svg, stepper_html
 from viz.text import fmt
 
 # The grad cell of a value box in draw()'s DOT: the second magenta cell of node n<i>.
 GRAD_CELL = re.compile(
-    r'^\s*n(\d+) \[label=<.*?<font color="#B83280">grad</font></td>'
-    r'<td align="right"><font color="#B83280">(.*?)</font>',
+    rf'^\s*n(\d+) \[label=<.*?<font color="{GRAD_COLOUR}">grad</font></td>'
+    rf'<td align="right"><font color="{GRAD_COLOUR}">(.*?)</font>',
     re.MULTILINE,
 )
 
@@ -98,6 +98,11 @@ def test_a_step_frame_focuses_its_consumer_and_its_input_edges(network):
             assert FOCUS in edge
         # Exactly the consumer's edges (in and out) are emphasised.
         assert source.count(f"color=\"{FOCUS}\" fontcolor") == len(step.consumer.inputs) + 1
+        # The box whose grad changes is outlined in the grads' colour, and only that box.
+        target = f"n{index[step.input]}"
+        outlined = [line.strip() for line in source.splitlines() if "penwidth=3" in line and "shape=box" in line]
+        assert outlined == [f'{target} [color="{GRAD_COLOUR}" height=0 margin=0 penwidth=3 shape=box style=rounded width=0]']
+        assert frame.focus == (f"op{c}", target)
         # The step's equation is the drawing's title.
         equation = step_equation(step, names, root, digits=3, times="×")
         assert frame.caption == equation

@@ -2,7 +2,8 @@
 
 Frame 0 is the start (only the root's grad is known: 1); frame ``k`` is the
 graph after step ``k`` of ``engine.replay.backward_steps``: the consumer being
-processed and its input edges are emphasised, every grad received so far is
+processed and its input edges are emphasised (``draw``'s ``focus``), the box
+whose grad the step changes is outlined in the grads' colour, every grad received so far is
 filled in (a partial sum until its last step), and grads not yet reached are
 blank. The last frame shows every node's grad exactly as ``backward()``
 leaves it.
@@ -16,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Dict, List, Optional, Union
+from typing import Collection, Dict, List, Optional, Tuple, Union
 
 import graphviz
 
 from engine import Value, topological_order
 from engine.replay import BackwardStep, backward_steps, format_number, grads_after, node_names, step_equation
-from viz.draw import draw, to_svg
+from viz.draw import GRAD_COLOUR, draw, to_svg
 from viz.stepper import write_stepper
 
 __all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay"]
@@ -41,8 +42,10 @@ class Frame:
     """One picture of the replay: frame ``number`` (0 = start), after ``step`` (None for the start).
 
     ``grads`` maps every node of the graph to the grad shown (None = blank,
-    not reached yet); ``caption`` is the step's chain-rule equation;
-    ``digraph`` is the drawing (its ``.source`` is the DOT text).
+    not reached yet); ``caption`` is the step's chain-rule equation and
+    ``detail`` says whether the input's grad is now final; ``digraph`` is the
+    drawing (its ``.source`` is the DOT text); ``focus`` names the DOT nodes
+    of the step (the consumer's op, the input's box) for a viewer to scroll to.
     """
 
     number: int
@@ -51,6 +54,7 @@ class Frame:
     caption: str
     detail: str
     digraph: graphviz.Digraph
+    focus: Tuple[str, ...] = ()
 
 
 def _check_frame_count(n_frames: int, max_frames: int, leaf: Optional[Value]) -> None:
@@ -101,6 +105,7 @@ def replay_frames(
     _check_frame_count(len(steps) + 1, max_frames, leaf)
 
     order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}  # draw() names value boxes n<i>, ops op<i>
     names = node_names(root)
     r = names[root]
     frames: List[Frame] = []
@@ -125,7 +130,15 @@ def replay_frames(
             title=(f"step {number} of {len(steps)}:  {caption}" if step is not None else caption),
             **draw_options,
         )
-        frames.append(Frame(number, step, shown, caption, detail, digraph))
+        focus: Tuple[str, ...] = ()
+        if step is not None:
+            # The box whose grad this step changes gets an outline in the grads' colour:
+            # a later statement for the same node adds to its attributes.
+            target = f"n{index[step.input]}"
+            digraph.node(target, shape="box", style="rounded", color=GRAD_COLOUR, penwidth="3",
+                         margin="0", width="0", height="0")
+            focus = (f"op{index[step.consumer]}", target)
+        frames.append(Frame(number, step, shown, caption, detail, digraph, focus))
     return frames
 
 
@@ -173,7 +186,6 @@ def write_replay(
     svgs = [p.read_text(encoding="utf-8") for p in paths]
     names = node_names(root)
     r = names[root]
-    index = {node: i for i, node in enumerate(topological_order(root))}
     subtitle = (
         f"Each step adds grad(consumer) × local derivative to the grad of one input "
         f"(grad = d{r}/d(node)); {len(frames) - 1} steps"
@@ -184,8 +196,7 @@ def write_replay(
         svgs,
         [f.caption for f in frames],
         details=[f.detail for f in frames],
-        # Scroll to the op oval of the consumer: draw() names it op<topological index>.
-        focus=[None if f.step is None else f"op{index[f.step.consumer]}" for f in frames],
+        focus=[" ".join(f.focus) or None for f in frames],
         title=title,
         subtitle=subtitle,
     )

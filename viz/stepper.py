@@ -105,19 +105,24 @@ _JS = """
     return m ? Math.min(parseInt(m[1], 10), last) : 0;
   }
 
+  // Scroll so that the middle of the focused elements (SVG groups whose <title>
+  // is one of the space-separated names in data-focus) is in the middle of the view.
   function scrollToFocus(frame) {
-    var name = frame.getAttribute("data-focus");
-    if (!name || graph.classList.contains("fit")) { return; }
+    var names = (frame.getAttribute("data-focus") || "").split(" ").filter(Boolean);
+    if (!names.length || graph.classList.contains("fit")) { return; }
     var titles = frame.querySelectorAll("g > title");
+    var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
     for (var i = 0; i < titles.length; i++) {
-      if (titles[i].textContent === name) {
-        var box = titles[i].parentNode.getBoundingClientRect();
-        var view = graph.getBoundingClientRect();
-        graph.scrollLeft += (box.left + box.width / 2) - (view.left + view.width / 2);
-        graph.scrollTop += (box.top + box.height / 2) - (view.top + view.height / 2);
-        return;
+      if (names.indexOf(titles[i].textContent) >= 0) {
+        var r = titles[i].parentNode.getBoundingClientRect();
+        left = Math.min(left, r.left); top = Math.min(top, r.top);
+        right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom);
       }
     }
+    if (left === Infinity) { return; }
+    var view = graph.getBoundingClientRect();
+    graph.scrollLeft += (left + right) / 2 - (view.left + view.width / 2);
+    graph.scrollTop += (top + bottom) / 2 - (view.top + view.height / 2);
   }
 
   function show(k) {
@@ -177,8 +182,8 @@ def stepper_html(
 
     ``captions[k]`` is the text shown under frame ``k`` (its equation),
     ``details[k]`` an optional second line, ``focus[k]`` the SVG ``<title>``
-    of the element to scroll into view (a Graphviz node name such as
-    ``op12``). All frames, the style and the script are inline.
+    of the elements to scroll into view, separated by spaces (Graphviz node
+    names such as ``"op12 n7"``). All frames, the style and the script are inline.
     """
     n = len(svgs)
     if n == 0:
