@@ -23,22 +23,13 @@ from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
 from engine import Value
 from engine.replay import backward_steps, node_names, replay_lines
+from demos.network import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 
 __all__ = ["PUBLISHED_OPTIMUM", "MAIN_IDEAS_START", "INPUTS", "OBSERVED", "articles_network", "find_node", "main"]
 
-# Published values from StatQuest's backpropagation articles (rounded as published).
-# The optimum of all seven parameters (Backpropagation Main Ideas):
-PUBLISHED_OPTIMUM: Dict[str, float] = {
-    "w1": 3.34, "b1": -1.43, "w2": -3.53, "b2": 0.57, "w3": -1.22, "w4": -2.30, "b3": 2.61,
-}
-# Main Ideas trains b3 alone, starting from 0, the other six at the optimum;
-# the articles work out dSSR/db3 = -15.7 there. This is the replay's default.
-MAIN_IDEAS_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "b3": 0.0}
-# The data: dosage (input) and effectiveness (observed).
-INPUTS: Tuple[float, ...] = (0.0, 0.5, 1.0)
-OBSERVED: Tuple[float, ...] = (0.0, 1.0, 0.0)
-
-PARAMETER_NAMES = ("w1", "b1", "w2", "b2", "w3", "w4", "b3")
+# The numbers (StatQuest's published optimum, the data) live in demos.network.
+# The replay's default is Main Ideas' starting point: the optimum with b3 = 0,
+# where the articles work out dSSR/db3 = -15.7.
 
 
 def articles_network(

@@ -116,6 +116,22 @@ def test_articles_network_db3_matches_the_hand_formula():
     assert final[params["b3"]] == pytest.approx(hand, rel=1e-12)
 
 
+def test_articles_network_matches_nns_model_of_it():
+    # The replay builds the network with engine Values (to label every node per data
+    # point); nn builds it as an MLP. Same numbers: SSR and each parameter's grad.
+    from nn import statquest
+
+    model = statquest.network({"b3": 0.0})
+    loss = statquest.loss(model)
+    model.zero_grad()
+    loss.backward()
+    root, params = articles_network()
+    final = replayed_final(root, backward_steps(root))
+    assert root.data == pytest.approx(loss.data, rel=1e-12)
+    for name, p in model.named_parameters():
+        assert final[params[name]] == pytest.approx(p.grad, rel=1e-12), name
+
+
 def test_replay_does_not_change_any_grad():
     root = random_graph(random.Random(7))
     rng = random.Random(8)
