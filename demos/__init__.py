@@ -1,1 +1,7 @@
-"""chaingrad's demos package (being built)."""
+"""Walkthroughs of the articles' backpropagation, with the engine doing the work.
+
+``python -m demos`` runs them all; each part is also a module of its own:
+``demos.forward``, ``demos.output_layer``, ``demos.hidden_layer``,
+``demos.gradient_descent``, ``demos.graph`` (and ``demos.replay``). The
+network, its data and the published numbers are in ``demos.network``.
+"""
