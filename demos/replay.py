@@ -113,10 +113,11 @@ def _pause(stdin: TextIO, stdout: TextIO) -> bool:
     stdout.write("  [Enter: next step] ")
     stdout.flush()
     line = stdin.readline()
-    if not line:
+    # A terminal echoes the Enter; from a pipe or file nothing does, so end the line here.
+    interactive = hasattr(stdin, "isatty") and stdin.isatty()
+    if not line or not interactive:
         stdout.write("\n")
-        return False
-    return True
+    return bool(line)
 
 
 def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: TextIO = None) -> int:

@@ -351,10 +351,11 @@ def test_cli_leaf_ends_with_the_leafs_final_grad():
 def test_cli_step_pauses_until_stdin_ends():
     status, text = run_cli(["--step", "--leaf", "b3"], stdin_text="\n\n")
     assert status == 0
-    # Two Enters, then end of input: three prompts, and every row still printed.
-    assert text.count("[Enter: next step]") == 3
+    # Two Enters, then end of input: three prompts, each ending its line, and every row still printed.
+    lines = text.splitlines()
+    assert [k for k, line in enumerate(lines) if line == "  [Enter: next step] "] == [5, 7, 9]
     root, params = articles_network()
-    assert text.count("\n") == len(backward_steps(root, leaf=params["b3"])) + 4 + 1
+    assert len(lines) == len(backward_steps(root, leaf=params["b3"])) + 4 + 3
 
 
 def test_cli_set_changes_the_parameters():
