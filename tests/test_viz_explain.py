@@ -190,3 +190,16 @@ def test_errors():
         explain(1.0, x)
     with pytest.raises(ValueError, match="max_paths"):
         explain(y, x, max_paths=0)
+
+
+def test_the_root_itself_and_unlabelled_names():
+    a = Value(2.0, "a")
+    a.backward()
+    e = explain(a, a)
+    assert e.total == 1.0 and "a is the root itself" in str(e)
+    c = a * 3
+    c.zero_grad()
+    c.backward()
+    e = explain(c, a)
+    assert e.root_name == "(a·3)" and e.paths[0].factors[0].name == "d(a·3)/da"
+    assert e.total == 3.0 == a.grad  # d(3a)/da = 3

@@ -24,7 +24,7 @@ import graphviz
 
 from engine import Value, topological_order
 from viz.dotexe import DotNotFoundError, run_dot
-from viz.formulas import Namer, edge_formula, formula_text
+from viz.formulas import Namer, edge_formula, formula_text, node_name
 from viz.text import fmt, html_escape
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: Drawings with more value nodes than this raise ``GraphTooLargeError`` (``max_nodes=`` to change).
-DEFAULT_MAX_NODES = 300
+DEFAULT_MAX_NODES = 200
 
 #: File types ``render`` writes, by suffix.
 FORMATS = ("svg", "png", "dot")
@@ -393,18 +393,13 @@ def _edge_emphasis(on_path: bool, focused: bool) -> dict:
     return {}
 
 
-def _display_name(node: Value, name: Namer) -> str:
-    sym = name(node)
-    return sym.text if sym is not None else "the node"
-
-
 def _caption(root, target, order, on_path, kinds, name, legend, title, show_grads, precision):
     rows = []
     if title is not None:
         rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{html_escape(title)}</b></font></td></tr>')
     if target is not None:
         n_paths, total = path_sum(order, target)
-        t, r = _display_name(target, name), _display_name(root, name)
+        t, r = node_name(target, name, order), node_name(root, name, order)
         paths = "1 red path" if n_paths == 1 else f"the {n_paths} red paths"
         claim = (
             f"d{r}/d{t} = sum over {paths} from {t} to {r} "
@@ -431,7 +426,7 @@ def _caption(root, target, order, on_path, kinds, name, legend, title, show_grad
         rows.append(
             '<tr><td colspan="20">'
             "edge numbers: local derivative d(output)/d(input) of each step; "
-            f'<font color="{GRAD_COLOUR}">grad</font>: d{html_escape(_display_name(root, name))}/d(node)'
+            f'<font color="{GRAD_COLOUR}">grad</font>: d{html_escape(node_name(root, name, order))}/d(node)'
             "</td></tr>"
         )
     if not rows:

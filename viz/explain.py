@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple, Union
 
 from engine import Value, topological_order
-from viz.formulas import Namer, edge_formula, formula_text, multiply
+from viz.formulas import Namer, edge_formula, formula_text, multiply, node_name
 from viz.text import fmt
 
 __all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError", "DEFAULT_MAX_PATHS"]
@@ -89,6 +89,9 @@ class Explanation:
             widths = [max(len(a), len(b), len(c)) for a, b, c in zip(names, forms, nums)]
             head = f"path {i}: "
             pad = " " * (len(head) - 2)
+            if not path.factors:  # the leaf is the root: d root / d root = 1
+                lines += [head + f"{self.leaf_name} is the root itself", pad + "= 1", ""]
+                continue
             lines.append(head + " × ".join(s.ljust(w) for s, w in zip(names, widths)).rstrip())
             if forms != nums:
                 lines.append(pad + "= " + " × ".join(s.ljust(w) for s, w in zip(forms, widths)).rstrip())
@@ -138,8 +141,8 @@ def explain(
             count[node] = c
     total_paths = count.get(root, 0)
     name = Namer(precision)
-    root_name = _node_name(root, name, order)
-    leaf_name = _node_name(target, name, order)
+    root_name = node_name(root, name, order)
+    leaf_name = node_name(target, name, order)
     if total_paths > max_paths:
         raise TooManyPathsError(
             f"explain: there are {total_paths} paths from {root_name} down to {leaf_name}, "
@@ -171,14 +174,6 @@ def _find(leaf: Union[Value, str], order: List[Value]) -> Value:
             )
         raise ValueError(f"explain: {len(matches)} nodes are labelled {leaf!r}; pass the Value itself")
     raise TypeError(f"explain: leaf must be a Value or a label, got {type(leaf).__name__}")
-
-
-def _node_name(node: Value, name: Namer, order: List[Value]) -> str:
-    sym = name(node)
-    if sym is None:
-        # No label and no short expression: its position in the topological order.
-        return f"node{order.index(node)}"
-    return sym.text if sym.atomic else f"({sym.text})"
 
 
 def _enumerate(root: Value, target: Value, count: Dict[Value, int]):
@@ -224,7 +219,7 @@ def _factors(edges, target: Value, name: Namer, order: List[Value]) -> ChainPath
             value = math.prod(locals_)
             factors.append(
                 Factor(
-                    name=f"d{_node_name(top, name, order)}/d{_node_name(below, name, order)}",
+                    name=f"d{node_name(top, name, order)}/d{node_name(below, name, order)}",
                     top=top,
                     bottom=below,
                     value=value,

@@ -12,12 +12,13 @@ constants: ``(-1) × 2·u`` prints as ``-2·u``.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, NamedTuple, Optional, Tuple
+import re
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from engine import Value
 from viz.text import fmt
 
-__all__ = ["Symbol", "Formula", "Namer", "edge_formula", "formula_text", "multiply"]
+__all__ = ["Symbol", "Formula", "Namer", "node_name", "edge_formula", "formula_text", "multiply"]
 
 
 class Symbol(NamedTuple):
@@ -80,6 +81,18 @@ class Namer:
         if sym is None or len(sym.text) > self.max_len:
             return None
         return sym
+
+
+def node_name(node: Value, name: Namer, order: List[Value]) -> str:
+    """How ``node`` is written in d.../d... notation: ``SSR``, ``(a·3)``, or ``node7``.
+
+    A name that is not one word gets parentheses (``d(a·3)/da``); a node with
+    neither a label nor a short expression is called by its topological index.
+    """
+    sym = name(node)
+    if sym is None:
+        return f"node{order.index(node)}"
+    return sym.text if re.fullmatch(r"[\w.']+", sym.text) else f"({sym.text})"
 
 
 def _describe(op: str, a: list) -> Optional[Symbol]:
