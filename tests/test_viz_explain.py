@@ -203,3 +203,12 @@ def test_the_root_itself_and_unlabelled_names():
     e = explain(c, a)
     assert e.root_name == "(a·3)" and e.paths[0].factors[0].name == "d(a·3)/da"
     assert e.total == 3.0 == a.grad  # d(3a)/da = 3
+
+
+def test_nodes_without_a_short_name_are_called_root_or_by_their_index():
+    x, w = Value(0.5, "x"), Value(2.0, "w")
+    y = (((x * w).softplus() * w).tanh() * w).exp()  # too long to spell out
+    y.backward()
+    e = explain(y, "x")
+    assert e.root_name == "root" and e.paths[0].factors[0].name == "droot/dx"
+    assert math.isclose(e.total, x.grad, rel_tol=1e-12)

@@ -167,3 +167,16 @@ def test_without_dot_the_dot_source_is_still_written(tmp_path, monkeypatch, grap
         render(graph, target)
     assert not target.exists()
     assert (tmp_path / "graph.dot").read_text(encoding="utf-8") == draw(graph).source
+
+
+def test_the_digraphs_own_render_goes_through_the_found_dot(tmp_path, monkeypatch, graph):
+    monkeypatch.delenv("CHAINGRAD_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # graphviz's own render would need dot on PATH
+    g = draw(graph)
+    out = g.render(str(tmp_path / "graph"), format="png")
+    assert out == str(tmp_path / "graph.png") and (tmp_path / "graph.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "graph").read_text(encoding="utf-8") == g.source
+    out = g.render(outfile=tmp_path / "other.svg", cleanup=True)
+    assert "<svg" in Path(out).read_text(encoding="utf-8") and not (tmp_path / "other.gv").exists()
+    with pytest.raises(ValueError, match="view"):
+        g.render(tmp_path / "x", view=True)

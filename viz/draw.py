@@ -99,6 +99,42 @@ class ChainGraph(graphviz.Digraph):
         out = run_dot(self.source, format or self.format)
         return out.decode(encoding) if encoding else out
 
+    def render(  # type: ignore[override]
+        self,
+        filename: Union[str, Path, None] = None,
+        directory: Union[str, Path, None] = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: Optional[str] = None,
+        *,
+        outfile: Union[str, Path, None] = None,
+        **unsupported,
+    ) -> str:
+        """graphviz's ``render``, through the found dot: saves the DOT source, writes the image.
+
+        ``g.render("graph", format="png")`` writes ``graph`` (DOT) and ``graph.png``;
+        ``g.render(outfile="graph.svg")`` writes ``graph.gv`` and ``graph.svg``.
+        Returns the image's path. (``viz.render(root, path)`` writes just the image.)
+        """
+        if view or unsupported:
+            extra = ", ".join(sorted(unsupported)) or "view"
+            raise ValueError(f"ChainGraph.render: {extra} is not supported; use viz.render(root, path)")
+        if outfile is not None:
+            out = Path(outfile)
+            fmt_name = format or out.suffix.lstrip(".")
+            source_path = Path(filename) if filename is not None else out.with_suffix(".gv")
+        else:
+            source_path = Path(filename if filename is not None else self.filename)
+            fmt_name = format or self.format
+            out = source_path.with_name(f"{source_path.name}.{fmt_name}")
+        if directory is not None:
+            source_path, out = Path(directory) / source_path, Path(directory) / out
+        _write(source_path, self.source.encode("utf-8"))
+        _write(out, run_dot(self.source, fmt_name))
+        if cleanup:
+            source_path.unlink()
+        return str(out)
+
 
 def to_svg(digraph: Union[graphviz.Digraph, graphviz.Source, str]) -> str:
     """SVG text of a drawing (or of DOT source text), rendered by the found dot executable."""

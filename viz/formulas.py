@@ -87,11 +87,12 @@ def node_name(node: Value, name: Namer, order: List[Value]) -> str:
     """How ``node`` is written in d.../d... notation: ``SSR``, ``(a·3)``, or ``node7``.
 
     A name that is not one word gets parentheses (``d(a·3)/da``); a node with
-    neither a label nor a short expression is called by its topological index.
+    neither a label nor a short expression is ``root`` (the last node of
+    ``order``) or called by its topological index.
     """
     sym = name(node)
     if sym is None:
-        return f"node{order.index(node)}"
+        return "root" if node is order[-1] else f"node{order.index(node)}"
     return sym.text if re.fullmatch(r"[\w.']+", sym.text) else f"({sym.text})"
 
 
