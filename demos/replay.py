@@ -2,6 +2,7 @@
 
     python -m demos.replay                  # every step, as a table
     python -m demos.replay --step           # pause for Enter after each step
+    python -m demos.replay --equations      # each step as a chain-rule equation
     python -m demos.replay --leaf w1        # only the steps on the paths from w1
     python -m demos.replay --html out/      # frame_000.svg ... and a self-contained index.html
 
@@ -22,7 +23,7 @@ import sys
 from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
 from engine import Value
-from engine.replay import backward_steps, node_names, replay_lines
+from engine.replay import backward_steps, equation_lines, node_names, replay_lines
 from demos.network import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 
 __all__ = ["PUBLISHED_OPTIMUM", "MAIN_IDEAS_START", "INPUTS", "OBSERVED", "articles_network", "find_node", "main"]
@@ -129,6 +130,8 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
         description="Replay backward on the articles' network, one += per line.",
     )
     parser.add_argument("--step", action="store_true", help="pause for Enter after each step")
+    parser.add_argument("--equations", action="store_true",
+                        help="print each step as a chain-rule equation (wider lines) instead of a table")
     parser.add_argument("--leaf", metavar="NAME", help="only the steps on the paths from this node (w1, b3, x1[2] ...)")
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER",
                         help="parameter values (default: the published optimum with b3 = 0)")
@@ -146,8 +149,13 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
         parser.error(f"--digits must be in 1..17, got {args.digits}")
 
     steps = backward_steps(root, leaf=leaf)
-    lines = replay_lines(root, steps, digits=args.digits)
-    header, rows = lines[:-len(steps)] if steps else lines, lines[-len(steps):] if steps else []
+    if args.equations:
+        r = node_names(root)[root]
+        header = [f"Backward from {r}, one += per line:", f"  d{r}/dnode += d{r}/dconsumer x dconsumer/dnode", ""]
+        rows = equation_lines(root, steps, digits=args.digits)
+    else:
+        table = replay_lines(root, steps, digits=args.digits)
+        header, rows = table[: len(table) - len(steps)], table[len(table) - len(steps):]
     for line in header:
         print(line, file=stdout)
     pausing = args.step

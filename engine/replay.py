@@ -35,8 +35,9 @@ Choices, made to match ``backward()`` number for number:
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence, TextIO
 
 from engine.topo import topological_order
 from engine.value import Value
@@ -51,6 +52,7 @@ __all__ = [
     "node_names",
     "format_number",
     "step_equation",
+    "equation_lines",
     "replay_lines",
     "print_replay",
 ]
@@ -257,12 +259,35 @@ def step_equation(
     """
     r, c, i = names[root], names[step.consumer], names[step.input]
     f = lambda x: format_number(x, digits)  # noqa: E731 - local shorthand
-    up = f(step.upstream)
-    up = f"({up})" if step.upstream < 0 else up
+    # A negative factor in parentheses, so "+ -5.2 x -1" reads "+ (-5.2) x (-1)".
+    factor = lambda x: f"({f(x)})" if x < 0 else f(x)  # noqa: E731
     return (
         f"{_d(r)}/{_d(i)} += {_d(r)}/{_d(c)} {times} {_d(c)}/{_d(i)} :  "
-        f"{f(step.before)} + {up} {times} {f(step.local_grad)} = {f(step.after)}"
+        f"{f(step.before)} + {factor(step.upstream)} {times} {factor(step.local_grad)} = {f(step.after)}"
     )
+
+
+def equation_lines(
+    root: Value,
+    steps: Optional[Sequence[BackwardStep]] = None,
+    *,
+    leaf: Optional[Value] = None,
+    digits: int = 4,
+) -> List[str]:
+    """The steps as chain-rule equations, one line per ``+=`` (``step_equation``), numbered.
+
+    ``step 13  dSSR/db3 += dSSR/dpredicted[1] x dpredicted[1]/db3 :  -10.45 + (-5.207) x 1 = -15.66  final``.
+    Wider than ``replay_lines`` (names appear twice), but it spells out the chain rule.
+    """
+    _check_root(root, "equation_lines")
+    if steps is None:
+        steps = backward_steps(root, leaf=leaf)
+    names = node_names(root)
+    width = len(str(len(steps)))
+    return [
+        f"step {k:>{width}}  {step_equation(s, names, root, digits=digits)}" + ("  final" if s.final else "")
+        for k, s in enumerate(steps, 1)
+    ]
 
 
 def replay_lines(
@@ -310,13 +335,22 @@ def replay_lines(
 
 
 def print_replay(
-    root: Value, *, leaf: Optional[Value] = None, digits: int = 4, file=None
+    root: Value,
+    *,
+    leaf: Optional[Value] = None,
+    digits: int = 4,
+    equations: bool = False,
+    file: Optional[TextIO] = None,
 ) -> List[BackwardStep]:
-    """Print ``replay_lines(root)`` (to ``file``, default stdout) and return the steps."""
-    import sys
+    """Print the replay of ``root.backward()`` (to ``file``, default stdout) and return its steps.
 
+    The aligned table of ``replay_lines``, or with ``equations=True`` the
+    chain-rule lines of ``equation_lines``. ``leaf``: only the steps on the
+    paths from that node to ``root``.
+    """
     steps = backward_steps(root, leaf=leaf)
     out = sys.stdout if file is None else file
-    for line in replay_lines(root, steps, digits=digits):
+    lines = (equation_lines if equations else replay_lines)(root, steps, digits=digits)
+    for line in lines:
         print(line, file=out)
     return steps

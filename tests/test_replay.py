@@ -11,6 +11,7 @@ import pytest
 from engine import Value, topological_order
 from engine.replay import (
     backward_steps,
+    equation_lines,
     format_number,
     grads_after,
     node_names,
@@ -301,6 +302,22 @@ def test_step_equation_reads_as_the_chain_rule():
     assert text.startswith("dSSR/dw3 += dSSR/dy1w3[1] x dy1w3[1]/dw3 :  ")
     assert text.endswith(f"= {format_number(s.after)}")
     assert f"({format_number(s.upstream)})" in text or s.upstream >= 0
+    # Negative factors are parenthesised: the step from residual to predicted has local -1.
+    back = next(st for st in backward_steps(root) if names[st.input] == "predicted[1]")
+    assert step_equation(back, names, root).endswith(
+        f"{format_number(back.upstream)} x (-1) = {format_number(back.after)}"
+    )
+
+
+def test_equation_lines_number_every_step():
+    root, params = articles_network()
+    steps = backward_steps(root, leaf=params["w3"])
+    names = node_names(root)
+    lines = equation_lines(root, steps)
+    assert len(lines) == len(steps)
+    for k, (line, s) in enumerate(zip(lines, steps), 1):
+        assert line.startswith(f"step {k:>2}  {step_equation(s, names, root)}")
+        assert line.endswith("  final") == s.final
 
 
 def test_text_lines_fit_80_columns_and_carry_each_step():
@@ -356,6 +373,14 @@ def test_cli_step_pauses_until_stdin_ends():
     assert [k for k, line in enumerate(lines) if line == "  [Enter: next step] "] == [5, 7, 9]
     root, params = articles_network()
     assert len(lines) == len(backward_steps(root, leaf=params["b3"])) + 4 + 3
+
+
+def test_cli_equations_prints_one_equation_per_step():
+    root, params = articles_network()
+    steps = backward_steps(root, leaf=params["b3"])
+    status, text = run_cli(["--equations", "--leaf", "b3"])
+    lines = text.splitlines()
+    assert lines[3:] == equation_lines(root, steps)
 
 
 def test_cli_set_changes_the_parameters():
