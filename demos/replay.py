@@ -24,6 +24,7 @@ from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
 from engine import Value
 from engine.replay import backward_steps, equation_lines, node_names, replay_lines
+from viz.replay import MAX_FRAMES, write_replay
 from demos.network import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 
 __all__ = ["PUBLISHED_OPTIMUM", "MAIN_IDEAS_START", "INPUTS", "OBSERVED", "articles_network", "find_node", "main"]
@@ -135,10 +136,12 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
     parser.add_argument("--leaf", metavar="NAME", help="only the steps on the paths from this node (w1, b3, x1[2] ...)")
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER",
                         help="parameter values (default: the published optimum with b3 = 0)")
-    parser.add_argument("--digits", type=int, default=4, help="significant digits (default 4)")
-    parser.add_argument("--html", metavar="DIR", help="write frame_000.svg ... and index.html into DIR")
-    parser.add_argument("--max-frames", type=int, default=None,
-                        help="raise the frame limit of --html (default: viz.replay.MAX_FRAMES)")
+    parser.add_argument("--digits", type=int, default=4,
+                        help="significant digits of the printed numbers (default 4; drawings show 3)")
+    parser.add_argument("--html", metavar="DIR",
+                        help="instead of printing, write frame_000.svg ... and a self-contained index.html into DIR")
+    parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
+                        help=f"the most frames --html draws (default {MAX_FRAMES})")
     args = parser.parse_args(argv)
     try:
         root, params = articles_network(_parse_set(args.set))
@@ -147,6 +150,17 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
         parser.error(str(err))
     if not 1 <= args.digits <= 17:
         parser.error(f"--digits must be in 1..17, got {args.digits}")
+
+    if args.html:
+        # The page holds the frames and every step's equation: no table is printed.
+        try:
+            paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()),
+                                 max_frames=args.max_frames)
+        except ValueError as err:
+            print(f"python -m demos.replay: {err}", file=sys.stderr)
+            return 2
+        print(f"wrote {len(paths) - 1} frames and {paths[-1]}", file=stdout)
+        return 0
 
     steps = backward_steps(root, leaf=leaf)
     if args.equations:
@@ -163,17 +177,6 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
         print(row, file=stdout)
         if pausing:
             pausing = _pause(stdin, stdout)
-
-    if args.html:
-        from viz.replay import write_replay  # needs graphviz; imported only when asked for
-
-        try:
-            kwargs = {} if args.max_frames is None else {"max_frames": args.max_frames}
-            paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()), **kwargs)
-        except ValueError as err:
-            print(f"python -m demos.replay: {err}", file=sys.stderr)
-            return 2
-        print(f"wrote {len(paths) - 1} frames and {paths[-1]}", file=stdout)
     return 0
 
 
