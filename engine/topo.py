@@ -42,7 +42,7 @@ def topological_order(root: "Value", *, include_leaves: bool = True) -> List["Va
             push(node)
             # Reversed, so that inputs[0] is on top: walked and emitted first.
             for inp in reversed(node.inputs):
-                if inp not in expanded and (include_leaves or inp.inputs):
+                if (inp.inputs or include_leaves) and inp not in expanded:
                     push(inp)
         elif node not in emitted:  # a node can sit on the stack twice
             mark(node)

@@ -28,7 +28,8 @@ def _coerce(data: object, what: str) -> float:
     """``float(data)`` for real numbers; a ``TypeError`` naming the type otherwise."""
     # bool is a numbers.Real; strings, None and complex are not, and are refused
     # (float("3") would work, but a string here is almost always a mistake).
-    if isinstance(data, numbers.Real):
+    # `type(data) is int` first: ints are common, and the abstract-class check is slow.
+    if type(data) is int or isinstance(data, numbers.Real):
         try:
             return float(data)
         except OverflowError:
@@ -251,8 +252,12 @@ class Value:
     def softplus(self) -> "Value":
         """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|); d/dx = sigmoid(x)."""
         x = self.data
-        out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-        return _node(out, "softplus", (self,), (_sigmoid(x),))
+        e = math.exp(-abs(x))  # in (0, 1]: never overflows
+        if x > 0.0:
+            out, slope = x + math.log1p(e), 1.0 / (1.0 + e)
+        else:
+            out, slope = math.log1p(e), e / (1.0 + e)  # sigmoid(x) = e^x / (1 + e^x)
+        return _node(out, "softplus", (self,), (slope,))
 
     def sigmoid(self) -> "Value":
         """1 / (1 + e^-x); d/dx = sigmoid(x) (1 - sigmoid(x))."""
