@@ -208,7 +208,8 @@ def node_names(root: Value) -> Dict[Value, str]:
     occurrence number in topological order (``x1[1]``, ``x1[2]`` ... one per
     data point when a network is run on several). Constants are named by their
     number (``2``); other unlabelled nodes by their op and topological
-    position (``*#7``), the same position the drawings use.
+    position (``*#7``), the same position the drawings use. A name that would
+    still be shared gets the node's position appended (``2#3``, ``2#5``).
     """
     _check_root(root, "node_names")
     order = topological_order(root)
@@ -229,6 +230,14 @@ def node_names(root: Value) -> Dict[Value, str]:
             names[node] = format_number(node.data)
         else:
             names[node] = f"{node.op or 'leaf'}#{index}"
+    # Two constants of the same value (or a label that looks like a generated name)
+    # would share a name: those get their topological position too, which is unique.
+    uses: Dict[str, int] = {}
+    for name in names.values():
+        uses[name] = uses.get(name, 0) + 1
+    for index, node in enumerate(order):
+        if uses[names[node]] > 1:
+            names[node] = f"{names[node]}#{index}"
     return names
 
 

@@ -284,6 +284,12 @@ def test_node_names_are_unique_and_number_repeated_labels():
     anon = Value(2.0) * Value(3.0)
     assert sorted(node_names(anon).values()) == ["*#2", "leaf#0", "leaf#1"]
     assert "0.5" in node_names(Value(1.0, "a") * 0.5).values()  # constants by their number
+    x = Value(1.0, "x")
+    twice = (x * 2 + x * 2).relabel("t")  # two constants 2, and nodes without labels
+    names = node_names(twice)
+    assert len(set(names.values())) == len(names) == len(topological_order(twice))
+    order = topological_order(twice)
+    assert [names[n] for n in order if n.is_constant] == [f"2#{i}" for i, n in enumerate(order) if n.is_constant]
 
 
 def test_format_number():
