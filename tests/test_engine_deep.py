@@ -1,6 +1,7 @@
 """Big graphs: a chain of a million ops and a sum of 100,000 terms backprop
 without recursion and without touching the recursion limit."""
 
+import inspect
 import math
 import random
 import sys
@@ -62,3 +63,30 @@ def test_sum_with_builtin_sum_and_many_shared_leaves():
     total.backward()
     assert math.isclose(w.grad, math.fsum(xs), rel_tol=1e-12)
     assert topological_order(total)[0].op == "const"  # the 0 that sum() started from
+
+
+def test_walks_use_no_recursion_at_all():
+    # With the recursion limit just above the current depth, any recursive walk
+    # (or recursive repr, hash or free) would fail on a graph this deep.
+    depth = len(inspect.stack())
+    x = Value(0.5)
+    y = x
+    for _ in range(5_000):
+        y = (y * 1.0001).tanh()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 25)
+    try:
+        order = topological_order(y)
+        y.backward()
+        y.zero_grad()
+        y.backward()
+        text = repr(y)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert len(order) == 1 + 2 * 5_000 + 5_000  # x, the constants, the products and the tanhs
+    t, product = 0.5, 1.0
+    for _ in range(5_000):
+        t = math.tanh(t * 1.0001)
+        product *= (1.0 - t * t) * 1.0001  # d tanh(1.0001 y)/dy
+    assert math.isclose(x.grad, product, rel_tol=1e-9)
+    assert text.startswith("Value(")
