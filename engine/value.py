@@ -55,6 +55,11 @@ class Value:
 
     Values hash by identity and ``==`` is identity, so they can be dict keys and
     set members even when two hold the same number.
+
+    Arithmetic is IEEE double precision, as in PyTorch: a sum or product that
+    overflows becomes ``inf`` (checking every node would cost every forward pass;
+    ``nn``'s training loop stops on a non-finite loss). ``exp`` and ``**`` raise
+    ``OverflowError`` instead, naming the op, because Python's math does.
     """
 
     __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads")
@@ -272,7 +277,8 @@ class Value:
     def relu(self) -> "Value":
         """max(0, x); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
         x = self.data
-        return _node(x if x > 0.0 else 0.0, "relu", (self,), (1.0 if x > 0.0 else 0.0,))
+        # two constant tuples, shared by every relu node: nothing to allocate
+        return _node(x if x > 0.0 else 0.0, "relu", (self,), (1.0,) if x > 0.0 else (0.0,))
 
     def square(self) -> "Value":
         """x^2; d/dx = 2x."""
