@@ -1,7 +1,9 @@
 """Benchmark of the engine: time per op (forward, backward) and bytes per node.
 
-    python -m tests.bench            # full sizes, about a minute
-    python -m tests.bench --quick    # small sizes, a smoke test of a few seconds
+    python -m tests.bench                   # full sizes, one to two minutes
+    python -m tests.bench --quick           # small sizes, a smoke test of a second or two
+    python -m tests.bench --no-micrograd    # ours only
+    python -m tests.bench --deep-micrograd  # micrograd on deep graphs too (recursion limit raised)
 
 Where ``micrograd`` (``pip install micrograd==0.1.0``) is installed, the same
 workloads run on it in the same process and the table shows the ratio
@@ -34,14 +36,12 @@ import gc
 import math
 import platform
 import random
-import statistics
 import sys
 import time
 import tracemalloc
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
 
-import engine
 from engine import Value, topological_order
 
 TIME_TARGET = 0.4  # ours / micrograd, forward + backward per op
