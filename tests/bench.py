@@ -11,8 +11,9 @@ ours / micrograd beside the target (time: <= 0.4, memory: <= 0.5).
 
 How it measures, so that the figures mean what a user would see:
 
-* Each engine runs in blocks of consecutive steps with the garbage collector
-  enabled; a block starts after ``gc.collect()`` and one untimed warm-up step,
+* Each engine runs in blocks of consecutive steps (at least 50,000 ops per
+  block, as in a training loop) with the garbage collector enabled; a block
+  starts after ``gc.collect()`` and one untimed warm-up step,
   so each engine pays for its own garbage (micrograd's graphs are reference
   cycles through their closures and are freed only by the collector; ours are
   freed by reference counting when the root is dropped, which is timed).
@@ -359,10 +360,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     MV = None if args.no_micrograd else micrograd_value()
     if args.quick:
-        rounds, steps, depth = 2, 2, 200
+        rounds, steps, depth, block_ops = 2, 1, 200, 5_000
         chain_sizes, wide_sizes, mlp_points = [1000], [1000], 5
     else:
-        rounds, steps, depth = 7, 5, micrograd_max_depth()
+        rounds, steps, depth, block_ops = 5, 1, micrograd_max_depth(), 50_000
         chain_sizes, wide_sizes, mlp_points = [10**4, 10**5, 10**6], [10**4, 10**5], 100
 
     print(f"chaingrad engine benchmark ({'quick' if args.quick else 'full'})")
@@ -376,14 +377,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"  graphs up to depth ~{sys.getrecursionlimit()}, so it is compared at depth {depth} (chain, sum)", end="")
         print("; deeper rows are ours only." if not args.deep_micrograd else
               ";\n  deeper rows up to 1e5 ops run it with the recursion limit raised (--deep-micrograd).")
-    print("Times: microseconds per op, mean over a block of steps with gc on, best of the blocks;")
+    print(f"Times: microseconds per op, mean over a block of steps (>= {block_ops:,} ops, gc on), best block;")
     print("total = fwd + bwd + freeing the graph; ratio = ours total / micrograd total.")
     print()
 
     rows: List[Row] = []
 
-    def add(name: str, size: str, maker, ops_depth: int, n_steps: int = steps, n_rounds: int = rounds):
+    def add(name: str, size: str, maker, ops_depth: int, n_rounds: int = rounds):
         ops = count_ops(maker(Value))
+        # Blocks of at least `block_ops` ops: long enough for collections of every
+        # generation to happen as they do in a training loop.
+        n_steps = max(steps, -(-block_ops // ops))
         makers = [lambda: maker(Value)]
         limit = sys.getrecursionlimit()
         with_micrograd = MV is not None and (ops_depth <= depth or (args.deep_micrograd and ops <= 2 * 10**5))
@@ -399,15 +403,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     add("tanh chain", f"{depth}", lambda V: tanh_chain(V, depth), depth)
     for n in chain_sizes:
-        big = n >= 10**5
-        add("tanh chain", f"{n:g}", lambda V, n=n: tanh_chain(V, n), n, 1 if big else steps, 3 if big else rounds)
+        add("tanh chain", f"{n:g}", lambda V, n=n: tanh_chain(V, n), n, 3 if n >= 10**5 else rounds)
     # Summed left to right, the add chain is as deep as the number of terms.
     wide = depth - 10
     add("wide sum", f"{wide} products", lambda V: wide_sum(V, wide), wide + 2)
     for n in wide_sizes:
-        add("wide sum", f"{n:g} products", lambda V, n=n: wide_sum(V, n), n + 2, 1 if n >= 10**5 else steps, 3)
-    add("MLP(2,[16,16,1]) step", f"{mlp_points} points", lambda V: mlp_step(V, mlp_points), 0, 2 if args.quick else 3)
-    add("articles' network step", "3 points", lambda V: article_step(V), 0, steps * 20)
+        add("wide sum", f"{n:g} products", lambda V, n=n: wide_sum(V, n), n + 2, 3)
+    add("MLP(2,[16,16,1]) step", f"{mlp_points} points", lambda V: mlp_step(V, mlp_points), 0, 3)
+    add("articles' network step", "3 points", lambda V: article_step(V), 0)
 
     print_table(HEADER, [r.cells() for r in rows])
 
