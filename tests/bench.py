@@ -436,6 +436,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             cells += ["-", "-", "-", "-"]
         mem_rows.append(cells)
     print_table(["bytes per node", "nodes", "ours", "micrograd", "ratio", "target", "verdict"], mem_rows)
+
+    verdicts = [r.cells()[-1] for r in rows] + [r[-1] for r in mem_rows]
+    if MV is not None:
+        note = " (quick sizes are a smoke test; judge the full run)" if args.quick else ""
+        print(f"\ntargets: {verdicts.count('PASS')} PASS, {verdicts.count('MISS')} MISS{note}")
     return 0
 
 
