@@ -257,12 +257,8 @@ class Value:
     def softplus(self) -> "Value":
         """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|); d/dx = sigmoid(x)."""
         x = self.data
-        e = math.exp(-abs(x))  # in (0, 1]: never overflows
-        if x > 0.0:
-            out, slope = x + math.log1p(e), 1.0 / (1.0 + e)
-        else:
-            out, slope = math.log1p(e), e / (1.0 + e)  # sigmoid(x) = e^x / (1 + e^x)
-        return _node(out, "softplus", (self,), (slope,))
+        out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
+        return _node(out, "softplus", (self,), (_sigmoid(x),))
 
     def sigmoid(self) -> "Value":
         """1 / (1 + e^-x); d/dx = sigmoid(x) (1 - sigmoid(x))."""
