@@ -72,6 +72,11 @@ class Value:
     local_grads: Tuple[float, ...]
 
     def __init__(self, data: Number, label: Optional[str] = None) -> None:
+        """A leaf: ``data`` as ``float(data)`` (a real, finite number), ``grad`` 0.0, no inputs.
+
+        ``TypeError`` naming the type for strings, ``None``, complex numbers and
+        other non-real data; ``ValueError`` for ``inf`` and ``nan``.
+        """
         if type(data) is not float:
             data = _coerce(data, "Value")
         if not math.isfinite(data):
