@@ -2,9 +2,10 @@
 
 Shared by the output-layer and hidden-layer demos. For a parameter such as w3:
 
-1. the chain-rule factors per data point, read off the engine's graph (products
-   of the local derivatives stored on its edges, see ``demos.chain``), each
-   checked against the factor's hand formula evaluated in plain floats;
+1. the chain-rule factors per data point, read off the engine's graph by
+   ``viz.explain`` (products of the local derivatives stored on its edges, cut
+   at the labelled nodes), each checked against the factor's hand formula
+   evaluated in plain floats;
 2. their sum, which must equal the engine's ``grad`` after ``backward()``;
 3. the whole hand formula (e.g. sum of -2 (observed - predicted) y1), written
    out separately, and a central finite difference of the SSR.
@@ -18,9 +19,9 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Mapping, Sequence, Tuple
 
 from demos import network as net
-from demos._console import Console, check_close, fmt
-from demos.chain import chain_factors, factor_names
+from demos._console import Console, Mismatch, check_close, fmt
 from engine import numerical_grad
+from viz import explain
 
 __all__ = [
     "Derivative",
@@ -47,8 +48,9 @@ HandFactors = Callable[[Mapping[str, float], Dict[str, float], float, float], Tu
 class Derivative:
     """What to show for d SSR / d ``param``.
 
-    ``through`` names the nodes the chain is cut at, from the root down
-    (``("predicted",)`` for w3); ``factor_text`` writes each factor's formula;
+    ``through`` names the labelled nodes between the SSR and the parameter,
+    from the root down (``("predicted",)`` for w3), where ``viz.explain`` cuts
+    each path into the articles' factors; ``factor_text`` writes each factor's formula;
     ``hand_factors`` evaluates them for one point; ``hand_formula`` is the whole
     derivative, summed over the data, written out independently; ``hand_text``
     says it in words.
@@ -60,6 +62,12 @@ class Derivative:
     hand_factors: HandFactors
     hand_formula: Callable[[Mapping[str, float]], float]
     hand_text: str
+
+    @property
+    def factor_names(self) -> List[str]:
+        """The articles' names of the factors: ``['dSSR/dpredicted', 'dpredicted/dw3']`` for w3."""
+        nodes = ["SSR", *self.through, self.param]
+        return [f"d{top}/d{bottom}" for top, bottom in zip(nodes, nodes[1:])]
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,8 @@ def show_derivative(
 ) -> Result:
     """Print the derivation of dSSR/d(param) and check it; ``graph`` has had ``backward()``."""
     leaf = graph.params[d.param]
-    names = factor_names(graph.ssr, leaf, d.through)
-    paths = chain_factors(graph.ssr, leaf, d.through)
+    names = d.factor_names
+    explanation = explain(graph.ssr, leaf)
     point_of = {p.predicted: k for k, p in enumerate(graph.points)}  # Values hash by identity
 
     con.heading(f"dSSR/d{d.param}")
@@ -104,27 +112,33 @@ def show_derivative(
 
     rows: List[List[str]] = []
     terms: List[str] = []  # the hand formula's terms, with the numbers put in
-    chain_sum = 0.0
-    for path in paths:
-        k = point_of[path.stops[0]]
+    for path in explanation.paths:
+        got = [f.name for f in path.factors]
+        if got != names:
+            raise Mismatch(
+                f"dSSR/d{d.param}: viz.explain cuts a path into {' x '.join(got)},"
+                f" the articles into {' x '.join(names)}"
+            )
+        k = point_of[path.factors[0].bottom]  # the first cut is the point's predicted
         pt = graph.points[k]
         dose, observed = pt.input.data, pt.observed
-        hand = d.hand_factors(params, net.forward_floats(params, dose), dose, observed)
-        for name, engine_value, hand_value in zip(names, path.factors, hand):
+        forward = net.forward_floats(params, dose)
+        hand = d.hand_factors(params, forward, dose, observed)
+        for factor, hand_value in zip(path.factors, hand):
             check_close(
-                f"d{d.param}, point {k + 1}, factor {name}",
-                engine_value,
+                f"d{d.param}, point {k + 1}, factor {factor.name}",
+                factor.value,
                 hand_value,
                 ("engine (local derivatives)", "hand formula"),
                 HAND_TOL,
             )
-        chain_sum += path.product
-        predicted = net.forward_floats(params, dose)["predicted"]
         terms.append(
-            " x ".join([f"-2 ({fmt(observed, 1)} - {fmt(predicted, 4)})",
+            " x ".join([f"-2 ({fmt(observed, 1)} - {fmt(forward['predicted'], 4)})",
                         *[_short(v) for v in hand[1:]]])
         )
-        rows.append([fmt(dose, 1), *[fmt(f, 4) for f in path.factors], fmt(path.product, 4)])
+        rows.append([fmt(dose, 1), *[fmt(f.value, 4) for f in path.factors],
+                     fmt(path.product, 4)])
+    chain_sum = explanation.total
     headers = ["input", *names, "product"]
     sum_row = [""] * (len(headers) - 2) + ["sum", fmt(chain_sum, 4)]
     con.table(headers, rows + [sum_row], left=0)

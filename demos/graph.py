@@ -20,9 +20,8 @@ from typing import List, Mapping, Optional, Sequence
 from demos import network as net
 from demos._console import Console, check_close, fmt, parse_args, run_main
 from demos._derivative import HAND_TOL
-from demos.chain import chain_factors, factor_names
 from nn import ssr, statquest
-from viz import DotNotFoundError, render
+from viz import DotNotFoundError, explain, render
 
 __all__ = ["POINT", "ONE_POINT_INPUT", "ONE_POINT_FILE", "WHOLE_FILE", "run", "main"]
 
@@ -67,14 +66,12 @@ def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -
     one = ssr([net.OBSERVED[k]], [predicted])
     one.backward()
     w1 = model.parameter("w1")
-    through = ("predicted", "y1", "x1")
-    (path,) = chain_factors(one, w1, through)
+    (path,) = explain(one, w1).paths
     check_close("the one-point graph's red path", path.product, w1.grad,
                 ("product of its local derivatives", "engine grad of w1"), HAND_TOL)
     con.heading(f"One data point: input = {ONE_POINT_INPUT:g}, observed = {net.OBSERVED[k]:g}")
-    names = factor_names(one, w1, through)
-    con.table(["", *names, "= grad of w1"],
-              [["red path", *[fmt(f, 4) for f in path.factors], fmt(w1.grad, 4)]])
+    con.table(["", *[f.name for f in path.factors], "= grad of w1"],
+              [["red path", *[fmt(f.value, 4) for f in path.factors], fmt(w1.grad, 4)]])
     written = []
     file = _render(con, one, out / ONE_POINT_FILE, dict(model.named_parameters()),
                    f"SSR term of the point input = {ONE_POINT_INPUT:g}")
@@ -87,7 +84,7 @@ def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -
     graph = net.build(params)
     graph.ssr.backward()
     con.heading("All three data points: the SSR")
-    paths = chain_factors(graph.ssr, graph.params["w1"], through)
+    paths = explain(graph.ssr, graph.params["w1"]).paths
     con.line("  dSSR/dw1 = " + " + ".join(fmt(p.product, 4) for p in paths)
              + f" = {fmt(graph.params['w1'].grad, 4)}   (one red path per data point)")
     file = _render(con, graph.ssr, out / WHOLE_FILE, graph.params, "SSR over the three data points")

@@ -8,6 +8,7 @@ floats, and the published numbers copied from the articles.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
@@ -17,9 +18,10 @@ from typing import Dict, List
 import pytest
 
 import demos.__main__ as demos_main
-from demos import chain, forward, gradient_descent, graph, hidden_layer, output_layer
-from demos._console import Console
-from engine import Value
+from demos import forward, gradient_descent, graph, hidden_layer, output_layer
+from demos import network as net
+from demos._console import Console, Mismatch
+from demos._derivative import finite_differences, show_derivative
 
 # --- Published numbers, copied from StatQuest's "Neural Networks Pt. 2:
 # Backpropagation Main Ideas" and "Backpropagation Details Pt. 1 and Pt. 2".
@@ -372,7 +374,7 @@ def test_a_wrong_gradient_fails_the_output_layer_demo(capsys, monkeypatch):
     assert "dSSR/dw4" in err
 
 
-# ----------------------------------------------------------------- console and chain
+# ----------------------------------------------------------------- console and factors
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -393,16 +395,14 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     assert "\x1b[" not in plain.getvalue()
 
 
-def test_chain_factors_of_a_small_graph():
-    a, b = Value(3.0, "a"), Value(-2.0, "b")
-    m = (a * b).relabel("m")  # dm/da = b
-    y = (m.square() + a).relabel("y")  # dy/dm = 2m, dy/da (direct) = 1
-    paths = chain.chain_factors(y, a, ())
-    assert sorted(p.product for p in paths) == sorted([2 * (3.0 * -2.0) * -2.0, 1.0])
-    (through_m,) = chain.chain_factors(y, b, ("m",))
-    assert through_m.factors == (2 * (3.0 * -2.0), 3.0)
-    assert chain.factor_names(y, b, ("m",)) == ["dy/dm", "dm/db"]
-    with pytest.raises(ValueError, match="does not pass through a node labelled 'm'"):
-        chain.chain_factors(y, a, ("m",))
-    with pytest.raises(ValueError, match="not in the graph"):
-        chain.chain_factors(y, Value(1.0, "z"), ())
+def test_factors_cut_elsewhere_than_the_articles_say_are_a_mismatch():
+    # The demos read the factors off viz.explain; if its cuts ever differ from the
+    # articles' names, the demo says so instead of printing mislabelled columns.
+    d = dataclasses.replace(output_layer.DERIVATIVES[0], through=("predicted", "y1"))
+    built = net.build(DETAILS_1)
+    built.ssr.backward()
+    numeric = finite_differences(DETAILS_1)["w3"]
+    with pytest.raises(Mismatch, match=r"viz.explain cuts a path into dSSR/dpredicted x"
+                                       r" dpredicted/dw3, the articles into dSSR/dpredicted x"
+                                       r" dpredicted/dy1 x dy1/dw3"):
+        show_derivative(Console(io.StringIO()), built, DETAILS_1, d, numeric)
