@@ -234,6 +234,70 @@ def test_focus_emphasises_the_node_and_its_input_edges():
         draw(y, focus=Value(1.0))
 
 
+# ------------------------------------------------------------------ names= (shown instead of labels)
+
+
+def per_point_names(root, labels):
+    """{node: "label[k]"} for the nodes carrying one of ``labels``, numbered in topological order."""
+    from engine import topological_order
+
+    seen, names = {}, {}
+    for node in topological_order(root):
+        if node.label in labels:
+            seen[node.label] = seen.get(node.label, 0) + 1
+            names[node] = f"{node.label}[{seen[node.label]}]"
+    return names
+
+
+def test_names_replace_repeated_labels_in_boxes_formulas_and_highlight():
+    ssr, p = network()
+    ssr.backward()
+    names = per_point_names(ssr, {"x1", "input"})
+    g = draw(ssr, names=names, highlight="x1[2]")
+    nodes, edges = parse(g.source)
+    for k, dose in enumerate([0.0, 0.5, 1.0], 1):
+        x1 = next(n for n, name in names.items() if name == f"x1[{k}]")
+        words = text_of(html_label(nodes[node_id(g, f"x1[{k}]")]))
+        # x1 = input * w1 + b1 for this point (hand formula), and its grad from backward()
+        assert words == [f"x1[{k}]", "data", fmt(dose * PARAMS["w1"] + PARAMS["b1"]), "grad", fmt(x1.grad)]
+        # d softplus(x1)/d x1 = sigmoid(x1), named after the point's own x1
+        assert f"sigmoid(x1[{k}]) = {fmt(sigmoid(dose * PARAMS['w1'] + PARAMS['b1']))}" in [
+            edge_text(a) for _, _, a in edges if "label=" in a
+        ]
+    assert text_of(html_label(nodes[node_id(g, "w1")]))[0] == "w1"  # nodes not in names keep their label
+    assert "x1 data" not in " ".join(" ".join(text_of(html_label(a))) for a in nodes.values() if "label=<" in a)
+    # The highlight found x1[2] by its shown name: its one path to SSR is drawn in red.
+    assert f'color="{HIGHLIGHT}"' in nodes[node_id(g, "x1[2]")]
+    assert f'color="{HIGHLIGHT}"' not in nodes[node_id(g, "x1[1]")]
+    assert "1 red path from (x1[2]) to SSR" in caption_text(g.source)
+    with pytest.raises(ValueError, match=r"no node labelled 'x1'.*x1\[1\], x1\[2\], x1\[3\]"):
+        draw(ssr, names=names, highlight="x1")
+
+
+def test_names_are_escaped_and_keep_the_drawing_deterministic():
+    y, x, w, b = small()
+    hostile = {x: '<i>"x"</i> & ]; evil', w: "w\nnew line"}
+    g = draw(y, names=hostile)
+    nodes, _ = parse(g.source)
+    for attrs in nodes.values():
+        html_label(attrs)  # balanced: no raw < or > from a name
+    assert "<i>" not in g.source and "&lt;i&gt;&quot;x&quot;&lt;/i&gt; &amp; ]; evil" in g.source
+    assert "evil" not in nodes
+    shown = [" ".join(text_of(html_label(a))) for i, a in nodes.items() if i.startswith("n")]
+    assert any(s.startswith('<i>"x"</i> & ]; evil data') for s in shown)
+    assert any(s.startswith("w new line data") for s in shown)
+    # A constant is drawn as its number whatever names says.
+    a = Value(2.0, "a")
+    twice = (a * 3.0).relabel("t")
+    const = twice.inputs[1]
+    nodes, _ = parse(draw(twice, names={const: "three", a: "a[1]"}).source)
+    assert sorted(text_of(html_label(x))[0] for i, x in nodes.items() if i.startswith("n")) == ["3", "a[1]", "t"]
+    # The same names in another order give the same text, byte for byte.
+    assert draw(y, names=dict(reversed(list(hostile.items())))).source == g.source
+    svg = to_svg(g)
+    assert svg.count('class="node"') == 6 + 3  # boxes x, w, b, x*w, x*w + b, y; ops *, +, softplus
+
+
 # ------------------------------------------------------------------ highlighting
 
 
@@ -382,3 +446,7 @@ def test_bad_arguments():
         draw(y, grads={y: "one"})
     with pytest.raises(TypeError, match="params"):
         draw(y, params=[1.0])
+    with pytest.raises(TypeError, match="names must be a mapping"):
+        draw(y, names=["y"])
+    with pytest.raises(TypeError, match="names values must be str, got int 3"):
+        draw(y, names={y: 3})

@@ -24,7 +24,7 @@ import graphviz
 
 from engine import Value, topological_order
 from viz.dotexe import DotNotFoundError, run_dot
-from viz.formulas import Namer, edge_formula, formula_text, node_name
+from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
 from viz.text import fmt, html_escape
 
 __all__ = [
@@ -174,6 +174,7 @@ def draw(
     params: Optional[Collection[Value]] = None,
     legend: bool = True,
     title: Optional[str] = None,
+    names: Optional[Mapping[Value, str]] = None,
 ) -> ChainGraph:
     """The computation graph below ``root`` as a ``graphviz.Digraph``.
 
@@ -189,6 +190,11 @@ def draw(
       ``focus`` emphasises one node and its input edges (both used by the replay).
     - ``params``: leaves to colour as parameters (e.g. ``model.parameters()``);
       other user leaves are inputs, numbers met by an operator are constants.
+    - ``names``: a mapping Value -> the name to show instead of its label, in its
+      box, in the edge formulas and in the caption (``engine.replay.node_names``
+      gives ``x1[1]``, ``x1[2]`` ... where a network run on several data points
+      repeats a label). ``highlight="x1[2]"`` then finds the node by that name.
+      Constants keep showing their number.
     - ``precision``: significant digits; ``rankdir``: ``"LR"`` or ``"TB"`` (or ``"RL"``/``"BT"``).
     - More than ``max_nodes`` values raises ``GraphTooLargeError``.
 
@@ -211,12 +217,13 @@ def draw(
             raise TypeError(f"draw: params must hold Values, got {type(p).__name__}")
     if grads is not None and not isinstance(grads, Mapping):
         raise TypeError(f"draw: grads must be a mapping Value -> float | None, got {type(grads).__name__}")
-    target = _resolve(highlight, order, index, "highlight")
+    shown_name = _shown_names(order, names)
+    target = _resolve(highlight, order, index, shown_name, "highlight")
     if focus is not None and (not isinstance(focus, Value) or focus not in index):
         raise ValueError("draw: focus must be a node of the graph being drawn")
 
     on_path = _on_paths(order, target) if target is not None else set()
-    name = Namer(precision)
+    name = _ShownNamer(precision, shown_name)
 
     g = ChainGraph(name="chaingrad", format="svg")
     g.attr(rankdir=rankdir, fontname=FONT, bgcolor="white", nodesep="0.3", ranksep="0.42")
@@ -231,7 +238,8 @@ def draw(
         shown = _grad_text(node, grads, show_grads, precision)
         g.node(
             f"n{i}",
-            label=_value_label(node, kind, shown, precision, _outline(node, on_path, focus)),
+            label=_value_label(node, shown_name.get(node), kind, shown, precision,
+                               _outline(node, on_path, focus)),
             shape="plain",
         )
         if node.inputs:
@@ -293,8 +301,37 @@ def _check_size(root: Value, max_nodes: int) -> None:
         )
 
 
-def _resolve(node: Union[Value, str, None], order, index, what: str) -> Optional[Value]:
-    """A node given as a Value or as its label, checked to be in the graph."""
+def _shown_names(order: List[Value], names: Optional[Mapping[Value, str]]) -> Dict[Value, str]:
+    """Each node's shown name: ``names[node]`` where given (not for constants), else its label."""
+    if names is not None and not isinstance(names, Mapping):
+        raise TypeError(f"draw: names must be a mapping Value -> str, got {type(names).__name__}")
+    shown: Dict[Value, str] = {}
+    for node in order:
+        # A constant's box shows its number, and formulas name it so: names= leaves it alone.
+        name = node.label if names is None or node.is_constant else names.get(node, node.label)
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"draw: names values must be str, got {type(name).__name__} {name!r}")
+        if name is not None:
+            shown[node] = name
+    return shown
+
+
+class _ShownNamer(Namer):
+    """Formulas that call each node by its shown name (``sigmoid(x1[2])``), else as ``Namer`` does."""
+
+    def __init__(self, precision: int, shown: Mapping[Value, str]) -> None:
+        super().__init__(precision)
+        self._shown = shown
+
+    def _name(self, node: Value, depth: int) -> Optional[Symbol]:
+        if node in self._shown:
+            return Symbol(self._shown[node], True)
+        return super()._name(node, depth)
+
+
+def _resolve(node: Union[Value, str, None], order, index, shown: Mapping[Value, str],
+             what: str) -> Optional[Value]:
+    """A node given as a Value or as its shown name (its label), checked to be in the graph."""
     if node is None:
         return None
     if isinstance(node, Value):
@@ -302,11 +339,11 @@ def _resolve(node: Union[Value, str, None], order, index, what: str) -> Optional
             raise ValueError(f"draw: the {what} node {node!r} is not in the graph being drawn")
         return node
     if isinstance(node, str):
-        matches = [n for n in order if n.label == node]
+        matches = [n for n in order if shown.get(n) == node]
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            labels = sorted({n.label for n in order if n.label is not None})
+            labels = sorted(set(shown.values()))
             raise ValueError(
                 f"draw: no node labelled {node!r} to {what}; labels in the graph: "
                 + (", ".join(labels) if labels else "(none)")
@@ -383,7 +420,8 @@ def _grad_text(node: Value, grads, show_grads: bool, precision: int) -> str:
     return fmt(node.grad, precision)
 
 
-def _value_label(node: Value, kind: str, grad: str, precision: int, outline=None) -> str:
+def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precision: int,
+                 outline=None) -> str:
     style = STYLES[kind]
     colour, width = outline if outline is not None else (style.border, 1)
     table = (
@@ -394,8 +432,8 @@ def _value_label(node: Value, kind: str, grad: str, precision: int, outline=None
     if kind == "const":  # a plain number: its value is all there is to show
         return f"<{table}<tr><td>{data}</td></tr></table>>"
     rows = []
-    if node.label is not None:
-        rows.append(f'<tr><td colspan="2"><b>{html_escape(node.label)}</b></td></tr><hr/>')
+    if name is not None:
+        rows.append(f'<tr><td colspan="2"><b>{html_escape(name)}</b></td></tr><hr/>')
     rows.append(f'<tr><td align="left">data</td><td align="right">{data}</td></tr>')
     grad_cell = html_escape(grad) if grad else " "
     rows.append(
