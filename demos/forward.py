@@ -67,7 +67,7 @@ def run(con: Console) -> None:
     con.values({n: params[n] for n in net.PARAMETER_NAMES})
     con.line()
     graph = net.build(params)
-    published = net.MAIN_IDEAS_PUBLISHED["predicted_at_b3_0"]
+    published = net.MAIN_IDEAS_PREDICTED
     rows = []
     for k, pt in enumerate(graph.points):
         hand = net.forward_floats(params, pt.input.data)
@@ -96,7 +96,7 @@ def run(con: Console) -> None:
     )
     ssr = graph.ssr.data
     check_close("SSR", ssr, net.ssr_floats(params), ("engine", "plain-float formula"), TOL)
-    pub_ssr = net.MAIN_IDEAS_PUBLISHED["ssr_at_b3_0"]
+    pub_ssr = net.MAIN_IDEAS_SSR
     check_published("SSR at b3 = 0", ssr, pub_ssr, decimals_of(pub_ssr))
     con.line()
     con.line(

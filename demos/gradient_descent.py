@@ -23,12 +23,8 @@ from demos._derivative import HAND_TOL
 from demos.forward import check_published, decimals_of
 from nn import Ledger, statquest, train
 
-__all__ = ["HandStep", "ALL_SEVEN_STEPS", "SLOW_LR", "hand_step", "run", "main"]
+__all__ = ["HandStep", "hand_step", "run", "main"]
 
-#: The all-seven runs: a fixed number of steps, the articles' rate and a smaller one.
-#: (At 0.02 the step-size rule would stop on an early plateau, long before the optimum.)
-ALL_SEVEN_STEPS = 5000
-SLOW_LR = 0.02
 #: A trained network whose SSR is below this is counted as a zero-SSR solution.
 ZERO_SSR = 1e-6
 
@@ -64,8 +60,8 @@ def hand_step(params: Mapping[str, float], lr: float) -> HandStep:
 
 
 def _show_hand_steps(con: Console) -> List[HandStep]:
-    lr = net.MAIN_IDEAS_LR
-    published = net.MAIN_IDEAS_PUBLISHED["steps"]
+    lr = net.LEARNING_RATE
+    published = net.MAIN_IDEAS_STEPS
     con.heading(f"One step by hand: only b3, learning rate {lr:g}  (Main Ideas)")
     con.line("The other six parameters stay at the published optimum; b3 starts at 0.")
     params = dict(net.MAIN_IDEAS_START)
@@ -101,7 +97,7 @@ def _show_hand_steps(con: Console) -> List[HandStep]:
 
 
 def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
-    lr = net.MAIN_IDEAS_LR
+    lr = net.LEARNING_RATE
     con.heading(f"Training b3 alone with nn.train (learning rate {lr:g})")
     con.line(f"The articles' stopping rule: stop when the step size is below"
              f" {net.MIN_STEP_SIZE:g},")
@@ -124,7 +120,7 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
                      fmt(r.step_sizes["b3"], 4), fmt(r.new_values["b3"], 4)])
     con.table(["step", "SSR", "dSSR/db3", "step size", "new b3"], rows, left=0)
     final = ledger.final_values["b3"]
-    pub = net.MAIN_IDEAS_PUBLISHED["final_b3"]
+    pub = net.MAIN_IDEAS_FINAL_B3
     check_published("trained b3", final, pub, 2)
     con.line()
     con.line(f"  {len(ledger)} steps; final b3 = {fmt(final, 4)}, SSR = {fmt(ledger.final_loss, 6)}"
@@ -137,7 +133,8 @@ def _show_output_layer_run(con: Console) -> Dict[str, Ledger]:
     lr = net.LEARNING_RATE
     trained = ["w3", "w4", "b3"]
     con.heading(f"Training w3, w4, b3 (Details Pt. 1, learning rate {lr:g})")
-    con.line("From w3 = 0.36, w4 = 0.63, b3 = 0, the hidden layer at the published optimum.")
+    start = ", ".join(f"{p} = {net.DETAILS_1_START[p]:g}" for p in trained)
+    con.line(f"From {start}, the hidden layer at the published optimum.")
     con.line()
     runs = {}
     for key, options in (("rule", dict(min_step_size=net.MIN_STEP_SIZE, max_steps=net.MAX_STEPS)),
@@ -179,7 +176,7 @@ def _pick(n: int, head: int, tail: int, middle: Sequence[int] = ()) -> List[Opti
 
 def _run_all_seven(lr: float) -> Ledger:
     model = statquest.network(net.DETAILS_2_START)
-    return train(model, list(net.INPUTS), list(net.OBSERVED), lr=lr, steps=ALL_SEVEN_STEPS)
+    return train(model, list(net.INPUTS), list(net.OBSERVED), lr=lr, steps=net.DETAILS_2_STEPS)
 
 
 def _after_step(ledger: Ledger, k: int) -> Dict[str, float]:
@@ -221,12 +218,14 @@ def run(con: Console) -> Dict[str, Ledger]:
     _show_output_layer_run(con)
     con.pause()
 
-    fast_lr = net.LEARNING_RATE
-    fast, slow = _run_all_seven(fast_lr), _run_all_seven(SLOW_LR)
+    # A fixed number of steps at the articles' rate and at a smaller one: at the
+    # smaller rate the step-size rule would stop on an early plateau.
+    fast_lr, slow_lr = net.LEARNING_RATE, net.DETAILS_2_LEARNING_RATE
+    fast, slow = _run_all_seven(fast_lr), _run_all_seven(slow_lr)
     start = ", ".join(f"{p} = {v:g}" for p, v in net.DETAILS_2_START.items())
     for ledger in (fast, slow):
         con.heading(f"Training all seven at learning rate {ledger.lr:g}"
-                    f" ({ALL_SEVEN_STEPS} steps, Details Pt. 2)")
+                    f" ({net.DETAILS_2_STEPS} steps, Details Pt. 2)")
         if ledger is fast:
             con.line(f"From {start}.")
             con.line("Each row: the SSR and the parameters after that many steps.")
@@ -242,13 +241,13 @@ def run(con: Console) -> Dict[str, Ledger]:
                      fmt(final_slow[p], 3), f"{net.PUBLISHED_OPTIMUM[p]:.2f}"])
     rows.append(["SSR", fmt(net.ssr_floats(net.DETAILS_2_START), 4), f"{fast.final_loss:.1e}",
                  f"{slow.final_loss:.1e}", f"{net.ssr_floats(net.PUBLISHED_OPTIMUM):.1e}"])
-    con.table(["", "start", f"lr {fast_lr:g}", f"lr {SLOW_LR:g}", "published"], rows)
+    con.table(["", "start", f"lr {fast_lr:g}", f"lr {slow_lr:g}", "published"], rows)
     for ledger in (fast, slow):
         if not ledger.final_loss < ZERO_SSR:
             raise Mismatch(f"all-seven training at lr {ledger.lr:g} ended with SSR"
                            f" {ledger.final_loss!r}, not a zero-SSR solution")
     for p in net.PARAMETER_NAMES:
-        check_published(f"{p} trained at lr {SLOW_LR:g}", final_slow[p],
+        check_published(f"{p} trained at lr {slow_lr:g}", final_slow[p],
                         net.PUBLISHED_OPTIMUM[p], 2)
     # The parameters that end furthest from the published values, for the explanation.
     far = sorted(net.PARAMETER_NAMES,
@@ -256,7 +255,7 @@ def run(con: Console) -> Dict[str, Ledger]:
     far_text = ", ".join(f"{p} = {final_fast[p]:.2f} instead of {net.PUBLISHED_OPTIMUM[p]:.2f}"
                          for p in far)
     con.line()
-    con.ok(f"both runs end at SSR ~ 0; lr {SLOW_LR:g} at the published optimum"
+    con.ok(f"both runs end at SSR ~ 0; lr {slow_lr:g} at the published optimum"
            " (to two decimals)")
     _explain(con, fast, slow, far_text)
     con.pause()

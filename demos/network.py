@@ -1,9 +1,10 @@
-"""The articles' network, its data and the published numbers, as constants.
+"""The articles' network for the demos: the engine's graph of it, and the same in plain floats.
 
-Source: StatQuest, "Neural Networks Pt. 2: Backpropagation Main Ideas" and
-"Backpropagation Details Pt. 1" and "Pt. 2" (the drug-dosage network). The
-published numbers are rounded for display in the articles; compare them at the
-precision they are given.
+The articles' data and published numbers (StatQuest, "Neural Networks Pt. 2:
+Backpropagation Main Ideas" and "Backpropagation Details Pt. 1" and "Pt. 2")
+are ``nn.statquest``'s; they are imported here so the demos find everything
+about the network in one place. The published numbers are rounded for display
+in the articles; compare them at the precision they are given.
 
 The network, one input and two softplus hidden neurons feeding one linear output::
 
@@ -26,6 +27,24 @@ from typing import Dict, List, Mapping, Tuple
 
 from engine import Value, topological_order
 from nn import ssr, statquest
+from nn.statquest import (
+    DETAILS_1_START,
+    DETAILS_2_LEARNING_RATE,
+    DETAILS_2_START,
+    DETAILS_2_STEPS,
+    INPUTS,
+    LEARNING_RATE,
+    MAIN_IDEAS_FINAL_B3,
+    MAIN_IDEAS_PREDICTED,
+    MAIN_IDEAS_SSR,
+    MAIN_IDEAS_START,
+    MAIN_IDEAS_STEPS,
+    MAX_STEPS,
+    MIN_STEP_SIZE,
+    OBSERVED,
+    PARAMETER_NAMES,
+    PUBLISHED_OPTIMUM,
+)
 
 __all__ = [
     "PARAMETER_NAMES",
@@ -33,13 +52,17 @@ __all__ = [
     "OBSERVED",
     "PUBLISHED_OPTIMUM",
     "MAIN_IDEAS_START",
-    "MAIN_IDEAS_LR",
-    "MAIN_IDEAS_PUBLISHED",
+    "MAIN_IDEAS_PREDICTED",
+    "MAIN_IDEAS_SSR",
+    "MAIN_IDEAS_STEPS",
+    "MAIN_IDEAS_FINAL_B3",
     "DETAILS_1_START",
     "DETAILS_2_START",
     "LEARNING_RATE",
     "MIN_STEP_SIZE",
     "MAX_STEPS",
+    "DETAILS_2_LEARNING_RATE",
+    "DETAILS_2_STEPS",
     "Point",
     "Network",
     "build",
@@ -48,44 +71,6 @@ __all__ = [
     "forward_all",
     "ssr_floats",
 ]
-
-#: The seven parameters in the articles' order.
-PARAMETER_NAMES: Tuple[str, ...] = ("w1", "b1", "w2", "b2", "w3", "w4", "b3")
-
-#: The data: three doses (input) and the observed efficacy.
-INPUTS: Tuple[float, ...] = (0.0, 0.5, 1.0)
-OBSERVED: Tuple[float, ...] = (0.0, 1.0, 0.0)
-
-#: The fitted network the articles start from and arrive at.
-PUBLISHED_OPTIMUM: Dict[str, float] = {
-    "w1": 3.34, "b1": -1.43, "w2": -3.53, "b2": 0.57, "w3": -1.22, "w4": -2.30, "b3": 2.61,
-}
-
-#: Main Ideas: only b3 is trained, the other six at the optimum, b3 starts at 0.
-MAIN_IDEAS_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "b3": 0.0}
-MAIN_IDEAS_LR = 0.1
-MAIN_IDEAS_PUBLISHED = {
-    "predicted_at_b3_0": (-2.6, -1.6, -2.61),
-    "ssr_at_b3_0": 20.4,
-    # (dSSR/db3, step size, new b3) for the first two steps
-    "steps": ((-15.7, -1.57, 1.57), (-6.26, -0.626, 2.19)),
-    "final_b3": 2.61,
-}
-
-#: Details Pt. 1: w3, w4 drawn from a standard normal, b3 = 0; hidden layer at the optimum.
-DETAILS_1_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "w3": 0.36, "w4": 0.63, "b3": 0.0}
-
-#: Details Pt. 2: all seven parameters trained from these values.
-DETAILS_2_START: Dict[str, float] = {
-    "w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0,
-}
-
-#: The articles' learning rate and stopping rule (stop when every step size is
-#: below MIN_STEP_SIZE, or after MAX_STEPS steps).
-LEARNING_RATE = 0.1
-MIN_STEP_SIZE = 0.001
-MAX_STEPS = 1000
-
 
 @dataclass
 class Point:

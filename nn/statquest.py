@@ -39,6 +39,7 @@ from typing import Dict, Mapping, Optional, Tuple
 from engine import Value
 from nn.losses import ssr
 from nn.module import MLP
+from nn.train import LEARNING_RATE, MAX_STEPS, MIN_STEP_SIZE
 
 __all__ = [
     "PARAMETER_NAMES",
@@ -47,9 +48,15 @@ __all__ = [
     "OBSERVED",
     "PUBLISHED_OPTIMUM",
     "MAIN_IDEAS_START",
+    "MAIN_IDEAS_PREDICTED",
+    "MAIN_IDEAS_SSR",
+    "MAIN_IDEAS_STEPS",
+    "MAIN_IDEAS_FINAL_B3",
     "DETAILS_1_START",
     "DETAILS_2_START",
     "LEARNING_RATE",
+    "MIN_STEP_SIZE",
+    "MAX_STEPS",
     "DETAILS_2_LEARNING_RATE",
     "DETAILS_2_STEPS",
     "network",
@@ -77,6 +84,16 @@ PUBLISHED_OPTIMUM: Dict[str, float] = {
 
 #: Main Ideas: only b3 is trained (learning rate 0.1); the others stay at the optimum.
 MAIN_IDEAS_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "b3": 0.0}
+#: Main Ideas, published: the predictions for INPUTS at MAIN_IDEAS_START, and their SSR.
+MAIN_IDEAS_PREDICTED: Tuple[float, ...] = (-2.6, -1.6, -2.61)
+MAIN_IDEAS_SSR = 20.4
+#: Main Ideas, published: (dSSR/db3, step size, new b3) of the first two steps.
+MAIN_IDEAS_STEPS: Tuple[Tuple[float, float, float], ...] = (
+    (-15.7, -1.57, 1.57),
+    (-6.26, -0.626, 2.19),
+)
+#: Main Ideas, published: b3 when the stopping rule ends training.
+MAIN_IDEAS_FINAL_B3 = 2.61
 
 #: Details Pt. 1: w3, w4 (drawn from a standard normal) and b3 = 0 are trained;
 #: the hidden layer stays at the optimum.
@@ -87,8 +104,9 @@ DETAILS_2_START: Dict[str, float] = {
     "w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0,
 }
 
-#: The articles' learning rate.
-LEARNING_RATE = 0.1
+# The articles' learning rate (0.1) and stopping rule (every step size below
+# MIN_STEP_SIZE = 0.001, or MAX_STEPS = 1000 steps) are nn.train's defaults,
+# LEARNING_RATE, MIN_STEP_SIZE and MAX_STEPS, imported above.
 
 #: Details Pt. 2 has many zero-SSR solutions for three data points. At lr 0.1
 #: the first steps overshoot and descent ends at another one (SSR ~ 0, but

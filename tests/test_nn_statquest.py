@@ -11,7 +11,7 @@ import math
 import pytest
 
 from engine import topological_order
-from nn import MLP, train
+from nn import MLP, statquest, train
 from nn.statquest import (
     DETAILS_2_LEARNING_RATE,
     DETAILS_2_STEPS,
@@ -107,6 +107,21 @@ def test_network_names_order_and_start():
     assert network({"b3": 0.0}).parameter_values() == {**OPTIMUM, "b3": 0.0}
     with pytest.raises(ValueError, match="unknown parameter name 'w5'"):
         network({"w5": 1.0})
+
+
+def test_the_modules_numbers_are_the_published_ones():
+    # The package's copy (used by the demos) against this file's, taken from the articles.
+    assert statquest.INPUTS == tuple(INPUTS) and statquest.OBSERVED == tuple(OBSERVED)
+    assert statquest.PUBLISHED_OPTIMUM == OPTIMUM
+    assert statquest.MAIN_IDEAS_START == {**OPTIMUM, "b3": 0.0}
+    assert statquest.MAIN_IDEAS_PREDICTED == tuple(MAIN_PREDICTED_AT_B3_0)
+    assert statquest.MAIN_IDEAS_SSR == MAIN_SSR_AT_B3_0
+    assert statquest.MAIN_IDEAS_STEPS == tuple(MAIN_STEPS)
+    assert statquest.MAIN_IDEAS_FINAL_B3 == MAIN_FINAL_B3
+    assert statquest.DETAILS_1_START == {**OPTIMUM, **PT1_START}
+    assert statquest.DETAILS_2_START == PT2_START
+    assert (statquest.LEARNING_RATE, statquest.MIN_STEP_SIZE, statquest.MAX_STEPS) == (
+        LR, MIN_STEP_SIZE, 1000)
 
 
 def test_network_is_exactly_a_plain_mlp_with_the_documented_mapping():
