@@ -14,77 +14,100 @@ squared residuals over three data points::
     x2 = input * w2 + b2     y2 = softplus(x2)
     predicted = y1 * w3 + y2 * w4 + b3
     SSR = sum over the data of (observed - predicted)^2
+
+The graph is the one training uses (``nn.statquest.network`` and ``nn.ssr``);
+``name_terms`` names the terms nn leaves unlabelled (``y1w3``, ``residual``,
+``sq`` ...), and each data point's nodes are told apart as ``x1[1]``, ``x1[2]``,
+``x1[3]`` (``engine.replay.node_names``) in the text and in the drawings.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Dict, Mapping, Optional, Sequence, TextIO, Tuple
 
-from engine import Value
+from engine import Value, topological_order
 from engine.replay import backward_steps, equation_lines, node_names, replay_lines
+from nn import ssr
+from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PUBLISHED_OPTIMUM, network
 from viz.replay import MAX_FRAMES, write_replay
-from demos.network import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 
-__all__ = ["PUBLISHED_OPTIMUM", "MAIN_IDEAS_START", "INPUTS", "OBSERVED", "articles_network", "find_node", "main"]
+__all__ = [
+    "PUBLISHED_OPTIMUM",
+    "MAIN_IDEAS_START",
+    "INPUTS",
+    "OBSERVED",
+    "TERM_NAMES",
+    "articles_network",
+    "name_terms",
+    "find_node",
+    "main",
+]
 
-# The numbers (StatQuest's published optimum, the data) live in demos.network.
+# The numbers (StatQuest's published optimum, the data) live in nn.statquest.
 # The replay's default is Main Ideas' starting point: the optimum with b3 = 0,
 # where the articles work out dSSR/db3 = -15.7.
 
+#: The articles' names for the terms nn's network leaves unlabelled, by op and
+#: the labels of the op's inputs: y1w3 is the articles' y1 x w3, residual is
+#: observed - predicted and sq its square.
+TERM_NAMES: Dict[Tuple[str, ...], str] = {
+    ("*", "input", "w1"): "input*w1",
+    ("*", "input", "w2"): "input*w2",
+    ("*", "y1", "w3"): "y1w3",
+    ("*", "y2", "w4"): "y2w4",
+    ("+", "y1w3", "y2w4"): "y1w3+y2w4",
+    ("-", "observed", "predicted"): "residual",
+    ("square", "residual"): "sq",
+}
 
-def articles_network(
-    params: Optional[Dict[str, float]] = None,
-    inputs: Sequence[float] = INPUTS,
-    observed: Sequence[float] = OBSERVED,
-) -> Tuple[Value, Dict[str, Value]]:
-    """Build ``SSR`` for the articles' network; returns ``(ssr, {name: parameter})``.
 
-    ``params`` maps w1, b1, w2, b2, w3, w4, b3 to numbers (default:
-    ``MAIN_IDEAS_START``). Every node is labelled as the articles name it, so
-    drawings and the replay read ``dSSR/dw3 += dSSR/dy1w3[1] x ...``: the
-    parameters, and per data point ``input``, ``observed``, ``x1``, ``y1``,
-    ``x2``, ``y2``, ``y1w3`` = y1*w3, ``y2w4``, ``predicted``, ``residual`` =
-    observed - predicted and ``sq`` = residual^2, with the point's number in
-    brackets (``x1[2]``) when there are several points.
+def name_terms(root: Value) -> Value:
+    """Label the unlabelled nodes of the articles' SSR graph as the articles name them; returns ``root``.
+
+    ``nn`` labels the parameters and ``input``, ``x1``, ``y1``, ``x2``, ``y2``,
+    ``predicted`` and ``SSR``; the replay passes through every node, so the
+    terms in between get names too (``TERM_NAMES``): ``input*w1``, ``y1w3`` ...
+    ``residual`` and ``sq``, an unlabelled observed value becomes ``observed``,
+    and the partial sums of SSR are named by their terms (``sq[1]+sq[2]``).
+    A node that is already labelled keeps its label.
     """
-    values = dict(MAIN_IDEAS_START)
-    for name, number in (params or {}).items():
-        if name not in values:
-            raise ValueError(
-                f"articles_network: unknown parameter {name!r}; expected one of {', '.join(PARAMETER_NAMES)}"
-            )
-        values[name] = number
-    if len(inputs) != len(observed) or not inputs:
-        raise ValueError(
-            f"articles_network: need as many observed values as inputs (at least one), "
-            f"got {len(inputs)} inputs and {len(observed)} observed"
-        )
-    p = {name: Value(values[name], name) for name in PARAMETER_NAMES}
-    terms: List[Value] = []
-    several = len(inputs) > 1
-    for k, (dose, obs) in enumerate(zip(inputs, observed), 1):
-        # One set of nodes per data point: label them x1[1], x1[2] ... so that every
-        # box of a drawing and every name in a replay says which point it belongs to.
-        def lab(name: str, k: int = k) -> str:
-            return f"{name}[{k}]" if several else name
+    order = topological_order(root)
+    for node in order:
+        if node.label is not None:
+            continue
+        if node.op == "-" and node.inputs[1].label == "predicted" and node.inputs[0].label is None:
+            node.inputs[0].relabel("observed")  # nn.ssr's observed value, a number
+        name = TERM_NAMES.get((node.op, *(inp.label for inp in node.inputs)))
+        if name is not None:
+            node.relabel(name)
+    # sq[1], sq[2] ... are only known once every term has its label.
+    names = node_names(root)
+    for node in order:
+        if node.label is None and node.op == "+" and all(_is_sum_of_sq(inp) for inp in node.inputs):
+            node.relabel("+".join(names[inp] for inp in node.inputs))
+            names[node] = node.label
+    return root
 
-        i = Value(dose, lab("input"))
-        x1 = ((i * p["w1"]).relabel(lab("input*w1")) + p["b1"]).relabel(lab("x1"))
-        y1 = x1.softplus().relabel(lab("y1"))
-        x2 = ((i * p["w2"]).relabel(lab("input*w2")) + p["b2"]).relabel(lab("x2"))
-        y2 = x2.softplus().relabel(lab("y2"))
-        y1w3 = (y1 * p["w3"]).relabel(lab("y1w3"))
-        y2w4 = (y2 * p["w4"]).relabel(lab("y2w4"))
-        predicted = ((y1w3 + y2w4).relabel(lab("y1w3+y2w4")) + p["b3"]).relabel(lab("predicted"))
-        residual = (Value(obs, lab("observed")) - predicted).relabel(lab("residual"))
-        terms.append(residual.square().relabel(lab("sq")))
-    # SSR = sq[1] + sq[2] + sq[3], summed left to right; partial sums are named by their terms.
-    ssr = terms[0]
-    for k, term in enumerate(terms[1:], 2):
-        ssr = (ssr + term).relabel("+".join(f"sq[{j}]" for j in range(1, k + 1)))
-    return ssr.relabel("SSR"), p
+
+def _is_sum_of_sq(node: Value) -> bool:
+    return node.label is not None and (node.label == "sq" or node.label.startswith("sq["))
+
+
+def articles_network(params: Optional[Mapping[str, float]] = None) -> Tuple[Value, Dict[str, Value]]:
+    """``SSR`` of the articles' network on their data; returns ``(ssr, {name: parameter})``.
+
+    The graph training uses: ``nn.statquest.network(params)`` run on the three
+    inputs and ``nn.ssr``, with its terms named by ``name_terms``. ``params``
+    maps some of w1, b1, w2, b2, w3, w4, b3 to numbers; the others are
+    ``MAIN_IDEAS_START``'s (the published optimum with b3 = 0). The replay
+    tells the three data points apart by ``engine.replay.node_names``:
+    ``x1[1]``, ``x1[2]``, ``x1[3]``.
+    """
+    model = network({**MAIN_IDEAS_START, **(params or {})})
+    root = ssr(list(OBSERVED), [model(dose) for dose in INPUTS])
+    return name_terms(root), dict(model.named_parameters())
 
 
 def find_node(root: Value, name: str) -> Value:

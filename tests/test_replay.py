@@ -20,7 +20,7 @@ from engine.replay import (
     start_grads,
     step_equation,
 )
-from demos.replay import INPUTS, OBSERVED, articles_network, find_node, main
+from demos.replay import INPUTS, OBSERVED, articles_network, find_node, main, name_terms
 
 # ------------------------------------------------------------------ helpers
 
@@ -117,20 +117,73 @@ def test_articles_network_db3_matches_the_hand_formula():
     assert final[params["b3"]] == pytest.approx(hand, rel=1e-12)
 
 
-def test_articles_network_matches_nns_model_of_it():
-    # The replay builds the network with engine Values (to label every node per data
-    # point); nn builds it as an MLP. Same numbers: SSR and each parameter's grad.
+def test_articles_network_grads_match_the_hand_chain_rule():
+    # Every parameter's dSSR/dparam, written out by hand as the articles do: per data point
+    # dSSR/dpredicted = -2 (observed - predicted), then the chain rule down each neuron.
+    p = {"w1": 2.74, "b1": 0.1, "w2": -1.13, "b2": 0.2, "w3": 0.36, "w4": 0.63, "b3": 0.5}
+    root, params = articles_network(p)
+    sp = lambda x: math.log(1.0 + math.exp(x))  # noqa: E731
+    sig = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
+    hand = dict.fromkeys(p, 0.0)
+    for i, o in zip(INPUTS, OBSERVED):
+        x1, x2 = i * p["w1"] + p["b1"], i * p["w2"] + p["b2"]
+        pred = sp(x1) * p["w3"] + sp(x2) * p["w4"] + p["b3"]
+        d_pred = -2.0 * (o - pred)
+        hand["b3"] += d_pred
+        hand["w3"] += d_pred * sp(x1)
+        hand["w4"] += d_pred * sp(x2)
+        hand["b1"] += d_pred * p["w3"] * sig(x1)
+        hand["w1"] += d_pred * p["w3"] * sig(x1) * i
+        hand["b2"] += d_pred * p["w4"] * sig(x2)
+        hand["w2"] += d_pred * p["w4"] * sig(x2) * i
+    final = replayed_final(root, backward_steps(root))
+    for name, value in hand.items():
+        assert final[params[name]] == pytest.approx(value, rel=1e-12, abs=1e-12), name
+
+
+def test_the_replay_runs_on_the_graph_nn_trains():
+    # The replay adds names, nothing else: node for node, the same ops and numbers as
+    # nn.statquest's network under nn's SSR (the graph gradient descent uses).
     from nn import statquest
 
     model = statquest.network({"b3": 0.0})
-    loss = statquest.loss(model)
-    model.zero_grad()
-    loss.backward()
+    trained = statquest.loss(model)
     root, params = articles_network()
-    final = replayed_final(root, backward_steps(root))
-    assert root.data == pytest.approx(loss.data, rel=1e-12)
-    for name, p in model.named_parameters():
-        assert final[params[name]] == pytest.approx(p.grad, rel=1e-12), name
+    assert [(n.op, n.data) for n in topological_order(root)] == [
+        (n.op, n.data) for n in topological_order(trained)
+    ]
+    assert [name for name, _ in model.named_parameters()] == list(params)
+
+
+def test_name_terms_names_every_node_as_the_articles_do():
+    root, params = articles_network()
+    names = node_names(root)
+    order = topological_order(root)
+    # Every node has a label now: no fallback names like "*#3" in the text.
+    assert all(n.label is not None for n in order)
+    per_point = ["input", "x1", "y1", "x2", "y2", "input*w1", "input*w2", "y1w3", "y2w4",
+                 "y1w3+y2w4", "predicted", "observed", "residual", "sq"]
+    expected = set(params) | {"SSR", "sq[1]+sq[2]"} | {f"{n}[{k}]" for n in per_point for k in (1, 2, 3)}
+    assert set(names.values()) == expected
+    by_name = {name: node for node, name in names.items()}
+    for k, (dose, obs) in enumerate(zip(INPUTS, OBSERVED), 1):
+        # residual = observed - predicted and sq = residual^2, per data point
+        residual = by_name[f"residual[{k}]"]
+        assert residual.op == "-" and residual.inputs == (by_name[f"observed[{k}]"], by_name[f"predicted[{k}]"])
+        assert by_name[f"observed[{k}]"].data == obs and by_name[f"input[{k}]"].data == dose
+        assert by_name[f"sq[{k}]"].inputs == (residual,)
+        assert by_name[f"y1w3[{k}]"].inputs == (by_name[f"y1[{k}]"], params["w3"])
+    assert by_name["sq[1]+sq[2]"].inputs == (by_name["sq[1]"], by_name["sq[2]"])
+    assert root.inputs == (by_name["sq[1]+sq[2]"], by_name["sq[3]"])
+
+
+def test_name_terms_keeps_existing_labels_and_leaves_other_graphs_alone():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    prod = a * b  # no pattern of the articles: stays unlabelled
+    mine = (a * b).relabel("mine")
+    root = (prod + mine).relabel("root")
+    assert name_terms(root) is root
+    assert [n.label for n in topological_order(root)] == ["a", "b", None, "mine", "root"]
 
 
 def test_replay_does_not_change_any_grad():
@@ -400,7 +453,7 @@ def test_cli_set_changes_the_parameters():
     [
         (["--leaf", "w9"], "no node named 'w9'"),
         (["--set", "b3"], "--set expects NAME=NUMBER"),
-        (["--set", "w7=1"], "unknown parameter 'w7'"),
+        (["--set", "w7=1"], "unknown parameter name 'w7'"),
         (["--digits", "0"], "--digits must be in 1..17"),
     ],
 )

@@ -109,6 +109,18 @@ def test_a_step_frame_focuses_its_consumer_and_its_input_edges(network):
         assert html.escape(equation, quote=True) in source
 
 
+def test_boxes_carry_the_names_the_captions_use(network):
+    # Three data points repeat x1, y1 ...: each box shows its unique name (x1[2]), as in the captions.
+    root, params, frames = network
+    names = node_names(root)
+    order = topological_order(root)
+    source = frames[-1].digraph.source
+    shown = dict(re.findall(r'^\s*n(\d+) \[label=<.*?<b>(.*?)</b>', source, re.MULTILINE))
+    expected = {str(i): html.escape(names[n], quote=True) for i, n in enumerate(order) if not n.is_constant}
+    assert shown == expected
+    assert {"x1[1]", "x1[2]", "x1[3]"} <= set(shown.values())
+
+
 def test_leaf_frames_draw_the_paths_from_the_leaf_in_red():
     root, params = articles_network()
     frames = replay_frames(root, leaf=params["w1"])

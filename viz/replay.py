@@ -3,10 +3,11 @@
 Frame 0 is the start (only the root's grad is known: 1); frame ``k`` is the
 graph after step ``k`` of ``engine.replay.backward_steps``: the consumer being
 processed and its input edges are emphasised (``draw``'s ``focus``), the box
-whose grad the step changes is outlined in the grads' colour, every grad received so far is
-filled in (a partial sum until its last step), and grads not yet reached are
-blank. The last frame shows every node's grad exactly as ``backward()``
-leaves it.
+whose grad the step changes is outlined in the grads' colour, every grad
+received so far is filled in (a partial sum until its last step), and grads
+not yet reached are blank. The last frame shows every node's grad exactly as
+``backward()`` leaves it. Every box shows the name the captions use
+(``engine.replay.node_names``: ``x1[2]`` where a label repeats).
 
     >>> from viz.replay import write_replay
     >>> write_replay(ssr, "replay/")        # doctest: +SKIP
@@ -98,7 +99,7 @@ def replay_frames(
     """
     if not isinstance(root, Value):
         raise TypeError(f"replay_frames: root must be an engine Value, got {type(root).__name__}")
-    for reserved in ("grads", "focus", "highlight", "title"):
+    for reserved in ("grads", "focus", "highlight", "title", "names"):
         if reserved in draw_options:
             raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")
     steps = backward_steps(root, leaf=leaf)
@@ -128,6 +129,7 @@ def replay_frames(
             params=params,
             precision=precision,
             title=(f"step {number} of {len(steps)}:  {caption}" if step is not None else caption),
+            names=names,  # the boxes carry the names the captions use (x1[2], *#7 ...)
             **draw_options,
         )
         focus: Tuple[str, ...] = ()
