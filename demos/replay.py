@@ -31,7 +31,9 @@ from engine import Value, topological_order
 from engine.replay import backward_steps, equation_lines, node_names, replay_lines
 from nn import ssr
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PUBLISHED_OPTIMUM, network
+from viz.cli import _parse_assignments as parse_set  # --set NAME=VALUE, as python -m viz reads it
 from viz.replay import MAX_FRAMES, write_replay
+from demos._console import Console
 
 __all__ = [
     "PUBLISHED_OPTIMUM",
@@ -120,32 +122,9 @@ def find_node(root: Value, name: str) -> Value:
     raise ValueError(f"no node named {name!r}; names in this graph: {', '.join(known)}")
 
 
-def _parse_set(items: Sequence[str]) -> Dict[str, float]:
-    params: Dict[str, float] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            params[name.strip()] = float(text)
-        except ValueError:
-            raise ValueError(f"--set expects NAME=NUMBER such as b3=2.61, got {item!r}") from None
-    return params
-
-
-def _pause(stdin: TextIO, stdout: TextIO) -> bool:
-    """Wait for Enter; False once stdin is exhausted (then the rest prints without pausing)."""
-    stdout.write("  [Enter: next step] ")
-    stdout.flush()
-    line = stdin.readline()
-    # A terminal echoes the Enter; from a pipe or file nothing does, so end the line here.
-    interactive = hasattr(stdin, "isatty") and stdin.isatty()
-    if not line or not interactive:
-        stdout.write("\n")
-    return bool(line)
-
-
-def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: TextIO = None) -> int:
+def main(
+    argv: Optional[Sequence[str]] = None, *, stdin: Optional[TextIO] = None, stdout: Optional[TextIO] = None
+) -> int:
     """Run the replay command line; returns the exit status."""
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
@@ -157,7 +136,7 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
     parser.add_argument("--equations", action="store_true",
                         help="print each step as a chain-rule equation (wider lines) instead of a table")
     parser.add_argument("--leaf", metavar="NAME", help="only the steps on the paths from this node (w1, b3, x1[2] ...)")
-    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=NUMBER",
+    parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
                         help="parameter values (default: the published optimum with b3 = 0)")
     parser.add_argument("--digits", type=int, default=4,
                         help="significant digits of the printed numbers (default 4; drawings show 3)")
@@ -167,7 +146,7 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
                         help=f"the most frames --html draws (default {MAX_FRAMES})")
     args = parser.parse_args(argv)
     try:
-        root, params = articles_network(_parse_set(args.set))
+        root, params = articles_network(parse_set(args.set))
         leaf = find_node(root, args.leaf) if args.leaf else None
     except ValueError as err:
         parser.error(str(err))
@@ -193,13 +172,18 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: TextIO = None, stdout: 
     else:
         table = replay_lines(root, steps, digits=args.digits)
         header, rows = table[: len(table) - len(steps)], table[len(table) - len(steps):]
+    con = Console(stdout, step=args.step, inp=stdin)
+    # A terminal echoes the Enter that ends a pause; input from a pipe or a file does not.
+    isatty = getattr(stdin, "isatty", None)
+    echoes = bool(isatty and isatty())
     for line in header:
-        print(line, file=stdout)
-    pausing = args.step
+        con.line(line)
     for row in rows:
-        print(row, file=stdout)
-        if pausing:
-            pausing = _pause(stdin, stdout)
+        con.line(row)
+        if con.step:
+            con.pause()  # end of input ends pausing: the rest prints straight through
+            if con.step and not echoes:
+                con.line()
     return 0
 
 

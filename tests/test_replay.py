@@ -429,7 +429,7 @@ def test_cli_step_pauses_until_stdin_ends():
     assert status == 0
     # Two Enters, then end of input: three prompts, each ending its line, and every row still printed.
     lines = text.splitlines()
-    assert [k for k, line in enumerate(lines) if line == "  [Enter: next step] "] == [5, 7, 9]
+    assert [k for k, line in enumerate(lines) if line == "-- press Enter to go on --"] == [5, 7, 9]
     root, params = articles_network()
     assert len(lines) == len(backward_steps(root, leaf=params["b3"])) + 4 + 3
 
@@ -446,13 +446,19 @@ def test_cli_set_changes_the_parameters():
     status, text = run_cli(["--set", "b3=2.61", "--leaf", "b3"])
     root, params = articles_network({"b3": 2.61})
     assert text.splitlines()[-1].split()[-2] == format_number(backward_grads(root)[params["b3"]])
+    # --set may be given more than once, as python -m viz takes it.
+    status, text = run_cli(["--set", "b3=2.61", "--set", "w3=0.36", "--leaf", "b3"])
+    root, params = articles_network({"b3": 2.61, "w3": 0.36})
+    assert text.splitlines()[-1].split()[-2] == format_number(backward_grads(root)[params["b3"]])
 
 
 @pytest.mark.parametrize(
     "argv, message",
     [
         (["--leaf", "w9"], "no node named 'w9'"),
-        (["--set", "b3"], "--set expects NAME=NUMBER"),
+        (["--set", "b3"], "--set expects NAME=VALUE"),
+        (["--set", "b3=x"], "--set b3: 'x' is not a number"),
+        (["--set", "b3=1", "--set", "b3=2"], "--set gives 'b3' twice"),
         (["--set", "w7=1"], "unknown parameter name 'w7'"),
         (["--digits", "0"], "--digits must be in 1..17"),
     ],
