@@ -3,5 +3,6 @@
 ``python -m demos`` runs them all; each part is also a module of its own:
 ``demos.forward``, ``demos.output_layer``, ``demos.hidden_layer``,
 ``demos.gradient_descent``, ``demos.graph`` (and ``demos.replay``). The
-network, its data and the published numbers are in ``demos.network``.
+articles' data and published numbers are ``nn.statquest``'s; ``demos.network``
+builds the network as the engine's graph and again in plain floats.
 """

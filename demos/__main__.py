@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from demos import forward, gradient_descent, graph, hidden_layer, output_layer
-from demos._console import Console, parse_args, run_main
+from demos._console import Console, cli
 
 __all__ = ["main"]
 
@@ -53,13 +53,10 @@ def run(con: Console, args) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run every part; returns 0, or 1 when a hand formula and the engine disagree."""
-    args = parse_args(
-        "python -m demos",
-        "The articles' backpropagation, step by step, with the engine doing the work.",
-        argv,
+    return cli(
+        "demos", "The articles' backpropagation, step by step, with the engine doing the work.",
+        run, argv,
     )
-    con = Console(step=args.step)
-    return run_main(lambda: run(con, args), "demos")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ __all__ = [
     "Console",
     "parse_args",
     "run_main",
+    "cli",
     "fmt",
     "check_close",
 ]
@@ -189,3 +190,19 @@ def run_main(body: Callable[[], None], prog: str) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     return 0
+
+
+def cli(
+    module: str,
+    description: str,
+    body: Callable[[Console, argparse.Namespace], None],
+    argv: Optional[Sequence[str]] = None,
+) -> int:
+    """``python -m <module>``: parse the common options, then ``body(con, args)``.
+
+    Every demo's ``main``. ``description`` heads the help (its first line, so
+    a module's ``__doc__`` will do); the exit status is ``run_main``'s.
+    """
+    args = parse_args(f"python -m {module}", description.strip().splitlines()[0], argv)
+    con = Console(step=args.step)
+    return run_main(lambda: body(con, args), module)

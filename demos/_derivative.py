@@ -7,20 +7,22 @@ Shared by the output-layer and hidden-layer demos. For a parameter such as w3:
    at the labelled nodes), each checked against the factor's hand formula
    evaluated in plain floats;
 2. their sum, which must equal the engine's ``grad`` after ``backward()``;
-3. the whole hand formula (e.g. sum of -2 (observed - predicted) y1), written
-   out separately, and a central finite difference of the SSR.
+3. the whole hand formula (e.g. sum of -2 (observed - predicted) y1), summed
+   over the data in plain floats, and a central finite difference of the SSR.
 
 Any disagreement beyond tolerance raises ``Mismatch``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Mapping, Sequence, Tuple
 
 from demos import network as net
 from demos._console import Console, Mismatch, check_close, fmt
 from engine import numerical_grad
+from nn import statquest as sq
 from viz import explain
 
 __all__ = [
@@ -29,7 +31,10 @@ __all__ = [
     "HAND_TOL",
     "FD_TOL",
     "FD_STEP",
+    "RESIDUAL",
+    "d_ssr_d_predicted",
     "finite_differences",
+    "show_derivatives",
     "show_derivative",
     "show_summary",
 ]
@@ -39,6 +44,15 @@ HAND_TOL = 1e-9
 #: Engine vs central difference with step FD_STEP: O(h^2) + round-off / h, about 1e-9 here.
 FD_TOL = 1e-6
 FD_STEP = 1e-6
+
+#: dSSR/dpredicted as the articles write it, the first factor of every derivative.
+RESIDUAL = "-2 (observed - predicted)"
+
+
+def d_ssr_d_predicted(observed: float, forward: Mapping[str, float]) -> float:
+    """d/dpredicted (observed - predicted)^2 = -2 (observed - predicted), in plain floats."""
+    return -2.0 * (observed - forward["predicted"])
+
 
 # (params, forward pass of one point in plain floats, input, observed) -> one number per factor
 HandFactors = Callable[[Mapping[str, float], Dict[str, float], float, float], Tuple[float, ...]]
@@ -51,16 +65,14 @@ class Derivative:
     ``through`` names the labelled nodes between the SSR and the parameter,
     from the root down (``("predicted",)`` for w3), where ``viz.explain`` cuts
     each path into the articles' factors; ``factor_text`` writes each factor's formula;
-    ``hand_factors`` evaluates them for one point; ``hand_formula`` is the whole
-    derivative, summed over the data, written out independently; ``hand_text``
-    says it in words.
+    ``hand_factors`` evaluates them for one point in plain floats; ``hand_text``
+    says the whole derivative, summed over the data, in words.
     """
 
     param: str
     through: Tuple[str, ...]
     factor_text: Tuple[str, ...]
     hand_factors: HandFactors
-    hand_formula: Callable[[Mapping[str, float]], float]
     hand_text: str
 
     @property
@@ -68,6 +80,13 @@ class Derivative:
         """The articles' names of the factors: ``['dSSR/dpredicted', 'dpredicted/dw3']`` for w3."""
         nodes = ["SSR", *self.through, self.param]
         return [f"d{top}/d{bottom}" for top, bottom in zip(nodes, nodes[1:])]
+
+    def hand_formula(self, params: Mapping[str, float]) -> float:
+        """The whole derivative by hand: the sum over the data of the product of the factors."""
+        return sum(
+            math.prod(self.hand_factors(params, forward, dose, observed))
+            for dose, observed, forward in net.forward_all(params)
+        )
 
 
 @dataclass(frozen=True)
@@ -85,10 +104,10 @@ def finite_differences(params: Mapping[str, float]) -> Dict[str, float]:
     """Central differences of the SSR (built by the engine, evaluated forward only)."""
 
     def ssr(*values):
-        return net.build({n: v.data for n, v in zip(net.PARAMETER_NAMES, values)}).ssr
+        return net.build({n: v.data for n, v in zip(sq.PARAMETER_NAMES, values)}).ssr
 
-    point = [params[n] for n in net.PARAMETER_NAMES]
-    return dict(zip(net.PARAMETER_NAMES, numerical_grad(ssr, point, FD_STEP)))
+    point = [params[n] for n in sq.PARAMETER_NAMES]
+    return dict(zip(sq.PARAMETER_NAMES, numerical_grad(ssr, point, FD_STEP)))
 
 
 def show_derivative(
@@ -150,10 +169,10 @@ def show_derivative(
         f"dSSR/d{d.param}", chain_sum, engine_grad,
         ("sum of chain-rule products", "engine grad after backward()"), HAND_TOL,
     )
-    diff_hand = check_close(
+    check_close(
         f"dSSR/d{d.param}", engine_grad, hand_total, ("engine grad", "hand formula"), HAND_TOL
     )
-    diff_fd = check_close(
+    check_close(
         f"dSSR/d{d.param}", engine_grad, numeric, ("engine grad", "finite difference"), FD_TOL
     )
     con.line(f"  hand formula: dSSR/d{d.param} = {d.hand_text}")
@@ -162,12 +181,9 @@ def show_derivative(
         con.line(pad + ("= " if k == 0 else "+ ") + term)
     con.line(pad + "= " + fmt(hand_total))
     con.line()
-    con.table(
-        ["", "engine grad", "hand formula", "finite diff.", "|eng-hand|", "|eng-fd|"],
-        [[f"dSSR/d{d.param}", fmt(engine_grad), fmt(hand_total), fmt(numeric),
-          f"{diff_hand:.1e}", f"{diff_fd:.1e}"]],
-    )
-    return Result(d.param, engine_grad, hand_total, numeric, chain_sum)
+    result = Result(d.param, engine_grad, hand_total, numeric, chain_sum)
+    _three_numbers(con, [result])
+    return result
 
 
 def _short(x: float) -> str:
@@ -176,9 +192,8 @@ def _short(x: float) -> str:
     return text if text not in ("", "-") else "0"
 
 
-def show_summary(con: Console, results: Sequence[Result]) -> None:
-    """All parameters' three numbers in one table, with a closing ``ok`` line."""
-    con.heading("The engine, the hand formula and the finite difference, side by side")
+def _three_numbers(con: Console, results: Sequence[Result]) -> None:
+    """A row per parameter: engine grad, hand formula, finite difference and their gaps."""
     con.table(
         ["", "engine grad", "hand formula", "finite diff.", "|eng-hand|", "|eng-fd|"],
         [
@@ -187,9 +202,29 @@ def show_summary(con: Console, results: Sequence[Result]) -> None:
             for r in results
         ],
     )
+
+
+def show_summary(con: Console, results: Sequence[Result]) -> None:
+    """All parameters' three numbers in one table, with a closing ``ok`` line."""
+    con.heading("The engine, the hand formula and the finite difference, side by side")
+    _three_numbers(con, results)
     con.line()
     con.ok(
         f"engine = hand formula (within {HAND_TOL:g}) = finite difference"
         f" (within {FD_TOL:g})"
     )
 
+
+
+def show_derivatives(
+    con: Console, graph: net.Network, params: Mapping[str, float], derivs: Sequence[Derivative]
+) -> List[Result]:
+    """``show_derivative`` for each of ``derivs``, then ``show_summary``; pauses after each."""
+    numeric = finite_differences(params)
+    results = []
+    for d in derivs:
+        results.append(show_derivative(con, graph, params, d, numeric[d.param]))
+        con.pause()
+    show_summary(con, results)
+    con.pause()
+    return results

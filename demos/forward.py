@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, fmt, parse_args, run_main
+from demos._console import Console, Mismatch, check_close, cli, fmt
+from nn import statquest as sq
 
 __all__ = ["run", "main", "check_published", "decimals_of", "DIAGRAM"]
 
@@ -53,21 +54,21 @@ def run(con: Console) -> None:
 
     con.heading("The data: three doses and the observed efficacy")
     con.table(
-        ["", *[f"point {k + 1}" for k in range(len(net.INPUTS))]],
+        ["", *[f"point {k + 1}" for k in range(len(sq.INPUTS))]],
         [
-            ["input", *[fmt(x, 1) for x in net.INPUTS]],
-            ["observed", *[fmt(y, 1) for y in net.OBSERVED]],
+            ["input", *[fmt(x, 1) for x in sq.INPUTS]],
+            ["observed", *[fmt(y, 1) for y in sq.OBSERVED]],
         ],
     )
     con.pause()
 
-    params = net.MAIN_IDEAS_START
+    params = sq.MAIN_IDEAS_START
     con.heading("The forward pass (the engine computes every node)")
     con.line("At the Main Ideas point: the published optimum, except b3 = 0:")
-    con.values({n: params[n] for n in net.PARAMETER_NAMES})
+    con.values({n: params[n] for n in sq.PARAMETER_NAMES})
     con.line()
     graph = net.build(params)
-    published = net.MAIN_IDEAS_PREDICTED
+    published = sq.MAIN_IDEAS_PREDICTED
     rows = []
     for k, pt in enumerate(graph.points):
         hand = net.forward_floats(params, pt.input.data)
@@ -96,7 +97,7 @@ def run(con: Console) -> None:
     )
     ssr = graph.ssr.data
     check_close("SSR", ssr, net.ssr_floats(params), ("engine", "plain-float formula"), TOL)
-    pub_ssr = net.MAIN_IDEAS_SSR
+    pub_ssr = sq.MAIN_IDEAS_SSR
     check_published("SSR at b3 = 0", ssr, pub_ssr, decimals_of(pub_ssr))
     con.line()
     con.line(
@@ -107,9 +108,9 @@ def run(con: Console) -> None:
     con.line()
     con.ok("the engine's forward pass equals the formulas evaluated in plain floats")
 
-    best = net.build(net.PUBLISHED_OPTIMUM)
+    best = net.build(sq.PUBLISHED_OPTIMUM)
     con.line()
-    con.line(f"With b3 = {net.PUBLISHED_OPTIMUM['b3']:g} (the published optimum) the predictions are")
+    con.line(f"With b3 = {sq.PUBLISHED_OPTIMUM['b3']:g} (the published optimum) the predictions are")
     con.line(
         "  " + ", ".join(fmt(p.predicted.data, 4) for p in best.points)
         + f"  and SSR = {best.ssr.data:.2g}: the fit the articles arrive at."
@@ -119,9 +120,7 @@ def run(con: Console) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m demos.forward [--step]``: print part 1; 1 if a check fails."""
-    args = parse_args("python -m demos.forward", __doc__.splitlines()[0], argv)
-    con = Console(step=args.step)
-    return run_main(lambda: run(con), "demos.forward")
+    return cli("demos.forward", __doc__, lambda con, args: run(con), argv)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, fmt, parse_args, run_main
+from demos._console import Console, Mismatch, check_close, cli, fmt
 from demos._derivative import HAND_TOL
 from demos.forward import check_published, decimals_of
-from nn import Ledger, statquest, train
+from nn import Ledger, train
+from nn import statquest as sq
 
 __all__ = ["HandStep", "hand_step", "run", "main"]
 
@@ -60,18 +61,18 @@ def hand_step(params: Mapping[str, float], lr: float) -> HandStep:
 
 
 def _show_hand_steps(con: Console) -> List[HandStep]:
-    lr = net.LEARNING_RATE
-    published = net.MAIN_IDEAS_STEPS
+    lr = sq.LEARNING_RATE
+    published = sq.MAIN_IDEAS_STEPS
     con.heading(f"One step by hand: only b3, learning rate {lr:g}  (Main Ideas)")
     con.line("The other six parameters stay at the published optimum; b3 starts at 0.")
-    params = dict(net.MAIN_IDEAS_START)
+    params = dict(sq.MAIN_IDEAS_START)
     steps = []
     for k, (pub_grad, pub_size, pub_new) in enumerate(published, start=1):
         s = hand_step(params, lr)
         for what, value, pub in (("dSSR/db3", s.engine_grad, pub_grad),
                                  ("step size", s.step_size, pub_size), ("new b3", s.new, pub_new)):
             check_published(f"step {k}: {what}", value, pub, decimals_of(pub))
-        terms = " + ".join(f"-2 ({fmt(o, 1)} - {fmt(p, 4)})" for o, p in zip(net.OBSERVED,
+        terms = " + ".join(f"-2 ({fmt(o, 1)} - {fmt(p, 4)})" for o, p in zip(sq.OBSERVED,
                                                                              s.predicted))
         con.line()
         con.line(f"Step {k}, at b3 = {fmt(s.old, 4)}:")
@@ -97,15 +98,15 @@ def _show_hand_steps(con: Console) -> List[HandStep]:
 
 
 def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
-    lr = net.LEARNING_RATE
+    lr = sq.LEARNING_RATE
     con.heading(f"Training b3 alone with nn.train (learning rate {lr:g})")
     con.line(f"The articles' stopping rule: stop when the step size is below"
-             f" {net.MIN_STEP_SIZE:g},")
-    con.line(f"or after {net.MAX_STEPS} steps.")
+             f" {sq.MIN_STEP_SIZE:g},")
+    con.line(f"or after {sq.MAX_STEPS} steps.")
     con.line()
-    model = statquest.network(net.MAIN_IDEAS_START)
-    ledger = train(model, list(net.INPUTS), list(net.OBSERVED), params=["b3"], lr=lr,
-                   min_step_size=net.MIN_STEP_SIZE, max_steps=net.MAX_STEPS)
+    model = sq.network(sq.MAIN_IDEAS_START)
+    ledger = train(model, list(sq.INPUTS), list(sq.OBSERVED), params=["b3"], lr=lr,
+                   min_step_size=sq.MIN_STEP_SIZE, max_steps=sq.MAX_STEPS)
     for k, s in enumerate(hand):  # the training loop takes the steps worked by hand above
         check_close(f"step {k + 1}: new b3", ledger[k].new_values["b3"], s.new,
                     ("nn.train", "one step by hand"), HAND_TOL)
@@ -120,7 +121,7 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
                      fmt(r.step_sizes["b3"], 4), fmt(r.new_values["b3"], 4)])
     con.table(["step", "SSR", "dSSR/db3", "step size", "new b3"], rows, left=0)
     final = ledger.final_values["b3"]
-    pub = net.MAIN_IDEAS_FINAL_B3
+    pub = sq.MAIN_IDEAS_FINAL_B3
     check_published("trained b3", final, pub, 2)
     con.line()
     con.line(f"  {len(ledger)} steps; final b3 = {fmt(final, 4)}, SSR = {fmt(ledger.final_loss, 6)}"
@@ -130,17 +131,17 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
 
 def _show_output_layer_run(con: Console) -> Dict[str, Ledger]:
     """Details Pt. 1: w3, w4, b3 trained at lr 0.1, by the stopping rule and for MAX_STEPS."""
-    lr = net.LEARNING_RATE
+    lr = sq.LEARNING_RATE
     trained = ["w3", "w4", "b3"]
     con.heading(f"Training w3, w4, b3 (Details Pt. 1, learning rate {lr:g})")
-    start = ", ".join(f"{p} = {net.DETAILS_1_START[p]:g}" for p in trained)
+    start = ", ".join(f"{p} = {sq.DETAILS_1_START[p]:g}" for p in trained)
     con.line(f"From {start}, the hidden layer at the published optimum.")
     con.line()
     runs = {}
-    for key, options in (("rule", dict(min_step_size=net.MIN_STEP_SIZE, max_steps=net.MAX_STEPS)),
-                         ("fixed", dict(steps=net.MAX_STEPS))):
-        model = statquest.network(net.DETAILS_1_START)
-        runs[key] = train(model, list(net.INPUTS), list(net.OBSERVED), params=trained, lr=lr,
+    for key, options in (("rule", dict(min_step_size=sq.MIN_STEP_SIZE, max_steps=sq.MAX_STEPS)),
+                         ("fixed", dict(steps=sq.MAX_STEPS))):
+        model = sq.network(sq.DETAILS_1_START)
+        runs[key] = train(model, list(sq.INPUTS), list(sq.OBSERVED), params=trained, lr=lr,
                           **options)
     rows = []
     for key, what in (("rule", "stopping rule"), ("fixed", "fixed")):
@@ -148,15 +149,15 @@ def _show_output_layer_run(con: Console) -> Dict[str, Ledger]:
         final = ledger.final_values
         rows.append([f"{what}, {len(ledger)} steps", *[fmt(final[p], 3) for p in trained],
                      f"{ledger.final_loss:.1e}"])
-    rows.append(["published", *[f"{net.PUBLISHED_OPTIMUM[p]:.2f}" for p in trained], ""])
+    rows.append(["published", *[f"{sq.PUBLISHED_OPTIMUM[p]:.2f}" for p in trained], ""])
     con.table(["", *trained, "SSR"], rows)
     for p in trained:
-        check_published(f"{p} trained for {net.MAX_STEPS} steps", runs["fixed"].final_values[p],
-                        net.PUBLISHED_OPTIMUM[p], 2)
+        check_published(f"{p} trained for {sq.MAX_STEPS} steps", runs["fixed"].final_values[p],
+                        sq.PUBLISHED_OPTIMUM[p], 2)
     con.line()
     con.paragraph(
         f"The stopping rule fires while the steps are small but the fit still improves"
-        f" (every step size below {net.MIN_STEP_SIZE:g}); {net.MAX_STEPS} steps go on to"
+        f" (every step size below {sq.MIN_STEP_SIZE:g}); {sq.MAX_STEPS} steps go on to"
         " the zero-SSR values that round to the published ones."
     )
     return runs
@@ -175,8 +176,8 @@ def _pick(n: int, head: int, tail: int, middle: Sequence[int] = ()) -> List[Opti
 
 
 def _run_all_seven(lr: float) -> Ledger:
-    model = statquest.network(net.DETAILS_2_START)
-    return train(model, list(net.INPUTS), list(net.OBSERVED), lr=lr, steps=net.DETAILS_2_STEPS)
+    model = sq.network(sq.DETAILS_2_START)
+    return train(model, list(sq.INPUTS), list(sq.OBSERVED), lr=lr, steps=sq.DETAILS_2_STEPS)
 
 
 def _after_step(ledger: Ledger, k: int) -> Dict[str, float]:
@@ -190,7 +191,7 @@ def _ssr_after(ledger: Ledger, k: int) -> float:
 
 
 def _show_all_seven(con: Console, ledger: Ledger) -> None:
-    names = net.PARAMETER_NAMES
+    names = sq.PARAMETER_NAMES
     n = len(ledger)
     rows: List[List[str]] = []
     for k in _pick(n + 1, head=6, tail=1, middle=(100, 1000, 3000)):
@@ -220,12 +221,12 @@ def run(con: Console) -> Dict[str, Ledger]:
 
     # A fixed number of steps at the articles' rate and at a smaller one: at the
     # smaller rate the step-size rule would stop on an early plateau.
-    fast_lr, slow_lr = net.LEARNING_RATE, net.DETAILS_2_LEARNING_RATE
+    fast_lr, slow_lr = sq.LEARNING_RATE, sq.DETAILS_2_LEARNING_RATE
     fast, slow = _run_all_seven(fast_lr), _run_all_seven(slow_lr)
-    start = ", ".join(f"{p} = {v:g}" for p, v in net.DETAILS_2_START.items())
+    start = ", ".join(f"{p} = {v:g}" for p, v in sq.DETAILS_2_START.items())
     for ledger in (fast, slow):
         con.heading(f"Training all seven at learning rate {ledger.lr:g}"
-                    f" ({net.DETAILS_2_STEPS} steps, Details Pt. 2)")
+                    f" ({sq.DETAILS_2_STEPS} steps, Details Pt. 2)")
         if ledger is fast:
             con.line(f"From {start}.")
             con.line("Each row: the SSR and the parameters after that many steps.")
@@ -236,23 +237,23 @@ def run(con: Console) -> Dict[str, Ledger]:
     con.heading("Where they end, beside the published optimum")
     final_fast, final_slow = fast.final_values, slow.final_values
     rows = []
-    for p in net.PARAMETER_NAMES:
-        rows.append([p, fmt(net.DETAILS_2_START[p], 2), fmt(final_fast[p], 3),
-                     fmt(final_slow[p], 3), f"{net.PUBLISHED_OPTIMUM[p]:.2f}"])
-    rows.append(["SSR", fmt(net.ssr_floats(net.DETAILS_2_START), 4), f"{fast.final_loss:.1e}",
-                 f"{slow.final_loss:.1e}", f"{net.ssr_floats(net.PUBLISHED_OPTIMUM):.1e}"])
+    for p in sq.PARAMETER_NAMES:
+        rows.append([p, fmt(sq.DETAILS_2_START[p], 2), fmt(final_fast[p], 3),
+                     fmt(final_slow[p], 3), f"{sq.PUBLISHED_OPTIMUM[p]:.2f}"])
+    rows.append(["SSR", fmt(net.ssr_floats(sq.DETAILS_2_START), 4), f"{fast.final_loss:.1e}",
+                 f"{slow.final_loss:.1e}", f"{net.ssr_floats(sq.PUBLISHED_OPTIMUM):.1e}"])
     con.table(["", "start", f"lr {fast_lr:g}", f"lr {slow_lr:g}", "published"], rows)
     for ledger in (fast, slow):
         if not ledger.final_loss < ZERO_SSR:
             raise Mismatch(f"all-seven training at lr {ledger.lr:g} ended with SSR"
                            f" {ledger.final_loss!r}, not a zero-SSR solution")
-    for p in net.PARAMETER_NAMES:
+    for p in sq.PARAMETER_NAMES:
         check_published(f"{p} trained at lr {slow_lr:g}", final_slow[p],
-                        net.PUBLISHED_OPTIMUM[p], 2)
+                        sq.PUBLISHED_OPTIMUM[p], 2)
     # The parameters that end furthest from the published values, for the explanation.
-    far = sorted(net.PARAMETER_NAMES,
-                 key=lambda p: -abs(final_fast[p] - net.PUBLISHED_OPTIMUM[p]))[:2]
-    far_text = ", ".join(f"{p} = {final_fast[p]:.2f} instead of {net.PUBLISHED_OPTIMUM[p]:.2f}"
+    far = sorted(sq.PARAMETER_NAMES,
+                 key=lambda p: -abs(final_fast[p] - sq.PUBLISHED_OPTIMUM[p]))[:2]
+    far_text = ", ".join(f"{p} = {final_fast[p]:.2f} instead of {sq.PUBLISHED_OPTIMUM[p]:.2f}"
                          for p in far)
     con.line()
     con.ok(f"both runs end at SSR ~ 0; lr {slow_lr:g} at the published optimum"
@@ -288,9 +289,7 @@ def _explain(con: Console, fast: Ledger, slow: Ledger, far: str) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m demos.gradient_descent [--step]``: print part 4; 1 if a check fails."""
-    args = parse_args("python -m demos.gradient_descent", __doc__.splitlines()[0], argv)
-    con = Console(step=args.step)
-    return run_main(lambda: run(con), "demos.gradient_descent")
+    return cli("demos.gradient_descent", __doc__, lambda con, args: run(con), argv)
 
 
 if __name__ == "__main__":

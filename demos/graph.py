@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import List, Mapping, Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, check_close, fmt, parse_args, run_main
+from demos._console import Console, check_close, cli, fmt
 from demos._derivative import HAND_TOL
-from nn import ssr, statquest
+from nn import ssr
+from nn import statquest as sq
 from viz import DotNotFoundError, explain, render
 
 __all__ = ["POINT", "ONE_POINT_INPUT", "ONE_POINT_FILE", "WHOLE_FILE", "run", "main"]
 
 #: Where the graphs are drawn: the point of the hidden-layer demo.
-POINT = net.DETAILS_2_START
+POINT = sq.DETAILS_2_START
 #: The data point of the one-point picture: the one where every factor is non-zero
 #: (at input 0, dx1/dw1 = input = 0 and the path from w1 carries nothing).
 ONE_POINT_INPUT = 0.5
@@ -60,16 +61,16 @@ def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -
     out.mkdir(parents=True, exist_ok=True)
 
     # One data point: the SSR term (observed - predicted)^2 for input 0.5.
-    k = net.INPUTS.index(ONE_POINT_INPUT)
-    model = statquest.network(params)
+    k = sq.INPUTS.index(ONE_POINT_INPUT)
+    model = sq.network(params)
     predicted = model(ONE_POINT_INPUT)
-    one = ssr([net.OBSERVED[k]], [predicted])
+    one = ssr([sq.OBSERVED[k]], [predicted])
     one.backward()
     w1 = model.parameter("w1")
     (path,) = explain(one, w1).paths
     check_close("the one-point graph's red path", path.product, w1.grad,
                 ("product of its local derivatives", "engine grad of w1"), HAND_TOL)
-    con.heading(f"One data point: input = {ONE_POINT_INPUT:g}, observed = {net.OBSERVED[k]:g}")
+    con.heading(f"One data point: input = {ONE_POINT_INPUT:g}, observed = {sq.OBSERVED[k]:g}")
     con.table(["", *[f.name for f in path.factors], "= grad of w1"],
               [["red path", *[fmt(f.value, 4) for f in path.factors], fmt(w1.grad, 4)]])
     written = []
@@ -101,11 +102,12 @@ def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m demos.graph [--out DIR]``: draw the graphs; 1 if a check fails."""
-    args = parse_args("python -m demos.graph", __doc__.splitlines()[0], argv)
-    con = Console(step=args.step)
-    if args.no_graph:
-        return 0
-    return run_main(lambda: run(con, args.out), "demos.graph")
+
+    def body(con: Console, args) -> None:
+        if not args.no_graph:
+            run(con, args.out)
+
+    return cli("demos.graph", __doc__, body, argv)
 
 
 if __name__ == "__main__":

@@ -17,19 +17,14 @@ import math
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, fmt, parse_args, run_main
-from demos._derivative import (
-    Derivative,
-    Result,
-    finite_differences,
-    show_derivative,
-    show_summary,
-)
+from demos._console import Console, cli, fmt
+from demos._derivative import RESIDUAL, Derivative, Result, d_ssr_d_predicted, show_derivatives
+from nn import statquest as sq
 
 __all__ = ["POINT", "DERIVATIVES", "run", "main"]
 
 #: Details Pt. 2's starting point.
-POINT: Dict[str, float] = net.DETAILS_2_START
+POINT: Dict[str, float] = sq.DETAILS_2_START
 
 
 # The hand formulas, as the articles write them, evaluated in plain floats with
@@ -39,78 +34,28 @@ def _d_y_d_x(x: float) -> float:
     return math.exp(x) / (1.0 + math.exp(x))
 
 
-def _hand_w1(params: Mapping[str, float]) -> float:
-    """dSSR/dw1 = sum of -2 (observed - predicted) x w3 x e^x1/(1 + e^x1) x input."""
-    return sum(
-        -2.0 * (obs - f["predicted"]) * params["w3"] * _d_y_d_x(f["x1"]) * x
-        for x, obs, f in net.forward_all(params)
+def _derivative(param: str, weight: str, x: str) -> Derivative:
+    """dSSR/d(param) for a hidden neuron's weight or bias ``param``, whose sum is ``x``.
+
+    = sum of -2 (observed - predicted) x ``weight`` x e^x/(1 + e^x) x (input, or 1 for a
+    bias), where ``weight`` carries the neuron's output y to predicted.
+    """
+    last = "1" if param.startswith("b") else "input"
+
+    def factors(params, forward, dose, observed):
+        return (d_ssr_d_predicted(observed, forward), params[weight],
+                _d_y_d_x(forward[x]), 1.0 if last == "1" else dose)
+
+    softplus_slope = f"e^{x}/(1+e^{x})"
+    return Derivative(
+        param, ("predicted", "y" + x[1:], x), (RESIDUAL, weight, softplus_slope, last), factors,
+        f"sum of -2 (obs - pred) x {weight} x {softplus_slope} x {last}",
     )
 
 
-def _hand_b1(params: Mapping[str, float]) -> float:
-    """dSSR/db1 = sum of -2 (observed - predicted) x w3 x e^x1/(1 + e^x1) x 1."""
-    return sum(
-        -2.0 * (obs - f["predicted"]) * params["w3"] * _d_y_d_x(f["x1"]) * 1.0
-        for x, obs, f in net.forward_all(params)
-    )
-
-
-def _hand_w2(params: Mapping[str, float]) -> float:
-    """dSSR/dw2 = sum of -2 (observed - predicted) x w4 x e^x2/(1 + e^x2) x input."""
-    return sum(
-        -2.0 * (obs - f["predicted"]) * params["w4"] * _d_y_d_x(f["x2"]) * x
-        for x, obs, f in net.forward_all(params)
-    )
-
-
-def _hand_b2(params: Mapping[str, float]) -> float:
-    """dSSR/db2 = sum of -2 (observed - predicted) x w4 x e^x2/(1 + e^x2) x 1."""
-    return sum(
-        -2.0 * (obs - f["predicted"]) * params["w4"] * _d_y_d_x(f["x2"]) * 1.0
-        for x, obs, f in net.forward_all(params)
-    )
-
-
-def _factors(weight: str, x_name: str, last_is_input: bool):
-    """Hand factors for one point: (-2 (obs - pred), weight, e^x/(1+e^x), input or 1)."""
-
-    def factors(params, f, dose, observed):
-        # names of the formula: d_ssr_d_predicted x d_predicted_d_y x d_y_d_x x d_x_d_param
-        d_ssr_d_predicted = -2.0 * (observed - f["predicted"])
-        d_predicted_d_y = params[weight]
-        d_y_d_x = _d_y_d_x(f[x_name])
-        d_x_d_param = dose if last_is_input else 1.0
-        return (d_ssr_d_predicted, d_predicted_d_y, d_y_d_x, d_x_d_param)
-
-    return factors
-
-
-RESIDUAL = "-2 (observed - predicted)"
 DERIVATIVES: List[Derivative] = [
-    Derivative(
-        "w1", ("predicted", "y1", "x1"),
-        (RESIDUAL, "w3", "e^x1/(1+e^x1)", "input"),
-        _factors("w3", "x1", True), _hand_w1,
-        "sum of -2 (obs - pred) x w3 x e^x1/(1+e^x1) x input",
-    ),
-    Derivative(
-        "b1", ("predicted", "y1", "x1"),
-        (RESIDUAL, "w3", "e^x1/(1+e^x1)", "1"),
-        _factors("w3", "x1", False), _hand_b1,
-        "sum of -2 (obs - pred) x w3 x e^x1/(1+e^x1) x 1",
-    ),
-    Derivative(
-        "w2", ("predicted", "y2", "x2"),
-        (RESIDUAL, "w4", "e^x2/(1+e^x2)", "input"),
-        _factors("w4", "x2", True), _hand_w2,
-        "sum of -2 (obs - pred) x w4 x e^x2/(1+e^x2) x input",
-    ),
-    Derivative(
-        "b2", ("predicted", "y2", "x2"),
-        (RESIDUAL, "w4", "e^x2/(1+e^x2)", "1"),
-        _factors("w4", "x2", False), _hand_b2,
-        "sum of -2 (obs - pred) x w4 x e^x2/(1+e^x2) x 1",
-    ),
+    _derivative("w1", "w3", "x1"), _derivative("b1", "w3", "x1"),
+    _derivative("w2", "w4", "x2"), _derivative("b2", "w4", "x2"),
 ]
 
 
@@ -121,7 +66,7 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     con.line()
     con.line("The point: Details Pt. 2's starting values, where every gradient is far from")
     con.line("0 (at the published optimum SSR is about 0, and so is every gradient):")
-    con.values({n: params[n] for n in net.PARAMETER_NAMES})
+    con.values({n: params[n] for n in sq.PARAMETER_NAMES})
     con.line()
 
     graph = net.build(params)
@@ -145,21 +90,12 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     )
     con.pause()
 
-    numeric = finite_differences(params)
-    results = []
-    for d in DERIVATIVES:
-        results.append(show_derivative(con, graph, params, d, numeric[d.param]))
-        con.pause()
-    show_summary(con, results)
-    con.pause()
-    return results
+    return show_derivatives(con, graph, params, DERIVATIVES)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m demos.hidden_layer [--step]``: print part 3; 1 if a check fails."""
-    args = parse_args("python -m demos.hidden_layer", __doc__.splitlines()[0], argv)
-    con = Console(step=args.step)
-    return run_main(lambda: run(con), "demos.hidden_layer")
+    return cli("demos.hidden_layer", __doc__, lambda con, args: run(con), argv)
 
 
 if __name__ == "__main__":

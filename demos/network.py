@@ -2,9 +2,9 @@
 
 The articles' data and published numbers (StatQuest, "Neural Networks Pt. 2:
 Backpropagation Main Ideas" and "Backpropagation Details Pt. 1" and "Pt. 2")
-are ``nn.statquest``'s; they are imported here so the demos find everything
-about the network in one place. The published numbers are rounded for display
-in the articles; compare them at the precision they are given.
+live in ``nn.statquest``, which the demos import as ``sq``. The published
+numbers are rounded for display in the articles; compare them at the
+precision they are given.
 
 The network, one input and two softplus hidden neurons feeding one linear output::
 
@@ -27,42 +27,16 @@ from typing import Dict, List, Mapping, Tuple
 
 from engine import Value, topological_order
 from nn import ssr, statquest
-from nn.statquest import (
-    DETAILS_1_START,
-    DETAILS_2_LEARNING_RATE,
-    DETAILS_2_START,
-    DETAILS_2_STEPS,
-    INPUTS,
-    LEARNING_RATE,
-    MAIN_IDEAS_FINAL_B3,
-    MAIN_IDEAS_PREDICTED,
-    MAIN_IDEAS_SSR,
-    MAIN_IDEAS_START,
-    MAIN_IDEAS_STEPS,
-    MAX_STEPS,
-    MIN_STEP_SIZE,
-    OBSERVED,
-    PARAMETER_NAMES,
-    PUBLISHED_OPTIMUM,
-)
+from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 
 __all__ = [
+    # Some of the articles' numbers, from nn.statquest (which holds all of them);
+    # the start and the optimum are what demos.replay builds the network at.
     "PARAMETER_NAMES",
     "INPUTS",
     "OBSERVED",
     "PUBLISHED_OPTIMUM",
     "MAIN_IDEAS_START",
-    "MAIN_IDEAS_PREDICTED",
-    "MAIN_IDEAS_SSR",
-    "MAIN_IDEAS_STEPS",
-    "MAIN_IDEAS_FINAL_B3",
-    "DETAILS_1_START",
-    "DETAILS_2_START",
-    "LEARNING_RATE",
-    "MIN_STEP_SIZE",
-    "MAX_STEPS",
-    "DETAILS_2_LEARNING_RATE",
-    "DETAILS_2_STEPS",
     "Point",
     "Network",
     "build",
@@ -71,6 +45,7 @@ __all__ = [
     "forward_all",
     "ssr_floats",
 ]
+
 
 @dataclass
 class Point:

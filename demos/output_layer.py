@@ -12,58 +12,30 @@ from __future__ import annotations
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, fmt, parse_args, run_main
-from demos._derivative import (
-    Derivative,
-    Result,
-    finite_differences,
-    show_derivative,
-    show_summary,
-)
+from demos._console import Console, cli, fmt
+from demos._derivative import RESIDUAL, Derivative, Result, d_ssr_d_predicted, show_derivatives
+from nn import statquest as sq
 
 __all__ = ["POINT", "DERIVATIVES", "run", "main"]
 
 #: Details Pt. 1's starting point: hidden layer at the published optimum.
-POINT: Dict[str, float] = net.DETAILS_1_START
-
-RESIDUAL = "-2 (observed - predicted)"
+POINT: Dict[str, float] = sq.DETAILS_1_START
 
 # The hand formulas, as the articles write them, evaluated in plain floats:
 # dSSR/dpredicted = d/dpredicted (observed - predicted)^2 = -2 (observed - predicted),
 # dpredicted/dw3 = y1, dpredicted/dw4 = y2, dpredicted/db3 = 1.
+def _derivative(param: str, y: Optional[str]) -> Derivative:
+    """dSSR/d(param) = sum of -2 (observed - predicted) x dpredicted/d(param) (``y``, or 1)."""
 
+    def factors(params, forward, dose, observed):
+        return (d_ssr_d_predicted(observed, forward), forward[y] if y else 1.0)
 
-def _hand_w3(params: Mapping[str, float]) -> float:
-    """dSSR/dw3 = sum of -2 (observed - predicted) x y1."""
-    return sum(-2.0 * (obs - f["predicted"]) * f["y1"] for _, obs, f in net.forward_all(params))
-
-
-def _hand_w4(params: Mapping[str, float]) -> float:
-    """dSSR/dw4 = sum of -2 (observed - predicted) x y2."""
-    return sum(-2.0 * (obs - f["predicted"]) * f["y2"] for _, obs, f in net.forward_all(params))
-
-
-def _hand_b3(params: Mapping[str, float]) -> float:
-    """dSSR/db3 = sum of -2 (observed - predicted) x 1."""
-    return sum(-2.0 * (obs - f["predicted"]) * 1.0 for _, obs, f in net.forward_all(params))
+    return Derivative(param, ("predicted",), (RESIDUAL, y or "1"), factors,
+                      f"sum of {RESIDUAL} x {y or '1'}")
 
 
 DERIVATIVES: List[Derivative] = [
-    Derivative(
-        "w3", ("predicted",), (RESIDUAL, "y1"),
-        lambda p, f, x, obs: (-2.0 * (obs - f["predicted"]), f["y1"]),
-        _hand_w3, "sum of -2 (observed - predicted) x y1",
-    ),
-    Derivative(
-        "w4", ("predicted",), (RESIDUAL, "y2"),
-        lambda p, f, x, obs: (-2.0 * (obs - f["predicted"]), f["y2"]),
-        _hand_w4, "sum of -2 (observed - predicted) x y2",
-    ),
-    Derivative(
-        "b3", ("predicted",), (RESIDUAL, "1"),
-        lambda p, f, x, obs: (-2.0 * (obs - f["predicted"]), 1.0),
-        _hand_b3, "sum of -2 (observed - predicted) x 1",
-    ),
+    _derivative("w3", "y1"), _derivative("w4", "y2"), _derivative("b3", None)
 ]
 
 
@@ -74,7 +46,7 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     con.line()
     con.line("The point: the hidden layer at the published optimum, and the output layer's")
     con.line("starting values w3, w4 (drawn from a standard normal) and b3 = 0:")
-    con.values({n: params[n] for n in net.PARAMETER_NAMES})
+    con.values({n: params[n] for n in sq.PARAMETER_NAMES})
     con.line()
 
     graph = net.build(params)
@@ -98,21 +70,12 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     )
     con.pause()
 
-    numeric = finite_differences(params)
-    results = []
-    for d in DERIVATIVES:
-        results.append(show_derivative(con, graph, params, d, numeric[d.param]))
-        con.pause()
-    show_summary(con, results)
-    con.pause()
-    return results
+    return show_derivatives(con, graph, params, DERIVATIVES)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m demos.output_layer [--step]``: print part 2; 1 if a check fails."""
-    args = parse_args("python -m demos.output_layer", __doc__.splitlines()[0], argv)
-    con = Console(step=args.step)
-    return run_main(lambda: run(con), "demos.output_layer")
+    return cli("demos.output_layer", __doc__, lambda con, args: run(con), argv)
 
 
 if __name__ == "__main__":
