@@ -221,6 +221,33 @@ def test_hidden_grads_and_overridden_grads():
     assert text_of(html_label(nodes[node_id(g, "b")]))[-1] == grads_shown[2]
 
 
+def boxes(svg: str) -> dict:
+    """{value node's name (n0, n1 ...): the bounding box (x0, y0, x1, y1) of its drawn shapes}."""
+    out = {}
+    for title, body in re.findall(r"<title>(n\d+)</title>(.*?)</g>", svg, re.S):
+        geometry = " ".join(re.findall(r'(?:d|points)="([^"]*)"', body))
+        xy = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", geometry)]
+        out[title] = (min(xy[0::2]), min(xy[1::2]), max(xy[0::2]), max(xy[1::2]))
+    return out
+
+
+def test_frames_with_different_grads_and_focus_keep_one_layout():
+    # A replay draws the same graph again and again with other grads and another focus:
+    # a blank cell, a short or a long number, and the focus outline must not move anything.
+    # Short labels and data, so that the grad is the widest text of a box.
+    x, w, b = Value(1.0, "x"), Value(2.0, "w"), Value(1.0, "b")
+    s = (x * w + b).relabel("s")
+    y = s.tanh().relabel("y")
+    blank = draw(y, grads={x: None, w: None, b: None, s: None, y: 1.0})
+    filled = draw(y, grads={x: -0.523, w: 12.5, b: 1.0, s: 0.0, y: 1.0}, focus=s)
+    cells = re.findall(r'<td align="right"( width="\d+")?><font color="#0B7285">', blank.source)
+    assert len(cells) == 6 and len(set(cells)) == 1 and cells[0]  # one width, on every grad cell
+    assert re.findall(r'<td align="right"( width="\d+")?><font color="#0B7285">', filled.source) == cells
+    a, c = boxes(to_svg(blank)), boxes(to_svg(filled))
+    assert len(a) == 6 and a == c  # every box where it was, as large as it was
+    assert not re.search(r'<td align="right" width=', draw(y).source)  # without grads=: as narrow as can be
+
+
 def test_focus_emphasises_the_node_and_its_input_edges():
     y, x, w, b = small()
     s = y.inputs[0]  # x*w + b

@@ -16,6 +16,7 @@ the chain rule multiplies along that edge.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Dict, List, Mapping, Optional, Union
@@ -45,6 +46,8 @@ DEFAULT_MAX_NODES = 200
 FORMATS = ("svg", "png", "dot")
 
 FONT = "Helvetica"
+NODE_FONT_SIZE = 13
+CELL_PADDING = 3
 
 
 class GraphTooLargeError(ValueError):
@@ -186,7 +189,9 @@ def draw(
       ``root`` are drawn in red, and the caption states that the sum over those
       paths of the product of their local derivatives is its grad.
     - ``show_grads=False`` shows ``?`` instead of each grad (an exercise sheet);
-      ``grads`` overrides the grad shown per node (``None`` leaves the cell blank);
+      ``grads`` overrides the grad shown per node (``None`` leaves the cell blank;
+      with ``grads`` every grad cell keeps room for a number, so that frames
+      drawn with different grads keep one layout);
       ``focus`` emphasises one node and its input edges (both used by the replay).
     - ``params``: leaves to colour as parameters (e.g. ``model.parameters()``);
       other user leaves are inputs, numbers met by an operator are constants.
@@ -227,9 +232,10 @@ def draw(
 
     g = ChainGraph(name="chaingrad", format="svg")
     g.attr(rankdir=rankdir, fontname=FONT, bgcolor="white", nodesep="0.3", ranksep="0.42")
-    g.attr("node", fontname=FONT, fontsize="13")
+    g.attr("node", fontname=FONT, fontsize=str(NODE_FONT_SIZE))
     g.attr("edge", fontname=FONT, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
 
+    grad_width = _number_width(precision) if grads is not None and show_grads else None
     kinds_seen: List[str] = []
     for i, node in enumerate(order):
         kind = _kind(node, root, params_set)
@@ -239,8 +245,10 @@ def draw(
         g.node(
             f"n{i}",
             label=_value_label(node, shown_name.get(node), kind, shown, precision,
-                               _outline(node, on_path, focus)),
-            shape="plain",
+                               node in on_path, grad_width),
+            # The focus is outlined around the box, which keeps its size: frames that
+            # focus one node after another keep one layout.
+            **(outline_attrs(FOCUS, 3) if node is focus else {"shape": "plain"}),
         )
         if node.inputs:
             op_attrs = dict(
@@ -420,12 +428,23 @@ def _grad_text(node: Value, grads, show_grads: bool, precision: int) -> str:
     return fmt(node.grad, precision)
 
 
+def _number_width(precision: int) -> int:
+    """Points a grad cell needs for a number such as ``-0.523`` (``precision`` digits, sign, point).
+
+    From Helvetica's advance widths in ems (digit 0.556, minus 0.333, point 0.278)
+    at the node font size, plus the cell's padding on both sides and a point of slack.
+    Numbers of that length or shorter (and a blank) then leave the box's width alone.
+    """
+    ems = 0.556 * (precision + 1) + 0.333 + 0.278
+    return math.ceil(ems * NODE_FONT_SIZE) + 2 * CELL_PADDING + 1
+
+
 def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precision: int,
-                 outline=None) -> str:
+                 on_path: bool = False, grad_width: Optional[int] = None) -> str:
     style = STYLES[kind]
-    colour, width = outline if outline is not None else (style.border, 1)
+    colour, width = (HIGHLIGHT, 2) if on_path else (style.border, 1)
     table = (
-        f'<table border="{width}" cellborder="0" cellspacing="0" cellpadding="3" '
+        f'<table border="{width}" cellborder="0" cellspacing="0" cellpadding="{CELL_PADDING}" '
         f'color="{colour}" bgcolor="{style.fill}" style="rounded">'
     )
     data = html_escape(fmt(node.data, precision))
@@ -436,9 +455,10 @@ def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precisi
         rows.append(f'<tr><td colspan="2"><b>{html_escape(name)}</b></td></tr><hr/>')
     rows.append(f'<tr><td align="left">data</td><td align="right">{data}</td></tr>')
     grad_cell = html_escape(grad) if grad else " "
+    fixed = f' width="{grad_width}"' if grad_width is not None else ""
     rows.append(
         f'<tr><td align="left"><font color="{GRAD_COLOUR}">grad</font></td>'
-        f'<td align="right"><font color="{GRAD_COLOUR}">{grad_cell}</font></td></tr>'
+        f'<td align="right"{fixed}><font color="{GRAD_COLOUR}">{grad_cell}</font></td></tr>'
     )
     return f"<{table}{''.join(rows)}</table>>"
 
@@ -450,13 +470,16 @@ def _edge_label(formula: Optional[str], local: float, precision: int) -> str:
     return f"<{html_escape(formula)} = <b>{number}</b>>"
 
 
-def _outline(node: Value, on_path: set, focus: Optional[Value]):
-    """(colour, width) of an emphasised value box's border, or None for its kind's own."""
-    if node is focus:
-        return FOCUS, 3
-    if node in on_path:
-        return HIGHLIGHT, 2
-    return None
+def outline_attrs(colour: str, width: float) -> Dict[str, str]:
+    """Node attributes that draw a value box's outline in ``colour``, ``width`` points thick.
+
+    The outline is the node's own shape, drawn around the box's table at its
+    exact size (no margin): unlike a thicker table border it leaves the box's
+    size, and so the layout, as it is; a frame can emphasise any box without
+    moving the others.
+    """
+    return dict(shape="box", style="rounded", color=colour, penwidth=str(width),
+                margin="0", width="0", height="0")
 
 
 def _edge_emphasis(on_path: bool, focused: bool) -> dict:

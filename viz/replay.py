@@ -24,7 +24,7 @@ import graphviz
 
 from engine import Value, topological_order
 from engine.replay import BackwardStep, backward_steps, format_number, grads_after, node_names, step_equation
-from viz.draw import GRAD_COLOUR, draw, to_svg
+from viz.draw import GRAD_COLOUR, draw, outline_attrs, to_svg
 from viz.stepper import write_stepper
 
 __all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay"]
@@ -137,8 +137,7 @@ def replay_frames(
             # The box whose grad this step changes gets an outline in the grads' colour:
             # a later statement for the same node adds to its attributes.
             target = f"n{index[step.input]}"
-            digraph.node(target, shape="box", style="rounded", color=GRAD_COLOUR, penwidth="3",
-                         margin="0", width="0", height="0")
+            digraph.node(target, **outline_attrs(GRAD_COLOUR, 3))
             focus = (f"op{index[step.consumer]}", target)
         frames.append(Frame(number, step, shown, caption, detail, digraph, focus))
     return frames
