@@ -7,6 +7,9 @@ Each builds its graph the way it is written by hand::
 
 so that d SSR / d predicted_i = 2 residual_i x (-1) = -2 (observed_i - predicted_i)
 is the product of the local derivatives on the path (square, then subtract).
+Observed values given as plain numbers become leaves labelled ``observed``
+(Values are used as they are), so a drawing or ``viz.explain`` of the loss
+names them as the articles do.
 """
 
 from __future__ import annotations
@@ -48,10 +51,11 @@ def _pairs(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) ->
 def _sum_of_squares(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
     total = None
     for obs, pred in _pairs(who, observed, predicted):
-        residual = obs - pred
-        if not isinstance(residual, Value):  # both plain numbers
-            residual = Value(residual)
-        sq = residual.square()
+        if not isinstance(obs, Value):
+            # Data, not a constant of the formula: a leaf named like the articles'
+            # data, so that explanations read -2·(observed - predicted).
+            obs = Value(obs, "observed")
+        sq = (obs - pred).square()
         total = sq if total is None else total + sq
     return total
 
@@ -59,6 +63,7 @@ def _sum_of_squares(who: str, observed: Sequence[Scalar], predicted: Sequence[Sc
 def ssr(observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
     """Sum of squared residuals, SSR = sum_i (observed_i - predicted_i)^2, labelled ``'SSR'``.
 
+    Plain-number observed values become leaves labelled ``'observed'``;
     ``ValueError`` if the two sequences differ in length or are empty.
     """
     return _sum_of_squares("ssr", observed, predicted).relabel("SSR")
@@ -67,6 +72,7 @@ def ssr(observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
 def mse(observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
     """Mean squared error, MSE = SSR / n over the n pairs, labelled ``'MSE'``.
 
+    Plain-number observed values become leaves labelled ``'observed'``;
     ``ValueError`` if the two sequences differ in length or are empty.
     """
     total = _sum_of_squares("mse", observed, predicted)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine import Value
+from engine import Value, topological_order
 from nn import mse, ssr
 
 OBSERVED = [0.0, 1.0, 0.0]
@@ -30,12 +30,29 @@ def test_ssr_graph_is_residual_then_square_then_sum():
     assert loss.op == "square"
     residual = loss.inputs[0]
     assert residual.op == "-" and residual.inputs[1] is pred
-    assert residual.inputs[0].is_constant and residual.inputs[0].data == 2.0
+    observed = residual.inputs[0]  # plain-number data become labelled leaves
+    assert observed.is_leaf and not observed.is_constant
+    assert observed.label == "observed" and observed.data == 2.0
     assert residual.local_grads == (1.0, -1.0)
     assert loss.local_grads == (2.0 * (2.0 - 0.75),)
     # three pairs: a chain of '+' over three squares
     loss3 = ssr(OBSERVED, [Value(p) for p in PREDICTED])
     assert loss3.op == "+" and loss3.inputs[1].op == "square"
+
+
+def test_observed_values_are_used_as_given_or_become_observed_leaves():
+    given = Value(1.0, "target")
+    for loss in (ssr, mse):
+        graph = loss([given, 0.0, 2], [Value(0.5), Value(0.25), Value(1.0)])
+        leaves = [n for n in topological_order(graph) if n.is_leaf]
+        assert given in leaves  # a Value is used as it is
+        made = [n for n in leaves if n.label == "observed"]
+        assert sorted(n.data for n in made) == [0.0, 2.0]
+        assert all(not n.is_constant for n in made)
+    # Two plain numbers: still a graph, with the observed value as a leaf.
+    both = ssr([3.0], [1.0])
+    assert both.data == (3.0 - 1.0) ** 2
+    assert [n.label for n in topological_order(both) if n.is_leaf and not n.is_constant] == ["observed"]
 
 
 def test_mse_is_ssr_over_n():

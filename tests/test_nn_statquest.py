@@ -160,6 +160,42 @@ def test_forward_nodes_carry_the_articles_labels():
     assert loss(model).label == "SSR"
 
 
+# The articles' chain rule for each parameter: the nodes every path passes, root first.
+ARTICLES_CHAINS = {
+    "w3": ["SSR", "predicted", "w3"],
+    "w4": ["SSR", "predicted", "w4"],
+    "b3": ["SSR", "predicted", "b3"],
+    "w1": ["SSR", "predicted", "y1", "x1", "w1"],
+    "b1": ["SSR", "predicted", "y1", "x1", "b1"],
+    "w2": ["SSR", "predicted", "y2", "x2", "w2"],
+    "b2": ["SSR", "predicted", "y2", "x2", "b2"],
+}
+
+
+def test_the_loss_explains_itself_in_the_articles_words():
+    from viz import explain
+
+    model = network(PT2_START)
+    root = loss(model)
+    root.backward()
+    hand = hand_gradients(PT2_START)
+    for name, chain in ARTICLES_CHAINS.items():
+        e = explain(root, model.parameter(name))
+        text = " ".join(str(e).split())  # columns are padded to line up
+        # dSSR/dpredicted x dpredicted/dy1 x dy1/dx1 x dx1/dw1, for each data point
+        written = " × ".join(f"d{a}/d{b}" for a, b in zip(chain, chain[1:]))
+        assert len(e.paths) == len(INPUTS)
+        for path in e.paths:
+            assert " × ".join(f.name for f in path.factors) == written
+        assert text.count(written) == len(INPUTS)
+        assert text.count("-2·(observed - predicted)") == len(INPUTS)
+        assert e.total == pytest.approx(hand[name], rel=1e-10, abs=1e-12)
+    # The observed values are the data's leaves, not constants of the formula.
+    observed = [v for v in topological_order(root) if v.label == "observed"]
+    assert sorted(v.data for v in observed) == sorted(OBSERVED)
+    assert all(v.is_leaf and not v.is_constant for v in observed)
+
+
 def test_all_seven_gradients_match_the_hand_chain_rule_and_central_differences():
     model = network(PT2_START)
     loss(model).backward()
