@@ -28,7 +28,7 @@ import sys
 from typing import Dict, Mapping, Optional, Sequence, TextIO, Tuple
 
 from engine import Value, topological_order
-from engine.replay import backward_steps, equation_lines, node_names, replay_lines
+from engine.replay import backward_steps, node_names, replay_lines
 from nn import ssr
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PUBLISHED_OPTIMUM, network
 from viz.cli import _parse_assignments as parse_set  # --set NAME=VALUE, as python -m viz reads it
@@ -165,13 +165,8 @@ def main(
         return 0
 
     steps = backward_steps(root, leaf=leaf)
-    if args.equations:
-        r = node_names(root)[root]
-        header = [f"Backward from {r}, one += per line:", f"  d{r}/dnode += d{r}/dconsumer x dconsumer/dnode", ""]
-        rows = equation_lines(root, steps, digits=args.digits)
-    else:
-        table = replay_lines(root, steps, digits=args.digits)
-        header, rows = table[: len(table) - len(steps)], table[len(table) - len(steps):]
+    lines = replay_lines(root, steps, digits=args.digits, equations=args.equations)
+    header, rows = lines[: len(lines) - len(steps)], lines[len(lines) - len(steps):]
     con = Console(stdout, step=args.step, inp=stdin)
     # A terminal echoes the Enter that ends a pause; input from a pipe or a file does not.
     isatty = getattr(stdin, "isatty", None)

@@ -52,7 +52,6 @@ __all__ = [
     "node_names",
     "format_number",
     "step_equation",
-    "equation_lines",
     "replay_lines",
     "print_replay",
 ]
@@ -276,47 +275,48 @@ def step_equation(
     )
 
 
-def equation_lines(
-    root: Value,
-    steps: Optional[Sequence[BackwardStep]] = None,
-    *,
-    leaf: Optional[Value] = None,
-    digits: int = 4,
-) -> List[str]:
-    """The steps as chain-rule equations, one line per ``+=`` (``step_equation``), numbered.
-
-    ``step 13  dSSR/db3 += dSSR/dpredicted[1] x dpredicted[1]/db3 :  -10.45 + (-5.207) x 1 = -15.66  final``.
-    Wider than ``replay_lines`` (names appear twice), but it spells out the chain rule.
-    """
-    _check_root(root, "equation_lines")
-    if steps is None:
-        steps = backward_steps(root, leaf=leaf)
-    names = node_names(root)
-    width = len(str(len(steps)))
-    return [
-        f"step {k:>{width}}  {step_equation(s, names, root, digits=digits)}" + ("  final" if s.final else "")
-        for k, s in enumerate(steps, 1)
-    ]
-
-
 def replay_lines(
     root: Value,
     steps: Optional[Sequence[BackwardStep]] = None,
     *,
     leaf: Optional[Value] = None,
     digits: int = 4,
+    equations: bool = False,
 ) -> List[str]:
-    """The steps as an aligned table, one line per ``+=``, for an 80-column terminal.
+    """The replay as text: a few header lines, then one line per ``+=`` (``steps``, by default all).
 
-    Each line reads ``before + upstream x local = after``: the consumer's grad
-    (upstream) times d(consumer)/d(node) is added to the node's grad.
-    ``final`` marks the step that completes a grad. With the articles' names
-    and 4 digits a line is at most 80 characters.
+    As an aligned table for an 80-column terminal: each line reads
+    ``before + upstream x local = after``, the consumer's grad (upstream)
+    times d(consumer)/d(node) added to the node's grad; with the articles'
+    names and 4 digits a line is at most 80 characters. With ``equations=True``,
+    each step as its chain-rule equation (``step_equation``), wider but spelled out:
+    ``step 13  dSSR/db3 += dSSR/dpredicted[1] x dpredicted[1]/db3 :  -10.45 + (-5.207) x 1 = -15.66  final``.
+    ``final`` marks the step that completes a grad. ``leaf``: only the steps
+    on the paths from that node (when ``steps`` is not given).
     """
     _check_root(root, "replay_lines")
     if steps is None:
         steps = backward_steps(root, leaf=leaf)
     names = node_names(root)
+    if equations:
+        return _equation_lines(root, steps, names, digits)
+    return _table_lines(root, steps, names, digits)
+
+
+def _equation_lines(root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int) -> List[str]:
+    r = names[root]
+    width = len(str(len(steps)))
+    return [
+        f"Backward from {r}, one += per line:",
+        f"  d{r}/dnode += d{r}/dconsumer x dconsumer/dnode",
+        "",
+    ] + [
+        f"step {k:>{width}}  {step_equation(s, names, root, digits=digits)}" + ("  final" if s.final else "")
+        for k, s in enumerate(steps, 1)
+    ]
+
+
+def _table_lines(root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int) -> List[str]:
     r = names[root]
     f = lambda x: format_number(x, digits)  # noqa: E731 - local shorthand
     cells = [
@@ -353,13 +353,12 @@ def print_replay(
 ) -> List[BackwardStep]:
     """Print the replay of ``root.backward()`` (to ``file``, default stdout) and return its steps.
 
-    The aligned table of ``replay_lines``, or with ``equations=True`` the
-    chain-rule lines of ``equation_lines``. ``leaf``: only the steps on the
-    paths from that node to ``root``.
+    The lines of ``replay_lines``: an aligned table, or with ``equations=True``
+    the chain-rule equations. ``leaf``: only the steps on the paths from that
+    node to ``root``.
     """
     steps = backward_steps(root, leaf=leaf)
     out = sys.stdout if file is None else file
-    lines = (equation_lines if equations else replay_lines)(root, steps, digits=digits)
-    for line in lines:
+    for line in replay_lines(root, steps, digits=digits, equations=equations):
         print(line, file=out)
     return steps

@@ -11,11 +11,11 @@ import pytest
 from engine import Value, topological_order
 from engine.replay import (
     backward_steps,
-    equation_lines,
     format_number,
     grads_after,
     node_names,
     nodes_on_paths,
+    print_replay,
     replay_lines,
     start_grads,
     step_equation,
@@ -372,7 +372,9 @@ def test_equation_lines_number_every_step():
     root, params = articles_network()
     steps = backward_steps(root, leaf=params["w3"])
     names = node_names(root)
-    lines = equation_lines(root, steps)
+    lines = replay_lines(root, steps, equations=True)
+    assert lines[:3] == ["Backward from SSR, one += per line:", "  dSSR/dnode += dSSR/dconsumer x dconsumer/dnode", ""]
+    lines = lines[3:]
     assert len(lines) == len(steps)
     for k, (line, s) in enumerate(zip(lines, steps), 1):
         assert line.startswith(f"step {k:>2}  {step_equation(s, names, root)}")
@@ -396,6 +398,15 @@ def test_text_lines_fit_80_columns_and_carry_each_step():
         assert local == float(format_number(s.local_grad))
         assert after == float(format_number(s.after))
         assert (fields[-1] == "final") == s.final
+
+
+def test_print_replay_prints_the_lines_and_returns_the_steps():
+    root, params = articles_network()
+    for equations in (False, True):
+        out = io.StringIO()
+        steps = print_replay(root, leaf=params["b1"], equations=equations, file=out)
+        assert steps == backward_steps(root, leaf=params["b1"])
+        assert out.getvalue().splitlines() == replay_lines(root, steps, equations=equations)
 
 
 # ------------------------------------------------------------------ command line
@@ -439,7 +450,7 @@ def test_cli_equations_prints_one_equation_per_step():
     steps = backward_steps(root, leaf=params["b3"])
     status, text = run_cli(["--equations", "--leaf", "b3"])
     lines = text.splitlines()
-    assert lines[3:] == equation_lines(root, steps)
+    assert lines == replay_lines(root, steps, equations=True)
 
 
 def test_cli_set_changes_the_parameters():

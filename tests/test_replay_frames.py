@@ -18,6 +18,8 @@ from viz.replay import MAX_FRAMES, TooManyFramesError, replay_frames, write_repl
 from viz.stepper import inline_svg, stepper_html
 from viz.text import fmt
 
+from tests.test_replay import backward_grads
+
 # The grad cell of a value box in draw()'s DOT: the second magenta cell of node n<i>.
 GRAD_CELL = re.compile(
     rf'^\s*n(\d+) \[label=<.*?<font color="{GRAD_COLOUR}">grad</font></td>'
@@ -39,12 +41,6 @@ def expected_cells(root: Value, grads: dict, precision: int = 3) -> dict:
             continue  # a constant's box shows only its number
         out[i] = fmt(grads[node], precision) if node in grads else " "
     return out
-
-
-def backward_grads(root: Value) -> dict:
-    root.zero_grad()
-    root.backward()
-    return {node: node.grad for node in topological_order(root)}
 
 
 @pytest.fixture(scope="module")
