@@ -303,7 +303,9 @@ def replay_lines(
     return _table_lines(root, steps, names, digits)
 
 
-def _equation_lines(root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int) -> List[str]:
+def _equation_lines(
+    root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int
+) -> List[str]:
     r = names[root]
     width = len(str(len(steps)))
     return [
@@ -316,7 +318,9 @@ def _equation_lines(root: Value, steps: Sequence[BackwardStep], names: Dict[Valu
     ]
 
 
-def _table_lines(root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int) -> List[str]:
+def _table_lines(
+    root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int
+) -> List[str]:
     r = names[root]
     f = lambda x: format_number(x, digits)  # noqa: E731 - local shorthand
     cells = [
