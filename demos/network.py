@@ -27,16 +27,9 @@ from typing import Dict, List, Mapping, Tuple
 
 from engine import Value, topological_order
 from nn import ssr, statquest
-from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
+from nn.statquest import INPUTS, OBSERVED, PARAMETER_NAMES
 
 __all__ = [
-    # Some of the articles' numbers, from nn.statquest (which holds all of them);
-    # the start and the optimum are what demos.replay builds the network at.
-    "PARAMETER_NAMES",
-    "INPUTS",
-    "OBSERVED",
-    "PUBLISHED_OPTIMUM",
-    "MAIN_IDEAS_START",
     "Point",
     "Network",
     "build",
