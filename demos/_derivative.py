@@ -64,9 +64,9 @@ class Derivative:
 
     ``through`` names the labelled nodes between the SSR and the parameter,
     from the root down (``("predicted",)`` for w3), where ``viz.explain`` cuts
-    each path into the articles' factors; ``factor_text`` writes each factor's formula;
-    ``hand_factors`` evaluates them for one point in plain floats; ``hand_text``
-    says the whole derivative, summed over the data, in words.
+    each path into the articles' factors; ``factor_text`` writes each factor's
+    formula; ``hand_factors`` evaluates them for one point in plain floats;
+    ``hand_text`` says the whole derivative, summed over the data, in words.
     """
 
     param: str
