@@ -69,18 +69,16 @@ def name_terms(root: Value) -> Value:
     """Label the unlabelled nodes of the articles' SSR graph as the articles name them; returns ``root``.
 
     ``nn`` labels the parameters and ``input``, ``x1``, ``y1``, ``x2``, ``y2``,
-    ``predicted`` and ``SSR``; the replay passes through every node, so the
+    ``predicted``, ``observed`` and ``SSR``; the replay passes through every node, so the
     terms in between get names too (``TERM_NAMES``): ``input*w1``, ``y1w3`` ...
-    ``residual`` and ``sq``, an unlabelled observed value becomes ``observed``,
-    and the partial sums of SSR are named by their terms (``sq[1]+sq[2]``).
+    ``residual`` and ``sq``, and the partial sums of SSR are named by their
+    terms (``sq[1]+sq[2]``).
     A node that is already labelled keeps its label.
     """
     order = topological_order(root)
     for node in order:
         if node.label is not None:
             continue
-        if node.op == "-" and node.inputs[1].label == "predicted" and node.inputs[0].label is None:
-            node.inputs[0].relabel("observed")  # nn.ssr's observed value, a number
         name = TERM_NAMES.get((node.op, *(inp.label for inp in node.inputs)))
         if name is not None:
             node.relabel(name)
