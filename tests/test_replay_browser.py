@@ -273,6 +273,29 @@ def test_next_previous_keys_and_slider_move_the_step(replay_page):
     assert page.problems() == []
 
 
+def test_the_start_opens_on_the_root_and_a_step_on_its_boxes(replay_page):
+    # Frame 0's caption speaks of the root's grad: the root's box must be in view at once
+    # (the graph is wider than the window, and the root is at its far right).
+    page, html_path, captions = replay_page
+    in_view = (
+        "(function (names) { var frame = [].filter.call(document.querySelectorAll('.frame'),"
+        " function (f) { return !f.hidden; })[0];"
+        " var view = document.getElementById('graph').getBoundingClientRect();"
+        " return names.map(function (n) {"
+        "  var t = [].filter.call(frame.querySelectorAll('g > title'), function (e) { return e.textContent === n; })[0];"
+        "  var r = t.parentNode.getBoundingClientRect();"
+        "  return r.left >= view.left && r.right <= view.right && r.top >= view.top && r.bottom <= view.bottom;"
+        " }); })"
+    )
+    page.open(html_path.as_uri())
+    assert page.js("document.getElementById('graph').scrollWidth > document.getElementById('graph').clientWidth")
+    focus = page.js("document.getElementById('frame-0').getAttribute('data-focus')")
+    assert focus and page.js(f"{in_view}({json.dumps(focus.split())})") == [True] * len(focus.split())
+    page.click("next")
+    focus = page.js("document.getElementById('frame-1').getAttribute('data-focus')")
+    assert page.js(f"{in_view}({json.dumps(focus.split())})") == [True, True]
+
+
 def test_a_step_number_in_the_address_opens_that_step(replay_page):
     page, html_path, captions = replay_page
     page.open(html_path.as_uri() + "#step=4")

@@ -261,6 +261,33 @@ def test_focus_emphasises_the_node_and_its_input_edges():
         draw(y, focus=Value(1.0))
 
 
+def test_focus_edge_emphasises_one_input_edge_and_outlines_the_receiving_box():
+    # One backward step b.grad += s.grad x ds/db uses the edge b -> "+" only: that edge is
+    # emphasised (with the op's edge into s), not the edge from x*w, and b's box is outlined.
+    from viz.draw import GRAD_COLOUR, RECEIVER_WIDTH
+
+    y, x, w, b = small()
+    s = y.inputs[0]  # (x*w) + b
+    g = draw(y, focus_edge=(s, 1))
+    nodes, edges = parse(g.source)
+    bid = node_id(g, "b")
+    plus = next(d for a, d, attrs in edges if a == bid)
+    emphasised = [(a, d) for a, d, attrs in edges if f'color="{FOCUS}"' in attrs]
+    into_plus = [a for a, d, attrs in edges if d == plus]
+    assert len(into_plus) == 2
+    out_of_plus = [d for a, d, attrs in edges if a == plus]
+    assert emphasised == [(bid, plus), (plus, out_of_plus[0])]
+    assert f'color="{GRAD_COLOUR}"' in nodes[bid] and f"penwidth={RECEIVER_WIDTH}" in nodes[bid]
+    assert [i for i, a in nodes.items() if "penwidth" in a and "shape=box" in a] == sorted(
+        [bid, out_of_plus[0]], key=lambda n: int(n[1:]))
+    with pytest.raises(ValueError, match="input index"):
+        draw(y, focus_edge=(s, 2))
+    with pytest.raises(ValueError, match="not both"):
+        draw(y, focus=s, focus_edge=(s, 0))
+    with pytest.raises(TypeError, match="pair"):
+        draw(y, focus_edge=s)
+
+
 # ------------------------------------------------------------------ names= (shown instead of labels)
 
 

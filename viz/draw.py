@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Dict, List, Mapping, Optional, Union
+from typing import Collection, Dict, List, Mapping, Optional, Tuple, Union
 
 import graphviz
 
@@ -75,6 +75,7 @@ EDGE_COLOUR = "#6B6B6B"
 GRAD_COLOUR = "#0B7285"  # grads in teal: apart from data at a glance, and from the red highlight
 HIGHLIGHT = "#D62728"
 FOCUS = "#5B3CC4"
+RECEIVER_WIDTH = 4  # points: the outline of the box whose grad a backward step changes
 
 
 class ChainGraph(graphviz.Digraph):
@@ -172,6 +173,7 @@ def draw(
     rankdir: str = "LR",
     grads: Optional[Mapping[Value, Optional[float]]] = None,
     focus: Optional[Value] = None,
+    focus_edge: Optional[Tuple[Value, int]] = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     formulas: bool = True,
     params: Optional[Collection[Value]] = None,
@@ -193,6 +195,12 @@ def draw(
       with ``grads`` every grad cell keeps room for a number, so that frames
       drawn with different grads keep one layout);
       ``focus`` emphasises one node and its input edges (both used by the replay).
+    - ``focus_edge=(consumer, i)``: one step of backward, ``inputs[i].grad +=
+      consumer.grad x local_grads[i]``: the consumer's box and op, the edge
+      ``consumer.inputs[i]`` -> op (whose local derivative the step uses) and
+      the op's edge into the consumer are emphasised, the other input edges are
+      not, and the receiving box (``consumer.inputs[i]``, whose grad the step
+      changes) is outlined in the grads' colour. Not together with ``focus``.
     - ``params``: leaves to colour as parameters (e.g. ``model.parameters()``);
       other user leaves are inputs, numbers met by an operator are constants.
     - ``names``: a mapping Value -> the name to show instead of its label, in its
@@ -226,6 +234,13 @@ def draw(
     target = _resolve(highlight, order, index, shown_name, "highlight")
     if focus is not None and (not isinstance(focus, Value) or focus not in index):
         raise ValueError("draw: focus must be a node of the graph being drawn")
+    focus_input: Optional[int] = None  # with focus_edge: the one emphasised input edge
+    receiver: Optional[Value] = None  # with focus_edge: the box whose grad the step changes
+    if focus_edge is not None:
+        if focus is not None:
+            raise ValueError("draw: give focus or focus_edge, not both")
+        focus, focus_input = _check_focus_edge(focus_edge, index)
+        receiver = focus.inputs[focus_input]
 
     on_path = _on_paths(order, target) if target is not None else set()
     name = _ShownNamer(precision, shown_name)
@@ -248,7 +263,9 @@ def draw(
                                node in on_path, grad_width),
             # The focus is outlined around the box, which keeps its size: frames that
             # focus one node after another keep one layout.
-            **(outline_attrs(FOCUS, 3) if node is focus else {"shape": "plain"}),
+            **(outline_attrs(FOCUS, 3) if node is focus
+               else outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH) if node is receiver
+               else {"shape": "plain"}),
         )
         if node.inputs:
             op_attrs = dict(
@@ -271,7 +288,8 @@ def draw(
                     f"n{index[inp]}",
                     f"op{i}",
                     label=_edge_label(formula, local, precision),
-                    **_edge_emphasis(inp in on_path, node is focus),
+                    **_edge_emphasis(inp in on_path,
+                                     node is focus and focus_input in (None, k)),
                 )
             g.edge(f"op{i}", f"n{i}", **_edge_emphasis(node in on_path, node is focus))
 
@@ -281,6 +299,22 @@ def draw(
         # With a title the caption goes on top, where a title belongs; else it sits below.
         g.attr(label=caption, labelloc="t" if title is not None else "b", labeljust="c", fontsize="12")
     return g
+
+
+def _check_focus_edge(focus_edge: object, index: Mapping[Value, int]) -> Tuple[Value, int]:
+    """``(consumer, i)`` checked: a node of the graph and one of its input positions."""
+    if not (isinstance(focus_edge, tuple) and len(focus_edge) == 2):
+        raise TypeError(f"draw: focus_edge must be a pair (consumer, input index), got {focus_edge!r}")
+    consumer, i = focus_edge
+    if not isinstance(consumer, Value) or consumer not in index:
+        raise ValueError("draw: focus_edge's consumer must be a node of the graph being drawn")
+    n = len(consumer.inputs)
+    if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+        raise ValueError(
+            f"draw: focus_edge's input index must be an int in 0..{n - 1} "
+            f"(the consumer has {n} inputs), got {i!r}"
+        )
+    return consumer, i
 
 
 def _check_int(what: str, value: object, low: int, high: Optional[int]) -> None:

@@ -1,9 +1,11 @@
 """Frames of the backward replay: one drawing per ``+=``, and a stepper page that holds them all.
 
-Frame 0 is the start (only the root's grad is known: 1); frame ``k`` is the
-graph after step ``k`` of ``engine.replay.backward_steps``: the consumer being
-processed and its input edges are emphasised (``draw``'s ``focus``), the box
-whose grad the step changes is outlined in the grads' colour, every grad
+Frame 0 is the start (only the root's grad is known: 1; the root's box is
+outlined in the grads' colour); frame ``k`` is the graph after step ``k`` of
+``engine.replay.backward_steps``: the consumer being processed and the one
+edge whose local derivative the step multiplies are emphasised (``draw``'s
+``focus_edge``), the box whose grad the step changes is outlined in the
+grads' colour, every grad
 received so far is filled in (a partial sum until its last step), and grads
 not yet reached are blank. The last frame shows every node's grad exactly as
 ``backward()`` leaves it. Every box shows the name the captions use
@@ -24,7 +26,7 @@ import graphviz
 
 from engine import Value, topological_order
 from engine.replay import BackwardStep, backward_steps, format_number, grads_after, node_names, step_equation
-from viz.draw import GRAD_COLOUR, draw, outline_attrs, to_svg
+from viz.draw import GRAD_COLOUR, RECEIVER_WIDTH, draw, outline_attrs, to_svg
 from viz.stepper import write_stepper
 
 __all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay"]
@@ -46,7 +48,8 @@ class Frame:
     not reached yet); ``caption`` is the step's chain-rule equation and
     ``detail`` says whether the input's grad is now final; ``digraph`` is the
     drawing (its ``.source`` is the DOT text); ``focus`` names the DOT nodes
-    of the step (the consumer's op, the input's box) for a viewer to scroll to.
+    of the step (the consumer's op, the input's box; the root's box at the
+    start) for a viewer to scroll to.
     """
 
     number: int
@@ -99,7 +102,7 @@ def replay_frames(
     """
     if not isinstance(root, Value):
         raise TypeError(f"replay_frames: root must be an engine Value, got {type(root).__name__}")
-    for reserved in ("grads", "focus", "highlight", "title", "names"):
+    for reserved in ("grads", "focus", "focus_edge", "highlight", "title", "names"):
         if reserved in draw_options:
             raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")
     steps = backward_steps(root, leaf=leaf)
@@ -124,7 +127,8 @@ def replay_frames(
         digraph = draw(
             root,
             grads=shown,
-            focus=None if step is None else step.consumer,
+            # The edge whose local derivative the step multiplies, and the box it adds to.
+            focus_edge=None if step is None else (step.consumer, step.edge),
             highlight=leaf,
             params=params,
             precision=precision,
@@ -132,13 +136,16 @@ def replay_frames(
             names=names,  # the boxes carry the names the captions use (x1[2], *#7 ...)
             **draw_options,
         )
-        focus: Tuple[str, ...] = ()
-        if step is not None:
-            # The box whose grad this step changes gets an outline in the grads' colour:
-            # a later statement for the same node adds to its attributes.
-            target = f"n{index[step.input]}"
-            digraph.node(target, **outline_attrs(GRAD_COLOUR, 3))
-            focus = (f"op{index[step.consumer]}", target)
+        root_box = f"n{index[root]}"
+        focus: Tuple[str, ...]
+        if step is None:
+            # The start sets the root's grad to 1: its box is outlined as every step
+            # outlines the box it changes (a later statement adds to the node's attributes),
+            # and a viewer opens on it.
+            digraph.node(root_box, **outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH))
+            focus = (root_box,)
+        else:
+            focus = (f"op{index[step.consumer]}", f"n{index[step.input]}")
         frames.append(Frame(number, step, shown, caption, detail, digraph, focus))
     return frames
 
