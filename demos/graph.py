@@ -7,7 +7,8 @@ Pt. 2's starting values (the point of part 3):
   small enough to read on a slide; its red path from w1 carries the four
   factors of part 3's row for that input;
 * ``network-ssr.svg``: the whole SSR over the three data points, where w1 has
-  three red paths, one per point, whose products add up to dSSR/dw1.
+  three red paths, one per point, whose products add up to dSSR/dw1; each
+  point's nodes are told apart as the replay names them (x1[1], x1[2], x1[3]).
 
 Each edge is labelled with its local derivative, each box with data and grad.
 """
@@ -20,6 +21,7 @@ from typing import List, Mapping, Optional, Sequence
 from demos import network as net
 from demos._console import Console, check_close, cli, fmt
 from demos._derivative import HAND_TOL
+from engine.replay import node_names
 from nn import ssr
 from nn import statquest as sq
 from viz import DotNotFoundError, explain, render
@@ -38,8 +40,9 @@ WHOLE_FILE = "network-ssr.svg"
 def _render(con: Console, root, path: Path, params, title: str) -> Optional[Path]:
     """Render to ``path``; when no dot executable is found, say so and go on (None)."""
     try:
+        # The replay's names: x1[1], x1[2], x1[3] where the data points repeat a label.
         return render(root, path, highlight=params["w1"], params=list(params.values()),
-                      title=title)
+                      title=title, names=node_names(root))
     except DotNotFoundError as err:
         con.line()
         con.paragraph(f"Could not draw {path.name}: {err}")

@@ -273,6 +273,12 @@ def test_graph_writes_svgs_and_prints_their_paths(tmp_path, capsys, monkeypatch)
         assert path.is_file()
         assert "<svg" in path.read_text(encoding="utf-8")
         assert f"written: {path}" in out
+    # Each data point's nodes are told apart as the replay names them; none is left unnumbered.
+    whole = (out_dir / graph.WHOLE_FILE).read_text(encoding="utf-8")
+    boxes = re.findall(r'font-weight="bold"[^>]*>([^<]*)<', whole)  # the names in the boxes
+    for label in ("input", "x1", "y1", "x2", "y2", "predicted", "observed"):
+        assert [f"{label}[{k}]" in boxes for k in (1, 2, 3)] == [True] * 3, label
+        assert label not in boxes, label
     # The red path's factors for input 0.5 at Details Pt. 2's start, and their product.
     fs = factors(DETAILS_2, 0.5, 1.0)["w1"]
     printed = numbers_after(out, "red path")
