@@ -159,9 +159,11 @@ def gradient_descent(
     ledger.stop_reason = "steps" if steps is not None else "max_steps"
     for k in range(1, limit + 1):
         loss = _evaluate(loss_fn, who, k, lr, ledger)
-        # Zero every leaf under the loss (not only the trained parameters), so
-        # that afterwards each grad is the last step's gradient, not a sum.
+        # Zero every leaf under the loss, so that afterwards each grad is the
+        # last step's gradient, not a sum; and every trained parameter too: one
+        # the loss does not reach keeps no stale grad for SGD to apply.
         loss.zero_grad()
+        opt.zero_grad()
         loss.backward()
         grads = [p.grad for p in values]
         for name, g in zip(names, grads):

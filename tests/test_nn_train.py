@@ -65,6 +65,16 @@ def test_untrained_parameters_stay_and_grads_are_the_last_steps():
     assert model.parameter("b3").grad == ledger[-1].grads["b3"]
 
 
+def test_a_parameter_outside_the_loss_graph_starts_each_step_from_a_zero_grad():
+    # p is trained but the loss does not depend on it: dloss/dp = 0, so p must
+    # not move, whatever stale grad it held before training.
+    p = Value(1.0, "p")
+    p.grad = 5.0
+    ledger = gradient_descent(lambda: Value(2.0) * 1.0, [p], steps=1)
+    assert ledger[0].grads["p"] == 0.0
+    assert p.data == 1.0 and p.grad == 0.0
+
+
 def test_training_is_deterministic():
     def run():
         model = MLP(2, [4, 1], activations=("tanh", "linear"), seed=5)
