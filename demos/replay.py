@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Dict, Mapping, Optional, Sequence, TextIO, Tuple
+import textwrap
+from typing import Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from engine import Value, topological_order
-from engine.replay import backward_steps, node_names, replay_lines
+from engine.replay import backward_steps, format_number, node_names, replay_lines
 from nn import ssr
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PUBLISHED_OPTIMUM, network
 from viz.cli import _parse_assignments as parse_set  # --set NAME=VALUE, as python -m viz reads it
 from viz.replay import MAX_FRAMES, write_replay
-from demos._console import Console
+from demos._console import WIDTH, Console
 
 __all__ = [
     "PUBLISHED_OPTIMUM",
@@ -44,6 +45,7 @@ __all__ = [
     "articles_network",
     "name_terms",
     "find_node",
+    "point_lines",
     "main",
 ]
 
@@ -120,6 +122,22 @@ def find_node(root: Value, name: str) -> Value:
     raise ValueError(f"no node named {name!r}; names in this graph: {', '.join(known)}")
 
 
+def point_lines(params: Mapping[str, Value], set_names: Sequence[str], digits: int = 4) -> List[str]:
+    """Which point the replay runs at: where the numbers come from, then every parameter's value.
+
+    ``Parameters: Main Ideas' starting point (the published optimum, b3 = 0)``, or
+    with ``--set b3=1``: ``Parameters: b3 from --set, the others from Main Ideas' start``.
+    """
+    if set_names:
+        first = f"Parameters: {', '.join(set_names)} from --set, the others from Main Ideas' start"
+    else:
+        first = "Parameters: Main Ideas' starting point (the published optimum, b3 = 0)"
+    values = "  ".join(f"{name} = {format_number(p.data, digits)}" for name, p in params.items())
+    return textwrap.wrap(first, WIDTH, subsequent_indent="  ") + textwrap.wrap(
+        values, WIDTH, initial_indent="  ", subsequent_indent="  "
+    )
+
+
 def main(
     argv: Optional[Sequence[str]] = None, *, stdin: Optional[TextIO] = None, stdout: Optional[TextIO] = None
 ) -> int:
@@ -144,7 +162,9 @@ def main(
                         help=f"the most frames --html draws (default {MAX_FRAMES})")
     args = parser.parse_args(argv)
     try:
-        root, params = articles_network(parse_set(args.set))
+        assigned = parse_set(args.set)
+        set_names = list(assigned)
+        root, params = articles_network(assigned)
         leaf = find_node(root, args.leaf) if args.leaf else None
     except ValueError as err:
         parser.error(str(err))
@@ -165,6 +185,7 @@ def main(
     steps = backward_steps(root, leaf=leaf)
     lines = replay_lines(root, steps, digits=args.digits, equations=args.equations)
     header, rows = lines[: len(lines) - len(steps)], lines[len(lines) - len(steps):]
+    header = point_lines(params, set_names, args.digits) + [""] + header
     con = Console(stdout, step=args.step, inp=stdin)
     # A terminal echoes the Enter that ends a pause; input from a pipe or a file does not.
     isatty = getattr(stdin, "isatty", None)

@@ -423,7 +423,24 @@ def test_cli_prints_every_step():
     n = len(backward_steps(root))
     status, text = run_cli([])
     assert status == 0
-    assert len(text.splitlines()) == n + 4
+    assert len(text.splitlines()) == n + 4 + 3  # the point's two lines and a blank line first
+
+
+def test_cli_says_at_which_point_it_replays():
+    # The parameters are printed: the default point, then with --set (values from nn.statquest).
+    from nn.statquest import MAIN_IDEAS_START
+
+    def printed(text):
+        first, values = text.splitlines()[:2]
+        pairs = dict(pair.split(" = ") for pair in values.split("  ") if pair)
+        return first, {name: float(v) for name, v in pairs.items()}
+
+    first, values = printed(run_cli(["--leaf", "b3"])[1])
+    assert "Main Ideas' starting point" in first and "b3 = 0" in first
+    assert values == MAIN_IDEAS_START
+    first, values = printed(run_cli(["--set", "b3=2.61", "w3=0.5", "--leaf", "b3"])[1])
+    assert first.startswith("Parameters: b3, w3 from --set")
+    assert values == {**MAIN_IDEAS_START, "b3": 2.61, "w3": 0.5}
 
 
 def test_cli_leaf_ends_with_the_leafs_final_grad():
@@ -440,9 +457,9 @@ def test_cli_step_pauses_until_stdin_ends():
     assert status == 0
     # Two Enters, then end of input: three prompts, each ending its line, and every row still printed.
     lines = text.splitlines()
-    assert [k for k, line in enumerate(lines) if line == "-- press Enter to go on --"] == [5, 7, 9]
+    assert [k for k, line in enumerate(lines) if line == "-- press Enter to go on --"] == [8, 10, 12]
     root, params = articles_network()
-    assert len(lines) == len(backward_steps(root, leaf=params["b3"])) + 4 + 3
+    assert len(lines) == len(backward_steps(root, leaf=params["b3"])) + 7 + 3
 
 
 def test_cli_equations_prints_one_equation_per_step():
@@ -450,7 +467,7 @@ def test_cli_equations_prints_one_equation_per_step():
     steps = backward_steps(root, leaf=params["b3"])
     status, text = run_cli(["--equations", "--leaf", "b3"])
     lines = text.splitlines()
-    assert lines == replay_lines(root, steps, equations=True)
+    assert lines[3:] == replay_lines(root, steps, equations=True)
 
 
 def test_cli_set_changes_the_parameters():
