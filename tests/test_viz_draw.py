@@ -192,6 +192,22 @@ def test_kinds_are_styled_and_listed_in_the_legend():
     assert "label=<<table" not in draw(y, legend=False).source.split("\n")[-2]
 
 
+def test_without_params_leaves_named_like_w1_or_b3_are_parameters():
+    # The rule python -m viz follows: w or b followed by digits; params= overrides it.
+    x, w1, b1, wide = Value(0.5, "input"), Value(3.34, "w1"), Value(-1.43, "b1"), Value(1.0, "weight")
+    y1 = ((x * w1 + b1).softplus() * wide).relabel("y1")
+    y1.backward()
+    g = draw(y1, highlight=w1)
+    nodes, _ = parse(g.source)
+    for label, kind in (("w1", "param"), ("b1", "param"), ("input", "leaf"), ("weight", "leaf")):
+        assert f'bgcolor="{STYLES[kind].fill}"' in nodes[node_id(g, label)], label
+    assert STYLES["param"].name in caption_text(g.source)
+    g = draw(y1, params=[])
+    nodes, _ = parse(g.source)
+    assert f'bgcolor="{STYLES["leaf"].fill}"' in nodes[node_id(g, "w1")]
+    assert STYLES["param"].name not in caption_text(g.source)
+
+
 def test_precision_and_rankdir():
     x = Value(1.0 / 3.0, "x")
     y = (x * x).relabel("y")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from typing import Dict, List, Optional, Sequence
 
 from engine import FUNCTIONS
 from viz.dotexe import DotError, DotNotFoundError, run_dot
-from viz.draw import DEFAULT_MAX_NODES, FORMATS, draw, render
+from viz.draw import DEFAULT_MAX_NODES, FORMATS, PARAM_LABEL, draw, render
 from viz.explain import DEFAULT_MAX_PATHS, explain
 from viz.expr import ExpressionError, evaluate
 from viz.text import fmt
@@ -98,9 +97,6 @@ def _parse_assignments(items: List[str]) -> Dict[str, float]:
     return values
 
 
-_PARAM_NAME = re.compile(r"[wb]\d+")
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit status (0, or 2 on any error)."""
     args = build_parser().parse_args(argv)
@@ -125,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
         return prog.values[name]
 
     if args.params is None:
-        param_names = [n for n in prog.free if _PARAM_NAME.fullmatch(n)]
+        param_names = [n for n in prog.free if PARAM_LABEL.fullmatch(n)]
     else:
         param_names = [n.strip() for n in args.params.split(",") if n.strip()]
     params = [node(n, "--params") for n in param_names]

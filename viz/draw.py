@@ -17,6 +17,7 @@ the chain rule multiplies along that edge.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Dict, List, Mapping, Optional, Tuple, Union
@@ -37,10 +38,14 @@ __all__ = [
     "GraphTooLargeError",
     "DEFAULT_MAX_NODES",
     "FORMATS",
+    "PARAM_LABEL",
 ]
 
 #: Drawings with more value nodes than this raise ``GraphTooLargeError`` (``max_nodes=`` to change).
 DEFAULT_MAX_NODES = 200
+
+#: Without ``params=``, leaves labelled like this (``w1``, ``b3``) are drawn as parameters.
+PARAM_LABEL = re.compile(r"[wb]\d+")
 
 #: File types ``render`` writes, by suffix.
 FORMATS = ("svg", "png", "dot")
@@ -203,6 +208,9 @@ def draw(
       changes) is outlined in the grads' colour. Not together with ``focus``.
     - ``params``: leaves to colour as parameters (e.g. ``model.parameters()``);
       other user leaves are inputs, numbers met by an operator are constants.
+      Without ``params``, a leaf is a parameter when its label is ``w`` or ``b``
+      followed by digits (``w1``, ``b3``: ``PARAM_LABEL``), the rule
+      ``python -m viz`` follows too; ``params=[]`` makes every leaf an input.
     - ``names``: a mapping Value -> the name to show instead of its label, in its
       box, in the edge formulas and in the caption (``engine.replay.node_names``
       gives ``x1[1]``, ``x1[2]`` ... where a network run on several data points
@@ -224,7 +232,11 @@ def draw(
 
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
-    params_set = set(params) if params is not None else set()
+    if params is not None:
+        params_set = set(params)
+    else:  # the naming convention of the articles and of nn: w1 ... b3
+        params_set = {n for n in order if n.is_leaf and not n.is_constant and n.label is not None
+                      and PARAM_LABEL.fullmatch(n.label)}
     for p in params_set:
         if not isinstance(p, Value):
             raise TypeError(f"draw: params must hold Values, got {type(p).__name__}")
