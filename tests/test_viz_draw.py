@@ -121,6 +121,20 @@ def test_edges_carry_the_local_derivative_with_its_formula():
     assert texts.count("1") == 2  # d(u + b)/du = d(u + b)/db = 1
 
 
+def test_labels_of_edges_meeting_at_one_op_are_tied_to_their_edges():
+    # x*w: two labels near one oval, each tied to its edge; softplus has one input edge: no line.
+    y, x, w, b = small()
+    nodes, edges = parse(draw(y).source)
+    into = {}
+    for a, d, attrs in edges:
+        if d.startswith("op"):
+            into.setdefault(d, []).append(attrs)
+    assert sorted(len(v) for v in into.values()) == [1, 2, 2]
+    for attrs_list in into.values():
+        for attrs in attrs_list:
+            assert ("decorate=true" in attrs) == (len(attrs_list) > 1), attrs
+
+
 def test_formulas_off_shows_numbers_only():
     y, *_ = small()
     _, edges = parse(draw(y, formulas=False).source)

@@ -192,6 +192,9 @@ def draw(
     - One oval per operation, and on every edge input -> op the local derivative
       d(op output)/d(input) from ``node.local_grads``, with its formula when
       ``formulas`` (``sigmoid(x1) = 0.8``). A reused input has one edge per use.
+      Into an op with several inputs, each label is underlined and tied to its
+      own edge by a line (Graphviz ``decorate``), so two labels near one op
+      cannot be mistaken for each other.
     - ``highlight``: a node (or its label): the edges on the paths from it up to
       ``root`` are drawn in red, and the caption states that the sum over those
       paths of the product of their local derivatives is its grad.
@@ -296,10 +299,14 @@ def draw(
             g.node(f"op{i}", label=f"<{html_escape(_op_text(node.op))}>", **op_attrs)
             for k, (inp, local) in enumerate(zip(node.inputs, node.local_grads)):
                 formula = formula_text(edge_formula(node, k, name), precision) if formulas else None
+                # Where two or more edges meet one op, their labels sit side by side:
+                # decorate ties each label to its own edge with a line.
+                decorate = {"decorate": "true"} if len(node.inputs) > 1 else {}
                 g.edge(
                     f"n{index[inp]}",
                     f"op{i}",
                     label=_edge_label(formula, local, precision),
+                    **decorate,
                     **_edge_emphasis(inp in on_path,
                                      node is focus and focus_input in (None, k)),
                 )
