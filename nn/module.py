@@ -12,6 +12,13 @@ ledger say the same thing):
 * an ``MLP``: ``L1.n1.w1, ..., L2.n1.b`` (``L_k`` is layer ``k``, the first
   hidden layer is ``L1``); every index counts from 1, like the articles.
 
+A custom ``Module`` made of children (``children()``) lists their names as
+they are; if two *different* parameters of its children would share a name
+(two unnamed neurons, two MLPs), each child's names are prefixed by
+its position instead: ``m1.w1, m1.b, m2.w1, m2.b``. Name the children
+(``Neuron(1, name="h1")``) to keep readable names; the labels of the
+parameters are the children's own names either way.
+
 ``rename_parameters`` gives them other names; the articles' network (see
 ``nn.statquest``) is an ``MLP(1, [2, 1])`` renamed to ``w1, b1, w2, b2, w3, w4, b3``.
 Inputs given as plain numbers become leaves labelled ``input`` (one input)
@@ -44,11 +51,35 @@ class Module:
     """
 
     def named_parameters(self) -> List[Tuple[str, Value]]:
-        """``[(name, parameter), ...]`` in a fixed order (weights before bias, neuron by neuron)."""
+        """``[(name, parameter), ...]`` in a fixed order (weights before bias, neuron by neuron).
+
+        The children's parameters, child by child; when two different
+        parameters of the children would share a name, child ``k``'s names are
+        prefixed ``m<k>.`` (``m1.w1``, ``m2.w1``). A child listed twice (shared
+        weights) gives its parameters once.
+        """
+        groups = [child.named_parameters() for child in self.children()]
+        if _clash([pair for group in groups for pair in group]) is not None:
+            groups = [[(f"m{k}.{n}", p) for n, p in group] for k, group in enumerate(groups, start=1)]
         params: List[Tuple[str, Value]] = []
-        for child in self.children():
-            params.extend(child.named_parameters())
+        seen = set()
+        for group in groups:
+            for n, p in group:
+                if p not in seen:
+                    seen.add(p)
+                    params.append((n, p))
         return params
+
+    def unique_named_parameters(self, who: str) -> List[Tuple[str, Value]]:
+        """``named_parameters()``, or a ``ValueError`` (from ``who``) if two different parameters share a name."""
+        named = self.named_parameters()
+        name = _clash(named)
+        if name is not None:
+            raise ValueError(
+                f"{who}: two different parameters are named {name!r} in {type(self).__name__};"
+                " give them different names (named_parameters() must list each name once)"
+            )
+        return named
 
     def children(self) -> List["Module"]:
         """The modules directly inside this one (none for a ``Neuron``)."""
@@ -65,7 +96,7 @@ class Module:
 
     def parameter(self, name: str) -> Value:
         """The parameter called ``name``; ``ValueError`` listing the names if there is none."""
-        for n, p in self.named_parameters():
+        for n, p in self.unique_named_parameters("parameter"):
             if n == name:
                 return p
         raise ValueError(self._unknown(name, "parameter"))
@@ -85,7 +116,7 @@ class Module:
             raise TypeError(
                 f"set_parameters: expected a mapping of names to numbers, got {type(values).__name__}"
             )
-        by_name = dict(self.named_parameters())
+        by_name = dict(self.unique_named_parameters("set_parameters"))
         checked: List[Tuple[Value, float]] = []
         for name, value in values.items():
             if name not in by_name:
@@ -119,13 +150,19 @@ class Module:
         duplicates = sorted({n for n in after if after.count(n) > 1})
         if duplicates:
             raise ValueError(f"rename_parameters: names would be used twice: {', '.join(duplicates)}")
-        for neuron in self._neurons():
+        neurons = self._neurons()
+        before = [list(neuron._names) for neuron in neurons]
+        for neuron in neurons:
             neuron._rename(names)
         if [n for n, _ in self.named_parameters()] != after:
-            # A custom Module names its parameters itself in named_parameters().
+            # A custom Module names its parameters itself in named_parameters(),
+            # or tells its children apart by position: put the names back.
+            for neuron, old_names in zip(neurons, before):
+                neuron._rename(dict(zip(neuron._names, old_names)))
             raise TypeError(
                 f"rename_parameters: {type(self).__name__} does not support renaming;"
-                " change the names its named_parameters() returns"
+                " change the names its named_parameters() returns, or rename (or name)"
+                " its child modules, e.g. Neuron(1, name='h1')"
             )
 
     def _neurons(self) -> List["Neuron"]:
@@ -137,6 +174,15 @@ class Module:
     def _unknown(self, name: object, who: str) -> str:
         known = ", ".join(n for n, _ in self.named_parameters())
         return f"{who}: unknown parameter name {name!r}; this model's parameters are: {known}"
+
+
+def _clash(named: Sequence[Tuple[str, Value]]) -> Optional[str]:
+    """The first name given to two different parameters, or None."""
+    owner: Dict[str, Value] = {}
+    for n, p in named:
+        if owner.setdefault(n, p) is not p:
+            return n
+    return None
 
 
 def _check_count(n: object, what: str) -> int:

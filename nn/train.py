@@ -61,7 +61,7 @@ class NonFiniteLossError(FloatingPointError):
 
 def _named(params: Params, who: str) -> List[Tuple[str, Value]]:
     if isinstance(params, Module):
-        named = params.named_parameters()
+        named = params.unique_named_parameters(who)
     elif isinstance(params, Mapping):
         named = list(params.items())
     elif isinstance(params, Value):
@@ -240,7 +240,7 @@ def train(
         )
     if not inputs:
         raise ValueError(f"{who}: no data: inputs and targets are empty")
-    named = model.named_parameters()
+    named = model.unique_named_parameters(who)
     if params is None:
         chosen = named
     else:

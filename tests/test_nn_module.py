@@ -7,7 +7,7 @@ import statistics
 import pytest
 
 from engine import Value, topological_order
-from nn import ACTIVATIONS, MLP, Layer, Module, Neuron, get_activation
+from nn import ACTIVATIONS, MLP, Layer, Module, Neuron, get_activation, gradient_descent, train
 
 
 def softplus(x):
@@ -274,3 +274,100 @@ def test_a_custom_module_gets_the_api_from_named_parameters():
     assert line(2.0).data == 2.0 * 2.0 - 3.0
     with pytest.raises(TypeError, match="Line does not support renaming"):
         line.rename_parameters({"m": "slope"})
+
+
+# ------------------------------------------------------------------ names of a custom module's children
+
+class Pair(Module):
+    """Two child modules side by side, summed: a custom module built from children()."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def children(self):
+        return [self.first, self.second]
+
+    def __call__(self, x):
+        return self.first(x) + self.second(x)
+
+
+def test_children_with_the_same_names_are_told_apart_by_position():
+    a, b = Neuron(1, seed=1), Neuron(1, seed=2)
+    pair = Pair(a, b)
+    assert [n for n, _ in pair.named_parameters()] == ["m1.w1", "m1.b", "m2.w1", "m2.b"]
+    assert pair.parameters() == [a.w[0], a.b, b.w[0], b.b]
+    assert pair.parameter("m2.w1") is b.w[0]
+    pair.set_parameters({"m1.b": 0.5, "m2.b": -0.5})
+    assert (a.b.data, b.b.data) == (0.5, -0.5)
+
+
+def test_two_mlps_in_one_module_have_distinct_names():
+    pair = Pair(MLP(1, [2, 1], seed=1), MLP(1, [2, 1], seed=2))
+    names = [n for n, _ in pair.named_parameters()]
+    assert len(names) == len(set(names)) == 2 * 7
+    assert names[:2] == ["m1.L1.n1.w1", "m1.L1.n1.b"] and names[7] == "m2.L1.n1.w1"
+
+
+def test_children_with_different_names_keep_them():
+    pair = Pair(Neuron(1, name="h1"), Neuron(1, name="h2"))
+    assert [n for n, _ in pair.named_parameters()] == ["h1.w1", "h1.b", "h2.w1", "h2.b"]
+
+
+def test_the_same_child_twice_lists_its_parameters_once():
+    n = Neuron(1)
+    pair = Pair(n, n)
+    assert [name for name, _ in pair.named_parameters()] == ["w1", "b"]
+
+
+def test_every_parameter_of_two_unnamed_neurons_is_trained():
+    a, b = Neuron(1, seed=1), Neuron(1, seed=2)
+    pair = Pair(a, b)
+    xs, ys = [0.0, 1.0], [1.0, 3.0]
+    wa, wb = a.w[0].data, b.w[0].data
+    # pair(x) = (wa x + ba) + (wb x + bb), both biases 0 at the start:
+    # dSSR/dba = dSSR/dbb = -2 sum(y - pred), dSSR/dwa = dSSR/dwb = -2 sum(x (y - pred))
+    residuals = [y - (wa + wb) * x for x, y in zip(xs, ys)]
+    d_bias = -2 * sum(residuals)
+    d_weight = -2 * sum(x * r for x, r in zip(xs, residuals))
+    ledger = train(pair, xs, ys, lr=0.1, steps=1)
+    assert ledger.names == ("m1.w1", "m1.b", "m2.w1", "m2.b")
+    assert a.b.data == pytest.approx(-0.1 * d_bias) and b.b.data == pytest.approx(-0.1 * d_bias)
+    assert a.w[0].data == pytest.approx(wa - 0.1 * d_weight)
+    assert b.w[0].data == pytest.approx(wb - 0.1 * d_weight)
+
+
+class Clash(Module):
+    """A custom module that names two different parameters alike."""
+
+    def __init__(self):
+        self.u, self.v = Value(1.0, "w"), Value(2.0, "w")
+
+    def named_parameters(self):
+        return [("w", self.u), ("w", self.v)]
+
+    def __call__(self, x):
+        return self.u * x + self.v
+
+
+def test_two_parameters_with_one_name_are_an_error_not_a_silent_pick():
+    clash = Clash()
+    with pytest.raises(ValueError, match="train: two different parameters are named 'w'"):
+        train(clash, [1.0], [0.0], steps=1)
+    with pytest.raises(ValueError, match="gradient_descent: two different parameters are named 'w'"):
+        gradient_descent(lambda: clash(1.0), clash, steps=1)
+    with pytest.raises(ValueError, match="set_parameters: two different parameters are named 'w'"):
+        clash.set_parameters({"w": 5.0})
+    with pytest.raises(ValueError, match="parameter: two different parameters are named 'w'"):
+        clash.parameter("w")
+    assert (clash.u.data, clash.v.data) == (1.0, 2.0)
+
+
+def test_renaming_names_told_apart_by_position_is_refused_and_changes_nothing():
+    a, b = Neuron(1), Neuron(1)
+    pair = Pair(a, b)
+    with pytest.raises(TypeError, match="Pair does not support renaming.*name='h1'"):
+        pair.rename_parameters({"m1.w1": "slope"})
+    assert [n for n, _ in pair.named_parameters()] == ["m1.w1", "m1.b", "m2.w1", "m2.b"]
+    a.rename_parameters({"w1": "slope"})  # on the child: the other names still clash
+    assert [n for n, _ in pair.named_parameters()] == ["m1.slope", "m1.b", "m2.w1", "m2.b"]
+    assert a.w[0].label == "slope"
