@@ -1,6 +1,7 @@
 """python -m viz: drawing expressions, explanations, and refusing anything outside the whitelist."""
 
 import math
+import os
 import subprocess
 import sys
 
@@ -37,7 +38,7 @@ def test_draws_an_expression_to_svg(tmp_path, capsys):
     assert out.splitlines()[0] == f"wrote {out_file}"
     # the root's value and each leaf's grad, by the hand formulas
     assert out.splitlines()[1] == f"root = {fmt(softplus(z) * -1.22)}"
-    assert f"droot/dw1 = {fmt(-1.22 * sigmoid(z) * 0.5)}" in out.splitlines()[2]
+    assert f"droot/dw1 = {fmt(-1.22 * sigmoid(z) * 0.5)}" in " ".join(out.split())
 
 
 def test_assignments_label_their_nodes_and_explain_prints_the_chain(capsys):
@@ -50,6 +51,30 @@ def test_assignments_label_their_nodes_and_explain_prints_the_chain(capsys):
     assert "= -2·(observed - predicted) × w3 × sigmoid(x1) × input" in lines
     expected = -2 * (1.0 - pred) * PARAMS["w3"] * sigmoid(x1) * 0.5
     assert f"w1.grad = {fmt(expected)}   (agree)" in out
+
+
+def test_every_line_fits_80_columns_with_one_grad_per_line(capsys):
+    code, out, err = run(capsys, NETWORK, "--set", *SETS, "--explain", "w1", "--explain", "b1")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 80, max(lines, key=len)
+    # After the root's value, one line per free name, in the order they appear, "=" aligned.
+    names = ["input", "w1", "b1", "w2", "b2", "w3", "w4", "b3", "observed"]
+    grads = lines[1:1 + len(names)]
+    assert [g.split()[0] for g in grads] == [f"dSSR/d{n}" for n in names]
+    assert len({g.index("=") for g in grads}) == 1
+    x1, y1, x2, y2, pred = hand_forward(PARAMS, 0.5)
+    assert grads[-1].split()[-1] == fmt(2 * (1.0 - pred))  # dSSR/dobserved = 2(observed - predicted)
+    # The explanation's sentence is wrapped, not cut: it reads the same joined up.
+    assert "dSSR/db1 = sum over 1 path from SSR down to b1 of the product of the local derivatives " \
+        "along each path" in " ".join(out.split())
+
+
+def test_help_fits_80_columns():
+    done = subprocess.run([sys.executable, "-m", "viz", "--help"], capture_output=True, text=True, check=False,
+                          env={**os.environ, "COLUMNS": "80"})
+    assert done.returncode == 0
+    assert max(map(len, done.stdout.splitlines())) <= 80, max(done.stdout.splitlines(), key=len)
 
 
 def test_without_output_the_dot_text_is_printed(capsys):

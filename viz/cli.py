@@ -19,21 +19,29 @@ PROG = "python -m viz"
 
 EXAMPLES = f"""\
 examples:
-  {PROG} "softplus(x*w1 + b1)*w3" --set x=0.5 w1=3.34 b1=-1.43 w3=-1.22 -o graph.svg
+  {PROG} "softplus(x*w1 + b1)*w3" \\
+      --set x=0.5 w1=3.34 b1=-1.43 w3=-1.22 -o graph.svg
 
   # one data point through the articles' network; assigned names label the nodes
-  {PROG} "x1 = input*w1 + b1; y1 = softplus(x1); x2 = input*w2 + b2; y2 = softplus(x2);
+  {PROG} "x1 = input*w1 + b1; y1 = softplus(x1);
+      x2 = input*w2 + b2; y2 = softplus(x2);
       predicted = y1*w3 + y2*w4 + b3; SSR = (observed - predicted)**2" \\
-      --set input=0.5 observed=1 w1=3.34 b1=-1.43 w2=-3.53 b2=0.57 w3=-1.22 w4=-2.30 b3=0 \\
+      --set input=0.5 observed=1 w1=3.34 b1=-1.43 w2=-3.53 b2=0.57 \\
+            w3=-1.22 w4=-2.30 b3=0 \\
       -o net.svg --highlight w1 --explain w1
 
 The expression is read with Python's ast module against a whitelist (numbers,
-names, + - * / **, unary -, name = expression statements separated by ';', and
-the functions {", ".join(sorted(FUNCTIONS))}); it is never eval'ed.
-Free names are leaves: give each a value with --set. backward() is run from
-the last statement before drawing. Without -o, --format or --explain the DOT
-text is printed. Errors exit with status 2.
+names, + - * / **, unary -, name = expression statements separated by ';' or
+new lines, and the functions {", ".join(sorted(FUNCTIONS))});
+it is never eval'ed. Free names are leaves: give each a value with --set
+(after the expression, or before it with -- ahead of the expression).
+backward() is run from the last statement before drawing. Without -o, --format
+or --explain the DOT text is printed. Errors exit with status 2.
 """
+
+DESCRIPTION = """\
+Draw the computation graph of an expression after backward(): values, grads,
+and the local derivative on every edge; explain a grad by the chain rule."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,8 +53,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
-        description="Draw the computation graph of an expression after backward(): values, "
-        "grads, and the local derivative on every edge; explain a grad by the chain rule.",
+        description=DESCRIPTION,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -158,10 +165,11 @@ def _run(args: argparse.Namespace) -> int:
     root_name = root.label if root.label is not None else "root"
     print(f"{root_name} = {fmt(root.data, args.precision)}")
     if args.show_grads:
-        grads = ", ".join(
-            f"d{root_name}/d{n} = {fmt(prog.values[n].grad, args.precision)}" for n in prog.free
-        )
-        print(grads)
+        # One grad per line, the = signs aligned: a terminal's 80 columns hold any number of them.
+        heads = [f"d{root_name}/d{n}" for n in prog.free]
+        width = max(map(len, heads), default=0)
+        for head, n in zip(heads, prog.free):
+            print(f"{head:<{width}} = {fmt(prog.values[n].grad, args.precision)}")
     for e in explanations:
         print()
         print(e)

@@ -14,6 +14,7 @@ The sum of the path products is set beside the engine's ``grad`` of the leaf.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple, Union
 
@@ -25,6 +26,9 @@ __all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError",
 
 #: ``explain`` refuses graphs with more root-to-leaf paths than this (``max_paths=`` to change).
 DEFAULT_MAX_PATHS = 64
+
+#: The explanation's header is wrapped to this many columns.
+TEXT_WIDTH = 80
 
 
 class TooManyPathsError(ValueError):
@@ -77,11 +81,16 @@ class Explanation:
         p = self.precision
         d = f"d{self.root_name}/d{self.leaf_name}"
         n = len(self.paths)
-        lines = [
-            f"{d} = sum over {n} path{'s' if n != 1 else ''} from {self.root_name} down to "
-            f"{self.leaf_name} of the product of the local derivatives along each path",
-            "",
-        ]
+        # Wrapped for an 80-column terminal, never inside a name such as d(w1·x + b1)/dw1
+        # (its spaces are held as NUL while wrapping); the paths below are as wide as their factors.
+        keep = lambda text: text.replace(" ", "\0")  # noqa: E731 - local shorthand
+        header = (
+            f"{keep(d)} = sum over {n} path{'s' if n != 1 else ''} from {keep(self.root_name)} down to "
+            f"{keep(self.leaf_name)} of the product of the local derivatives along each path"
+        )
+        wrapped = textwrap.wrap(header, TEXT_WIDTH, subsequent_indent="  ", break_on_hyphens=False,
+                                break_long_words=False)
+        lines = [line.replace("\0", " ") for line in wrapped] + [""]
         for i, path in enumerate(self.paths, 1):
             names = [f.name for f in path.factors]
             forms = [f.formula if f.formula is not None else fmt(f.value, p) for f in path.factors]
