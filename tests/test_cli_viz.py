@@ -189,6 +189,38 @@ def test_usage_errors_exit_2(capsys):
     assert stop.value.code == 2
 
 
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["--set", "x=1", "x*2"], "put --set after the expression"),
+        (["x", "--precision", "abc"], "--precision: invalid int value: 'abc'"),
+        (["x", "--rankdir", "diagonal"], "--rankdir: invalid choice"),
+        (["x", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(argv, says):
+    done = subprocess.run([sys.executable, "-m", "viz", *argv], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("python -m viz: error: ")
+    assert says in done.stderr
+
+
+def test_values_may_come_first_when_ended_by_two_dashes(capsys):
+    code, out, err = run(capsys, "--set", "x=1.5", "--explain", "x", "--", "x*2")
+    assert code == 0, err
+    assert out.splitlines()[0].endswith(f" = {fmt(1.5 * 2)}")
+
+
+def test_leading_spaces_and_indented_lines_are_not_an_error(capsys):
+    code, out, err = run(capsys, " -x", "--set", "x=2", "--explain", "x")
+    assert code == 0, err
+    assert out.splitlines()[0].endswith(f" = {fmt(-2.0)}")
+    # The network typed over indented lines, as --help's example shows it.
+    indented = "x1 = input*w1 + b1; y1 = softplus(x1);\n      " + NETWORK.split("y1 = softplus(x1); ", 1)[1]
+    assert run(capsys, indented, "--set", *SETS, "--explain", "w1")[1] == run(capsys, NETWORK, "--set", *SETS,
+                                                                              "--explain", "w1")[1]
+
+
 def test_help_is_useful():
     done = subprocess.run([sys.executable, "-m", "viz", "--help"], capture_output=True, text=True, check=False)
     assert done.returncode == 0

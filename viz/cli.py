@@ -46,8 +46,14 @@ and the local derivative on every edge; explain a grad by the chain rule."""
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, status 2, like our own errors
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        if "required: expression" in message:
+            # --set takes every word after it, the expression included.
+            message += (
+                "; put --set after the expression (python -m viz \"x*2\" --set x=1), "
+                "or end its values with -- (python -m viz --set x=1 -- \"x*2\")"
+            )
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -125,6 +125,9 @@ def parse(source: str) -> Program:
         )
     if not source.strip():
         raise ExpressionError("the expression is empty")
+    # No statement here opens a block, so indentation means nothing: a program typed
+    # over several indented lines (or with a leading space) reads as written.
+    source = "\n".join(line.strip() for line in source.splitlines())
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as err:
