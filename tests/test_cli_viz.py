@@ -1,5 +1,6 @@
 """python -m viz: drawing expressions, explanations, and refusing anything outside the whitelist."""
 
+import html
 import math
 import os
 import subprocess
@@ -189,6 +190,23 @@ def test_usage_errors_exit_2(capsys):
     assert stop.value.code == 2
 
 
+def test_an_unlabelled_root_has_one_name_in_values_grads_explanation_and_legend(capsys, tmp_path):
+    code, out, err = run(capsys, "w1*x + b1", "--set", "w1=2", "x=3", "b1=1", "--explain", "w1",
+                         "-o", str(tmp_path / "g.dot"))
+    assert code == 0, err
+    lines = out.splitlines()
+    name = "(w1·x + b1)"
+    assert lines[1] == f"{name} = {fmt(2 * 3 + 1)}"
+    assert lines[2] == f"d{name}/dw1 = {fmt(3.0)}"
+    assert f"d{name}/dw1 = sum over 1 path" in " ".join(out.split())
+    assert "root" not in "\n".join(lines[1:])
+    assert f"d{html.escape(name)}/d(node)" in (tmp_path / "g.dot").read_text(encoding="utf-8")
+    # Too long to spell out: "root", everywhere.
+    code, out, err = run(capsys, "softplus(x*w1 + b1)*w3*2 + x*x", "--set", "w1=2", "x=3", "b1=1", "w3=1",
+                         "--explain", "w1")
+    assert out.splitlines()[0].startswith("root = ") and "droot/dw1 = sum over" in " ".join(out.split())
+
+
 @pytest.mark.parametrize(
     "argv, says",
     [
@@ -208,13 +226,13 @@ def test_usage_errors_are_one_line_with_status_2(argv, says):
 def test_values_may_come_first_when_ended_by_two_dashes(capsys):
     code, out, err = run(capsys, "--set", "x=1.5", "--explain", "x", "--", "x*2")
     assert code == 0, err
-    assert out.splitlines()[0].endswith(f" = {fmt(1.5 * 2)}")
+    assert out.splitlines()[0] == f"(x·2) = {fmt(1.5 * 2)}"
 
 
 def test_leading_spaces_and_indented_lines_are_not_an_error(capsys):
     code, out, err = run(capsys, " -x", "--set", "x=2", "--explain", "x")
     assert code == 0, err
-    assert out.splitlines()[0].endswith(f" = {fmt(-2.0)}")
+    assert out.splitlines()[0] == f"(-x) = {fmt(-2.0)}"
     # The network typed over indented lines, as --help's example shows it.
     indented = "x1 = input*w1 + b1; y1 = softplus(x1);\n      " + NETWORK.split("y1 = softplus(x1); ", 1)[1]
     assert run(capsys, indented, "--set", *SETS, "--explain", "w1")[1] == run(capsys, NETWORK, "--set", *SETS,

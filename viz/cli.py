@@ -6,10 +6,11 @@ import argparse
 import sys
 from typing import Dict, List, Optional, Sequence
 
-from engine import FUNCTIONS
+from engine import FUNCTIONS, topological_order
 from viz.dotexe import DotError, DotNotFoundError, run_dot
 from viz.draw import DEFAULT_MAX_NODES, FORMATS, PARAM_LABEL, draw, render
 from viz.explain import DEFAULT_MAX_PATHS, explain
+from viz.formulas import Namer, node_name
 from viz.expr import ExpressionError, evaluate
 from viz.text import fmt
 
@@ -168,7 +169,9 @@ def _run(args: argparse.Namespace) -> int:
         print(draw(root, **options).source, end="")
         return 0
 
-    root_name = root.label if root.label is not None else "root"
+    # The name the drawing's legend and the explanations give the root: its label, a short
+    # expression such as (x·2), or "root"; one name for it in everything printed.
+    root_name = node_name(root, Namer(args.precision), topological_order(root))
     print(f"{root_name} = {fmt(root.data, args.precision)}")
     if args.show_grads:
         # One grad per line, the = signs aligned: a terminal's 80 columns hold any number of them.
