@@ -214,10 +214,10 @@ class Value:
             )
         try:
             out = a ** n
-            # n a^(n-1); written so that 0 ** n (n >= 1) needs no negative power
-            local = n * a ** (n - 1.0) if n != 0.0 else 0.0
         except OverflowError:
             raise OverflowError(f"**: {a!r} ** {n:g}{_where(self)} is too large for a float") from None
+        # n a^(n-1); written so that 0 ** n (n >= 1) needs no negative power
+        local = _power_rule(a, n, out) if n != 0.0 else 0.0
         return _node(out, _pow_name(n), (self,), (local,))
 
     def _pow_value(self, exponent: "Value") -> "Value":
@@ -229,9 +229,9 @@ class Value:
             )
         try:
             out = a ** b
-            d_base = b * a ** (b - 1.0)
         except OverflowError:
             raise OverflowError(f"**: {a!r} ** {b!r} is too large for a float") from None
+        d_base = _power_rule(a, b, out) if b != 0.0 else 0.0
         return _node(out, "**", (self, exponent), (d_base, out * math.log(a)))
 
     def __rpow__(self, base: Number) -> "Value":
@@ -366,7 +366,22 @@ def _divide(a: Value, b: Value) -> Value:
             f"/: division by zero: denominator{_where(b)} is 0.0"
             f" (numerator{_where(a)} is {a.data!r})"
         )
-    return _node(a.data / den, "/", (a, b), (1.0 / den, -a.data / (den * den)))
+    # -(a/b)/b rather than -a/(b*b): b*b alone can overflow to inf or underflow
+    # to 0 (b = 1e-200) when a/b^2 itself is a float, or is at least +-inf.
+    return _node(a.data / den, "/", (a, b), (1.0 / den, -(a.data / den) / den))
+
+
+def _power_rule(a: float, n: float, out: float) -> float:
+    """d(a^n)/da = n a^(n-1), given ``out`` = a^n (n != 0).
+
+    For a tiny base and n < 1, a^(n-1) can be beyond the float range while
+    a^n is not; the derivative is then n a^n / a, which is +-inf when it
+    truly does not fit (as an overflowing product is), finite when it does.
+    """
+    try:
+        return n * a ** (n - 1.0)
+    except OverflowError:
+        return (n * out) / a  # a != 0 here: 0 ** m never overflows
 
 
 def _sigmoid(x: float) -> float:

@@ -3,6 +3,9 @@ formulas written out here, and the engine's gradient against central differences
 on many random inputs from each operation's safe domain."""
 
 import math
+import sys
+from decimal import Decimal
+from fractions import Fraction
 import random
 
 import pytest
@@ -195,3 +198,44 @@ def test_sigmoid_and_tanh_saturate_without_overflow():
     for x in (-1000.0, -745.0, -30.0, 30.0, 745.0, 1000.0):
         for out in (Value(x).sigmoid(), Value(x).softplus(), Value(x).tanh()):
             assert math.isfinite(out.data) and all(math.isfinite(g) for g in out.local_grads)
+
+
+# ------------------------------------------------------------------ extreme magnitudes
+# A local derivative may lie outside the float range while the forward value
+# does not; it is then +-inf (IEEE, as a product that overflows), never an
+# exception and never a wrong finite number.
+
+
+def test_division_by_a_tiny_denominator_gives_an_infinite_local_derivative():
+    q = Value(1.0) / Value(1e-200)
+    assert q.data == 1.0 / 1e-200
+    # d(a/b)/db = -a / b^2 = -1e400: beyond the float range
+    assert q.local_grads == (1.0 / 1e-200, -math.inf)
+
+
+@pytest.mark.parametrize("a, b", [(1e300, 1e200), (1e-170, 1e-160), (2e-20, 3e-157)])
+def test_division_local_derivative_is_accurate_when_b_squared_is_not_a_float(a, b):
+    # b^2 overflows (1e400) or is subnormal (1e-320, 9e-314); the exact
+    # -a / b^2, by Fraction, must still come out to full precision.
+    q = Value(a) / Value(b)
+    exact = -Fraction(a) / (Fraction(b) * Fraction(b))
+    assert q.local_grads[1] == pytest.approx(float(exact), rel=1e-15, abs=0)
+
+
+def test_negative_powers_of_tiny_bases():
+    # (1e-200)^-1 = 1e200 fits; its derivative -1 * (1e-200)^-2 = -1e400 does not
+    p = Value(1e-200) ** -1
+    assert p.data == pytest.approx(1e200, rel=1e-15) and p.local_grads == (-math.inf,)
+    v = Value(1e-200) ** Value(-1.0)
+    assert v.data == pytest.approx(1e200, rel=1e-15)
+    assert v.local_grads[0] == -math.inf
+    assert v.local_grads[1] == pytest.approx(1e200 * math.log(1e-200), rel=1e-14)
+
+
+def test_a_derivative_that_fits_although_a_to_the_n_minus_1_does_not():
+    # d(a^-0.5)/da = -0.5 a^-1.5: for this a, a^-1.5 ~ 2.5e308 is beyond the
+    # float range but half of it is not. Exact value by Decimal.
+    a = 2.518e-206
+    exact = Decimal(-0.5) * Decimal(a) ** Decimal(-1.5)
+    assert abs(exact) < Decimal(sys.float_info.max) < 2 * abs(exact)
+    assert (Value(a) ** -0.5).local_grads[0] == pytest.approx(float(exact), rel=1e-13, abs=0)
