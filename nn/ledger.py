@@ -21,6 +21,7 @@ STOP_REASONS = {
     "min_step_size": "every step size was below min_step_size",
     "max_steps": "max_steps was reached before every step size fell below min_step_size",
     "steps": "the fixed number of steps was done",
+    "diverged": "gradient descent diverged (the loss or a gradient stopped being finite)",
 }
 
 
@@ -48,6 +49,9 @@ class Ledger:
     ``len(ledger)`` is the number of steps; ``ledger[0]`` is the first ``Step``.
     ``str(ledger)`` is ``ledger.table()``: a plain-text table that fits 80
     columns when parameter names are short, one line per (step, parameter).
+    ``stop_reason`` is a key of ``STOP_REASONS``; ``stop_note`` says what
+    happened when training diverged. ``final_loss`` is the loss at
+    ``final_values`` (``inf``/``nan`` when that is how it diverged).
     """
 
     names: Tuple[str, ...]
@@ -59,6 +63,7 @@ class Ledger:
     rows: List[Step] = field(default_factory=list)
     stop_reason: Optional[str] = None
     final_loss: Optional[float] = None
+    stop_note: Optional[str] = None
 
     # ------------------------------------------------------------ access
 
@@ -104,6 +109,8 @@ class Ledger:
             reason = f"every step size was below {self.min_step_size:g}"
         elif self.stop_reason == "max_steps":
             reason = f"max_steps = {self.max_steps} was reached"
+        elif self.stop_reason == "diverged" and self.stop_note:
+            reason = f"gradient descent diverged: {self.stop_note}"
         lines = [f"{n} step{'s' if n != 1 else ''} at lr = {self.lr:g}; stopped because {reason}."]
         if self.rows:
             first = _num(self.rows[0].loss, precision)

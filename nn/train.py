@@ -95,7 +95,16 @@ def _check_stopping(who: str, min_step_size: float, max_steps: int, steps: Optio
         raise ValueError(f"{who}: min_step_size must be a number >= 0, got {min_step_size!r}")
 
 
-def _diverged(who: str, what: str, where: str, step: int, lr: float, ledger: Ledger) -> NonFiniteLossError:
+def _diverged(
+    who: str, what: str, where: str, step: int, lr: float, ledger: Ledger, loss: Optional[float] = None
+) -> NonFiniteLossError:
+    """The error to raise; its ledger is marked ``diverged`` first, so its summary says so.
+
+    ``loss`` is the loss at the ledger's final values, when it was computed.
+    """
+    ledger.stop_reason = "diverged"
+    ledger.stop_note = f"{what} {where}"
+    ledger.final_loss = loss
     return NonFiniteLossError(
         f"{who}: {what} {where} with learning rate {lr:g}: the steps grew instead of"
         f" shrinking (gradient descent diverged); try a smaller learning rate, e.g. lr={lr / 10:g}",
@@ -116,7 +125,9 @@ def _evaluate(
         raise TypeError(f"{who}: the loss must be a Value, got {type(loss).__name__}")
     ledger.loss_name = loss.label or "loss"
     if not math.isfinite(loss.data):
-        raise _diverged(who, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, lr, ledger)
+        raise _diverged(
+            who, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, lr, ledger, loss.data
+        )
     return loss
 
 
@@ -169,7 +180,7 @@ def gradient_descent(
         for name, g in zip(names, grads):
             if not math.isfinite(g):
                 what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
-                raise _diverged(who, what, f"at step {k}", k, lr, ledger)
+                raise _diverged(who, what, f"at step {k}", k, lr, ledger, loss.data)
         sizes = opt.step()
         ledger.rows.append(Step(
             step=k,

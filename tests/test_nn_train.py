@@ -123,6 +123,32 @@ def test_non_finite_loss_names_the_step_and_suggests_a_smaller_lr():
     assert isinstance(err, FloatingPointError)
 
 
+def test_the_ledger_of_a_diverged_run_says_it_diverged():
+    with pytest.raises(NonFiniteLossError) as info:
+        train(network(DETAILS_2_START), INPUTS, OBSERVED, lr=10)
+    err = info.value
+    ledger = err.ledger
+    assert ledger.stop_reason == "diverged"
+    summary = ledger.summary()
+    first = summary.splitlines()[0]
+    assert first == (
+        f"{err.step - 1} steps at lr = 10; stopped because gradient descent diverged:"
+        f" the loss SSR became inf at step {err.step}."
+    )
+    assert "max_steps" not in summary
+    assert ledger.final_loss == float("inf")
+    assert "SSR: " in summary and summary.splitlines()[1].endswith("-> inf")
+
+
+def test_a_diverged_gradient_is_in_the_summary_too():
+    a = Value(5e-324, "a")
+    with pytest.raises(NonFiniteLossError) as info:
+        gradient_descent(lambda: a.log(), [a], lr=0.1)
+    ledger = info.value.ledger
+    assert ledger.stop_reason == "diverged" and len(ledger) == 0
+    assert "diverged: the gradient dloss/da became inf at step 1" in ledger.summary()
+
+
 def test_wrong_input_size_names_the_sample():
     with pytest.raises(ValueError, match=r"train: sample 0 \(0.5\): MLP expects 2 inputs per sample, got 1"):
         train(MLP(2, [1]), [0.5], [1.0], steps=1)
