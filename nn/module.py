@@ -226,6 +226,11 @@ class Neuron(Module):
     articles), drawn from ``rng`` or from ``random.Random(seed)``, never from the
     global generator; the bias starts at 0.
 
+    The same seed gives the same weights, and the seed defaults to 0: two
+    ``Neuron(2)`` start identical. For neurons that differ, pass different
+    seeds (``Neuron(2, seed=1)``, ``Neuron(2, seed=2)``) or one shared
+    ``rng=random.Random(...)``, as ``Layer`` and ``MLP`` do for their neurons.
+
     ``sum_label`` and ``out_label``, when set, label the weighted-sum node and
     the activation's node of each forward pass (the articles' ``x1`` and ``y1``).
     """

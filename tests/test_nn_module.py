@@ -182,6 +182,17 @@ def test_seeded_initialisation_is_deterministic_and_leaves_global_random_alone()
     assert a != c
 
 
+def test_neurons_differ_by_seed_or_by_a_shared_rng_as_documented():
+    # The default seed is 0, so two neurons built alike are alike.
+    assert Neuron(2).parameter_values() == Neuron(2).parameter_values()
+    assert Neuron(2, seed=1).parameter_values() != Neuron(2, seed=2).parameter_values()
+    rng = random.Random(0)
+    assert Neuron(2, rng=rng).parameter_values() != Neuron(2, rng=rng).parameter_values()
+    layer = Layer(2, 2)
+    assert layer.neurons[0].w[0].data != layer.neurons[1].w[0].data
+    assert "two ``Neuron(2)`` start identical" in Neuron.__doc__
+
+
 def test_initial_weights_have_std_one_over_sqrt_nin_and_zero_biases():
     nin = 100
     model = MLP(nin, [200], seed=0)
