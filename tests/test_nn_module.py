@@ -190,7 +190,7 @@ def test_neurons_differ_by_seed_or_by_a_shared_rng_as_documented():
     assert Neuron(2, rng=rng).parameter_values() != Neuron(2, rng=rng).parameter_values()
     layer = Layer(2, 2)
     assert layer.neurons[0].w[0].data != layer.neurons[1].w[0].data
-    assert "two ``Neuron(2)`` start identical" in Neuron.__doc__
+    assert "two ``Neuron(2)`` start identical" in " ".join(Neuron.__doc__.split())
 
 
 def test_initial_weights_have_std_one_over_sqrt_nin_and_zero_biases():
