@@ -191,6 +191,19 @@ def _check_count(n: object, what: str) -> int:
     return n
 
 
+def _generator(who: str, seed: object, rng: object) -> random.Random:
+    """``rng``, or ``random.Random(seed)``; ``seed`` must be an int (not a bool, not None)."""
+    # None would seed from the clock, a float or str is almost always a slip:
+    # a model's start must be reproducible from the seed written in the code.
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"{who}: seed must be an int, got {type(seed).__name__} {seed!r}")
+    if rng is None:
+        return random.Random(seed)
+    if not isinstance(rng, random.Random):
+        raise TypeError(f"{who}: rng must be a random.Random or None, got {type(rng).__name__}")
+    return rng
+
+
 def _as_inputs(x: InputLike, nin: int, who: str) -> List[Value]:
     """One sample as a list of ``nin`` Values; plain numbers become labelled leaves."""
     if isinstance(x, (Value, numbers.Real)):
@@ -245,9 +258,9 @@ class Neuron(Module):
         name: Optional[str] = None,
     ) -> None:
         self.nin = _check_count(nin, "Neuron: nin (number of inputs)")
+        rng = _generator("Neuron", seed, rng)
         self.activation = activation_name(activation)
         self._act = get_activation(activation)
-        rng = rng if rng is not None else random.Random(seed)
         prefix = f"{name}." if name else ""
         self.name = name
         self._names = [f"{prefix}w{i + 1}" for i in range(nin)] + [f"{prefix}b"]
@@ -301,7 +314,7 @@ class Layer(Module):
     ) -> None:
         self.nin = _check_count(nin, "Layer: nin (number of inputs)")
         self.nout = _check_count(nout, "Layer: nout (number of neurons)")
-        rng = rng if rng is not None else random.Random(seed)
+        rng = _generator("Layer", seed, rng)
         prefix = f"{name}." if name else ""
         self.neurons = [
             Neuron(nin, activation, rng=rng, name=f"{prefix}n{j + 1}") for j in range(nout)
@@ -353,7 +366,7 @@ class MLP(Module):
                     f"MLP: {len(sizes)} layers need {len(sizes)} activations"
                     f" (or one name for all), got {len(acts)}: {activations!r}"
                 )
-        rng = random.Random(seed)
+        rng = _generator("MLP", seed, None)
         ins = [nin] + sizes[:-1]
         self.layers = [
             Layer(i, o, a, rng=rng, name=f"L{k + 1}")

@@ -193,6 +193,26 @@ def test_neurons_differ_by_seed_or_by_a_shared_rng_as_documented():
     assert "two ``Neuron(2)`` start identical" in " ".join(Neuron.__doc__.split())
 
 
+@pytest.mark.parametrize("seed", [None, "a", 1.5, True])
+@pytest.mark.parametrize("make, name", [
+    (lambda seed: Neuron(1, seed=seed), "Neuron"),
+    (lambda seed: Layer(1, 2, seed=seed), "Layer"),
+    (lambda seed: MLP(1, [2, 1], seed=seed), "MLP"),
+])
+def test_seed_must_be_an_int(make, name, seed):
+    with pytest.raises(TypeError, match=rf"{name}: seed must be an int, got {type(seed).__name__}"):
+        make(seed)
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda rng: Neuron(1, rng=rng), "Neuron"),
+    (lambda rng: Layer(1, 2, rng=rng), "Layer"),
+])
+def test_rng_must_be_a_random_generator(make, name):
+    with pytest.raises(TypeError, match=rf"{name}: rng must be a random.Random or None, got int"):
+        make(3)
+
+
 def test_initial_weights_have_std_one_over_sqrt_nin_and_zero_biases():
     nin = 100
     model = MLP(nin, [200], seed=0)
