@@ -35,6 +35,7 @@ Choices, made to match ``backward()`` number for number:
 from __future__ import annotations
 
 import math
+import re
 import sys
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, TextIO
@@ -51,6 +52,8 @@ __all__ = [
     "nodes_on_paths",
     "node_names",
     "format_number",
+    "is_one_word",
+    "d_name",
     "step_equation",
     "replay_lines",
     "print_replay",
@@ -252,9 +255,27 @@ def format_number(x: float, digits: int = 4) -> str:
     return f"{x:.{digits}g}"
 
 
-def _d(name: str) -> str:
-    """``w3`` -> ``dw3``; a name with operators gets parentheses: ``d(*#7)``."""
-    return f"d{name}" if name.replace("[", "").replace("]", "").replace("_", "").isalnum() else f"d({name})"
+_ONE_WORD = re.compile(r"[\w.']+(?:\[\d+\])*")
+
+
+def is_one_word(name: str) -> bool:
+    """True for a name that needs no parentheses after a ``d``: letters, digits, ``_ . '``,
+    and a data point's index in brackets (``w3``, ``x1[2]``); False for one holding an
+    operator or a space (``sq[1]+sq[2]``, ``*#7``, ``w1·x + b1``).
+    """
+    return _ONE_WORD.fullmatch(name) is not None
+
+
+def d_name(name: str) -> str:
+    """``d`` before a name, the rule every d.../d... in chaingrad follows.
+
+    ``w3`` -> ``dw3``, ``x1[2]`` -> ``dx1[2]``; a name with an operator gets
+    parentheses: ``d(sq[1]+sq[2])``, ``d(*#7)``.
+    """
+    return f"d{name}" if is_one_word(name) else f"d({name})"
+
+
+_d = d_name
 
 
 def step_equation(
@@ -310,7 +331,7 @@ def _equation_lines(
     width = len(str(len(steps)))
     return [
         f"Backward from {r}, one += per line:",
-        f"  d{r}/dnode += d{r}/dconsumer x dconsumer/dnode",
+        f"  {_d(r)}/dnode += {_d(r)}/dconsumer x dconsumer/dnode",
         "",
     ] + [
         f"step {k:>{width}}  {step_equation(s, names, root, digits=digits)}" + ("  final" if s.final else "")
@@ -333,7 +354,7 @@ def _table_lines(
     wn = max([len("upstream")] + [len(x) for c in cells for x in c[2:6]])
     ws = max(4, len(str(len(cells))))
     lines = [
-        f"Backward from {r}, one += per line (grad(n) = d{r}/dn; {r} starts at 1):",
+        f"Backward from {r}, one += per line (grad(n) = {_d(r)}/dn; {r} starts at 1):",
         f"  grad(node) += grad(consumer) x local,   local = d(consumer)/d(node)",
         "",
         f"{'step':>{ws}}  {'grad of':<{wi}}  {'consumer':<{wc}} {'before':>{wn}}   "

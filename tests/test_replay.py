@@ -368,6 +368,19 @@ def test_step_equation_reads_as_the_chain_rule():
     )
 
 
+def test_one_rule_for_parentheses_after_d():
+    from engine.replay import d_name
+    from viz.formulas import Namer, node_name
+
+    assert [d_name(n) for n in ("w3", "x1[2]", "y1w3[1]", "sq[1]+sq[2]", "input*w2[3]", "*#7", "2#3")] == [
+        "dw3", "dx1[2]", "dy1w3[1]", "d(sq[1]+sq[2])", "d(input*w2[3])", "d(*#7)", "d(2#3)"]
+    # The drawings and explanations follow it: a label x1[2] is one word there too.
+    x = Value(1.0, "x1[2]")
+    y = (x * 3).relabel("a+b")
+    order = [x, y]
+    assert node_name(x, Namer(), order) == "x1[2]" and node_name(y, Namer(), order) == "(a+b)"
+
+
 def test_equation_lines_number_every_step():
     root, params = articles_network()
     steps = backward_steps(root, leaf=params["w3"])

@@ -109,6 +109,20 @@ def test_a_step_frame_focuses_the_one_edge_its_local_derivative_comes_from(netwo
     assert seen_other_inputs > 0  # consumers with several inputs were met, and only one edge lit
 
 
+def test_the_detail_writes_each_name_as_the_equation_does(network):
+    # Step 1 passes SSR's grad to sq[1]+sq[2]: a name with an operator is parenthesised in both
+    # lines; a name with only a data point's index (input*w2[3] is not, x1[2] is) as it is.
+    root, params, frames = network
+    names = node_names(root)
+    for frame in frames[1:]:
+        i = names[frame.step.input]
+        d = f"dSSR/d{i}" if re.fullmatch(r"[\w.']+(\[\d+\])*", i) else f"dSSR/d({i})"
+        assert frame.detail.startswith(d + " "), frame.detail
+        assert frame.caption.startswith(d + " += "), frame.caption
+    assert frames[1].detail.startswith("dSSR/d(sq[1]+sq[2]) is now final: 1 ")
+    assert any(f.detail.startswith("dSSR/dx1[2] ") for f in frames[1:])
+
+
 def test_boxes_carry_the_names_the_captions_use(network):
     # Three data points repeat x1, y1 ...: each box shows its unique name (x1[2]), as in the captions.
     root, params, frames = network

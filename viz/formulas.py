@@ -12,10 +12,10 @@ constants: ``(-1) × 2·u`` prints as ``-2·u``.
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from engine import Value
+from engine.replay import is_one_word
 from viz.text import fmt
 
 __all__ = ["Symbol", "Formula", "Namer", "node_name", "edge_formula", "formula_text", "multiply"]
@@ -86,14 +86,16 @@ class Namer:
 def node_name(node: Value, name: Namer, order: List[Value]) -> str:
     """How ``node`` is written in d.../d... notation: ``SSR``, ``(a·3)``, or ``node7``.
 
-    A name that is not one word gets parentheses (``d(a·3)/da``); a node with
+    A name that is not one word (``engine.replay.is_one_word``: ``x1[2]`` is one,
+    ``a·3`` is not) gets parentheses (``d(a·3)/da``); a node with
     neither a label nor a short expression is ``root`` (the last node of
     ``order``) or called by its topological index.
     """
     sym = name(node)
     if sym is None:
         return "root" if node is order[-1] else f"node{order.index(node)}"
-    return sym.text if re.fullmatch(r"[\w.']+", sym.text) else f"({sym.text})"
+    # The replay's rule: x1[2] is one word, sq[1]+sq[2] and a·3 are not.
+    return sym.text if is_one_word(sym.text) else f"({sym.text})"
 
 
 def _describe(op: str, a: list) -> Optional[Symbol]:

@@ -25,7 +25,7 @@ from typing import Collection, Dict, List, Optional, Tuple, Union
 import graphviz
 
 from engine import Value, topological_order
-from engine.replay import BackwardStep, backward_steps, format_number, grads_after, node_names, step_equation
+from engine.replay import BackwardStep, backward_steps, d_name, format_number, grads_after, node_names, step_equation
 from viz.draw import GRAD_COLOUR, RECEIVER_WIDTH, draw, outline_attrs, to_svg
 from viz.stepper import write_stepper
 
@@ -76,10 +76,11 @@ def _check_frame_count(n_frames: int, max_frames: int, leaf: Optional[Value]) ->
 
 
 def _detail(step: BackwardStep, names: Dict[Value, str], root: Value, digits: int) -> str:
-    i, c, r = names[step.input], names[step.consumer], names[root]
+    i, r = names[step.input], names[root]
+    d = f"{d_name(r)}/{d_name(i)}"  # as the equation writes it: dSSR/d(sq[1]+sq[2])
     if step.final:
-        return f"d{r}/d{i} is now final: {format_number(step.after, digits)} (every consumer of {i} has passed its grad back)"
-    return f"d{r}/d{i} so far: {format_number(step.after, digits)} ({i} has more consumers still to pass their grad back)"
+        return f"{d} is now final: {format_number(step.after, digits)} (every consumer of {i} has passed its grad back)"
+    return f"{d} so far: {format_number(step.after, digits)} ({i} has more consumers still to pass their grad back)"
 
 
 def replay_frames(
@@ -118,7 +119,7 @@ def replay_frames(
         shown: Dict[Value, Optional[float]] = {node: known.get(node) for node in order}
         if number == 0:
             step = None
-            caption = f"start: d{r}/d{r} = 1; every other grad is still unknown"
+            caption = f"start: {d_name(r)}/{d_name(r)} = 1; every other grad is still unknown"
             detail = "Press Next (or the right arrow) to pass the grads back, one += at a time."
         else:
             step = steps[number - 1]
@@ -196,7 +197,7 @@ def write_replay(
     r = names[root]
     subtitle = (
         f"Each step adds grad(consumer) × local derivative to the grad of one input "
-        f"(grad = d{r}/d(node)); {len(frames) - 1} steps"
+        f"(grad = {d_name(r)}/d(node)); {len(frames) - 1} steps"
         + (f" on the paths from {names[leaf]} to {r}." if leaf is not None else ".")
     )
     page = write_stepper(
