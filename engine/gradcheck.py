@@ -27,13 +27,21 @@ def _evaluate(f: Function, xs: Sequence[float]) -> float:
 def _check_args(name: str, xs: Sequence[float], h: float) -> List[float]:
     if not (isinstance(h, (int, float)) and h > 0 and math.isfinite(h)):
         raise ValueError(f"{name}: step h must be a positive finite number, got {h!r}")
+    if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Sequence):
+        raise TypeError(
+            f"{name}: xs must be a sequence of numbers (one per argument of f),"
+            f" got {type(xs).__name__} {xs!r}"
+        )
     out = []
     for i, x in enumerate(xs):
         if isinstance(x, Value):
             x = x.data
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise TypeError(f"{name}: argument {i} must be a number, got {type(x).__name__}")
-        out.append(float(x))
+        x = float(x)
+        if not math.isfinite(x):
+            raise ValueError(f"{name}: argument {i} must be finite, got {x!r}")
+        out.append(x)
     return out
 
 

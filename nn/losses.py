@@ -14,6 +14,7 @@ names them as the articles do.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import List, Sequence, Union
 
@@ -45,6 +46,8 @@ def _pairs(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) ->
                 raise TypeError(
                     f"{who}: {what}[{i}] must be a number or a Value, got {type(v).__name__}{hint}"
                 )
+            if not isinstance(v, Value) and not math.isfinite(v):
+                raise ValueError(f"{who}: {what}[{i}] must be finite, got {v!r}")
     return list(zip(observed, predicted))
 
 

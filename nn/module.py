@@ -223,6 +223,8 @@ def _as_inputs(x: InputLike, nin: int, who: str) -> List[Value]:
         if isinstance(v, Value):
             out.append(v)
         elif isinstance(v, numbers.Real) and not isinstance(v, bool):
+            if not math.isfinite(v):
+                raise ValueError(f"{who}: input {i + 1} must be finite, got {v!r}")
             out.append(Value(v, "input" if nin == 1 else f"input{i + 1}"))
         else:
             raise TypeError(
@@ -359,6 +361,13 @@ class MLP(Module):
             acts: List[ActivationLike] = ["tanh"] * (len(sizes) - 1) + ["linear"]
         elif isinstance(activations, str) or callable(activations):
             acts = [activations] * len(sizes)
+        elif not isinstance(activations, Sequence):
+            # a set or a dict has no order to match the layers with
+            raise TypeError(
+                "MLP: activations must be one activation (a name such as 'tanh', or a"
+                " function) or a list of one per layer, got"
+                f" {type(activations).__name__} {activations!r}"
+            )
         else:
             acts = list(activations)
             if len(acts) != len(sizes):

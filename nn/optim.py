@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Iterable, List
+from typing import Iterable, List, Union
 
 from engine import Value
+from nn.module import Module
 
 __all__ = ["SGD", "check_lr"]
 
@@ -30,14 +31,22 @@ def check_lr(lr: object, who: str = "SGD") -> float:
 class SGD:
     """Gradient descent on a fixed list of parameters with learning rate ``lr``.
 
+    ``parameters`` is a list of Values, or a ``Module`` (for its ``parameters()``).
     Use: ``opt.zero_grad(); loss.backward(); opt.step()``.
     """
 
-    def __init__(self, parameters: Iterable[Value], lr: float) -> None:
+    def __init__(self, parameters: Union[Module, Iterable[Value]], lr: float) -> None:
         self.lr = check_lr(lr)
+        if isinstance(parameters, Module):
+            parameters = parameters.parameters()
         if isinstance(parameters, Value):
             raise TypeError(
                 "SGD: parameters must be an iterable of Values (e.g. model.parameters()), got one Value"
+            )
+        if isinstance(parameters, (str, bytes)) or not isinstance(parameters, Iterable):
+            raise TypeError(
+                "SGD: parameters must be a Module or an iterable of Values (e.g. model.parameters()),"
+                f" got {type(parameters).__name__}"
             )
         params = list(parameters)
         if not params:

@@ -196,13 +196,34 @@ def gradient_descent(
     return ledger
 
 
+def _check_number(x: object, where: str, what: str) -> None:
+    """``TypeError`` / ``ValueError`` from ``train`` unless ``x`` is a Value or a finite real number."""
+    if isinstance(x, Value):
+        return
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"train: {where} must be {what}, got {type(x).__name__} {x!r}")
+    if not math.isfinite(x):
+        raise ValueError(f"train: {where} must be finite, got {x!r}")
+
+
+def _check_targets(targets: Sequence[object]) -> None:
+    """Each target is a number (one output) or a sequence of numbers (several outputs)."""
+    for i, t in enumerate(targets):
+        if isinstance(t, Sequence) and not isinstance(t, (str, bytes)):
+            for j, v in enumerate(t):
+                _check_number(v, f"target {i}[{j}]", "a number")
+        else:
+            _check_number(t, f"target {i}", "a number (or a list of numbers for several outputs)")
+
+
 def _flatten(targets: Sequence[object], preds: Sequence[object]) -> Tuple[List[object], List[object]]:
     """Pair each output with its target; a model with several outputs needs a target sequence per sample."""
     obs: List[object] = []
     out: List[object] = []
     for i, (t, p) in enumerate(zip(targets, preds)):
+        several = isinstance(t, Sequence) and not isinstance(t, (str, bytes))
         if isinstance(p, list):
-            if isinstance(t, (str, bytes)) or not isinstance(t, Sequence) or len(t) != len(p):
+            if not several or len(t) != len(p):
                 raise ValueError(
                     f"train: the model gives {len(p)} outputs for sample {i},"
                     f" so its target must be a sequence of {len(p)} numbers, got {t!r}"
@@ -210,6 +231,11 @@ def _flatten(targets: Sequence[object], preds: Sequence[object]) -> Tuple[List[o
             obs.extend(t)
             out.extend(p)
         else:
+            if several:
+                raise ValueError(
+                    f"train: the model gives 1 output for sample {i},"
+                    f" so its target must be one number, got {t!r}"
+                )
             obs.append(t)
             out.append(p)
     return obs, out
@@ -251,6 +277,7 @@ def train(
         )
     if not inputs:
         raise ValueError(f"{who}: no data: inputs and targets are empty")
+    _check_targets(targets)
     named = model.unique_named_parameters(who)
     if params is None:
         chosen = named

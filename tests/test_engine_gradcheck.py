@@ -43,6 +43,20 @@ def test_bad_point_is_a_type_error(x, name):
         check_grad(lambda v: v, [x])
 
 
+@pytest.mark.parametrize("check", [numerical_grad, check_grad])
+@pytest.mark.parametrize("xs", [1.0, 2, Value(1.0), None, "12"])
+def test_the_point_must_be_a_sequence(check, xs):
+    name = check.__name__
+    with pytest.raises(TypeError, match=rf"{name}: xs must be a sequence of numbers \(one per argument of f\), got {type(xs).__name__}"):
+        check(lambda v: v, xs)
+
+
+@pytest.mark.parametrize("check", [numerical_grad, check_grad])
+def test_a_non_finite_point_names_the_function_and_the_argument(check):
+    with pytest.raises(ValueError, match=rf"{check.__name__}: argument 1 must be finite, got nan"):
+        check(lambda a, b: a * b, [1.0, float("nan")])
+
+
 # ------------------------------------------------------------------ check_grad
 
 

@@ -86,3 +86,13 @@ def test_wrong_types(loss):
         loss([1.0], [[Value(1.0), Value(2.0)]])
     with pytest.raises(TypeError, match=r"observed\[1\]"):
         loss([1.0, "2"], [Value(1.0), Value(2.0)])
+
+
+@pytest.mark.parametrize("loss", [ssr, mse])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_non_finite_numbers_name_the_loss_and_the_index(loss, bad):
+    name = loss.__name__
+    with pytest.raises(ValueError, match=rf"{name}: observed\[1\] must be finite, got {bad!r}"):
+        loss([0.0, bad], [Value(1.0), Value(2.0)])
+    with pytest.raises(ValueError, match=rf"{name}: predicted\[0\] must be finite, got {bad!r}"):
+        loss([0.0, 1.0], [bad, Value(2.0)])

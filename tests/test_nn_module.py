@@ -402,3 +402,22 @@ def test_renaming_names_told_apart_by_position_is_refused_and_changes_nothing():
     a.rename_parameters({"w1": "slope"})  # on the child: the other names still clash
     assert [n for n, _ in pair.named_parameters()] == ["m1.slope", "m1.b", "m2.w1", "m2.b"]
     assert a.w[0].label == "slope"
+
+
+# ------------------------------------------------------------------ clear errors
+
+
+@pytest.mark.parametrize("activations", [3, 2.5, {"softplus", "linear"}])
+def test_activations_of_the_wrong_type_name_mlp(activations):
+    with pytest.raises(TypeError, match=r"MLP: activations must be one activation .* or a list of one per layer, got"):
+        MLP(1, [2, 1], activations=activations)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_non_finite_inputs_name_the_module_and_the_input(bad):
+    with pytest.raises(ValueError, match=rf"MLP: input 1 must be finite, got {bad!r}"):
+        MLP(2, [1])([bad, 2.0])
+    with pytest.raises(ValueError, match=rf"Neuron: input 2 must be finite, got {bad!r}"):
+        Neuron(2)([1.0, bad])
+    with pytest.raises(ValueError, match=rf"Layer: input 1 must be finite, got {bad!r}"):
+        Layer(1, 2)(bad)

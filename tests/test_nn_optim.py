@@ -55,3 +55,15 @@ def test_bad_parameter_lists():
         SGD([a, a], 0.1)
     with pytest.raises(TypeError, match="got one Value"):
         SGD(a, 0.1)
+
+
+def test_a_module_stands_for_its_parameters():
+    from nn import MLP
+    model = MLP(1, [2, 1])
+    opt = SGD(model, 0.1)
+    assert opt.parameters == model.parameters()
+
+
+def test_something_not_iterable_hints_at_parameters():
+    with pytest.raises(TypeError, match=r"SGD: parameters must be a Module or an iterable of Values \(e.g. model.parameters\(\)\), got float"):
+        SGD(1.5, 0.1)

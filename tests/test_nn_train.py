@@ -189,6 +189,32 @@ def test_bad_data():
         train(lambda x: x, INPUTS, OBSERVED)
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_non_finite_target_names_train_and_the_sample(bad):
+    with pytest.raises(ValueError, match=rf"train: target 1 must be finite, got {bad!r}"):
+        train(MLP(2, [1]), [[1, 2], [3, 4]], [0.0, bad], steps=1)
+    with pytest.raises(ValueError, match=rf"train: target 0\[1\] must be finite, got {bad!r}"):
+        train(MLP(1, [2]), [1.0], [[1.0, bad]], steps=1)
+
+
+def test_a_non_finite_input_names_train_the_sample_and_the_input():
+    with pytest.raises(ValueError, match=r"train: sample 0 \(\[nan, 2\]\): MLP: input 1 must be finite, got nan"):
+        train(MLP(2, [1]), [[float("nan"), 2]], [0.0], steps=1)
+
+
+@pytest.mark.parametrize("target, kind", [("a", "str"), (True, "bool"), (None, "NoneType")])
+def test_a_target_that_is_not_a_number_names_train_and_the_sample(target, kind):
+    with pytest.raises(TypeError, match=rf"train: target 0 must be a number .*, got {kind}"):
+        train(MLP(2, [1]), [[1, 2]], [target], steps=1)
+    with pytest.raises(TypeError, match=rf"train: target 0\[1\] must be a number, got {kind}"):
+        train(MLP(1, [2]), [1.0], [[1.0, target]], steps=1)
+
+
+def test_a_sequence_target_for_a_single_output_names_the_sample():
+    with pytest.raises(ValueError, match=r"train: the model gives 1 output for sample 0, so its target must be one number, got \[1.0\]"):
+        train(MLP(2, [1]), [[1, 2]], [[1.0]], steps=1)
+
+
 def test_loss_function_must_return_a_value():
     with pytest.raises(TypeError, match="the loss must be a Value"):
         gradient_descent(lambda: 1.0, [Value(1.0, "a")])
