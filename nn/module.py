@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from engine import Value
 from nn.activations import Activation, activation_name, get_activation
@@ -208,9 +208,11 @@ def _as_inputs(x: InputLike, nin: int, who: str) -> List[Value]:
     """One sample as a list of ``nin`` Values; plain numbers become labelled leaves."""
     if isinstance(x, (Value, numbers.Real)):
         xs: List[object] = [x]
-    elif isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
+    elif isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        # Sets and dicts have no input order; an iterator would be used up by one call.
         raise TypeError(
-            f"{who}: an input must be a number or a sequence of numbers, got {type(x).__name__} {x!r}"
+            f"{who}: an input must be a number or a sequence (list or tuple) of numbers,"
+            f" got {type(x).__name__} {x!r}"
         )
     else:
         xs = list(x)
