@@ -22,6 +22,7 @@ __all__ = [
     "run_main",
     "cli",
     "fmt",
+    "fmt_factor",
     "check_close",
 ]
 
@@ -39,6 +40,12 @@ def fmt(x: float, decimals: int = 6) -> str:
     """A number with fixed decimals; ``-0.000000`` is shown as ``0.000000``."""
     s = f"{x:.{decimals}f}"
     return s[1:] if s.startswith("-") and float(s) == 0.0 else s
+
+
+def fmt_factor(x: float, decimals: int = 6) -> str:
+    """``fmt(x)``, in parentheses when negative: ``0.0 - (-2.6037)``, never ``0.0 - -2.6037``."""
+    text = fmt(x, decimals)
+    return f"({text})" if text.startswith("-") else text
 
 
 def check_close(what: str, a: float, b: float, names: Sequence[str], tol: float) -> float:

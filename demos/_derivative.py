@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Mapping, Sequence, Tuple
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, fmt
+from demos._console import WIDTH, Console, Mismatch, check_close, fmt, fmt_factor
 from engine import numerical_grad
 from nn import statquest as sq
 from viz import explain
@@ -152,7 +152,7 @@ def show_derivative(
                 HAND_TOL,
             )
         terms.append(
-            " x ".join([f"-2 ({fmt(observed, 1)} - {fmt(forward['predicted'], 4)})",
+            " x ".join([f"-2 ({fmt(observed, 1)} - {fmt_factor(forward['predicted'], 4)})",
                         *[_short(v) for v in hand[1:]]])
         )
         rows.append([fmt(dose, 1), *[fmt(f.value, 4) for f in path.factors],
@@ -175,8 +175,18 @@ def show_derivative(
     check_close(
         f"dSSR/d{d.param}", engine_grad, numeric, ("engine grad", "finite difference"), FD_TOL
     )
-    con.line(f"  hand formula: dSSR/d{d.param} = {d.hand_text}")
-    pad = " " * len(f"  hand formula: dSSR/d{d.param} ")
+    head = f"  hand formula: dSSR/d{d.param} = "
+    pad = " " * (len(head) - 2)
+    # A long formula goes on at its " x ", under the "=": the lines stay within 80 columns.
+    line = head
+    for k, part in enumerate(d.hand_text.split(" x ")):
+        piece = part if k == 0 else " x " + part
+        if k and len(line) + len(piece) > WIDTH:
+            con.line(line)
+            line = pad + "  " + piece.lstrip()
+        else:
+            line += piece
+    con.line(line)
     for k, term in enumerate(terms):
         con.line(pad + ("= " if k == 0 else "+ ") + term)
     con.line(pad + "= " + fmt(hand_total))
@@ -187,9 +197,11 @@ def show_derivative(
 
 
 def _short(x: float) -> str:
-    """A factor in a written-out formula: 4 decimals, trailing zeros dropped (0.5, 1, 0.2146)."""
+    """A factor in a written-out formula: 4 decimals, trailing zeros dropped (0.5, 1, 0.2146, (-1.22))."""
     text = fmt(x, 4).rstrip("0").rstrip(".")
-    return text if text not in ("", "-") else "0"
+    if text in ("", "-"):
+        return "0"
+    return f"({text})" if text.startswith("-") else text  # x (-1.22), never x -1.22
 
 
 def _three_numbers(con: Console, results: Sequence[Result]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, cli, fmt
+from demos._console import Console, Mismatch, check_close, cli, fmt, fmt_factor
 from nn import statquest as sq
 
 __all__ = ["run", "main", "check_published", "decimals_of", "DIAGRAM"]
@@ -101,7 +101,7 @@ def run(con: Console) -> None:
     check_published("SSR at b3 = 0", ssr, pub_ssr, decimals_of(pub_ssr))
     con.line()
     con.line(
-        "  SSR = " + " + ".join(f"({fmt(p.observed, 1)} - {fmt(p.predicted.data, 4)})^2"
+        "  SSR = " + " + ".join(f"({fmt(p.observed, 1)} - {fmt_factor(p.predicted.data, 4)})^2"
                                 for p in graph.points)
     )
     con.line(f"      = {fmt(ssr, 4)}        (published: {pub_ssr:g})")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, cli, fmt
+from demos._console import Console, Mismatch, check_close, cli, fmt, fmt_factor
 from demos._derivative import HAND_TOL
 from demos.forward import check_published, decimals_of
 from nn import Ledger, train
@@ -63,7 +63,8 @@ def hand_step(params: Mapping[str, float], lr: float) -> HandStep:
 def _show_hand_steps(con: Console) -> List[HandStep]:
     lr = sq.LEARNING_RATE
     published = sq.MAIN_IDEAS_STEPS
-    con.heading(f"One step by hand: only b3, learning rate {lr:g}  (Main Ideas)")
+    count = "One step" if len(published) == 1 else f"The first {len(published)} steps"
+    con.heading(f"{count} by hand: only b3, learning rate {lr:g}  (Main Ideas)")
     con.line("The other six parameters stay at the published optimum; b3 starts at 0.")
     params = dict(sq.MAIN_IDEAS_START)
     steps = []
@@ -72,7 +73,7 @@ def _show_hand_steps(con: Console) -> List[HandStep]:
         for what, value, pub in (("dSSR/db3", s.engine_grad, pub_grad),
                                  ("step size", s.step_size, pub_size), ("new b3", s.new, pub_new)):
             check_published(f"step {k}: {what}", value, pub, decimals_of(pub))
-        terms = " + ".join(f"-2 ({fmt(o, 1)} - {fmt(p, 4)})" for o, p in zip(sq.OBSERVED,
+        terms = " + ".join(f"-2 ({fmt(o, 1)} - {fmt_factor(p, 4)})" for o, p in zip(sq.OBSERVED,
                                                                              s.predicted))
         con.line()
         con.line(f"Step {k}, at b3 = {fmt(s.old, 4)}:")
@@ -81,7 +82,7 @@ def _show_hand_steps(con: Console) -> List[HandStep]:
         con.line(f"            = {fmt(s.hand_grad, 4)}")
         con.line(f"  step size = dSSR/db3 x learning rate = {fmt(s.hand_grad, 4)} x {lr:g}"
                  f" = {fmt(s.hand_grad * lr, 4)}")
-        con.line(f"  new b3    = old b3 - step size = {fmt(s.old, 4)} - ({fmt(s.hand_grad * lr, 4)})"
+        con.line(f"  new b3    = old b3 - step size = {fmt(s.old, 4)} - {fmt_factor(s.hand_grad * lr, 4)}"
                  f" = {fmt(s.old - s.hand_grad * lr, 4)}")
         con.line()
         con.table(
@@ -243,6 +244,8 @@ def run(con: Console) -> Dict[str, Ledger]:
     rows.append(["SSR", fmt(net.ssr_floats(sq.DETAILS_2_START), 4), f"{fast.final_loss:.1e}",
                  f"{slow.final_loss:.1e}", f"{net.ssr_floats(sq.PUBLISHED_OPTIMUM):.1e}"])
     con.table(["", "start", f"lr {fast_lr:g}", f"lr {slow_lr:g}", "published"], rows)
+    # The articles publish the parameters to two decimals, not the SSR there.
+    con.line("  (published SSR: computed here at the published values, rounded as they are)")
     for ledger in (fast, slow):
         if not ledger.final_loss < ZERO_SSR:
             raise Mismatch(f"all-seven training at lr {ledger.lr:g} ended with SSR"

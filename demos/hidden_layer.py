@@ -49,7 +49,7 @@ def _derivative(param: str, weight: str, x: str) -> Derivative:
     softplus_slope = f"e^{x}/(1+e^{x})"
     return Derivative(
         param, ("predicted", "y" + x[1:], x), (RESIDUAL, weight, softplus_slope, last), factors,
-        f"sum of -2 (obs - pred) x {weight} x {softplus_slope} x {last}",
+        f"sum of {RESIDUAL} x {weight} x {softplus_slope} x {last}",
     )
 
 

@@ -52,7 +52,7 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     graph = net.build(params)
     graph.ssr.backward()
     con.table(
-        ["input", "observed", "y1", "y2", "predicted", "(obs - pred)^2"],
+        ["input", "observed", "y1", "y2", "predicted", "(observed - predicted)^2"],
         [
             [fmt(p.input.data, 1), fmt(p.observed, 1), fmt(p.y1.data, 4), fmt(p.y2.data, 4),
              fmt(p.predicted.data, 4), fmt((p.observed - p.predicted.data) ** 2, 4)]

@@ -303,6 +303,13 @@ def test_main_runs_every_part_in_order(tmp_path, capsys, monkeypatch):
     assert positions == sorted(positions)
     assert (tmp_path / graph.ONE_POINT_FILE).is_file()
     assert "python -m demos.replay" in out
+    # Notation: a negative number after a minus sign is parenthesised, the residual is written
+    # as the articles write it, and a heading counts the steps that follow it.
+    assert not re.search(r"(- |x )-\d", out), re.search(r".*(- |x )-\d.*", out).group(0)
+    assert "obs - pred" not in out and "(0.0 - (-2.6037))" in out
+    steps = re.findall(r"^Step (\d+), at b3", out, re.MULTILINE)
+    assert steps == ["1", "2"] and f"The first {len(steps)} steps by hand" in out
+    assert "published SSR: computed here at the published values" in out
 
 
 def test_main_default_out_dir_is_created_in_the_current_directory(tmp_path, capsys, monkeypatch):
