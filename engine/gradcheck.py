@@ -25,6 +25,8 @@ def _evaluate(f: Function, xs: Sequence[float]) -> float:
 
 
 def _check_args(name: str, xs: Sequence[float], h: float) -> List[float]:
+    if isinstance(h, bool):
+        raise TypeError(f"{name}: step h must be a number, got bool {h!r}")
     if not (isinstance(h, (int, float)) and h > 0 and math.isfinite(h)):
         raise ValueError(f"{name}: step h must be a positive finite number, got {h!r}")
     if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Sequence):

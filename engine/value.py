@@ -25,11 +25,13 @@ __all__ = ["Value", "Number", "Operand"]
 
 
 def _coerce(data: object, what: str) -> float:
-    """``float(data)`` for real numbers; a ``TypeError`` naming the type otherwise."""
-    # bool is a numbers.Real; strings, None and complex are not, and are refused
-    # (float("3") would work, but a string here is almost always a mistake).
-    # `type(data) is int` first: ints are common, and the abstract-class check is slow.
-    if type(data) is int or isinstance(data, numbers.Real):
+    """``float(data)`` for real numbers; a ``TypeError`` naming the type otherwise (bool included)."""
+    # Strings, None and complex are refused (float("3") would work, but a string
+    # here is almost always a mistake), and so is bool: it is a numbers.Real
+    # (a subclass of int), but `x + True` is a slip, and nn refuses it too.
+    # `type(data) is int` first: ints are common, and the abstract-class check is
+    # slow; it is also False for a bool, which is checked only on the slow path.
+    if type(data) is int or (isinstance(data, numbers.Real) and type(data) is not bool):
         try:
             return float(data)
         except OverflowError:
@@ -74,8 +76,8 @@ class Value:
     def __init__(self, data: Number, label: Optional[str] = None) -> None:
         """A leaf: ``data`` as ``float(data)`` (a real, finite number), ``grad`` 0.0, no inputs.
 
-        ``TypeError`` naming the type for strings, ``None``, complex numbers and
-        other non-real data; ``ValueError`` for ``inf`` and ``nan``.
+        ``TypeError`` naming the type for strings, ``None``, bools, complex numbers
+        and other non-real data; ``ValueError`` for ``inf`` and ``nan``.
         """
         if type(data) is not float:
             data = _coerce(data, "Value")
@@ -347,7 +349,8 @@ def _wrap(x: object, op: str) -> Optional[Value]:
     """A plain number met by operator ``op`` as a constant leaf; None if ``x`` is not a real number.
 
     On None the operator returns ``NotImplemented`` and Python raises its usual
-    ``TypeError: unsupported operand type(s)``, naming both types.
+    ``TypeError: unsupported operand type(s)``, naming both types. A bool is a
+    ``TypeError`` naming ``op`` (from ``_coerce``).
     """
     if type(x) is not float:  # floats, the common case, skip the slower checks
         if type(x) is not int and not isinstance(x, numbers.Real):

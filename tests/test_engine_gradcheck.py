@@ -37,6 +37,12 @@ def test_bad_step_is_refused(h):
         numerical_grad(lambda x: x, [1.0], h=h)
 
 
+@pytest.mark.parametrize("check", [numerical_grad, check_grad])
+def test_a_bool_step_is_refused(check):
+    with pytest.raises(TypeError, match=rf"{check.__name__}: step h must be a number, got bool True"):
+        check(lambda x: x, [1.0], h=True)
+
+
 @pytest.mark.parametrize("x, name", [("1", "str"), (None, "NoneType"), (True, "bool")])
 def test_bad_point_is_a_type_error(x, name):
     with pytest.raises(TypeError, match=rf"check_grad: argument 0 must be a number, got {name}"):
