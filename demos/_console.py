@@ -147,13 +147,20 @@ class Console:
 
     # ------------------------------------------------------------- pausing
     def pause(self) -> None:
-        """With ``step``: wait for Enter. End of input (Ctrl-D, a closed pipe) ends pausing."""
+        """With ``step``: wait for Enter. End of input (Ctrl-D, a closed pipe) ends pausing.
+
+        The prompt always ends its line: a terminal echoes the Enter, input from a
+        pipe or a file does not, so then the newline is printed here.
+        """
         if not self.step:
             return
         print(self._paint("-- press Enter to go on --", _BOLD), end="", file=self.out, flush=True)
         answer = self.inp.readline()
+        isatty = getattr(self.inp, "isatty", None)
         if not answer:  # EOF: go on without pausing again
             self.step = False
+            print(file=self.out)
+        elif not (isatty and isatty()):
             print(file=self.out)
 
 
@@ -174,15 +181,15 @@ def parse_args(prog: str, description: str, argv: Optional[Sequence[str]]) -> ar
     return parser.parse_args(list(argv) if argv is not None else None)
 
 
-def run_main(body: Callable[[], None], prog: str) -> int:
-    """Run ``body()`` and return the exit status.
+def run_main(body: Callable[[], Optional[int]], prog: str) -> int:
+    """Run ``body()`` and return the exit status (``body``'s own, when it returns an int).
 
     A ``Mismatch`` gives 1 with the disagreement spelled out on stderr (the demos
     double as an acceptance test of the engine); Ctrl-C during a pause gives 130;
     a closed pipe on stdout ends quietly.
     """
     try:
-        body()
+        status = body()
     except Mismatch as exc:
         sys.stdout.flush()
         print(f"\n{prog}: MISMATCH, a check failed:\n  {exc}", file=sys.stderr)
@@ -196,7 +203,7 @@ def run_main(body: Callable[[], None], prog: str) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 def cli(

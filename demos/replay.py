@@ -34,7 +34,7 @@ from nn import ssr
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PUBLISHED_OPTIMUM, network
 from viz.cli import _parse_assignments as parse_set  # --set NAME=VALUE, as python -m viz reads it
 from viz.replay import MAX_FRAMES, write_replay
-from demos._console import WIDTH, Console
+from demos._console import WIDTH, Console, run_main
 
 __all__ = [
     "PUBLISHED_OPTIMUM",
@@ -187,22 +187,14 @@ def main(
     header, rows = lines[: len(lines) - len(steps)], lines[len(lines) - len(steps):]
     header = point_lines(params, set_names, args.digits) + [""] + header
     con = Console(stdout, step=args.step, inp=stdin)
-    # A terminal echoes the Enter that ends a pause; input from a pipe or a file does not.
-    isatty = getattr(stdin, "isatty", None)
-    echoes = bool(isatty and isatty())
     for line in header:
         con.line(line)
     for row in rows:
         con.line(row)
-        if con.step:
-            con.pause()  # end of input ends pausing: the rest prints straight through
-            if con.step and not echoes:
-                con.line()
+        con.pause()  # end of input ends pausing: the rest prints straight through
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BrokenPipeError:  # `python -m demos.replay | head` closed the pipe early
-        sys.exit(0)
+    # Ctrl-C during a pause exits 130 and a closed pipe (| head) quietly, as every demo does.
+    sys.exit(run_main(main, "demos.replay"))

@@ -347,6 +347,34 @@ def test_step_pauses_until_enter_and_eof_ends_pausing(module, capsys, monkeypatc
     assert rc == 0 and out.count(prompt) == 1
 
 
+def test_a_pause_answered_from_a_pipe_ends_its_line():
+    # A pipe does not echo the Enter: the prompt's line must still end before the next line.
+    from demos._console import Console
+
+    out = io.StringIO()
+    con = Console(out, step=True, inp=io.StringIO("\n"))
+    con.pause()
+    con.line("next")
+    assert out.getvalue() == "-- press Enter to go on --\nnext\n"
+
+
+def test_ctrl_c_during_a_replay_pause_exits_130_without_a_traceback():
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-m", "demos.replay", "--step"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        seen = ""
+        while "press Enter" not in seen:  # the first pause: the replay waits on stdin
+            seen += proc.stdout.read(1)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in err
+
+
 # ----------------------------------------------------------------- failing loudly
 def test_a_wrong_local_derivative_fails_the_hidden_layer_demo(capsys, monkeypatch):
     # Break softplus's local derivative (forward values stay right): only backward is wrong.
