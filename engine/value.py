@@ -58,10 +58,13 @@ class Value:
     Values hash by identity and ``==`` is identity, so they can be dict keys and
     set members even when two hold the same number.
 
-    Arithmetic is IEEE double precision, as in PyTorch: a sum or product that
-    overflows becomes ``inf`` (checking every node would cost every forward pass;
-    ``nn``'s training loop stops on a non-finite loss). ``exp`` and ``**`` raise
-    ``OverflowError`` instead, naming the op, because Python's math does.
+    Arithmetic is IEEE double precision, as in PyTorch: ``+``, ``-``, ``*``,
+    ``/`` and ``square()`` that overflow give ``inf`` (checking every node would
+    cost every forward pass; ``nn``'s training loop stops on a non-finite loss).
+    ``exp`` and ``**`` raise ``OverflowError`` instead, naming the op, because
+    Python's ``math.exp`` and float ``**`` do: for ``x = Value(1e300)``,
+    ``x * x`` and ``x.square()`` hold ``inf`` while ``x ** 2`` raises. A local
+    derivative beyond the float range (d(1/b)/db at b = 1e-200) is ``+-inf``.
     """
 
     __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads")
@@ -190,7 +193,12 @@ class Value:
         return self
 
     def __pow__(self, exponent: Operand) -> "Value":
-        """``a ** n`` with a number ``n``: d/da = n a^(n-1); ``a ** b`` with a Value ``b``: see ``_pow_value``."""
+        """``a ** n`` with a number ``n``: d/da = n a^(n-1); ``a ** b`` with a Value ``b``: see ``_pow_value``.
+
+        A result beyond the float range raises ``OverflowError`` naming ``**``
+        (``Value(1e300) ** 2``), where ``*`` and ``square()`` give ``inf``.
+        ``0 ** n`` with n < 0 is a ``ZeroDivisionError`` naming the base.
+        """
         if isinstance(exponent, Value):
             return self._pow_value(exponent)
         if type(exponent) is float:

@@ -175,6 +175,16 @@ def test_exp_overflow_is_named():
         Value(10.0) ** 400
 
 
+def test_overflow_is_inf_for_products_and_an_error_for_powers_as_documented():
+    x = Value(1e300, "x")
+    assert (x * x).data == math.inf and x.square().data == math.inf
+    with pytest.raises(OverflowError, match=r"\*\*: 1e\+300 \*\* 2 \(node 'x'\) is too large"):
+        x ** 2
+    doc = " ".join(Value.__doc__.split())
+    assert "``x * x`` and ``x.square()`` hold ``inf`` while ``x ** 2`` raises" in doc
+    assert "``Value(1e300) ** 2``), where ``*`` and ``square()`` give ``inf``" in " ".join(Value.__pow__.__doc__.split())
+
+
 def test_non_finite_constants_are_refused():
     with pytest.raises(ValueError, match=r"\*: constant operand must be finite, got inf"):
         Value(1.0) * math.inf
