@@ -267,6 +267,10 @@ def test_next_previous_keys_and_slider_move_the_step(replay_page):
     assert _state(page)["equation"] == captions[last - 1]
     page.js("var s = document.getElementById('slider'); s.value = '3'; s.dispatchEvent(new Event('input'));")
     assert _state(page)["equation"] == captions[3]
+    # Up, down and Page Up/Down do not step: they are left to scroll the graph.
+    for key, code in (("ArrowDown", 40), ("PageDown", 34), ("ArrowUp", 38), ("PageUp", 33)):
+        page.key(key, code)
+        assert _state(page)["equation"] == captions[3], key
     # At either end the button that would leave the range is disabled.
     page.key("Home", 36)
     assert page.js("document.getElementById('prev').disabled") is True

@@ -4,8 +4,9 @@
 inline, its CSS and its script: no network, no external scripts, fonts or
 images, so the file works when opened from disk, offline, or sent by mail.
 
-Controls: Previous/Next buttons, a slider, the arrow keys (Home/End for the
-first/last frame), and a ``#step=N`` fragment in the address (kept in step,
+Controls: Previous/Next buttons, a slider, the left and right arrow keys
+(Home/End for the first/last frame; up, down and Page Up/Down scroll the
+graph), and a ``#step=N`` fragment in the address (kept in step,
 so a link can open a given frame). The caption of the current frame is shown
 under the picture; the picture scrolls to keep the frame's focus in view.
 """
@@ -154,11 +155,10 @@ _JS = """
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     var target = event.target;
-    // The slider handles its own arrow keys; elsewhere the arrows step.
+    // The slider handles its own arrow keys; elsewhere left/right step, and up/down and
+    // Page Up/Down keep their usual job: scrolling the graph.
     if (target === slider) { return; }
-    var moves = { ArrowRight: current + 1, ArrowDown: current + 1, PageDown: current + 1,
-                  ArrowLeft: current - 1, ArrowUp: current - 1, PageUp: current - 1,
-                  Home: 0, End: last };
+    var moves = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: last };
     if (Object.prototype.hasOwnProperty.call(moves, event.key)) {
       event.preventDefault();
       show(moves[event.key]);
@@ -232,7 +232,7 @@ def stepper_html(
 <span id="counter"></span>
 <label><input id="fit" type="checkbox"> fit the graph to the window</label>
 </nav>
-<p class="help">Keys: &#8592; &#8594; previous/next step, Home/End first/last. The address ends in #step=N: a link to this step.</p>
+<p class="help">Keys: &#8592; &#8594; previous/next step, Home/End first/last; &#8593; &#8595; Page Up/Down scroll the graph. The address ends in #step=N: a link to this step.</p>
 </main>
 <script type="application/json" id="captions">{data}</script>
 <script>{_JS}</script>
