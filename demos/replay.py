@@ -32,7 +32,7 @@ from engine import Value, topological_order
 from engine.replay import backward_steps, format_number, node_names, replay_lines
 from nn import ssr
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PUBLISHED_OPTIMUM, network
-from viz.cli import _parse_assignments as parse_set  # --set NAME=VALUE, as python -m viz reads it
+from viz.cli import parse_assignments  # --set NAME=VALUE, as python -m viz reads it
 from viz.replay import MAX_FRAMES, write_replay
 from demos._console import WIDTH, Console, run_main
 
@@ -162,7 +162,7 @@ def main(
                         help=f"the most frames --html draws (default {MAX_FRAMES})")
     args = parser.parse_args(argv)
     try:
-        assigned = parse_set(args.set)
+        assigned = parse_assignments(args.set)
         set_names = list(assigned)
         root, params = articles_network(assigned)
         leaf = find_node(root, args.leaf) if args.leaf else None

@@ -239,6 +239,15 @@ def test_leading_spaces_and_indented_lines_are_not_an_error(capsys):
                                                                               "--explain", "w1")[1]
 
 
+def test_parse_assignments_is_public_and_reads_set_words():
+    from viz.cli import parse_assignments
+
+    assert parse_assignments(["w1=3.34", " x =0.5"]) == {"w1": 3.34, "x": 0.5}
+    for words, says in ((["w1"], "NAME=VALUE"), (["w1=a"], "not a number"), (["a=1", "a=2"], "twice")):
+        with pytest.raises(ExpressionError, match=says):
+            parse_assignments(words)
+
+
 def test_help_is_useful():
     done = subprocess.run([sys.executable, "-m", "viz", "--help"], capture_output=True, text=True, check=False)
     assert done.returncode == 0

@@ -14,7 +14,7 @@ from viz.formulas import Namer, node_name
 from viz.expr import ExpressionError, evaluate
 from viz.text import fmt
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "parse_assignments"]
 
 PROG = "python -m viz"
 
@@ -95,7 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _parse_assignments(items: List[str]) -> Dict[str, float]:
+def parse_assignments(items: Sequence[str]) -> Dict[str, float]:
+    """``["w1=3.34", "x=0.5"]`` -> ``{"w1": 3.34, "x": 0.5}``: the ``--set NAME=VALUE`` words.
+
+    Also read by ``python -m demos.replay --set``. A word without ``=``, a name
+    that is not an identifier, a name given twice or a value that is not a
+    number raises ``ExpressionError`` naming the word.
+    """
     values: Dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
@@ -123,7 +129,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    prog = evaluate(args.expression, _parse_assignments(args.assignments))
+    prog = evaluate(args.expression, parse_assignments(args.assignments))
     root = prog.root
     root.backward()
 
