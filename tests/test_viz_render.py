@@ -180,3 +180,13 @@ def test_the_digraphs_own_render_goes_through_the_found_dot(tmp_path, monkeypatc
     assert "<svg" in Path(out).read_text(encoding="utf-8") and not (tmp_path / "other.gv").exists()
     with pytest.raises(ValueError, match="view"):
         g.render(tmp_path / "x", view=True)
+
+
+def test_svg_text_is_refused_with_what_the_function_takes(graph):
+    from viz import draw, to_png, to_svg
+
+    svg = to_svg(draw(graph))
+    for fn in (to_png, to_svg):
+        with pytest.raises(ValueError, match=r"got SVG text; it takes DOT source .* or the graphviz.Digraph"):
+            fn(svg)
+    assert to_png(draw(graph).source)[:8] == b"\x89PNG\r\n\x1a\n"  # DOT text is still welcome

@@ -147,21 +147,28 @@ class ChainGraph(graphviz.Digraph):
 
 def to_svg(digraph: Union[graphviz.Digraph, graphviz.Source, str]) -> str:
     """SVG text of a drawing (or of DOT source text), rendered by the found dot executable."""
-    return run_dot(_source(digraph), "svg").decode("utf-8")
+    return run_dot(_source(digraph, "to_svg"), "svg").decode("utf-8")
 
 
 def to_png(digraph: Union[graphviz.Digraph, graphviz.Source, str]) -> bytes:
     """PNG bytes of a drawing (or of DOT source text), rendered by the found dot executable."""
-    return run_dot(_source(digraph), "png")
+    return run_dot(_source(digraph, "to_png"), "png")
 
 
-def _source(digraph: object) -> str:
+def _source(digraph: object, where: str = "viz") -> str:
     if isinstance(digraph, str):
+        if digraph.lstrip().startswith("<"):
+            # SVG (or other XML) is already a rendered picture: dot would report a syntax error.
+            kind = "SVG" if "<svg" in digraph[:2000] else "XML/HTML"
+            raise ValueError(
+                f"{where}: got {kind} text; it takes DOT source (digraph {{ ... }}) or the "
+                "graphviz.Digraph that viz.draw returns (to_svg(draw(root)), to_png(draw(root)))"
+            )
         return digraph
     source = getattr(digraph, "source", None)
     if not isinstance(source, str):
         raise TypeError(
-            f"expected a graphviz.Digraph (from viz.draw) or DOT text, got {type(digraph).__name__}"
+            f"{where}: expected a graphviz.Digraph (from viz.draw) or DOT text, got {type(digraph).__name__}"
         )
     return source
 
