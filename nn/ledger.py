@@ -113,8 +113,8 @@ class Ledger:
             reason = f"gradient descent diverged: {self.stop_note}"
         lines = [f"{n} step{'s' if n != 1 else ''} at lr = {self.lr:g}; stopped because {reason}."]
         if self.rows:
-            first = _num(self.rows[0].loss, precision)
-            last = _num(self.final_loss, precision) if self.final_loss is not None else "?"
+            first = _loss_num(self.rows[0].loss, precision)
+            last = _loss_num(self.final_loss, precision) if self.final_loss is not None else "?"
             lines.append(f"{self.loss_name}: {first} -> {last}")
         width = max((len(name) for name in self.names), default=0)
         final = self.final_values
@@ -154,7 +154,7 @@ class Ledger:
             for j, name in enumerate(self.names):
                 out.append([
                     str(r.step) if j == 0 else "",
-                    _num(r.loss, precision) if j == 0 else "",
+                    _loss_num(r.loss, precision) if j == 0 else "",
                     name,
                     _num(r.grads[name], precision),
                     _num(r.step_sizes[name], precision),
@@ -263,3 +263,18 @@ def _num(x: float, precision: int) -> str:
         return f"{x:.{max(precision - 1, 1)}e}"
     s = f"{x:.{precision}f}"
     return "0." + "0" * precision if s.strip("-0.") == "" else s  # no "-0.0000"
+
+
+def _loss_num(x: float, precision: int) -> str:
+    """A loss with at least ``precision`` significant digits, as it falls towards 0.
+
+    ``precision`` decimals from 1 up (``20.4236``); below 1, as many decimals
+    as ``precision`` significant digits need (``0.08367``, ``0.002152``); below
+    ``10 ** -(precision - 1)`` and from 1e6 up, scientific (``4.470e-04``).
+    """
+    if not math.isfinite(x) or x == 0.0 or abs(x) >= 1.0:
+        return _num(x, precision)
+    if abs(x) < 10.0 ** -(precision - 1):
+        return f"{x:.{max(precision - 1, 1)}e}"
+    decimals = precision - 1 - math.floor(math.log10(abs(x)))
+    return f"{x:.{decimals}f}"

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from nn import train
-from nn.ledger import _num
+from nn.ledger import _loss_num, _num
 from nn.statquest import DETAILS_1_START, DETAILS_2_START, network
 
 INPUTS = [0.0, 0.5, 1.0]
@@ -94,6 +94,34 @@ def test_summary_shows_start_and_final(main_ideas):
     final = main_ideas.final_values["b3"]
     assert f"b3  0.0000 -> {final:.4f}" in summary
     assert summary.startswith(f"{len(main_ideas)} steps at lr = 0.1")
+
+
+def test_every_loss_keeps_four_significant_digits(main_ideas):
+    # Main Ideas' losses fall from 20 to 6e-05, through 1e-02 .. 1e-04
+    table, _, summary = str(main_ideas).partition("\n\n")
+    cells = [l.split()[1] for l in table.splitlines()[2:] if l.split() and l.split()[0].isdigit()]
+    assert len(cells) == len(main_ideas)
+    assert any(1e-4 <= r.loss < 1e-2 for r in main_ideas)
+    for cell, r in zip(cells, main_ideas):
+        assert float(cell) == pytest.approx(r.loss, rel=5e-4, abs=0)
+    first, last = summary.splitlines()[1].removeprefix("SSR: ").split(" -> ")
+    assert float(first) == pytest.approx(main_ideas[0].loss, rel=5e-4, abs=0)
+    assert float(last) == pytest.approx(main_ideas.final_loss, rel=5e-4, abs=0)
+    md = main_ideas.to_markdown()
+    for cell, r in zip([l.split(" | ")[1] for l in md.splitlines()[2:] if l.startswith("| ")], main_ideas):
+        assert float(cell) == pytest.approx(r.loss, rel=5e-4, abs=0)
+
+
+def test_loss_number_format():
+    assert _loss_num(20.423612, 4) == "20.4236"
+    assert _loss_num(0.52289, 4) == "0.5229"
+    assert _loss_num(0.0836712, 4) == "0.08367"
+    assert _loss_num(0.00215248, 4) == "0.002152"
+    assert _loss_num(0.000447012, 4) == "4.470e-04"
+    assert _loss_num(6.3034e-05, 4) == "6.303e-05"
+    assert _loss_num(0.0, 4) == "0.0000"
+    assert _loss_num(2.5e7, 4) == "2.500e+07"
+    assert _loss_num(float("inf"), 4) == "inf"
 
 
 def test_number_format():
