@@ -337,3 +337,25 @@ def test_details_2_at_lr_01_ends_at_another_zero_ssr_point():
     ledger = train(model, INPUTS, OBSERVED, lr=LR, steps=2000)
     assert ledger.final_loss < 1e-8
     assert not all(same_as_published(ledger.final_values[n], OPTIMUM[n]) for n in PARAMETER_NAMES)
+
+
+def test_the_comment_on_the_lr_01_run_tells_both_runs_apart():
+    # The numbers nn.statquest quotes for lr 0.1 are checked against the runs
+    # they describe: the default stopping rule, and a fixed number of steps.
+    import inspect
+    import re
+
+    source = " ".join(inspect.getsource(statquest).replace("#:", " ").replace("#", " ").split())
+    stop = re.search(r"the stopping rule stops it at step (\d+) \(SSR ([\d.e-]+), w1 = ([\d.]+)\)", source)
+    fixed = re.search(r"after (\d+) fixed steps or more it is at SSR < ([\d.e-]+), w1 = ([\d.]+), b1 = ([-\d.]+)", source)
+    assert stop and fixed, "the comment no longer states both runs"
+    ruled = train(network(PT2_START), INPUTS, OBSERVED, lr=LR)
+    assert ruled.stop_reason == "min_step_size" and len(ruled) == int(stop[1])
+    assert f"{ruled.final_loss:.1e}" == stop[2]
+    assert f"{ruled.final_values['w1']:.{len(stop[3]) - 2}f}" == stop[3]
+    steps = int(fixed[1])
+    run = train(network(PT2_START), INPUTS, OBSERVED, lr=LR, steps=steps)
+    assert run.final_loss < float(fixed[2])
+    assert f"{run.final_values['w1']:.{len(fixed[3]) - 2}f}" == fixed[3]
+    assert f"{run.final_values['b1']:.{len(fixed[4]) - 3}f}" == fixed[4]
+
