@@ -89,6 +89,17 @@ def test_without_output_the_dot_text_is_printed(capsys):
     assert code == 0 and out == expected
 
 
+def test_compact_option_draws_the_ops_inside_the_boxes(capsys):
+    code, out, _ = run(capsys, NETWORK, "--set", *SETS, "--compact", "--highlight", "w1")
+    prog = evaluate(NETWORK, {k.split("=")[0]: float(k.split("=")[1]) for k in SETS})
+    prog.root.backward()
+    params = [prog.values[k] for k in PARAMS]
+    expected = draw(prog.root, highlight=prog.values["w1"], params=params, compact=True).source
+    assert code == 0 and out == expected
+    assert " -> op" not in out and out != draw(prog.root, highlight=prog.values["w1"],
+                                                 params=params).source
+
+
 def test_format_writes_the_drawing_to_stdout(capsysbinary):
     code = main(["x*w", "--set", "x=2", "w=3", "--format", "svg"])
     out = capsysbinary.readouterr().out
@@ -297,8 +308,10 @@ def test_the_committed_figure_is_what_the_command_draws(capsysbinary):
     )
     values = "input=0.5 observed=1 w1=3.34 b1=-1.43 w2=-3.53 b2=0.57 w3=-1.22 w4=-2.30 b3=0".split()
     title = "The drug-dosage network, one data point (input 0.5, observed 1), b3 = 0"
-    assert network in (docs / "figures.sh").read_text(encoding="utf-8")
-    code = main([network, "--set", *values, "--highlight", "w1", "--title", title, "--format", "dot"])
+    script = (docs / "figures.sh").read_text(encoding="utf-8")
+    assert network in script and "--compact --highlight w1" in script
+    code = main([network, "--set", *values, "--compact", "--highlight", "w1", "--title", title,
+                 "--format", "dot"])
     assert code == 0
     assert capsysbinary.readouterr().out.decode("utf-8") == (docs / "network.dot").read_text(encoding="utf-8")
     assert "<svg" in (docs / "network.svg").read_text(encoding="utf-8")

@@ -535,3 +535,138 @@ def test_bad_arguments():
         draw(y, names=["y"])
     with pytest.raises(TypeError, match="names values must be str, got int 3"):
         draw(y, names={y: 3})
+
+
+# ------------------------------------------------------------------ compact=True (ops inside the boxes)
+
+
+def test_compact_puts_each_op_in_its_box_and_draws_edges_input_to_value():
+    y, x, w, b = small()
+    g = draw(y, compact=True)
+    nodes, edges = parse(g.source)
+    assert all(i.startswith("n") for i in nodes)  # no op ovals
+    xw, s, yid = node_id_any(g, "×"), node_id_any(g, "+"), node_id_any(g, "softplus")
+    xid, wid, bid = node_id(g, "x"), node_id(g, "w"), node_id(g, "b")
+    # One edge per input, straight from the input's box to the box of the value it makes.
+    assert sorted((a, d) for a, d, _ in edges) == sorted(
+        [(xid, xw), (wid, xw), (xw, s), (bid, s), (s, yid)])
+    # The header shows the op (then the name where the value has one); data and grad as before.
+    z = 0.5 * 3.34 - 1.43
+    boxes = {i: text_of(html_label(a)) for i, a in nodes.items()}
+    assert boxes[yid] == ["softplus", "y", "data", fmt(softplus(z)), "grad", fmt(1.0)]
+    assert boxes[xw] == ["×", "data", fmt(0.5 * 3.34), "grad", fmt(sigmoid(z))]
+    assert boxes[s] == ["+", "data", fmt(z), "grad", fmt(sigmoid(z))]
+    # Leaves have no op: their boxes are those of the default drawing.
+    default = draw(y)
+    default_nodes, _ = parse(default.source)
+    for leaf in ("x", "w", "b"):
+        assert nodes[node_id(g, leaf)] == default_nodes[node_id(default, leaf)]
+
+
+def node_id_any(g, first_word):
+    nodes, _ = parse(g.source)
+    found = [i for i, a in nodes.items() if text_of(html_label(a))[:1] == [first_word]]
+    assert len(found) == 1, (first_word, found)
+    return found[0]
+
+
+def test_compact_edges_carry_the_same_local_derivatives_formula_over_number():
+    y, x, w, b = small()
+    _, edges = parse(draw(y, compact=True).source)
+    _, default_edges = parse(draw(y).source)
+    z = 0.5 * 3.34 - 1.43
+    texts = sorted(edge_text(a) for _, _, a in edges)
+    # The same labels as the default drawing's input edges (whose op -> value edges have none).
+    assert texts == sorted(edge_text(a) for _, _, a in default_edges if "label=" in a)
+    assert f"sigmoid(x·w + b) = {fmt(sigmoid(z))}" in texts
+    # The number goes under its formula: a narrower label, a narrower rank.
+    sig = next(a for _, _, a in edges if "sigmoid" in a)
+    assert f"sigmoid(x·w + b)<br/>= <b>{fmt(sigmoid(z))}</b>" in html.unescape(html_label(sig))
+    # Two edges into x*w (and into +): tied to their labels; the one into softplus is not.
+    into = {}
+    for a, d, attrs in edges:
+        into.setdefault(d, []).append(attrs)
+    for attrs_list in into.values():
+        for attrs in attrs_list:
+            assert ("decorate=true" in attrs) == (len(attrs_list) > 1)
+
+
+def test_compact_highlight_marks_exactly_the_edges_on_paths_from_the_leaf():
+    ssr, p = network()
+    ssr.backward()
+    g = draw(ssr, highlight=p["w1"], compact=True)
+    nodes, edges = parse(g.source)
+    outlined = {i for i, a in nodes.items() if f'color="{HIGHLIGHT}"' in a}
+    assert len(outlined) == 1 + 3 * 8 + 2  # as in the default drawing: w1, 8 per data point, 2 sums, SSR
+    red = {(s, d) for s, d, a in edges if f'color="{HIGHLIGHT}"' in a}
+    # An edge is red exactly when both its ends depend on w1 (input on a path, value on it too).
+    assert red == {(s, d) for s, d, _ in edges if s in outlined and d in outlined}
+    assert "the grad of w1" in caption_text(g.source)
+
+
+def test_compact_focus_edge_emphasises_the_edge_from_the_input_to_the_consumer():
+    from viz.draw import GRAD_COLOUR, RECEIVER_WIDTH
+
+    y, x, w, b = small()
+    s = y.inputs[0]  # (x*w) + b
+    g = draw(y, focus_edge=(s, 1), compact=True)
+    nodes, edges = parse(g.source)
+    bid = node_id(g, "b")
+    sid = node_id_any(g, "+")
+    emphasised = [(a, d) for a, d, attrs in edges if f'color="{FOCUS}"' in attrs]
+    assert emphasised == [(bid, sid)]  # not the edge from x*w into s
+    assert f'color="{FOCUS}"' in nodes[sid]
+    assert f'color="{GRAD_COLOUR}"' in nodes[bid] and f"penwidth={RECEIVER_WIDTH}" in nodes[bid]
+    # focus: the box and all its input edges
+    _, edges = parse(draw(y, focus=s, compact=True).source)
+    assert len([1 for _, d, attrs in edges if f'color="{FOCUS}"' in attrs and d == sid]) == 2
+
+
+def test_compact_names_grads_and_exercise_sheet():
+    y, x, w, b = small()
+    s = y.inputs[0]
+    g = draw(y, compact=True, names={s: "z<1>"}, grads={s: None, y: 1.0}, show_grads=True)
+    words = text_of(html_label(parse(g.source)[0][node_id_any(g, "+")]))
+    assert words == ["+", "z<1>", "data", fmt(0.5 * 3.34 - 1.43), "grad"]  # blank grad cell
+    assert "&lt;" in g.source
+    sheet = draw(y, compact=True, show_grads=False)
+    assert all(text_of(html_label(a))[-1] == "?" for a in parse(sheet.source)[0].values())
+
+
+def test_compact_is_deterministic_and_escapes_op_names_and_labels():
+    def build():
+        a, c = Value(2.0, 'a<b>&"'), Value(3.0, "c")
+        r = (a * c).relabel("r]}").tanh()
+        r.backward()
+        return r
+
+    s1, s2 = draw(build(), compact=True).source, draw(build(), compact=True).source
+    assert s1 == s2
+    for _, attrs in parse(s1)[0].items():
+        html_label(attrs)  # balanced: no raw < or > from user text
+    assert "a&lt;b&gt;&amp;&quot;" in s1
+
+
+def test_compact_must_be_a_bool():
+    y, *_ = small()
+    with pytest.raises(TypeError, match="compact"):
+        draw(y, compact="yes")
+
+
+def test_the_layout_is_tight_and_compact_halves_the_ranks():
+    # Between ranks and between boxes a rank apart: tight spacing (inches), so the network fits a slide.
+    from viz.draw import NODESEP, RANKSEP
+
+    y, *_ = small()
+    assert f"nodesep={NODESEP} " in draw(y).source and float(NODESEP) <= 0.2
+    assert f"ranksep={RANKSEP}" in draw(y).source and float(RANKSEP) <= 0.25
+    # Longest path in nodes: x -> op -> xw -> op -> s -> op -> y is 7 by default, 4 compact.
+
+    def longest(source):
+        _, edges = parse(source)
+        depth = {}
+        for a, d, _ in edges:  # edges are listed in topological order of their heads
+            depth[d] = max(depth.get(d, 1), depth.get(a, 1) + 1)
+        return max(depth.values())
+
+    assert longest(draw(y).source) == 7 and longest(draw(y, compact=True).source) == 4

@@ -190,3 +190,23 @@ def test_svg_text_is_refused_with_what_the_function_takes(graph):
         with pytest.raises(ValueError, match=r"got SVG text; it takes DOT source .* or the graphviz.Digraph"):
             fn(svg)
     assert to_png(draw(graph).source)[:8] == b"\x89PNG\r\n\x1a\n"  # DOT text is still welcome
+
+
+def test_compact_network_fits_a_slide_better(tmp_path):
+    # The articles' network for one data point: the compact drawing (ops inside the boxes)
+    # must be much narrower than the default one, and nearer a 16:9 slide's shape.
+    import re
+
+    from tests.test_viz_network import network
+
+    ssr, p = network(inputs=[0.5], observed=[1.0])
+    ssr.backward()
+
+    def size(**options):
+        svg = to_svg(draw(ssr, highlight=p["w1"], **options))
+        w, h = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+        return float(w), float(h)
+
+    (wd, hd), (wc, hc) = size(), size(compact=True)
+    assert wc < 0.7 * wd
+    assert wc / hc < 3.0 < wd / hd

@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="significant digits of the numbers shown (default 3)")
     p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
                    help="layout direction: LR left to right (default), TB top to bottom")
+    p.add_argument("--compact", action="store_true",
+                   help="show each op inside its value's box (no op ovals): about half as wide, "
+                   "fits a slide")
     p.add_argument("--params", metavar="NAMES",
                    help="comma-separated leaves drawn as parameters (default: names like w1, b3: "
                    "w or b followed by digits)")
@@ -155,6 +158,7 @@ def _run(args: argparse.Namespace) -> int:
         params=params,
         legend=args.legend,
         title=args.title,
+        compact=args.compact,
     )
     explanations = [
         explain(root, node(n, "--explain"), precision=args.precision, max_paths=args.max_paths)

@@ -53,6 +53,10 @@ FORMATS = ("svg", "png", "dot")
 FONT = "Helvetica"
 NODE_FONT_SIZE = 13
 CELL_PADDING = 3
+# Inches between boxes in one rank and between ranks: tight, so that a network of a dozen
+# values fits a slide's width at a readable size (the edge labels keep their own room).
+NODESEP = "0.2"
+RANKSEP = "0.25"
 
 
 class GraphTooLargeError(ValueError):
@@ -192,6 +196,7 @@ def draw(
     legend: bool = True,
     title: Optional[str] = None,
     names: Optional[Mapping[Value, str]] = None,
+    compact: bool = False,
 ) -> ChainGraph:
     """The computation graph below ``root`` as a ``graphviz.Digraph``.
 
@@ -226,16 +231,23 @@ def draw(
       gives ``x1[1]``, ``x1[2]`` ... where a network run on several data points
       repeats a label). ``highlight="x1[2]"`` then finds the node by that name.
       Constants keep showing their number.
+    - ``compact=True``: no op ovals; each computed value's box shows its op in a
+      grey cell beside its name, and each edge goes straight from an input to
+      the value it makes, labelled with d(value)/d(input). Half as many ranks,
+      so a network fits a slide (``python -m viz --compact``). ``focus_edge``
+      then emphasises the edge input -> consumer.
     - ``precision``: significant digits; ``rankdir``: ``"LR"`` or ``"TB"`` (or ``"RL"``/``"BT"``).
     - More than ``max_nodes`` values raises ``GraphTooLargeError``.
 
-    Node ids are topological indices (``n0`` ... root last) and op nodes ``op<k>``,
+    Node ids are topological indices (``n0`` ... root last) and op nodes ``op<k>`` (none when ``compact``),
     so the same graph always gives the same DOT text.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw: root must be an engine Value, got {type(root).__name__}")
     _check_int("precision", precision, 1, 17)
     _check_int("max_nodes", max_nodes, 1, None)
+    if not isinstance(compact, bool):
+        raise TypeError(f"draw: compact must be True or False, got {compact!r}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     _check_size(root, max_nodes)
@@ -268,7 +280,7 @@ def draw(
     name = _ShownNamer(precision, shown_name)
 
     g = ChainGraph(name="chaingrad", format="svg")
-    g.attr(rankdir=rankdir, fontname=FONT, bgcolor="white", nodesep="0.3", ranksep="0.42")
+    g.attr(rankdir=rankdir, fontname=FONT, bgcolor="white", nodesep=NODESEP, ranksep=RANKSEP)
     g.attr("node", fontname=FONT, fontsize=str(NODE_FONT_SIZE))
     g.attr("edge", fontname=FONT, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
 
@@ -282,7 +294,8 @@ def draw(
         g.node(
             f"n{i}",
             label=_value_label(node, shown_name.get(node), kind, shown, precision,
-                               node in on_path, grad_width),
+                               node in on_path, grad_width,
+                               op=_op_text(node.op) if compact and node.inputs else None),
             # The focus is outlined around the box, which keeps its size: frames that
             # focus one node after another keep one layout.
             **(outline_attrs(FOCUS, 3) if node is focus
@@ -290,20 +303,24 @@ def draw(
                else {"shape": "plain"}),
         )
         if node.inputs:
-            op_attrs = dict(
-                shape="ellipse",
-                style="filled",
-                fillcolor=OP_FILL,
-                color=OP_BORDER,
-                fontsize="12",
-                height="0.3",
-                margin="0.05,0.02",
-            )
-            if node is focus:
-                op_attrs.update(color=FOCUS, penwidth="2.5")
-            elif node in on_path:
-                op_attrs.update(color=HIGHLIGHT, penwidth="2")
-            g.node(f"op{i}", label=f"<{html_escape(_op_text(node.op))}>", **op_attrs)
+            # Without compact, an op oval sits between the inputs and the value; with it,
+            # the op is in the value's box and each input's edge goes straight to the value.
+            into = f"n{i}" if compact else f"op{i}"
+            if not compact:
+                op_attrs = dict(
+                    shape="ellipse",
+                    style="filled",
+                    fillcolor=OP_FILL,
+                    color=OP_BORDER,
+                    fontsize="12",
+                    height="0.3",
+                    margin="0.05,0.02",
+                )
+                if node is focus:
+                    op_attrs.update(color=FOCUS, penwidth="2.5")
+                elif node in on_path:
+                    op_attrs.update(color=HIGHLIGHT, penwidth="2")
+                g.node(into, label=f"<{html_escape(_op_text(node.op))}>", **op_attrs)
             for k, (inp, local) in enumerate(zip(node.inputs, node.local_grads)):
                 formula = formula_text(edge_formula(node, k, name), precision) if formulas else None
                 # Where two or more edges meet one op, their labels sit side by side:
@@ -311,13 +328,15 @@ def draw(
                 decorate = {"decorate": "true"} if len(node.inputs) > 1 else {}
                 g.edge(
                     f"n{index[inp]}",
-                    f"op{i}",
-                    label=_edge_label(formula, local, precision),
+                    into,
+                    # compact: "= number" under its formula, a narrower label and so a narrower rank.
+                    label=_edge_label(formula, local, precision, two_lines=compact),
                     **decorate,
                     **_edge_emphasis(inp in on_path,
                                      node is focus and focus_input in (None, k)),
                 )
-            g.edge(f"op{i}", f"n{i}", **_edge_emphasis(node in on_path, node is focus))
+            if not compact:
+                g.edge(into, f"n{i}", **_edge_emphasis(node in on_path, node is focus))
 
     caption = _caption(root, target, order, on_path, kinds_seen, name, legend, title,
                        show_grads, precision)
@@ -500,7 +519,8 @@ def _number_width(precision: int) -> int:
 
 
 def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precision: int,
-                 on_path: bool = False, grad_width: Optional[int] = None) -> str:
+                 on_path: bool = False, grad_width: Optional[int] = None,
+                 op: Optional[str] = None) -> str:
     style = STYLES[kind]
     colour, width = (HIGHLIGHT, 2) if on_path else (style.border, 1)
     table = (
@@ -511,8 +531,15 @@ def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precisi
     if kind == "const":  # a plain number: its value is all there is to show
         return f"<{table}<tr><td>{data}</td></tr></table>>"
     rows = []
-    if name is not None:
+    # compact: the op in a grey cell on the left of the header, where the input edges arrive.
+    op_cell = (f'<td bgcolor="{OP_FILL}" style="rounded">{html_escape(op)}</td>'
+               if op is not None else "")
+    if name is not None and op is not None:
+        rows.append(f'<tr>{op_cell}<td><b>{html_escape(name)}</b></td></tr><hr/>')
+    elif name is not None:
         rows.append(f'<tr><td colspan="2"><b>{html_escape(name)}</b></td></tr><hr/>')
+    elif op is not None:
+        rows.append(f'<tr><td colspan="2" bgcolor="{OP_FILL}" style="rounded">{html_escape(op)}</td></tr><hr/>')
     rows.append(f'<tr><td align="left">data</td><td align="right">{data}</td></tr>')
     grad_cell = html_escape(grad) if grad else " "
     fixed = f' width="{grad_width}"' if grad_width is not None else ""
@@ -523,11 +550,11 @@ def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precisi
     return f"<{table}{''.join(rows)}</table>>"
 
 
-def _edge_label(formula: Optional[str], local: float, precision: int) -> str:
+def _edge_label(formula: Optional[str], local: float, precision: int, two_lines: bool = False) -> str:
     number = html_escape(fmt(local, precision))
     if formula is None or formula == fmt(local, precision):
         return f"<<b>{number}</b>>"
-    return f"<{html_escape(formula)} = <b>{number}</b>>"
+    return f"<{html_escape(formula)}{'<br/>' if two_lines else ' '}= <b>{number}</b>>"
 
 
 def outline_attrs(colour: str, width: float) -> Dict[str, str]:
