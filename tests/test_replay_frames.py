@@ -299,3 +299,16 @@ def test_command_line_frame_limit(tmp_path, capsys):
     assert status == 2
     assert "more than max_frames=5" in capsys.readouterr().err and out.getvalue() == ""
     assert not (tmp_path / "index.html").exists()
+
+
+def test_compact_frames_focus_ids_that_exist_in_the_drawing():
+    # A compact drawing has no op nodes: each frame's focus must name boxes that are drawn.
+    w, x = Value(3.0, "w"), Value(0.5, "x")
+    root = (w * x + w).relabel("out")
+    index = {node: i for i, node in enumerate(topological_order(root))}
+    frames = replay_frames(root, compact=True)
+    assert len(frames) == len(backward_steps(root)) + 1
+    for frame in frames[1:]:
+        ids = {m for m in re.findall(r"^\s*(\w+) \[", frame.digraph.source, re.MULTILINE)}
+        assert frame.focus == (f"n{index[frame.step.consumer]}", f"n{index[frame.step.input]}")
+        assert set(frame.focus) <= ids

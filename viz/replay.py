@@ -146,7 +146,9 @@ def replay_frames(
             digraph.node(root_box, **outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH))
             focus = (root_box,)
         else:
-            focus = (f"op{index[step.consumer]}", f"n{index[step.input]}")
+            # A compact drawing has no op nodes: the consumer's own box stands for its op.
+            consumer = "n" if draw_options.get("compact") else "op"
+            focus = (f"{consumer}{index[step.consumer]}", f"n{index[step.input]}")
         frames.append(Frame(number, step, shown, caption, detail, digraph, focus))
     return frames
 
