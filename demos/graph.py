@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import List, Mapping, Optional, Sequence
 
 from demos import network as net
-from demos._console import Console, check_close, cli, fmt
+from demos._console import Console, check_close, cli, fmt, fmt_factor
 from demos._derivative import HAND_TOL
 from engine.replay import node_names
 from nn import ssr
@@ -89,8 +89,8 @@ def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -
     graph.ssr.backward()
     con.heading("All three data points: the SSR")
     paths = explain(graph.ssr, graph.params["w1"]).paths
-    con.line("  dSSR/dw1 = " + " + ".join(fmt(p.product, 4) for p in paths)
-             + f" = {fmt(graph.params['w1'].grad, 4)}   (one red path per data point)")
+    con.line("  dSSR/dw1 = " + " + ".join(fmt_factor(p.product, 4) for p in paths)
+             + f" = {fmt(graph.params['w1'].grad, 4)}  (one red path per point)")
     file = _render(con, graph.ssr, out / WHOLE_FILE, graph.params, "SSR over the three data points")
     if file is not None:
         con.line()
