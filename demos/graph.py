@@ -21,6 +21,7 @@ from typing import List, Mapping, Optional, Sequence
 from demos import network as net
 from demos._console import Console, check_close, cli, fmt, fmt_factor
 from demos._derivative import HAND_TOL
+from demos.replay import name_terms
 from engine.replay import node_names
 from nn import ssr
 from nn import statquest as sq
@@ -40,7 +41,10 @@ WHOLE_FILE = "network-ssr.svg"
 def _render(con: Console, root, path: Path, params, title: str) -> Optional[Path]:
     """Render to ``path``; when no dot executable is found, say so and go on (None)."""
     try:
-        # The replay's names: x1[1], x1[2], x1[3] where the data points repeat a label.
+        # The replay's names: the terms between labelled nodes get the articles' names
+        # (y1w3, residual, sq ...), and x1[1], x1[2], x1[3] tell the data points apart.
+        # (Labelling happens after explain() has read the paths, whose cuts follow labels.)
+        name_terms(root)
         return render(root, path, highlight=params["w1"], params=list(params.values()),
                       title=title, names=node_names(root))
     except DotNotFoundError as err:

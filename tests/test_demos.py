@@ -279,6 +279,12 @@ def test_graph_writes_svgs_and_prints_their_paths(tmp_path, capsys, monkeypatch)
     for label in ("input", "x1", "y1", "x2", "y2", "predicted", "observed"):
         assert [f"{label}[{k}]" in boxes for k in (1, 2, 3)] == [True] * 3, label
         assert label not in boxes, label
+    # The terms between them carry the articles' names, not an op and a position (*#7).
+    for label in ("y1w3", "y2w4", "residual", "sq"):
+        assert [f"{label}[{k}]" in boxes for k in (1, 2, 3)] == [True] * 3, label
+    for name in (graph.ONE_POINT_FILE, graph.WHOLE_FILE):
+        shown = re.findall(r'font-weight="bold"[^>]*>([^<]*)<', (out_dir / name).read_text("utf-8"))
+        assert not [b for b in shown if re.search(r"(?<!&)#\d", b)], name
     # The red path's factors for input 0.5 at Details Pt. 2's start, and their product.
     fs = factors(DETAILS_2, 0.5, 1.0)["w1"]
     printed = numbers_after(out, "red path")
