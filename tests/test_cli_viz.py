@@ -112,6 +112,9 @@ def test_params_option_and_default(capsys):
     assert out.count(STYLES["param"].fill) == 1 + 1  # w1's box and the legend swatch
     _, out, _ = run(capsys, "x*w1 + k", "--set", "x=1", "w1=2", "k=3", "--params", "k,x", "--no-legend")
     assert out.count(STYLES["param"].fill) == 2
+    # The same rule as draw: a bias named b alone is a parameter, a w alone is not.
+    _, out, _ = run(capsys, "x*w + b", "--set", "x=1", "w=2", "b=3")
+    assert out.count(STYLES["param"].fill) == 1 + 1  # b's box and the legend swatch
 
 
 @pytest.mark.parametrize(

@@ -207,7 +207,7 @@ def test_kinds_are_styled_and_listed_in_the_legend():
 
 
 def test_without_params_leaves_named_like_w1_or_b3_are_parameters():
-    # The rule python -m viz follows: w or b followed by digits; params= overrides it.
+    # The rule python -m viz follows: w or b followed by digits (b alone too); params= overrides it.
     x, w1, b1, wide = Value(0.5, "input"), Value(3.34, "w1"), Value(-1.43, "b1"), Value(1.0, "weight")
     y1 = ((x * w1 + b1).softplus() * wide).relabel("y1")
     y1.backward()
@@ -220,6 +220,32 @@ def test_without_params_leaves_named_like_w1_or_b3_are_parameters():
     nodes, _ = parse(g.source)
     assert f'bgcolor="{STYLES["leaf"].fill}"' in nodes[node_id(g, "w1")]
     assert STYLES["param"].name not in caption_text(g.source)
+
+
+def test_without_params_nn_labels_are_parameters_too():
+    # nn labels a neuron's bias "b" and, inside a layer or network, prefixes a dotted path.
+    from nn import MLP, Neuron
+    from viz.draw import PARAM_LABEL
+
+    out = Neuron(2)([1.0, 2.0])
+    out.backward()
+    g = draw(out)
+    nodes, _ = parse(g.source)
+    for label, kind in (("w1", "param"), ("w2", "param"), ("b", "param"),
+                        ("input1", "leaf"), ("input2", "leaf")):
+        assert f'bgcolor="{STYLES[kind].fill}"' in nodes[node_id(g, label)], label
+    net = MLP(1, [2, 1])
+    out = net(0.5)
+    out.backward()
+    g = draw(out)
+    nodes, _ = parse(g.source)
+    for p in net.parameters():
+        assert f'bgcolor="{STYLES["param"].fill}"' in nodes[node_id(g, p.label)], p.label
+    assert f'bgcolor="{STYLES["leaf"].fill}"' in nodes[node_id(g, "input")]
+    for name in ("w1", "b3", "b", "L1.n2.w1", "L2.n1.b", "layer_1.b12"):
+        assert PARAM_LABEL.fullmatch(name), name
+    for name in ("w", "x", "input", "observed", "bias", "weight", "wb1", "L1.n1", ".b", "L1..w1", "w1.x"):
+        assert not PARAM_LABEL.fullmatch(name), name
 
 
 def test_precision_and_rankdir():

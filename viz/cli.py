@@ -88,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show each op inside its value's box (no op ovals): about half as wide, "
                    "fits a slide")
     p.add_argument("--params", metavar="NAMES",
-                   help="comma-separated leaves drawn as parameters (default: names like w1, b3: "
-                   "w or b followed by digits)")
+                   help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
+                   "w followed by digits, or b with or without digits)")
     p.add_argument("--title", help="a title above the drawing")
     p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
                    help=f"refuse to draw more than N value nodes (default {DEFAULT_MAX_NODES})")

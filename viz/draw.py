@@ -44,8 +44,10 @@ __all__ = [
 #: Drawings with more value nodes than this raise ``GraphTooLargeError`` (``max_nodes=`` to change).
 DEFAULT_MAX_NODES = 200
 
-#: Without ``params=``, leaves labelled like this (``w1``, ``b3``) are drawn as parameters.
-PARAM_LABEL = re.compile(r"[wb]\d+")
+#: Without ``params=``, leaves labelled like this are drawn as parameters: the articles' names
+#: (``w1`` ... ``b3``) and nn's (a neuron's ``w1``, ``w2`` and bias ``b``; in a layer or network
+#: the same behind a dotted path, ``L1.n2.w1``, ``L2.n1.b``). A ``w`` without digits stays an input.
+PARAM_LABEL = re.compile(r"(?:\w+\.)*(?:w\d+|b\d*)")
 
 #: File types ``render`` writes, by suffix.
 FORMATS = ("svg", "png", "dot")
@@ -223,8 +225,9 @@ def draw(
       changes) is outlined in the grads' colour. Not together with ``focus``.
     - ``params``: leaves to colour as parameters (e.g. ``model.parameters()``);
       other user leaves are inputs, numbers met by an operator are constants.
-      Without ``params``, a leaf is a parameter when its label is ``w`` or ``b``
-      followed by digits (``w1``, ``b3``: ``PARAM_LABEL``), the rule
+      Without ``params``, a leaf is a parameter when its label is ``w`` followed by digits
+      or ``b`` with or without digits, optionally behind a dotted path (``w1``, ``b3``,
+      ``b``, ``L1.n2.w1``: ``PARAM_LABEL``, the names of the articles and of nn), the rule
       ``python -m viz`` follows too; ``params=[]`` makes every leaf an input.
     - ``names``: a mapping Value -> the name to show instead of its label, in its
       box, in the edge formulas and in the caption (``engine.replay.node_names``
@@ -256,7 +259,7 @@ def draw(
     index = {node: i for i, node in enumerate(order)}
     if params is not None:
         params_set = set(params)
-    else:  # the naming convention of the articles and of nn: w1 ... b3
+    else:  # the naming conventions of the articles (w1 ... b3) and of nn (w1, b, L1.n2.w1)
         params_set = {n for n in order if n.is_leaf and not n.is_constant and n.label is not None
                       and PARAM_LABEL.fullmatch(n.label)}
     for p in params_set:
