@@ -237,6 +237,23 @@ def test_usage_errors_are_one_line_with_status_2(argv, says):
     assert says in done.stderr
 
 
+@pytest.mark.parametrize(
+    "argv, hint",
+    [
+        ([], False),
+        (["--bogus"], False),
+        (["--compact"], False),
+        (["--set", "x=1", "x*2"], True),
+        (["--compact", "--set", "x=1", "x*2"], True),
+        (["--se", "x=1", "x*2"], True),  # argparse's abbreviation of --set
+    ],
+)
+def test_the_hint_about_set_comes_only_when_set_was_given(argv, hint):
+    done = subprocess.run([sys.executable, "-m", "viz", *argv], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "required: expression" in done.stderr
+    assert ("put --set after the expression" in done.stderr) == hint, done.stderr
+
+
 def test_values_may_come_first_when_ended_by_two_dashes(capsys):
     code, out, err = run(capsys, "--set", "x=1.5", "--explain", "x", "--", "x*2")
     assert code == 0, err

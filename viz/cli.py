@@ -46,8 +46,25 @@ and the local derivative on every edge; explain a grad by the chain rule."""
 
 
 class _Parser(argparse.ArgumentParser):
+    _argv: Sequence[str] = ()
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        # Kept so that error() can tell whether --set was given.
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def _has_set(self) -> bool:
+        """Whether ``--set`` (or an abbreviation argparse accepts, ``--se``, ``--set=...``) was given."""
+        for arg in self._argv:
+            if arg == "--":
+                return False
+            head = arg.split("=", 1)[0]
+            if len(head) > 2 and head.startswith("--") and "--set".startswith(head):
+                return True
+        return False
+
     def error(self, message: str) -> None:  # one line, status 2, like our own errors
-        if "required: expression" in message:
+        if "required: expression" in message and self._has_set():
             # --set takes every word after it, the expression included.
             message += (
                 "; put --set after the expression (python -m viz \"x*2\" --set x=1), "
