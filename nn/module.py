@@ -102,8 +102,11 @@ class Module:
         raise ValueError(self._unknown(name, "parameter"))
 
     def parameter_values(self) -> Dict[str, float]:
-        """``{name: data}`` for every parameter, e.g. to save or print a state."""
-        return {n: p.data for n, p in self.named_parameters()}
+        """``{name: data}`` for every parameter, e.g. to save or print a state.
+
+        ``ValueError`` if two different parameters share a name (a dict would keep one of them).
+        """
+        return {n: p.data for n, p in self.unique_named_parameters("parameter_values")}
 
     def set_parameters(self, values: Mapping[str, float]) -> None:
         """Set the parameters named in ``values`` (others keep their values).

@@ -390,6 +390,9 @@ def test_two_parameters_with_one_name_are_an_error_not_a_silent_pick():
         clash.set_parameters({"w": 5.0})
     with pytest.raises(ValueError, match="parameter: two different parameters are named 'w'"):
         clash.parameter("w")
+    # Saving the state would keep only one of the two values under 'w'.
+    with pytest.raises(ValueError, match="parameter_values: two different parameters are named 'w'"):
+        clash.parameter_values()
     assert (clash.u.data, clash.v.data) == (1.0, 2.0)
 
 
