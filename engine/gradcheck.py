@@ -25,9 +25,10 @@ def _evaluate(f: Function, xs: Sequence[float]) -> float:
 
 
 def _check_args(name: str, xs: Sequence[float], h: float) -> List[float]:
-    if isinstance(h, bool):
-        raise TypeError(f"{name}: step h must be a number, got bool {h!r}")
-    if not (isinstance(h, (int, float)) and h > 0 and math.isfinite(h)):
+    # A bool is an int to Python but never a meant step; "0.1" or None is a slip of type, not of size.
+    if isinstance(h, bool) or not isinstance(h, (int, float)):
+        raise TypeError(f"{name}: step h must be a number, got {type(h).__name__} {h!r}")
+    if not (h > 0 and math.isfinite(h)):
         raise ValueError(f"{name}: step h must be a positive finite number, got {h!r}")
     if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Sequence):
         raise TypeError(
