@@ -335,3 +335,24 @@ def test_the_committed_figure_is_what_the_command_draws(capsysbinary):
     assert code == 0
     assert capsysbinary.readouterr().out.decode("utf-8") == (docs / "network.dot").read_text(encoding="utf-8")
     assert "<svg" in (docs / "network.svg").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "source, where",
+    [
+        # (source, the 1-based line and column of the offending character, found in the text)
+        ("x  +* 2", None),
+        ("   x +* 2", None),
+        ("a = 1\n    b = (a +* 2)\nb", 2),
+        ("a = 1;\n  b = 2\n\tc = a ** / b", 3),
+    ],
+)
+def test_syntax_errors_point_at_the_line_and_column_as_typed(source, where):
+    lines = source.splitlines()
+    line = where or 1
+    bad = "*" if "+*" in lines[line - 1] else "/"  # the unexpected token: '*' after '+', or '/' after '**'
+    column = lines[line - 1].index("+*" if bad == "*" else "/") + (2 if bad == "*" else 1)
+    expected = f"(line {line}, column {column})" if len(lines) > 1 else f"(column {column})"
+    with pytest.raises(ExpressionError) as caught:
+        parse(source)
+    assert str(caught.value).endswith(expected), str(caught.value)

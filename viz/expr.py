@@ -115,6 +115,22 @@ def _refuse(node: ast.AST, source: str) -> ExpressionError:
     return ExpressionError(f"refused {what}{where}: not allowed here; {ALLOWED_HELP}")
 
 
+def _where(err: SyntaxError, typed: List[str]) -> str:
+    """`` (line L, column C)`` of a syntax error, counted in the lines as typed (1-based).
+
+    The parser sees each line with its indentation stripped, so the column is moved back by
+    the spaces taken off; the line is left out when the program has one line.
+    """
+    line, column = err.lineno, err.offset
+    if line is None or not 1 <= line <= len(typed):
+        return ""
+    where = [f"line {line}"] if len(typed) > 1 else []
+    if column is not None and column > 0:
+        text = typed[line - 1]
+        where.append(f"column {column + len(text) - len(text.lstrip())}")
+    return f" ({', '.join(where)})" if where else ""
+
+
 def parse(source: str) -> Program:
     """Check ``source`` against the whitelist and list its assigned and free names."""
     if not isinstance(source, str):
@@ -127,11 +143,12 @@ def parse(source: str) -> Program:
         raise ExpressionError("the expression is empty")
     # No statement here opens a block, so indentation means nothing: a program typed
     # over several indented lines (or with a leading space) reads as written.
-    source = "\n".join(line.strip() for line in source.splitlines())
+    typed = source.splitlines()
+    source = "\n".join(line.strip() for line in typed)
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as err:
-        raise ExpressionError(f"cannot parse the expression: {err.msg} (column {err.offset})") from None
+        raise ExpressionError(f"cannot parse the expression: {err.msg}{_where(err, typed)}") from None
     except (ValueError, RecursionError, MemoryError) as err:
         raise ExpressionError(f"cannot parse the expression: {err}") from None
     prog = Program(list(tree.body))
