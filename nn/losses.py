@@ -40,7 +40,8 @@ def _pairs(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) ->
     if not observed:
         raise ValueError(f"{who}: needs at least one (observed, predicted) pair, got none")
     for what, xs in (("observed", observed), ("predicted", predicted)):
-        for i, v in enumerate(xs):
+        # observed[1] is the first data point, as the replay names it.
+        for i, v in enumerate(xs, start=1):
             if isinstance(v, bool) or not isinstance(v, (Value, numbers.Real)):
                 hint = " (a list: did the model have more than one output?)" if isinstance(v, list) else ""
                 raise TypeError(

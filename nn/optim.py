@@ -51,7 +51,7 @@ class SGD:
         params = list(parameters)
         if not params:
             raise ValueError("SGD: got an empty list of parameters; nothing to train")
-        for i, p in enumerate(params):
+        for i, p in enumerate(params, start=1):
             if not isinstance(p, Value):
                 raise TypeError(f"SGD: parameter {i} must be a Value, got {type(p).__name__}")
         if len(set(params)) != len(params):

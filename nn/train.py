@@ -208,10 +208,11 @@ def _check_number(x: object, where: str, what: str) -> None:
 
 def _check_targets(targets: Sequence[object]) -> None:
     """Each target is a number (one output) or a sequence of numbers (several outputs)."""
-    for i, t in enumerate(targets):
+    # Samples and outputs count from 1, as the modules count their inputs.
+    for i, t in enumerate(targets, start=1):
         if isinstance(t, Sequence) and not isinstance(t, (str, bytes)):
-            for j, v in enumerate(t):
-                _check_number(v, f"target {i}[{j}]", "a number")
+            for j, v in enumerate(t, start=1):
+                _check_number(v, f"target {i}, output {j}", "a number")
         else:
             _check_number(t, f"target {i}", "a number (or a list of numbers for several outputs)")
 
@@ -220,7 +221,7 @@ def _flatten(targets: Sequence[object], preds: Sequence[object]) -> Tuple[List[o
     """Pair each output with its target; a model with several outputs needs a target sequence per sample."""
     obs: List[object] = []
     out: List[object] = []
-    for i, (t, p) in enumerate(zip(targets, preds)):
+    for i, (t, p) in enumerate(zip(targets, preds), start=1):
         several = isinstance(t, Sequence) and not isinstance(t, (str, bytes))
         if isinstance(p, list):
             if not several or len(t) != len(p):
@@ -301,7 +302,7 @@ def train(
 
     def loss_fn() -> Value:
         preds = []
-        for i, x in enumerate(samples):
+        for i, x in enumerate(samples, start=1):
             try:
                 preds.append(model(x))
             except (TypeError, ValueError) as e:

@@ -82,9 +82,9 @@ def test_length_mismatch_is_a_clear_error(loss):
 def test_wrong_types(loss):
     with pytest.raises(TypeError, match="observed must be a sequence"):
         loss(1.0, [Value(1.0)])
-    with pytest.raises(TypeError, match=r"predicted\[0\] must be a number or a Value.*more than one output"):
+    with pytest.raises(TypeError, match=r"predicted\[1\] must be a number or a Value.*more than one output"):
         loss([1.0], [[Value(1.0), Value(2.0)]])
-    with pytest.raises(TypeError, match=r"observed\[1\]"):
+    with pytest.raises(TypeError, match=r"observed\[2\] must be a number"):
         loss([1.0, "2"], [Value(1.0), Value(2.0)])
 
 
@@ -92,7 +92,7 @@ def test_wrong_types(loss):
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
 def test_non_finite_numbers_name_the_loss_and_the_index(loss, bad):
     name = loss.__name__
-    with pytest.raises(ValueError, match=rf"{name}: observed\[1\] must be finite, got {bad!r}"):
+    with pytest.raises(ValueError, match=rf"{name}: observed\[2\] must be finite, got {bad!r}"):
         loss([0.0, bad], [Value(1.0), Value(2.0)])
-    with pytest.raises(ValueError, match=rf"{name}: predicted\[0\] must be finite, got {bad!r}"):
+    with pytest.raises(ValueError, match=rf"{name}: predicted\[1\] must be finite, got {bad!r}"):
         loss([0.0, 1.0], [bad, Value(2.0)])

@@ -48,7 +48,7 @@ def test_bad_learning_rate_types(lr):
 def test_bad_parameter_lists():
     with pytest.raises(ValueError, match="empty"):
         SGD([], 0.1)
-    with pytest.raises(TypeError, match="parameter 1 must be a Value"):
+    with pytest.raises(TypeError, match="SGD: parameter 2 must be a Value, got float"):
         SGD([Value(1.0), 2.0], 0.1)
     a = Value(1.0)
     with pytest.raises(ValueError, match="more than once"):

@@ -98,7 +98,7 @@ def test_several_outputs_need_a_target_sequence_each():
     model = MLP(1, [3, 2], seed=1)
     ledger = train(model, [0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]], lr=0.1, steps=200)
     assert ledger.final_loss < ledger[0].loss
-    with pytest.raises(ValueError, match="gives 2 outputs for sample 0"):
+    with pytest.raises(ValueError, match="gives 2 outputs for sample 1,"):
         train(model, [0.0, 1.0], [1.0, 0.0], steps=1)
 
 
@@ -150,7 +150,7 @@ def test_a_diverged_gradient_is_in_the_summary_too():
 
 
 def test_wrong_input_size_names_the_sample():
-    with pytest.raises(ValueError, match=r"train: sample 0 \(0.5\): MLP expects 2 inputs per sample, got 1"):
+    with pytest.raises(ValueError, match=r"train: sample 1 \(0.5\): MLP expects 2 inputs per sample, got 1"):
         train(MLP(2, [1]), [0.5], [1.0], steps=1)
 
 
@@ -191,27 +191,27 @@ def test_bad_data():
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
 def test_a_non_finite_target_names_train_and_the_sample(bad):
-    with pytest.raises(ValueError, match=rf"train: target 1 must be finite, got {bad!r}"):
+    with pytest.raises(ValueError, match=rf"train: target 2 must be finite, got {bad!r}"):
         train(MLP(2, [1]), [[1, 2], [3, 4]], [0.0, bad], steps=1)
-    with pytest.raises(ValueError, match=rf"train: target 0\[1\] must be finite, got {bad!r}"):
+    with pytest.raises(ValueError, match=rf"train: target 1, output 2 must be finite, got {bad!r}"):
         train(MLP(1, [2]), [1.0], [[1.0, bad]], steps=1)
 
 
 def test_a_non_finite_input_names_train_the_sample_and_the_input():
-    with pytest.raises(ValueError, match=r"train: sample 0 \(\[nan, 2\]\): MLP: input 1 must be finite, got nan"):
+    with pytest.raises(ValueError, match=r"train: sample 1 \(\[nan, 2\]\): MLP: input 1 must be finite, got nan"):
         train(MLP(2, [1]), [[float("nan"), 2]], [0.0], steps=1)
 
 
 @pytest.mark.parametrize("target, kind", [("a", "str"), (True, "bool"), (None, "NoneType")])
 def test_a_target_that_is_not_a_number_names_train_and_the_sample(target, kind):
-    with pytest.raises(TypeError, match=rf"train: target 0 must be a number .*, got {kind}"):
+    with pytest.raises(TypeError, match=rf"train: target 1 must be a number .*, got {kind}"):
         train(MLP(2, [1]), [[1, 2]], [target], steps=1)
-    with pytest.raises(TypeError, match=rf"train: target 0\[1\] must be a number, got {kind}"):
+    with pytest.raises(TypeError, match=rf"train: target 1, output 2 must be a number, got {kind}"):
         train(MLP(1, [2]), [1.0], [[1.0, target]], steps=1)
 
 
 def test_a_sequence_target_for_a_single_output_names_the_sample():
-    with pytest.raises(ValueError, match=r"train: the model gives 1 output for sample 0, so its target must be one number, got \[1.0\]"):
+    with pytest.raises(ValueError, match=r"train: the model gives 1 output for sample 1, so its target must be one number, got \[1.0\]"):
         train(MLP(2, [1]), [[1, 2]], [[1.0]], steps=1)
 
 
