@@ -342,6 +342,17 @@ def test_focus_edge_emphasises_one_input_edge_and_outlines_the_receiving_box():
         draw(y, focus=s, focus_edge=(s, 0))
     with pytest.raises(TypeError, match="pair"):
         draw(y, focus_edge=s)
+    # A leaf has no input edges: said so, rather than an index range 0..-1.
+    with pytest.raises(ValueError) as caught:
+        draw(y, focus_edge=(b, 0))
+    assert str(caught.value) == "draw: focus_edge: the consumer 'b' is a leaf: it has no input edges"
+    three = Value(3.0)
+    z = (x * three + 2).relabel("z")
+    constant = z.inputs[1]
+    with pytest.raises(ValueError, match=r"consumer \(the constant 2\) is a leaf"):
+        draw(z, focus_edge=(constant, 0))
+    with pytest.raises(ValueError, match=r"consumer \(the unnamed leaf holding 3\) is a leaf"):
+        draw(z, focus_edge=(three, 0))
 
 
 # ------------------------------------------------------------------ names= (shown instead of labels)

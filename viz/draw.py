@@ -276,7 +276,7 @@ def draw(
     if focus_edge is not None:
         if focus is not None:
             raise ValueError("draw: give focus or focus_edge, not both")
-        focus, focus_input = _check_focus_edge(focus_edge, index)
+        focus, focus_input = _check_focus_edge(focus_edge, index, shown_name)
         receiver = focus.inputs[focus_input]
 
     on_path = _on_paths(order, target) if target is not None else set()
@@ -349,7 +349,9 @@ def draw(
     return g
 
 
-def _check_focus_edge(focus_edge: object, index: Mapping[Value, int]) -> Tuple[Value, int]:
+def _check_focus_edge(
+    focus_edge: object, index: Mapping[Value, int], shown: Mapping[Value, str]
+) -> Tuple[Value, int]:
     """``(consumer, i)`` checked: a node of the graph and one of its input positions."""
     if not (isinstance(focus_edge, tuple) and len(focus_edge) == 2):
         raise TypeError(f"draw: focus_edge must be a pair (consumer, input index), got {focus_edge!r}")
@@ -357,6 +359,14 @@ def _check_focus_edge(focus_edge: object, index: Mapping[Value, int]) -> Tuple[V
     if not isinstance(consumer, Value) or consumer not in index:
         raise ValueError("draw: focus_edge's consumer must be a node of the graph being drawn")
     n = len(consumer.inputs)
+    if n == 0:  # no index can be right: say why rather than quote an empty range
+        if consumer in shown:
+            what = repr(shown[consumer])
+        elif consumer.is_constant:
+            what = f"(the constant {fmt(consumer.data)})"
+        else:
+            what = f"(the unnamed leaf holding {fmt(consumer.data)})"
+        raise ValueError(f"draw: focus_edge: the consumer {what} is a leaf: it has no input edges")
     if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
         raise ValueError(
             f"draw: focus_edge's input index must be an int in 0..{n - 1} "
