@@ -48,8 +48,10 @@ class Frame:
     not reached yet); ``caption`` is the step's chain-rule equation and
     ``detail`` says whether the input's grad is now final; ``digraph`` is the
     drawing (its ``.source`` is the DOT text); ``focus`` names the DOT nodes
-    of the step (the consumer's op, the input's box; the root's box at the
-    start) for a viewer to scroll to.
+    of the step for a viewer to scroll to: the consumer's op node (``op<k>``)
+    and the input's box (``n<j>``); in a ``compact`` drawing, which has no op
+    nodes, the consumer's box (``n<k>``) and the input's box; at the start,
+    the root's box.
     """
 
     number: int
