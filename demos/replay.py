@@ -24,6 +24,7 @@ The graph is the one training uses (``nn.statquest.network`` and ``nn.ssr``);
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import textwrap
 from typing import Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
@@ -31,7 +32,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 from engine import Value, topological_order
 from engine.replay import backward_steps, format_number, node_names, replay_lines
 from nn import ssr
-from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PUBLISHED_OPTIMUM, network
+from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM, network
 from viz.cli import parse_assignments  # --set NAME=VALUE, as python -m viz reads it
 from viz.replay import MAX_FRAMES, write_replay
 from demos._console import WIDTH, Console, run_main
@@ -138,13 +139,30 @@ def point_lines(params: Mapping[str, Value], set_names: Sequence[str], digits: i
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with every usage error on one line and exit status 2, as ``python -m viz`` reports them."""
+
+    def error(self, message: str) -> None:
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _check_assignments(parser: argparse.ArgumentParser, assigned: Mapping[str, float]) -> None:
+    """Refuse, in ``--set``'s words, a name the network does not have or a value that is not finite."""
+    for name, value in assigned.items():
+        if name not in PARAMETER_NAMES:
+            parser.error(f"--set {name}: unknown parameter; the network's parameters are {', '.join(PARAMETER_NAMES)}")
+        if not math.isfinite(value):
+            parser.error(f"--set {name}: {value} is not a finite number")
+
+
 def main(
     argv: Optional[Sequence[str]] = None, *, stdin: Optional[TextIO] = None, stdout: Optional[TextIO] = None
 ) -> int:
     """Run the replay command line; returns the exit status."""
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m demos.replay",
         description="Replay backward on the articles' network, one += per line.",
     )
@@ -163,6 +181,7 @@ def main(
     args = parser.parse_args(argv)
     try:
         assigned = parse_assignments(args.set)
+        _check_assignments(parser, assigned)
         set_names = list(assigned)
         root, params = articles_network(assigned)
         leaf = find_node(root, args.leaf) if args.leaf else None
@@ -170,14 +189,17 @@ def main(
         parser.error(str(err))
     if not 1 <= args.digits <= 17:
         parser.error(f"--digits must be in 1..17, got {args.digits}")
+    if args.max_frames < 1:
+        parser.error(f"--max-frames must be at least 1, got {args.max_frames}")
 
     if args.html:
         # The page holds the frames and every step's equation: no table is printed.
         try:
             paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()),
                                  max_frames=args.max_frames)
-        except ValueError as err:
-            print(f"python -m demos.replay: {err}", file=sys.stderr)
+        except (ValueError, OSError) as err:
+            message = " ".join(str(err).split())  # one line, whatever the error text holds
+            print(f"{parser.prog}: error: {message}", file=sys.stderr)
             return 2
         print(f"wrote {len(paths) - 1} frames and {paths[-1]}", file=stdout)
         return 0

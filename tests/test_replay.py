@@ -500,12 +500,22 @@ def test_cli_set_changes_the_parameters():
         (["--set", "b3"], "--set expects NAME=VALUE"),
         (["--set", "b3=x"], "--set b3: 'x' is not a number"),
         (["--set", "b3=1", "--set", "b3=2"], "--set gives 'b3' twice"),
-        (["--set", "w7=1"], "unknown parameter name 'w7'"),
+        (["--set", "w7=1"],
+         "--set w7: unknown parameter; the network's parameters are w1, b1, w2, b2, w3, w4, b3"),
+        (["--set", "b3=inf"], "--set b3: inf is not a finite number"),
+        (["--set", "b3=nan"], "--set b3: nan is not a finite number"),
         (["--digits", "0"], "--digits must be in 1..17"),
+        (["--max-frames", "0", "--html", "unused"], "--max-frames must be at least 1, got 0"),
+        (["--digits", "many"], "argument --digits: invalid int value: 'many'"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
 def test_cli_bad_arguments(argv, message, capsys):
     with pytest.raises(SystemExit) as exc:
         run_cli(argv)
     assert exc.value.code == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # One line, as python -m viz reports a usage error: no usage block, no internal function names.
+    assert err.count("\n") == 1 and err.startswith("python -m demos.replay: error: ")
+    assert message in err
+    assert "usage:" not in err and "set_parameters" not in err
