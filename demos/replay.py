@@ -127,9 +127,12 @@ def point_lines(params: Mapping[str, Value], set_names: Sequence[str], digits: i
     """Which point the replay runs at: where the numbers come from, then every parameter's value.
 
     ``Parameters: Main Ideas' starting point (the published optimum, b3 = 0)``, or
-    with ``--set b3=1``: ``Parameters: b3 from --set, the others from Main Ideas' start``.
+    with ``--set b3=1``: ``Parameters: b3 from --set, the others from Main Ideas' start``,
+    or, when ``--set`` gives every parameter, ``Parameters: all from --set``.
     """
-    if set_names:
+    if set(params) <= set(set_names):
+        first = "Parameters: all from --set"
+    elif set_names:
         first = f"Parameters: {', '.join(set_names)} from --set, the others from Main Ideas' start"
     else:
         first = "Parameters: Main Ideas' starting point (the published optimum, b3 = 0)"

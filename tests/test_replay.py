@@ -454,6 +454,11 @@ def test_cli_says_at_which_point_it_replays():
     first, values = printed(run_cli(["--set", "b3=2.61", "w3=0.5", "--leaf", "b3"])[1])
     assert first.startswith("Parameters: b3, w3 from --set")
     assert values == {**MAIN_IDEAS_START, "b3": 2.61, "w3": 0.5}
+    # Every parameter given: none comes from Main Ideas' start, and the line says so.
+    every = {name: 0.25 * k for k, name in enumerate(MAIN_IDEAS_START, start=1)}
+    first, values = printed(run_cli(["--set", *(f"{n}={v}" for n, v in every.items()), "--leaf", "b3"])[1])
+    assert first == "Parameters: all from --set"
+    assert values == every
 
 
 def test_cli_leaf_ends_with_the_leafs_final_grad():
