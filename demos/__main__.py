@@ -20,7 +20,7 @@ message and exit status 1, so the demos double as an acceptance test.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from demos import forward, gradient_descent, graph, hidden_layer, output_layer
 from demos._console import Console, cli
@@ -51,7 +51,7 @@ def run(con: Console, args) -> None:
     con.line('  python -m viz "w1*x + b1" --set w1=3.34 x=0.5 b1=-1.43 -o graph.svg')
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run every part; returns 0, or 1 when a hand formula and the engine disagree."""
     return cli(
         "demos", "The articles' backpropagation, step by step, with the engine doing the work.",

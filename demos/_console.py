@@ -11,8 +11,9 @@ import argparse
 import os
 import sys
 import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Callable, Mapping, Optional, Sequence
+from typing import IO
 
 __all__ = [
     "WIDTH",
@@ -67,11 +68,11 @@ class Console:
 
     def __init__(
         self,
-        out: Optional[IO[str]] = None,
+        out: IO[str] | None = None,
         *,
         step: bool = False,
-        inp: Optional[IO[str]] = None,
-        color: Optional[bool] = None,
+        inp: IO[str] | None = None,
+        color: bool | None = None,
     ) -> None:
         self.out = out if out is not None else sys.stdout
         self.inp = inp if inp is not None else sys.stdin
@@ -164,7 +165,7 @@ class Console:
             print(file=self.out)
 
 
-def parse_args(prog: str, description: str, argv: Optional[Sequence[str]]) -> argparse.Namespace:
+def parse_args(prog: str, description: str, argv: Sequence[str] | None) -> argparse.Namespace:
     """The options every demo takes: --step, --out DIR, --no-graph."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument(
@@ -181,7 +182,7 @@ def parse_args(prog: str, description: str, argv: Optional[Sequence[str]]) -> ar
     return parser.parse_args(list(argv) if argv is not None else None)
 
 
-def run_main(body: Callable[[], Optional[int]], prog: str) -> int:
+def run_main(body: Callable[[], int | None], prog: str) -> int:
     """Run ``body()`` and return the exit status (``body``'s own, when it returns an int).
 
     A ``Mismatch`` gives 1 with the disagreement spelled out on stderr (the demos
@@ -210,7 +211,7 @@ def cli(
     module: str,
     description: str,
     body: Callable[[Console, argparse.Namespace], None],
-    argv: Optional[Sequence[str]] = None,
+    argv: Sequence[str] | None = None,
 ) -> int:
     """``python -m <module>``: parse the common options, then ``body(con, args)``.
 

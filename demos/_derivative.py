@@ -16,8 +16,8 @@ Any disagreement beyond tolerance raises ``Mismatch``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Sequence, Tuple
 
 from demos import network as net
 from demos._console import WIDTH, Console, Mismatch, check_close, fmt, fmt_factor
@@ -55,7 +55,7 @@ def d_ssr_d_predicted(observed: float, forward: Mapping[str, float]) -> float:
 
 
 # (params, forward pass of one point in plain floats, input, observed) -> one number per factor
-HandFactors = Callable[[Mapping[str, float], Dict[str, float], float, float], Tuple[float, ...]]
+HandFactors = Callable[[Mapping[str, float], dict[str, float], float, float], tuple[float, ...]]
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,13 @@ class Derivative:
     """
 
     param: str
-    through: Tuple[str, ...]
-    factor_text: Tuple[str, ...]
+    through: tuple[str, ...]
+    factor_text: tuple[str, ...]
     hand_factors: HandFactors
     hand_text: str
 
     @property
-    def factor_names(self) -> List[str]:
+    def factor_names(self) -> list[str]:
         """The articles' names of the factors: ``['dSSR/dpredicted', 'dpredicted/dw3']`` for w3."""
         nodes = ["SSR", *self.through, self.param]
         return [f"d{top}/d{bottom}" for top, bottom in zip(nodes, nodes[1:])]
@@ -100,7 +100,7 @@ class Result:
     chain_sum: float
 
 
-def finite_differences(params: Mapping[str, float]) -> Dict[str, float]:
+def finite_differences(params: Mapping[str, float]) -> dict[str, float]:
     """Central differences of the SSR (built by the engine, evaluated forward only)."""
 
     def ssr(*values):
@@ -129,8 +129,8 @@ def show_derivative(
     con.line(pad + "= " + " x ".join(d.factor_text))
     con.line()
 
-    rows: List[List[str]] = []
-    terms: List[str] = []  # the hand formula's terms, with the numbers put in
+    rows: list[list[str]] = []
+    terms: list[str] = []  # the hand formula's terms, with the numbers put in
     for path in explanation.paths:
         got = [f.name for f in path.factors]
         if got != names:
@@ -230,7 +230,7 @@ def show_summary(con: Console, results: Sequence[Result]) -> None:
 
 def show_derivatives(
     con: Console, graph: net.Network, params: Mapping[str, float], derivs: Sequence[Derivative]
-) -> List[Result]:
+) -> list[Result]:
     """``show_derivative`` for each of ``derivs``, then ``show_summary``; pauses after each."""
     numeric = finite_differences(params)
     results = []

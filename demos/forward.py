@@ -9,7 +9,7 @@ published value at the precision it is published.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from demos import network as net
 from demos._console import Console, Mismatch, check_close, cli, fmt, fmt_factor
@@ -118,7 +118,7 @@ def run(con: Console) -> None:
     con.pause()
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.forward [--step]``: print part 1; 1 if a check fails."""
     return cli("demos.forward", __doc__, lambda con, args: run(con), argv)
 

@@ -14,8 +14,8 @@ Run alone with ``python -m demos.gradient_descent``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Sequence
 
 from demos import network as net
 from demos._console import Console, Mismatch, check_close, cli, fmt, fmt_factor
@@ -35,7 +35,7 @@ class HandStep:
     """One gradient-descent step on b3, worked by hand and by the engine."""
 
     old: float
-    predicted: List[float]
+    predicted: list[float]
     hand_grad: float
     engine_grad: float
     step_size: float
@@ -60,7 +60,7 @@ def hand_step(params: Mapping[str, float], lr: float) -> HandStep:
     return HandStep(params["b3"], predicted, hand, engine, step_size, params["b3"] - step_size)
 
 
-def _show_hand_steps(con: Console) -> List[HandStep]:
+def _show_hand_steps(con: Console) -> list[HandStep]:
     lr = sq.LEARNING_RATE
     published = sq.MAIN_IDEAS_STEPS
     count = "One step" if len(published) == 1 else f"The first {len(published)} steps"
@@ -112,7 +112,7 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
         check_close(f"step {k + 1}: new b3", ledger[k].new_values["b3"], s.new,
                     ("nn.train", "one step by hand"), HAND_TOL)
     shown = _pick(len(ledger), head=4, tail=2)
-    rows: List[List[str]] = []
+    rows: list[list[str]] = []
     for i in shown:
         if i is None:
             rows.append(["...", "", "", "", ""])
@@ -130,7 +130,7 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
     return ledger
 
 
-def _show_output_layer_run(con: Console) -> Dict[str, Ledger]:
+def _show_output_layer_run(con: Console) -> dict[str, Ledger]:
     """Details Pt. 1: w3, w4, b3 trained at lr 0.1, by the stopping rule and for MAX_STEPS."""
     lr = sq.LEARNING_RATE
     trained = ["w3", "w4", "b3"]
@@ -164,11 +164,11 @@ def _show_output_layer_run(con: Console) -> Dict[str, Ledger]:
     return runs
 
 
-def _pick(n: int, head: int, tail: int, middle: Sequence[int] = ()) -> List[Optional[int]]:
+def _pick(n: int, head: int, tail: int, middle: Sequence[int] = ()) -> list[int | None]:
     """Row indices to show: the first ``head``, some ``middle`` ones, the last ``tail``; None = gap."""
     keep = sorted({*range(min(head, n)), *[m for m in middle if 0 <= m < n],
                    *range(max(n - tail, 0), n)})
-    out: List[Optional[int]] = []
+    out: list[int | None] = []
     for a, b in zip([None, *keep], keep):
         if a is not None and b != a + 1:
             out.append(None)
@@ -181,7 +181,7 @@ def _run_all_seven(lr: float) -> Ledger:
     return train(model, list(sq.INPUTS), list(sq.OBSERVED), lr=lr, steps=sq.DETAILS_2_STEPS)
 
 
-def _after_step(ledger: Ledger, k: int) -> Dict[str, float]:
+def _after_step(ledger: Ledger, k: int) -> dict[str, float]:
     """Parameter values after ``k`` steps (k = 0: the start)."""
     return dict(ledger.start) if k == 0 else ledger[k - 1].new_values
 
@@ -194,7 +194,7 @@ def _ssr_after(ledger: Ledger, k: int) -> float:
 def _show_all_seven(con: Console, ledger: Ledger) -> None:
     names = sq.PARAMETER_NAMES
     n = len(ledger)
-    rows: List[List[str]] = []
+    rows: list[list[str]] = []
     for k in _pick(n + 1, head=6, tail=1, middle=(100, 1000, 3000)):
         if k is None:
             rows.append(["...", *[""] * (len(names) + 1)])
@@ -204,7 +204,7 @@ def _show_all_seven(con: Console, ledger: Ledger) -> None:
     con.table(["step", "SSR", *names], rows, left=0)
 
 
-def run(con: Console) -> Dict[str, Ledger]:
+def run(con: Console) -> dict[str, Ledger]:
     """Print part 4; raise ``Mismatch`` if a step or a run disagrees with what it should give."""
     con.title("4. Gradient descent")
     con.line()
@@ -290,7 +290,7 @@ def _explain(con: Console, fast: Ledger, slow: Ledger, far: str) -> None:
         )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.gradient_descent [--step]``: print part 4; 1 if a check fails."""
     return cli("demos.gradient_descent", __doc__, lambda con, args: run(con), argv)
 

@@ -15,8 +15,8 @@ Each edge is labelled with its local derivative, each box with data and grad.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import List, Mapping, Optional, Sequence
 
 from demos import network as net
 from demos._console import Console, check_close, cli, fmt, fmt_factor
@@ -38,7 +38,7 @@ ONE_POINT_FILE = "network-one-point.svg"
 WHOLE_FILE = "network-ssr.svg"
 
 
-def _render(con: Console, root, path: Path, params, title: str) -> Optional[Path]:
+def _render(con: Console, root, path: Path, params, title: str) -> Path | None:
     """Render to ``path``; when no dot executable is found, say so and go on (None)."""
     try:
         # The replay's names: the terms between labelled nodes get the articles' names
@@ -53,7 +53,7 @@ def _render(con: Console, root, path: Path, params, title: str) -> Optional[Path
         return None
 
 
-def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -> List[Path]:
+def run(con: Console, out: Path, params: Mapping[str, float] | None = None) -> list[Path]:
     """Print part 5 and write the SVG files into ``out`` (created); returns the paths written."""
     params = dict(POINT if params is None else params)
     con.title("5. The computation graph")
@@ -107,7 +107,7 @@ def run(con: Console, out: Path, params: Optional[Mapping[str, float]] = None) -
     return written
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.graph [--out DIR]``: draw the graphs; 1 if a check fails."""
 
     def body(con: Console, args) -> None:

@@ -14,7 +14,7 @@ nearly 0 and so are all the gradients, which would show nothing.
 from __future__ import annotations
 
 import math
-from typing import Dict, List, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
 
 from demos import network as net
 from demos._console import Console, cli, fmt
@@ -24,7 +24,7 @@ from nn import statquest as sq
 __all__ = ["POINT", "DERIVATIVES", "run", "main"]
 
 #: Details Pt. 2's starting point.
-POINT: Dict[str, float] = sq.DETAILS_2_START
+POINT: dict[str, float] = sq.DETAILS_2_START
 
 
 # The hand formulas, as the articles write them, evaluated in plain floats with
@@ -53,13 +53,13 @@ def _derivative(param: str, weight: str, x: str) -> Derivative:
     )
 
 
-DERIVATIVES: List[Derivative] = [
+DERIVATIVES: list[Derivative] = [
     _derivative("w1", "w3", "x1"), _derivative("b1", "w3", "x1"),
     _derivative("w2", "w4", "x2"), _derivative("b2", "w4", "x2"),
 ]
 
 
-def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Result]:
+def run(con: Console, params: Mapping[str, float] | None = None) -> list[Result]:
     """Print part 3 at ``params`` (default ``POINT``); raise ``Mismatch`` on disagreement."""
     params = dict(POINT if params is None else params)
     con.title("3. Hidden layer: dSSR/dw1, dSSR/db1, dSSR/dw2, dSSR/db2  (Details Pt. 2)")
@@ -93,7 +93,7 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     return show_derivatives(con, graph, params, DERIVATIVES)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.hidden_layer [--step]``: print part 3; 1 if a check fails."""
     return cli("demos.hidden_layer", __doc__, lambda con, args: run(con), argv)
 

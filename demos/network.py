@@ -22,8 +22,8 @@ is checked against).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Tuple
 
 from engine import Value, topological_order
 from nn import ssr, statquest
@@ -57,8 +57,8 @@ class Point:
 class Network:
     """The engine's graph of the SSR: the seven parameters, each point's nodes, the root."""
 
-    params: Dict[str, Value]
-    points: List[Point]
+    params: dict[str, Value]
+    points: list[Point]
     ssr: Value
 
 
@@ -100,7 +100,7 @@ def softplus_float(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def forward_floats(params: Mapping[str, float], dose: float) -> Dict[str, float]:
+def forward_floats(params: Mapping[str, float], dose: float) -> dict[str, float]:
     """x1, y1, x2, y2 and predicted for one input, in plain floats (no engine)."""
     x1 = dose * params["w1"] + params["b1"]
     x2 = dose * params["w2"] + params["b2"]
@@ -109,7 +109,7 @@ def forward_floats(params: Mapping[str, float], dose: float) -> Dict[str, float]
     return {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "predicted": predicted}
 
 
-def forward_all(params: Mapping[str, float]) -> List[Tuple[float, float, Dict[str, float]]]:
+def forward_all(params: Mapping[str, float]) -> list[tuple[float, float, dict[str, float]]]:
     """(input, observed, forward_floats(params, input)) for each data point."""
     return [(x, y, forward_floats(params, x)) for x, y in zip(INPUTS, OBSERVED)]
 

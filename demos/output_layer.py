@@ -9,7 +9,7 @@ the engine's grad and a finite difference side by side.
 
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
 
 from demos import network as net
 from demos._console import Console, cli, fmt
@@ -19,12 +19,12 @@ from nn import statquest as sq
 __all__ = ["POINT", "DERIVATIVES", "run", "main"]
 
 #: Details Pt. 1's starting point: hidden layer at the published optimum.
-POINT: Dict[str, float] = sq.DETAILS_1_START
+POINT: dict[str, float] = sq.DETAILS_1_START
 
 # The hand formulas, as the articles write them, evaluated in plain floats:
 # dSSR/dpredicted = d/dpredicted (observed - predicted)^2 = -2 (observed - predicted),
 # dpredicted/dw3 = y1, dpredicted/dw4 = y2, dpredicted/db3 = 1.
-def _derivative(param: str, y: Optional[str]) -> Derivative:
+def _derivative(param: str, y: str | None) -> Derivative:
     """dSSR/d(param) = sum of -2 (observed - predicted) x dpredicted/d(param) (``y``, or 1)."""
 
     def factors(params, forward, dose, observed):
@@ -34,12 +34,12 @@ def _derivative(param: str, y: Optional[str]) -> Derivative:
                       f"sum of {RESIDUAL} x {y or '1'}")
 
 
-DERIVATIVES: List[Derivative] = [
+DERIVATIVES: list[Derivative] = [
     _derivative("w3", "y1"), _derivative("w4", "y2"), _derivative("b3", None)
 ]
 
 
-def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Result]:
+def run(con: Console, params: Mapping[str, float] | None = None) -> list[Result]:
     """Print part 2 at ``params`` (default ``POINT``); raise ``Mismatch`` on disagreement."""
     params = dict(POINT if params is None else params)
     con.title("2. Output layer: dSSR/dw3, dSSR/dw4, dSSR/db3  (Details Pt. 1)")
@@ -73,7 +73,7 @@ def run(con: Console, params: Optional[Mapping[str, float]] = None) -> List[Resu
     return show_derivatives(con, graph, params, DERIVATIVES)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.output_layer [--step]``: print part 2; 1 if a check fails."""
     return cli("demos.output_layer", __doc__, lambda con, args: run(con), argv)
 

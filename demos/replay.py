@@ -27,15 +27,16 @@ import argparse
 import math
 import sys
 import textwrap
-from typing import Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+from collections.abc import Mapping, Sequence
+from typing import TextIO
 
+from demos._console import WIDTH, Console, run_main
 from engine import Value, topological_order
 from engine.replay import backward_steps, format_number, node_names, replay_lines
 from nn import ssr
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM, network
 from viz.cli import parse_assignments  # --set NAME=VALUE, as python -m viz reads it
 from viz.replay import MAX_FRAMES, write_replay
-from demos._console import WIDTH, Console, run_main
 
 __all__ = [
     "PUBLISHED_OPTIMUM",
@@ -57,7 +58,7 @@ __all__ = [
 #: The articles' names for the terms nn's network leaves unlabelled, by op and
 #: the labels of the op's inputs: y1w3 is the articles' y1 x w3, residual is
 #: observed - predicted and sq its square.
-TERM_NAMES: Dict[Tuple[str, ...], str] = {
+TERM_NAMES: dict[tuple[str, ...], str] = {
     ("*", "input", "w1"): "input*w1",
     ("*", "input", "w2"): "input*w2",
     ("*", "y1", "w3"): "y1w3",
@@ -98,7 +99,7 @@ def _is_sum_of_sq(node: Value) -> bool:
     return node.label is not None and (node.label == "sq" or node.label.startswith("sq["))
 
 
-def articles_network(params: Optional[Mapping[str, float]] = None) -> Tuple[Value, Dict[str, Value]]:
+def articles_network(params: Mapping[str, float] | None = None) -> tuple[Value, dict[str, Value]]:
     """``SSR`` of the articles' network on their data; returns ``(ssr, {name: parameter})``.
 
     The graph training uses: ``nn.statquest.network(params)`` run on the three
@@ -123,7 +124,7 @@ def find_node(root: Value, name: str) -> Value:
     raise ValueError(f"no node named {name!r}; names in this graph: {', '.join(known)}")
 
 
-def point_lines(params: Mapping[str, Value], set_names: Sequence[str], digits: int = 4) -> List[str]:
+def point_lines(params: Mapping[str, Value], set_names: Sequence[str], digits: int = 4) -> list[str]:
     """Which point the replay runs at: where the numbers come from, then every parameter's value.
 
     ``Parameters: Main Ideas' starting point (the published optimum, b3 = 0)``, or
@@ -160,7 +161,7 @@ def _check_assignments(parser: argparse.ArgumentParser, assigned: Mapping[str, f
 
 
 def main(
-    argv: Optional[Sequence[str]] = None, *, stdin: Optional[TextIO] = None, stdout: Optional[TextIO] = None
+    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
     """Run the replay command line; returns the exit status."""
     stdin = sys.stdin if stdin is None else stdin

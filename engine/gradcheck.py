@@ -9,14 +9,14 @@ order eps_machine / h), so h = 1e-6 gives about 8-10 correct digits.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, List, Sequence, Union
 
 from engine.value import Value
 
 __all__ = ["numerical_grad", "check_grad", "GradCheck"]
 
-Function = Callable[..., Union[Value, float]]
+Function = Callable[..., Value | float]
 
 
 def _evaluate(f: Function, xs: Sequence[float]) -> float:
@@ -24,7 +24,7 @@ def _evaluate(f: Function, xs: Sequence[float]) -> float:
     return out.data if isinstance(out, Value) else float(out)
 
 
-def _check_args(name: str, xs: Sequence[float], h: float) -> List[float]:
+def _check_args(name: str, xs: Sequence[float], h: float) -> list[float]:
     # A bool is an int to Python but never a meant step; "0.1" or None is a slip of type, not of size.
     if isinstance(h, bool) or not isinstance(h, (int, float)):
         raise TypeError(f"{name}: step h must be a number, got {type(h).__name__} {h!r}")
@@ -48,7 +48,7 @@ def _check_args(name: str, xs: Sequence[float], h: float) -> List[float]:
     return out
 
 
-def numerical_grad(f: Function, xs: Sequence[float], h: float = 1e-6) -> List[float]:
+def numerical_grad(f: Function, xs: Sequence[float], h: float = 1e-6) -> list[float]:
     """Central-difference estimate of d f / d xs[i] for each i.
 
     ``f`` takes one ``Value`` per entry of ``xs`` and returns a ``Value`` (or a
@@ -68,13 +68,13 @@ def numerical_grad(f: Function, xs: Sequence[float], h: float = 1e-6) -> List[fl
 class GradCheck:
     """The engine's gradients beside the central-difference estimates."""
 
-    analytic: List[float]
-    numeric: List[float]
+    analytic: list[float]
+    numeric: list[float]
     rtol: float
     atol: float
 
     @property
-    def errors(self) -> List[float]:
+    def errors(self) -> list[float]:
         """|analytic - numeric| for each argument."""
         return [abs(a - n) for a, n in zip(self.analytic, self.numeric)]
 

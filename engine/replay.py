@@ -37,8 +37,9 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, TextIO
+from typing import TextIO
 
 from engine.topo import topological_order
 from engine.value import Value
@@ -92,7 +93,7 @@ def _check_root(root: object, where: str) -> Value:
     return root
 
 
-def start_grads(root: Value, *, accumulate: bool = False) -> Dict[Value, float]:
+def start_grads(root: Value, *, accumulate: bool = False) -> dict[Value, float]:
     """The grads known before the first step: ``{root: 1.0}``.
 
     With ``accumulate=True`` (leaves keep their current ``.grad``, as
@@ -100,7 +101,7 @@ def start_grads(root: Value, *, accumulate: bool = False) -> Dict[Value, float]:
     grad, and a leaf root is seeded with ``root.grad + 1``.
     """
     _check_root(root, "start_grads")
-    known: Dict[Value, float] = {}
+    known: dict[Value, float] = {}
     if accumulate:
         for node in topological_order(root):
             if node.is_leaf:
@@ -110,7 +111,7 @@ def start_grads(root: Value, *, accumulate: bool = False) -> Dict[Value, float]:
     return known
 
 
-def nodes_on_paths(root: Value, leaf: Value) -> List[Value]:
+def nodes_on_paths(root: Value, leaf: Value) -> list[Value]:
     """The nodes on some path from ``leaf`` up to ``root``, in topological order.
 
     A node is on a path when it is ``leaf`` or one of its inputs is on a path.
@@ -119,7 +120,7 @@ def nodes_on_paths(root: Value, leaf: Value) -> List[Value]:
     _check_root(root, "nodes_on_paths")
     if not isinstance(leaf, Value):
         raise TypeError(f"nodes_on_paths: leaf must be a Value, got {type(leaf).__name__}")
-    on: Dict[Value, bool] = {}
+    on: dict[Value, bool] = {}
     for node in topological_order(root):
         on[node] = node is leaf or any(on[i] for i in node.inputs)
     if leaf not in on:
@@ -130,7 +131,7 @@ def nodes_on_paths(root: Value, leaf: Value) -> List[Value]:
 
 
 def iter_backward_steps(
-    root: Value, *, leaf: Optional[Value] = None, accumulate: bool = False
+    root: Value, *, leaf: Value | None = None, accumulate: bool = False
 ) -> Iterator[BackwardStep]:
     """Yield the steps of ``root.backward()`` in order, without touching any ``.grad``.
 
@@ -146,7 +147,7 @@ def iter_backward_steps(
     grads = start_grads(root, accumulate=accumulate)
     order = topological_order(root, include_leaves=False)
     # Edges still to come into each node, with multiplicity (a*a has two).
-    pending: Dict[Value, int] = {}
+    pending: dict[Value, int] = {}
     for node in order:
         for inp in node.inputs:
             pending[inp] = pending.get(inp, 0) + 1
@@ -163,8 +164,8 @@ def iter_backward_steps(
 
 
 def backward_steps(
-    root: Value, *, leaf: Optional[Value] = None, accumulate: bool = False
-) -> List[BackwardStep]:
+    root: Value, *, leaf: Value | None = None, accumulate: bool = False
+) -> list[BackwardStep]:
     """The list of ``+=`` steps of ``root.backward()``; see ``iter_backward_steps``.
 
     The last ``after`` recorded for each node equals the ``grad`` that
@@ -182,7 +183,7 @@ def backward_steps(
 
 def grads_after(
     root: Value, steps: Sequence[BackwardStep], count: int, *, accumulate: bool = False
-) -> Dict[Value, float]:
+) -> dict[Value, float]:
     """The grads known after the first ``count`` of ``steps``: node -> grad so far.
 
     Nodes not yet reached by any step are absent (shown blank in a frame).
@@ -203,7 +204,7 @@ def _describe(node: Value) -> str:
     return repr(node.label) if node.label is not None else f"<{node.op or 'leaf'} {node.data:g}>"
 
 
-def node_names(root: Value) -> Dict[Value, str]:
+def node_names(root: Value) -> dict[Value, str]:
     """A short, unique, deterministic name for every node of ``root``'s graph.
 
     A label used once is the name; a label used by several nodes gets its
@@ -215,12 +216,12 @@ def node_names(root: Value) -> Dict[Value, str]:
     """
     _check_root(root, "node_names")
     order = topological_order(root)
-    counts: Dict[str, int] = {}
+    counts: dict[str, int] = {}
     for node in order:
         if node.label is not None:
             counts[node.label] = counts.get(node.label, 0) + 1
-    seen: Dict[str, int] = {}
-    names: Dict[Value, str] = {}
+    seen: dict[str, int] = {}
+    names: dict[Value, str] = {}
     for index, node in enumerate(order):
         if node.label is not None:
             if counts[node.label] == 1:
@@ -234,7 +235,7 @@ def node_names(root: Value) -> Dict[Value, str]:
             names[node] = f"{node.op or 'leaf'}#{index}"
     # Two constants of the same value (or a label that looks like a generated name)
     # would share a name: those get their topological position too, which is unique.
-    uses: Dict[str, int] = {}
+    uses: dict[str, int] = {}
     for name in names.values():
         uses[name] = uses.get(name, 0) + 1
     for index, node in enumerate(order):
@@ -279,7 +280,7 @@ _d = d_name
 
 
 def step_equation(
-    step: BackwardStep, names: Dict[Value, str], root: Value, *, digits: int = 4, times: str = "x"
+    step: BackwardStep, names: dict[Value, str], root: Value, *, digits: int = 4, times: str = "x"
 ) -> str:
     """The chain rule of one step, symbols then numbers, on one line.
 
@@ -298,12 +299,12 @@ def step_equation(
 
 def replay_lines(
     root: Value,
-    steps: Optional[Sequence[BackwardStep]] = None,
+    steps: Sequence[BackwardStep] | None = None,
     *,
-    leaf: Optional[Value] = None,
+    leaf: Value | None = None,
     digits: int = 4,
     equations: bool = False,
-) -> List[str]:
+) -> list[str]:
     """The replay as text: a few header lines, then one line per ``+=`` (``steps``, by default all).
 
     As an aligned table for an 80-column terminal: each line reads
@@ -325,8 +326,8 @@ def replay_lines(
 
 
 def _equation_lines(
-    root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int
-) -> List[str]:
+    root: Value, steps: Sequence[BackwardStep], names: dict[Value, str], digits: int
+) -> list[str]:
     r = names[root]
     width = len(str(len(steps)))
     return [
@@ -340,8 +341,8 @@ def _equation_lines(
 
 
 def _table_lines(
-    root: Value, steps: Sequence[BackwardStep], names: Dict[Value, str], digits: int
-) -> List[str]:
+    root: Value, steps: Sequence[BackwardStep], names: dict[Value, str], digits: int
+) -> list[str]:
     r = names[root]
     f = lambda x: format_number(x, digits)  # noqa: E731 - local shorthand
     cells = [
@@ -355,7 +356,7 @@ def _table_lines(
     ws = max(4, len(str(len(cells))))
     lines = [
         f"Backward from {r}, one += per line (grad(n) = {_d(r)}/dn; {r} starts at 1):",
-        f"  grad(node) += grad(consumer) x local,   local = d(consumer)/d(node)",
+        "  grad(node) += grad(consumer) x local,   local = d(consumer)/d(node)",
         "",
         f"{'step':>{ws}}  {'grad of':<{wi}}  {'consumer':<{wc}} {'before':>{wn}}   "
         f"{'upstream':>{wn}}   {'local':>{wn}}   {'after':>{wn}}",
@@ -371,11 +372,11 @@ def _table_lines(
 def print_replay(
     root: Value,
     *,
-    leaf: Optional[Value] = None,
+    leaf: Value | None = None,
     digits: int = 4,
     equations: bool = False,
-    file: Optional[TextIO] = None,
-) -> List[BackwardStep]:
+    file: TextIO | None = None,
+) -> list[BackwardStep]:
     """Print the replay of ``root.backward()`` (to ``file``, default stdout) and return its steps.
 
     The lines of ``replay_lines``: an aligned table, or with ``equations=True``

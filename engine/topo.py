@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from engine.value import Value
@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["topological_order"]
 
 
-def topological_order(root: "Value", *, include_leaves: bool = True) -> List["Value"]:
+def topological_order(root: Value, *, include_leaves: bool = True) -> list[Value]:
     """Every node that ``root`` depends on, inputs before the nodes made from them.
 
     ``root`` comes last; a node reached along several paths appears once.
@@ -24,7 +24,7 @@ def topological_order(root: "Value", *, include_leaves: bool = True) -> List["Va
     """
     if not include_leaves and not root.inputs:
         return []
-    order: List["Value"] = []
+    order: list[Value] = []
     expanded = set()  # nodes whose inputs have been pushed
     emitted = set()  # nodes already in `order`
     # Each node is popped twice: first to push itself back beneath its inputs,

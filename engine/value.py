@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Optional, Tuple, Union
+from typing import Union
 
 from engine.topo import topological_order
 
-Number = Union[int, float]
+Number = int | float
 Operand = Union["Value", int, float]
 
 __all__ = ["Value", "Number", "Operand"]
@@ -41,7 +41,7 @@ def _coerce(data: object, what: str) -> float:
     )
 
 
-def _where(node: "Value") -> str:
+def _where(node: Value) -> str:
     """`` (node 'x1')`` when the node has a label, for error messages."""
     return f" (node {node.label!r})" if node.label is not None else ""
 
@@ -71,12 +71,12 @@ class Value:
 
     data: float
     grad: float
-    label: Optional[str]
+    label: str | None
     op: str
-    inputs: Tuple["Value", ...]
-    local_grads: Tuple[float, ...]
+    inputs: tuple[Value, ...]
+    local_grads: tuple[float, ...]
 
-    def __init__(self, data: Number, label: Optional[str] = None) -> None:
+    def __init__(self, data: Number, label: str | None = None) -> None:
         """A leaf: ``data`` as ``float(data)`` (a real, finite number), ``grad`` 0.0, no inputs.
 
         ``TypeError`` naming the type for strings, ``None``, bools, complex numbers
@@ -98,14 +98,14 @@ class Value:
     # ------------------------------------------------------------------ helpers
 
     @staticmethod
-    def _constant(x: Number, op: str) -> "Value":
+    def _constant(x: Number, op: str) -> Value:
         """Wrap a plain number met by operator ``op`` as a constant leaf (``TypeError`` otherwise)."""
         c = _wrap(x, op)
         if c is None:
             raise TypeError(f"{op}: expected a Value or a real number, got {type(x).__name__} {x!r}")
         return c
 
-    def relabel(self, label: Optional[str]) -> "Value":
+    def relabel(self, label: str | None) -> Value:
         """Set ``label`` and return ``self``, so ``x1 = (w1 * i + b1).relabel('x1')`` reads inline."""
         if label is not None and not isinstance(label, str):
             raise TypeError(f"relabel: label must be a str or None, got {type(label).__name__}")
@@ -130,7 +130,7 @@ class Value:
     # For a binary operator the plain-number operand becomes a constant leaf,
     # so every edge of the drawn graph has a node at each end.
 
-    def __add__(self, other: Operand) -> "Value":
+    def __add__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
             other = _wrap(other, "+")
             if other is None:
@@ -138,13 +138,13 @@ class Value:
         # d(a+b)/da = 1, d(a+b)/db = 1
         return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
 
-    def __radd__(self, other: Number) -> "Value":
+    def __radd__(self, other: Number) -> Value:
         c = _wrap(other, "+")
         if c is None:
             return NotImplemented
         return _node(c.data + self.data, "+", (c, self), (1.0, 1.0))  # c + self, as above
 
-    def __sub__(self, other: Operand) -> "Value":
+    def __sub__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
             other = _wrap(other, "-")
             if other is None:
@@ -152,13 +152,13 @@ class Value:
         # d(a-b)/da = 1, d(a-b)/db = -1
         return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
 
-    def __rsub__(self, other: Number) -> "Value":
+    def __rsub__(self, other: Number) -> Value:
         c = _wrap(other, "-")
         if c is None:
             return NotImplemented
         return _node(c.data - self.data, "-", (c, self), (1.0, -1.0))  # c - self, as above
 
-    def __mul__(self, other: Operand) -> "Value":
+    def __mul__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
             other = _wrap(other, "*")
             if other is None:
@@ -166,33 +166,33 @@ class Value:
         # d(a*b)/da = b, d(a*b)/db = a
         return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
 
-    def __rmul__(self, other: Number) -> "Value":
+    def __rmul__(self, other: Number) -> Value:
         c = _wrap(other, "*")
         if c is None:
             return NotImplemented
         return _node(c.data * self.data, "*", (c, self), (self.data, c.data))  # c * self, as above
 
-    def __truediv__(self, other: Operand) -> "Value":
+    def __truediv__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
             other = _wrap(other, "/")
             if other is None:
                 return NotImplemented
         return _divide(self, other)
 
-    def __rtruediv__(self, other: Number) -> "Value":
+    def __rtruediv__(self, other: Number) -> Value:
         c = _wrap(other, "/")
         if c is None:
             return NotImplemented
         return _divide(c, self)
 
-    def __neg__(self) -> "Value":
+    def __neg__(self) -> Value:
         # d(-a)/da = -1
         return _node(-self.data, "neg", (self,), (-1.0,))
 
-    def __pos__(self) -> "Value":
+    def __pos__(self) -> Value:
         return self
 
-    def __pow__(self, exponent: Operand) -> "Value":
+    def __pow__(self, exponent: Operand) -> Value:
         """``a ** n`` with a number ``n``: d/da = n a^(n-1); ``a ** b`` with a Value ``b``: see ``_pow_value``.
 
         A result beyond the float range raises ``OverflowError`` naming ``**``
@@ -230,7 +230,7 @@ class Value:
         local = _power_rule(a, n, out) if n != 0.0 else 0.0
         return _node(out, _pow_name(n), (self,), (local,))
 
-    def _pow_value(self, exponent: "Value") -> "Value":
+    def _pow_value(self, exponent: Value) -> Value:
         """``a ** b`` with both Values, for a > 0: d/da = b a^(b-1), d/db = a^b ln a."""
         a, b = self.data, exponent.data
         if a <= 0.0:
@@ -244,7 +244,7 @@ class Value:
         d_base = _power_rule(a, b, out) if b != 0.0 else 0.0
         return _node(out, "**", (self, exponent), (d_base, out * math.log(a)))
 
-    def __rpow__(self, base: Number) -> "Value":
+    def __rpow__(self, base: Number) -> Value:
         c = _wrap(base, "**")
         if c is None:
             return NotImplemented
@@ -252,7 +252,7 @@ class Value:
 
     # ------------------------------------------------------------ functions
 
-    def exp(self) -> "Value":
+    def exp(self) -> Value:
         """e^x; d/dx = e^x."""
         try:
             out = math.exp(self.data)
@@ -262,36 +262,36 @@ class Value:
             ) from None
         return _node(out, "exp", (self,), (out,))
 
-    def log(self) -> "Value":
+    def log(self) -> Value:
         """ln x for x > 0; d/dx = 1/x."""
         x = self.data
         if x <= 0.0:
             raise ValueError(f"log: input{_where(self)} must be > 0, got {x!r}")
         return _node(math.log(x), "log", (self,), (1.0 / x,))
 
-    def softplus(self) -> "Value":
+    def softplus(self) -> Value:
         """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|); d/dx = sigmoid(x)."""
         x = self.data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
         return _node(out, "softplus", (self,), (_sigmoid(x),))
 
-    def sigmoid(self) -> "Value":
+    def sigmoid(self) -> Value:
         """1 / (1 + e^-x); d/dx = sigmoid(x) (1 - sigmoid(x))."""
         s = _sigmoid(self.data)
         return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
 
-    def tanh(self) -> "Value":
+    def tanh(self) -> Value:
         """tanh x; d/dx = 1 - tanh(x)^2."""
         t = math.tanh(self.data)
         return _node(t, "tanh", (self,), (1.0 - t * t,))
 
-    def relu(self) -> "Value":
+    def relu(self) -> Value:
         """max(0, x); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
         x = self.data
         # two constant tuples, shared by every relu node: nothing to allocate
         return _node(x if x > 0.0 else 0.0, "relu", (self,), (1.0,) if x > 0.0 else (0.0,))
 
-    def square(self) -> "Value":
+    def square(self) -> Value:
         """x^2; d/dx = 2x."""
         x = self.data
         return _node(x * x, "square", (self,), (2.0 * x,))
@@ -337,7 +337,7 @@ class Value:
 _new = object.__new__
 
 
-def _node(data: float, op: str, inputs: Tuple[Value, ...], local_grads: Tuple[float, ...]) -> Value:
+def _node(data: float, op: str, inputs: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
     """Make an interior node without re-validating: the operator already did.
 
     A plain function rather than ``Value(...)``: node creation is the hot path
@@ -353,7 +353,7 @@ def _node(data: float, op: str, inputs: Tuple[Value, ...], local_grads: Tuple[fl
     return node
 
 
-def _wrap(x: object, op: str) -> Optional[Value]:
+def _wrap(x: object, op: str) -> Value | None:
     """A plain number met by operator ``op`` as a constant leaf; None if ``x`` is not a real number.
 
     On None the operator returns ``NotImplemented`` and Python raises its usual

@@ -7,7 +7,7 @@ linear output neuron's result *is* its weighted sum.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Union
+from collections.abc import Callable
 
 from engine import Value, relu, sigmoid, softplus, tanh
 
@@ -23,7 +23,7 @@ def linear(x: Value) -> Value:
 
 #: Name -> function. ``softplus(x) = ln(1 + e^x)``, ``relu(x) = max(0, x)``,
 #: ``tanh``, ``sigmoid(x) = 1 / (1 + e^-x)``, ``linear(x) = x``.
-ACTIVATIONS: Dict[str, Activation] = {
+ACTIVATIONS: dict[str, Activation] = {
     "softplus": softplus,
     "relu": relu,
     "tanh": tanh,
@@ -32,7 +32,7 @@ ACTIVATIONS: Dict[str, Activation] = {
 }
 
 
-def get_activation(activation: Union[str, Activation]) -> Activation:
+def get_activation(activation: str | Activation) -> Activation:
     """The function for an activation name (or a callable, returned as it is).
 
     Raises ``ValueError`` for an unknown name, listing the known ones.
@@ -52,7 +52,7 @@ def get_activation(activation: Union[str, Activation]) -> Activation:
     )
 
 
-def activation_name(activation: Union[str, Activation]) -> str:
+def activation_name(activation: str | Activation) -> str:
     """A short name for messages and reprs: the name itself, or a function's ``__name__``."""
     if isinstance(activation, str):
         return activation

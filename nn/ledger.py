@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 __all__ = ["Step", "Ledger", "STOP_REASONS"]
 
@@ -37,9 +37,9 @@ class Step:
 
     step: int
     loss: float
-    grads: Dict[str, float]
-    step_sizes: Dict[str, float]
-    new_values: Dict[str, float]
+    grads: dict[str, float]
+    step_sizes: dict[str, float]
+    new_values: dict[str, float]
 
 
 @dataclass(repr=False)
@@ -54,16 +54,16 @@ class Ledger:
     ``final_values`` (``inf``/``nan`` when that is how it diverged).
     """
 
-    names: Tuple[str, ...]
+    names: tuple[str, ...]
     lr: float
-    start: Dict[str, float]
+    start: dict[str, float]
     loss_name: str = "loss"
-    min_step_size: Optional[float] = None
-    max_steps: Optional[int] = None
-    rows: List[Step] = field(default_factory=list)
-    stop_reason: Optional[str] = None
-    final_loss: Optional[float] = None
-    stop_note: Optional[str] = None
+    min_step_size: float | None = None
+    max_steps: int | None = None
+    rows: list[Step] = field(default_factory=list)
+    stop_reason: str | None = None
+    final_loss: float | None = None
+    stop_note: str | None = None
 
     # ------------------------------------------------------------ access
 
@@ -73,7 +73,7 @@ class Ledger:
     def __iter__(self) -> Iterator[Step]:
         return iter(self.rows)
 
-    def __getitem__(self, index: Union[int, slice]) -> Union[Step, List[Step]]:
+    def __getitem__(self, index: int | slice) -> Step | list[Step]:
         return self.rows[index]
 
     def __repr__(self) -> str:
@@ -90,12 +90,12 @@ class Ledger:
         return len(self.rows)
 
     @property
-    def final_values(self) -> Dict[str, float]:
+    def final_values(self) -> dict[str, float]:
         """Each trained parameter's value after the last step (the start values if no step ran)."""
         return dict(self.rows[-1].new_values) if self.rows else dict(self.start)
 
     @property
-    def losses(self) -> List[float]:
+    def losses(self) -> list[float]:
         """The loss at each step, before that step's update."""
         return [r.loss for r in self.rows]
 
@@ -124,10 +124,10 @@ class Ledger:
             lines.append(f"{name:<{width}}  {start:>{swidth}} -> {_num(final[name], precision)}")
         return "\n".join(lines)
 
-    def _columns(self) -> List[str]:
+    def _columns(self) -> list[str]:
         return ["step", self.loss_name, "param", f"d{self.loss_name}/dparam", "step size", "new value"]
 
-    def _omitted(self, max_lines: Optional[int]) -> Optional[Tuple[int, int]]:
+    def _omitted(self, max_lines: int | None) -> tuple[int, int] | None:
         """The half-open range of step indices left out to keep to ``max_lines`` lines (None: all shown).
 
         A long run shows as many first and last steps as fit, at least one of each.
@@ -141,10 +141,10 @@ class Ledger:
             return None
         return (keep, n - keep)
 
-    def _cells(self, precision: int, max_lines: Optional[int]) -> List[Optional[List[str]]]:
+    def _cells(self, precision: int, max_lines: int | None) -> list[list[str] | None]:
         """Rows of cells, one per (step, parameter); ``None`` marks the omitted steps."""
         omitted = self._omitted(max_lines)
-        out: List[Optional[List[str]]] = []
+        out: list[list[str] | None] = []
         for i in range(len(self.rows)):
             if omitted and i == omitted[0]:
                 out.append(None)
@@ -162,7 +162,7 @@ class Ledger:
                 ])
         return out
 
-    def table(self, max_lines: Optional[int] = 40, precision: int = 4) -> str:
+    def table(self, max_lines: int | None = 40, precision: int = 4) -> str:
         """A plain-text table of the steps, then the summary.
 
         One line per (step, parameter): step, loss, parameter, gradient, step
@@ -193,7 +193,7 @@ class Ledger:
     def __str__(self) -> str:
         return self.table()
 
-    def to_markdown(self, max_lines: Optional[int] = None, precision: int = 4) -> str:
+    def to_markdown(self, max_lines: int | None = None, precision: int = 4) -> str:
         """A Markdown table, one row per (step, parameter), then the summary.
 
         Every step by default; with ``max_lines``, the first and last steps that fit.
@@ -211,7 +211,7 @@ class Ledger:
         out += ["", first, ""] + [f"- {line}" for line in rest]
         return "\n".join(out) + "\n"
 
-    def to_csv(self, path: Union[str, Path, None] = None) -> str:
+    def to_csv(self, path: str | Path | None = None) -> str:
         """CSV, one row per step: ``step``, the loss, then per parameter
         ``d<loss>/d<name>``, ``step size <name>`` and ``<name>`` (its new value).
 
@@ -225,7 +225,7 @@ class Ledger:
             header += [f"d{self.loss_name}/d{name}", f"step size {name}", name]
         writer.writerow(header)
         for r in self.rows:
-            row: List[object] = [r.step, repr(r.loss)]
+            row: list[object] = [r.step, repr(r.loss)]
             for name in self.names:
                 row += [repr(r.grads[name]), repr(r.step_sizes[name]), repr(r.new_values[name])]
             writer.writerow(row)
@@ -234,7 +234,7 @@ class Ledger:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
-    def save(self, path: Union[str, Path]) -> Path:
+    def save(self, path: str | Path) -> Path:
         """Write the ledger to ``path``, by suffix: ``.md``, ``.csv`` or ``.txt`` (the full table)."""
         p = Path(path)
         suffix = p.suffix.lower()
@@ -250,7 +250,7 @@ class Ledger:
             )
         return p
 
-    def _skipped(self, max_lines: Optional[int]) -> int:
+    def _skipped(self, max_lines: int | None) -> int:
         omitted = self._omitted(max_lines)
         return omitted[1] - omitted[0] if omitted else 0
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import List, Sequence, Union
+from collections.abc import Sequence
 
 from engine import Value
 
 __all__ = ["ssr", "mse"]
 
-Scalar = Union[Value, float, int]
+Scalar = Value | float | int
 
 
-def _pairs(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> List[tuple]:
+def _pairs(who: str, observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> list[tuple]:
     for what, xs in (("observed", observed), ("predicted", predicted)):
         if isinstance(xs, (Value, numbers.Real, str, bytes)) or not isinstance(xs, Sequence):
             raise TypeError(

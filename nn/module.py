@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Mapping, Sequence
 
 from engine import Value
 from nn.activations import Activation, activation_name, get_activation
@@ -39,8 +39,8 @@ from nn.activations import Activation, activation_name, get_activation
 __all__ = ["Module", "Neuron", "Layer", "MLP", "InputLike"]
 
 #: One sample: a number (for one input), or a sequence of numbers/Values.
-InputLike = Union[float, int, Value, Sequence[Union[float, int, Value]]]
-ActivationLike = Union[str, Activation]
+InputLike = float | int | Value | Sequence[float | int | Value]
+ActivationLike = str | Activation
 
 
 class Module:
@@ -50,7 +50,7 @@ class Module:
     other modules); everything else here works from those two.
     """
 
-    def named_parameters(self) -> List[Tuple[str, Value]]:
+    def named_parameters(self) -> list[tuple[str, Value]]:
         """``[(name, parameter), ...]`` in a fixed order (weights before bias, neuron by neuron).
 
         The children's parameters, child by child; when two different
@@ -61,7 +61,7 @@ class Module:
         groups = [child.named_parameters() for child in self.children()]
         if _clash([pair for group in groups for pair in group]) is not None:
             groups = [[(f"m{k}.{n}", p) for n, p in group] for k, group in enumerate(groups, start=1)]
-        params: List[Tuple[str, Value]] = []
+        params: list[tuple[str, Value]] = []
         seen = set()
         for group in groups:
             for n, p in group:
@@ -70,7 +70,7 @@ class Module:
                     params.append((n, p))
         return params
 
-    def unique_named_parameters(self, who: str) -> List[Tuple[str, Value]]:
+    def unique_named_parameters(self, who: str) -> list[tuple[str, Value]]:
         """``named_parameters()``, or a ``ValueError`` (from ``who``) if two different parameters share a name."""
         named = self.named_parameters()
         name = _clash(named)
@@ -81,11 +81,11 @@ class Module:
             )
         return named
 
-    def children(self) -> List["Module"]:
+    def children(self) -> list[Module]:
         """The modules directly inside this one (none for a ``Neuron``)."""
         return []
 
-    def parameters(self) -> List[Value]:
+    def parameters(self) -> list[Value]:
         """The parameters, in the order of ``named_parameters()``."""
         return [p for _, p in self.named_parameters()]
 
@@ -101,7 +101,7 @@ class Module:
                 return p
         raise ValueError(self._unknown(name, "parameter"))
 
-    def parameter_values(self) -> Dict[str, float]:
+    def parameter_values(self) -> dict[str, float]:
         """``{name: data}`` for every parameter, e.g. to save or print a state.
 
         ``ValueError`` if two different parameters share a name (a dict would keep one of them).
@@ -120,7 +120,7 @@ class Module:
                 f"set_parameters: expected a mapping of names to numbers, got {type(values).__name__}"
             )
         by_name = dict(self.unique_named_parameters("set_parameters"))
-        checked: List[Tuple[Value, float]] = []
+        checked: list[tuple[Value, float]] = []
         for name, value in values.items():
             if name not in by_name:
                 raise ValueError(self._unknown(name, "set_parameters"))
@@ -168,8 +168,8 @@ class Module:
                 " its child modules, e.g. Neuron(1, name='h1')"
             )
 
-    def _neurons(self) -> List["Neuron"]:
-        out: List[Neuron] = []
+    def _neurons(self) -> list[Neuron]:
+        out: list[Neuron] = []
         for child in self.children():
             out.extend(child._neurons())
         return out
@@ -179,9 +179,9 @@ class Module:
         return f"{who}: unknown parameter name {name!r}; this model's parameters are: {known}"
 
 
-def _clash(named: Sequence[Tuple[str, Value]]) -> Optional[str]:
+def _clash(named: Sequence[tuple[str, Value]]) -> str | None:
     """The first name given to two different parameters, or None."""
-    owner: Dict[str, Value] = {}
+    owner: dict[str, Value] = {}
     for n, p in named:
         if owner.setdefault(n, p) is not p:
             return n
@@ -207,10 +207,10 @@ def _generator(who: str, seed: object, rng: object) -> random.Random:
     return rng
 
 
-def _as_inputs(x: InputLike, nin: int, who: str) -> List[Value]:
+def _as_inputs(x: InputLike, nin: int, who: str) -> list[Value]:
     """One sample as a list of ``nin`` Values; plain numbers become labelled leaves."""
     if isinstance(x, (Value, numbers.Real)):
-        xs: List[object] = [x]
+        xs: list[object] = [x]
     elif isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
         # Sets and dicts have no input order; an iterator would be used up by one call.
         raise TypeError(
@@ -223,7 +223,7 @@ def _as_inputs(x: InputLike, nin: int, who: str) -> List[Value]:
         raise ValueError(
             f"{who} expects {nin} input{'s' if nin != 1 else ''} per sample, got {len(xs)}: {x!r}"
         )
-    out: List[Value] = []
+    out: list[Value] = []
     for i, v in enumerate(xs):
         if isinstance(v, Value):
             out.append(v)
@@ -261,8 +261,8 @@ class Neuron(Module):
         activation: ActivationLike = "linear",
         *,
         seed: int = 0,
-        rng: Optional[random.Random] = None,
-        name: Optional[str] = None,
+        rng: random.Random | None = None,
+        name: str | None = None,
     ) -> None:
         self.nin = _check_count(nin, "Neuron: nin (number of inputs)")
         rng = _generator("Neuron", seed, rng)
@@ -274,8 +274,8 @@ class Neuron(Module):
         std = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.gauss(0.0, std), n) for n in self._names[:-1]]
         self.b = Value(0.0, self._names[-1])
-        self.sum_label: Optional[str] = None
-        self.out_label: Optional[str] = None
+        self.sum_label: str | None = None
+        self.out_label: str | None = None
 
     def __call__(self, x: InputLike) -> Value:
         """The neuron's output for one sample of ``nin`` inputs."""
@@ -291,10 +291,10 @@ class Neuron(Module):
             out.relabel(self.out_label)
         return out
 
-    def named_parameters(self) -> List[Tuple[str, Value]]:
+    def named_parameters(self) -> list[tuple[str, Value]]:
         return list(zip(self._names, self.w + [self.b]))
 
-    def _neurons(self) -> List["Neuron"]:
+    def _neurons(self) -> list[Neuron]:
         return [self]
 
     def _rename(self, names: Mapping[str, str]) -> None:
@@ -316,8 +316,8 @@ class Layer(Module):
         activation: ActivationLike = "linear",
         *,
         seed: int = 0,
-        rng: Optional[random.Random] = None,
-        name: Optional[str] = None,
+        rng: random.Random | None = None,
+        name: str | None = None,
     ) -> None:
         self.nin = _check_count(nin, "Layer: nin (number of inputs)")
         self.nout = _check_count(nout, "Layer: nout (number of neurons)")
@@ -328,12 +328,12 @@ class Layer(Module):
         ]
         self.activation = self.neurons[0].activation
 
-    def __call__(self, x: InputLike) -> List[Value]:
+    def __call__(self, x: InputLike) -> list[Value]:
         """Each neuron's output for one sample, always as a list (even of one)."""
         xs = _as_inputs(x, self.nin, "Layer")
         return [n(xs) for n in self.neurons]
 
-    def children(self) -> List[Module]:
+    def children(self) -> list[Module]:
         return list(self.neurons)
 
     def __repr__(self) -> str:
@@ -354,7 +354,7 @@ class MLP(Module):
         self,
         nin: int,
         sizes: Sequence[int],
-        activations: Union[ActivationLike, Sequence[ActivationLike], None] = None,
+        activations: ActivationLike | Sequence[ActivationLike] | None = None,
         *,
         seed: int = 0,
     ) -> None:
@@ -363,7 +363,7 @@ class MLP(Module):
             raise ValueError(f"MLP: sizes must be a non-empty list of layer sizes, got {sizes!r}")
         sizes = [_check_count(s, "MLP: each layer size") for s in sizes]
         if activations is None:
-            acts: List[ActivationLike] = ["tanh"] * (len(sizes) - 1) + ["linear"]
+            acts: list[ActivationLike] = ["tanh"] * (len(sizes) - 1) + ["linear"]
         elif isinstance(activations, str) or callable(activations):
             acts = [activations] * len(sizes)
         elif not isinstance(activations, Sequence):
@@ -388,14 +388,14 @@ class MLP(Module):
         ]
         self.sizes = sizes
 
-    def __call__(self, x: InputLike) -> Union[Value, List[Value]]:
+    def __call__(self, x: InputLike) -> Value | list[Value]:
         """The output for one sample: a ``Value`` if the last layer has one neuron, else a list."""
-        out: List[Value] = _as_inputs(x, self.nin, "MLP")
+        out: list[Value] = _as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
             out = layer(out)
         return out[0] if len(out) == 1 else out
 
-    def children(self) -> List[Module]:
+    def children(self) -> list[Module]:
         return list(self.layers)
 
     def __repr__(self) -> str:

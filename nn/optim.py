@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Iterable, List, Union
+from collections.abc import Iterable
 
 from engine import Value
 from nn.module import Module
@@ -35,7 +35,7 @@ class SGD:
     Use: ``opt.zero_grad(); loss.backward(); opt.step()``.
     """
 
-    def __init__(self, parameters: Union[Module, Iterable[Value]], lr: float) -> None:
+    def __init__(self, parameters: Module | Iterable[Value], lr: float) -> None:
         self.lr = check_lr(lr)
         if isinstance(parameters, Module):
             parameters = parameters.parameters()
@@ -57,9 +57,9 @@ class SGD:
         if len(set(params)) != len(params):
             # The same Value twice would take two steps per call.
             raise ValueError("SGD: the same parameter is listed more than once")
-        self.parameters: List[Value] = params
+        self.parameters: list[Value] = params
 
-    def step(self) -> List[float]:
+    def step(self) -> list[float]:
         """Move each parameter by ``-grad x lr``; returns the step sizes ``grad x lr``, in order."""
         sizes = []
         for p in self.parameters:

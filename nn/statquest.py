@@ -34,7 +34,7 @@ drawing or a chain-rule explanation reads like the articles.
 
 from __future__ import annotations
 
-from typing import Dict, Mapping, Optional, Tuple
+from collections.abc import Mapping
 
 from engine import Value
 from nn.losses import ssr
@@ -64,31 +64,31 @@ __all__ = [
 ]
 
 #: The seven parameters in the articles' order (also ``named_parameters()``'s order).
-PARAMETER_NAMES: Tuple[str, ...] = ("w1", "b1", "w2", "b2", "w3", "w4", "b3")
+PARAMETER_NAMES: tuple[str, ...] = ("w1", "b1", "w2", "b2", "w3", "w4", "b3")
 
 #: Article name -> the name the parameter has in a plain ``MLP(1, [2, 1])``.
-MLP_NAMES: Dict[str, str] = {
+MLP_NAMES: dict[str, str] = {
     "w1": "L1.n1.w1", "b1": "L1.n1.b",
     "w2": "L1.n2.w1", "b2": "L1.n2.b",
     "w3": "L2.n1.w1", "w4": "L2.n1.w2", "b3": "L2.n1.b",
 }
 
 #: The data: three doses (input) and the observed efficacy.
-INPUTS: Tuple[float, ...] = (0.0, 0.5, 1.0)
-OBSERVED: Tuple[float, ...] = (0.0, 1.0, 0.0)
+INPUTS: tuple[float, ...] = (0.0, 0.5, 1.0)
+OBSERVED: tuple[float, ...] = (0.0, 1.0, 0.0)
 
 #: The fitted network the articles start from and arrive at.
-PUBLISHED_OPTIMUM: Dict[str, float] = {
+PUBLISHED_OPTIMUM: dict[str, float] = {
     "w1": 3.34, "b1": -1.43, "w2": -3.53, "b2": 0.57, "w3": -1.22, "w4": -2.30, "b3": 2.61,
 }
 
 #: Main Ideas: only b3 is trained (learning rate 0.1); the others stay at the optimum.
-MAIN_IDEAS_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "b3": 0.0}
+MAIN_IDEAS_START: dict[str, float] = {**PUBLISHED_OPTIMUM, "b3": 0.0}
 #: Main Ideas, published: the predictions for INPUTS at MAIN_IDEAS_START, and their SSR.
-MAIN_IDEAS_PREDICTED: Tuple[float, ...] = (-2.6, -1.6, -2.61)
+MAIN_IDEAS_PREDICTED: tuple[float, ...] = (-2.6, -1.6, -2.61)
 MAIN_IDEAS_SSR = 20.4
 #: Main Ideas, published: (dSSR/db3, step size, new b3) of the first two steps.
-MAIN_IDEAS_STEPS: Tuple[Tuple[float, float, float], ...] = (
+MAIN_IDEAS_STEPS: tuple[tuple[float, float, float], ...] = (
     (-15.7, -1.57, 1.57),
     (-6.26, -0.626, 2.19),
 )
@@ -97,10 +97,10 @@ MAIN_IDEAS_FINAL_B3 = 2.61
 
 #: Details Pt. 1: w3, w4 (drawn from a standard normal) and b3 = 0 are trained;
 #: the hidden layer stays at the optimum.
-DETAILS_1_START: Dict[str, float] = {**PUBLISHED_OPTIMUM, "w3": 0.36, "w4": 0.63, "b3": 0.0}
+DETAILS_1_START: dict[str, float] = {**PUBLISHED_OPTIMUM, "w3": 0.36, "w4": 0.63, "b3": 0.0}
 
 #: Details Pt. 2: all seven parameters are trained from these values.
-DETAILS_2_START: Dict[str, float] = {
+DETAILS_2_START: dict[str, float] = {
     "w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0,
 }
 
@@ -119,7 +119,7 @@ DETAILS_2_LEARNING_RATE = 0.02
 DETAILS_2_STEPS = 5000
 
 
-def network(params: Optional[Mapping[str, float]] = None) -> MLP:
+def network(params: Mapping[str, float] | None = None) -> MLP:
     """The articles' network, an ``MLP(1, [2, 1], ("softplus", "linear"))`` named w1..b3.
 
     Parameters start at ``PUBLISHED_OPTIMUM``; those given in ``params``

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Callable, List, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Callable, Mapping, Sequence
 
 from engine import Value
 from nn.ledger import Ledger, Step
@@ -40,7 +40,7 @@ LEARNING_RATE = 0.1
 MIN_STEP_SIZE = 0.001
 MAX_STEPS = 1000
 
-Params = Union[Module, Mapping[str, Value], Sequence[Value]]
+Params = Module | Mapping[str, Value] | Sequence[Value]
 LossFunction = Callable[[Sequence[float], Sequence[Value]], Value]
 
 
@@ -59,7 +59,7 @@ class NonFiniteLossError(FloatingPointError):
         self.ledger = ledger
 
 
-def _named(params: Params, who: str) -> List[Tuple[str, Value]]:
+def _named(params: Params, who: str) -> list[tuple[str, Value]]:
     if isinstance(params, Module):
         named = params.unique_named_parameters(who)
     elif isinstance(params, Mapping):
@@ -78,7 +78,7 @@ def _named(params: Params, who: str) -> List[Tuple[str, Value]]:
     return named
 
 
-def _check_stopping(who: str, min_step_size: float, max_steps: int, steps: Optional[int]) -> None:
+def _check_stopping(who: str, min_step_size: float, max_steps: int, steps: int | None) -> None:
     if steps is not None:
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ValueError(f"{who}: steps must be a positive int, got {steps!r}")
@@ -96,7 +96,7 @@ def _check_stopping(who: str, min_step_size: float, max_steps: int, steps: Optio
 
 
 def _diverged(
-    who: str, what: str, where: str, step: int, lr: float, ledger: Ledger, loss: Optional[float] = None
+    who: str, what: str, where: str, step: int, lr: float, ledger: Ledger, loss: float | None = None
 ) -> NonFiniteLossError:
     """The error to raise; its ledger is marked ``diverged`` first, so its summary says so.
 
@@ -138,7 +138,7 @@ def gradient_descent(
     lr: float = LEARNING_RATE,
     min_step_size: float = MIN_STEP_SIZE,
     max_steps: int = MAX_STEPS,
-    steps: Optional[int] = None,
+    steps: int | None = None,
     who: str = "gradient_descent",
 ) -> Ledger:
     """Minimise ``loss_fn()`` over ``params`` by gradient descent; returns the ``Ledger``.
@@ -217,10 +217,10 @@ def _check_targets(targets: Sequence[object]) -> None:
             _check_number(t, f"target {i}", "a number (or a list of numbers for several outputs)")
 
 
-def _flatten(targets: Sequence[object], preds: Sequence[object]) -> Tuple[List[object], List[object]]:
+def _flatten(targets: Sequence[object], preds: Sequence[object]) -> tuple[list[object], list[object]]:
     """Pair each output with its target; a model with several outputs needs a target sequence per sample."""
-    obs: List[object] = []
-    out: List[object] = []
+    obs: list[object] = []
+    out: list[object] = []
     for i, (t, p) in enumerate(zip(targets, preds), start=1):
         several = isinstance(t, Sequence) and not isinstance(t, (str, bytes))
         if isinstance(p, list):
@@ -245,14 +245,14 @@ def _flatten(targets: Sequence[object], preds: Sequence[object]) -> Tuple[List[o
 def train(
     model: Module,
     inputs: Sequence[InputLike],
-    targets: Sequence[Union[float, Sequence[float]]],
+    targets: Sequence[float | Sequence[float]],
     *,
     loss: LossFunction = ssr,
-    params: Optional[Sequence[Union[str, Value]]] = None,
+    params: Sequence[str | Value] | None = None,
     lr: float = LEARNING_RATE,
     min_step_size: float = MIN_STEP_SIZE,
     max_steps: int = MAX_STEPS,
-    steps: Optional[int] = None,
+    steps: int | None = None,
 ) -> Ledger:
     """Fit ``model`` to ``(inputs, targets)`` by full-batch gradient descent; returns the ``Ledger``.
 

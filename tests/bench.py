@@ -40,8 +40,8 @@ import random
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
 
 from engine import Value, topological_order
 
@@ -105,7 +105,7 @@ def micrograd_max_depth(margin: int = 30) -> int:
 # updated by SGD after backward (training steps); reset() restores them so
 # that every step computes the same numbers.
 
-Workload = Tuple[Callable[[], object], list, Callable[[], None]]
+Workload = tuple[Callable[[], object], list, Callable[[], None]]
 
 
 def tanh_chain(V, n: int) -> Workload:
@@ -254,7 +254,7 @@ def run_block(workload: Workload, steps: int, lr: float = 0.01) -> Timing:
     return Timing(fwd / steps, bwd / steps, total / steps)
 
 
-def compare(makers: List[Callable[[], Workload]], rounds: int, steps: int) -> List[Timing]:
+def compare(makers: list[Callable[[], Workload]], rounds: int, steps: int) -> list[Timing]:
     """The best block of each workload maker, blocks alternating between makers.
 
     Each block is a mean over consecutive steps with the collector on, so it
@@ -262,7 +262,7 @@ def compare(makers: List[Callable[[], Workload]], rounds: int, steps: int) -> Li
     slowed by other processes on the machine.
     """
     workloads = [make() for make in makers]
-    blocks: List[List[Timing]] = [[] for _ in workloads]
+    blocks: list[list[Timing]] = [[] for _ in workloads]
     for r in range(rounds):
         order = list(range(len(workloads)))
         if r % 2:
@@ -304,9 +304,9 @@ class Row:
     size: str
     ops: int
     ours: Timing
-    theirs: Optional[Timing]
+    theirs: Timing | None
 
-    def cells(self) -> List[str]:
+    def cells(self) -> list[str]:
         us = 1e6 / self.ops
         o = self.ours
         cells = [self.workload, self.size, str(self.ops), f"{o.fwd * us:.3f}", f"{o.bwd * us:.3f}", f"{o.total * us:.3f}"]
@@ -333,7 +333,7 @@ HEADER = [
 ]
 
 
-def print_table(header: List[str], rows: List[List[str]]) -> None:
+def print_table(header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
 
     def line(cells):
@@ -346,7 +346,7 @@ def print_table(header: List[str], rows: List[List[str]]) -> None:
         print(line(r))
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test of a few seconds")
     parser.add_argument("--no-micrograd", action="store_true", help="time our engine only")
@@ -381,7 +381,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print("total = fwd + bwd + freeing the graph; ratio = ours total / micrograd total.")
     print()
 
-    rows: List[Row] = []
+    rows: list[Row] = []
 
     def add(name: str, size: str, maker, ops_depth: int, n_rounds: int = rounds):
         ops = count_ops(maker(Value))

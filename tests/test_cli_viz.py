@@ -8,12 +8,11 @@ import sys
 
 import pytest
 
+from tests.test_viz_network import PARAMS, hand_forward, sigmoid, softplus
 from viz.cli import main
 from viz.draw import draw
 from viz.expr import ExpressionError, evaluate, parse
 from viz.text import fmt
-
-from tests.test_viz_network import PARAMS, hand_forward, sigmoid, softplus
 
 NETWORK = (
     "x1 = input*w1 + b1; y1 = softplus(x1); x2 = input*w2 + b2; y2 = softplus(x2); "

@@ -13,7 +13,6 @@ import io
 import math
 import re
 import sys
-from typing import Dict, List
 
 import pytest
 
@@ -45,18 +44,18 @@ def softplus(x: float) -> float:
     return math.log(1.0 + math.exp(x))
 
 
-def forward_pass(p: Dict[str, float], x: float) -> Dict[str, float]:
+def forward_pass(p: dict[str, float], x: float) -> dict[str, float]:
     x1 = x * p["w1"] + p["b1"]
     x2 = x * p["w2"] + p["b2"]
     y1, y2 = softplus(x1), softplus(x2)
     return {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "predicted": y1 * p["w3"] + y2 * p["w4"] + p["b3"]}
 
 
-def ssr(p: Dict[str, float]) -> float:
+def ssr(p: dict[str, float]) -> float:
     return sum((o - forward_pass(p, x)["predicted"]) ** 2 for x, o in zip(INPUTS, OBSERVED))
 
 
-def factors(p: Dict[str, float], x: float, o: float) -> Dict[str, List[float]]:
+def factors(p: dict[str, float], x: float, o: float) -> dict[str, list[float]]:
     """The chain-rule factors of each parameter's derivative for one data point."""
     f = forward_pass(p, x)
     r = -2.0 * (o - f["predicted"])  # dSSR/dpredicted
@@ -69,7 +68,7 @@ def factors(p: Dict[str, float], x: float, o: float) -> Dict[str, List[float]]:
     }
 
 
-def gradients(p: Dict[str, float]) -> Dict[str, float]:
+def gradients(p: dict[str, float]) -> dict[str, float]:
     out = dict.fromkeys(NAMES, 0.0)
     for x, o in zip(INPUTS, OBSERVED):
         for name, fs in factors(p, x, o).items():
@@ -77,7 +76,7 @@ def gradients(p: Dict[str, float]) -> Dict[str, float]:
     return out
 
 
-def descend(p: Dict[str, float], lr: float, steps: int, names=NAMES) -> Dict[str, float]:
+def descend(p: dict[str, float], lr: float, steps: int, names=NAMES) -> dict[str, float]:
     p = dict(p)
     for _ in range(steps):
         g = gradients(p)
@@ -109,7 +108,7 @@ def section(text: str, heading: str) -> str:
     return "\n".join(lines[start:end])
 
 
-def numbers_after(text: str, prefix: str) -> List[float]:
+def numbers_after(text: str, prefix: str) -> list[float]:
     """The numbers after ``prefix`` on the first line that starts (after spaces) with it and has some."""
     for line in text.splitlines():
         if line.strip().startswith(prefix):
@@ -119,7 +118,7 @@ def numbers_after(text: str, prefix: str) -> List[float]:
     raise AssertionError(f"no line starting with {prefix!r} in:\n{text}")
 
 
-def rows_by_input(text: str) -> Dict[float, List[float]]:
+def rows_by_input(text: str) -> dict[float, list[float]]:
     """Table rows that start with an input 0.0 / 0.5 / 1.0: input -> the other numbers."""
     rows = {}
     for line in text.splitlines():

@@ -3,10 +3,10 @@ formulas written out here, and the engine's gradient against central differences
 on many random inputs from each operation's safe domain."""
 
 import math
+import random
 import sys
 from decimal import Decimal
 from fractions import Fraction
-import random
 
 import pytest
 

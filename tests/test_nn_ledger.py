@@ -28,8 +28,8 @@ def test_table_lists_every_step_of_a_short_run(main_ideas):
     table, _, _ = text.partition("\n\n")  # the summary follows a blank line
     lines = table.splitlines()
     assert lines[0].split() == ["step", "SSR", "param", "dSSR/dparam", "step", "size", "new", "value"]
-    body = [l for l in lines[2:] if l.split() and l.split()[0].isdigit()]
-    assert [int(l.split()[0]) for l in body] == list(range(1, len(main_ideas) + 1))
+    body = [line for line in lines[2:] if line.split() and line.split()[0].isdigit()]
+    assert [int(line.split()[0]) for line in body] == list(range(1, len(main_ideas) + 1))
     first = body[0].split()
     r = main_ideas[0]
     assert [float(c) for c in (first[1], first[3], first[4], first[5])] == [
@@ -51,7 +51,7 @@ def test_table_fits_80_columns(start, params):
 def test_long_runs_show_first_and_last_steps(all_seven):
     text = all_seven.table(max_lines=28)
     table, _, _ = text.partition("\n\n")
-    steps = [int(l.split()[0]) for l in table.splitlines()[2:] if l[:4].strip().isdigit()]
+    steps = [int(line.split()[0]) for line in table.splitlines()[2:] if line[:4].strip().isdigit()]
     assert steps == [1, 2, 299, 300]  # 28 lines / 7 parameters / 2 ends
     assert "... 296 steps not shown ..." in text
     full = all_seven.table(max_lines=None)
@@ -61,7 +61,7 @@ def test_long_runs_show_first_and_last_steps(all_seven):
 
 def test_markdown_has_one_row_per_step_and_parameter(all_seven):
     md = all_seven.to_markdown()
-    rows = [l for l in md.splitlines() if l.startswith("|")]
+    rows = [line for line in md.splitlines() if line.startswith("|")]
     assert rows[0] == "| step | SSR | param | dSSR/dparam | step size | new value |"
     assert len(rows) == 2 + len(all_seven) * 7
     assert all(r.count("|") == 7 for r in rows)
@@ -99,7 +99,7 @@ def test_summary_shows_start_and_final(main_ideas):
 def test_every_loss_keeps_four_significant_digits(main_ideas):
     # Main Ideas' losses fall from 20 to 6e-05, through 1e-02 .. 1e-04
     table, _, summary = str(main_ideas).partition("\n\n")
-    cells = [l.split()[1] for l in table.splitlines()[2:] if l.split() and l.split()[0].isdigit()]
+    cells = [line.split()[1] for line in table.splitlines()[2:] if line.split() and line.split()[0].isdigit()]
     assert len(cells) == len(main_ideas)
     assert any(1e-4 <= r.loss < 1e-2 for r in main_ideas)
     for cell, r in zip(cells, main_ideas):
@@ -108,7 +108,7 @@ def test_every_loss_keeps_four_significant_digits(main_ideas):
     assert float(first) == pytest.approx(main_ideas[0].loss, rel=5e-4, abs=0)
     assert float(last) == pytest.approx(main_ideas.final_loss, rel=5e-4, abs=0)
     md = main_ideas.to_markdown()
-    for cell, r in zip([l.split(" | ")[1] for l in md.splitlines()[2:] if l.startswith("| ")], main_ideas):
+    for cell, r in zip([line.split(" | ")[1] for line in md.splitlines()[2:] if line.startswith("| ")], main_ideas):
         assert float(cell) == pytest.approx(r.loss, rel=5e-4, abs=0)
 
 

@@ -158,8 +158,8 @@ def test_mlp_returns_a_list_for_several_outputs():
 
 
 def test_mlp_default_activations_and_single_name():
-    assert [l.activation for l in MLP(1, [4, 4, 1]).layers] == ["tanh", "tanh", "linear"]
-    assert [l.activation for l in MLP(1, [4, 1], activations="relu").layers] == ["relu", "relu"]
+    assert [layer.activation for layer in MLP(1, [4, 4, 1]).layers] == ["tanh", "tanh", "linear"]
+    assert [layer.activation for layer in MLP(1, [4, 1], activations="relu").layers] == ["relu", "relu"]
     with pytest.raises(ValueError, match="2 layers need 2 activations"):
         MLP(1, [2, 1], activations=("softplus",))
 

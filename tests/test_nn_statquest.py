@@ -288,7 +288,7 @@ def test_details_1_default_rule_matches_hand_descent():
     ledger = train(model, INPUTS, OBSERVED, params=["w3", "w4", "b3"], lr=LR)
     hand = hand_descent({**OPTIMUM, **PT1_START}, ["w3", "w4", "b3"], LR)
     assert len(ledger) == len(hand)
-    for row, (grads, sizes, new) in zip(ledger, hand):
+    for row, (grads, _sizes, new) in zip(ledger, hand):
         for n in ("w3", "w4", "b3"):
             assert row.grads[n] == pytest.approx(grads[n], rel=1e-9, abs=1e-12)
             assert row.new_values[n] == pytest.approx(new[n], rel=1e-9, abs=1e-12)

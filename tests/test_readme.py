@@ -39,9 +39,8 @@ import sys
 import tempfile
 import tokenize
 import traceback
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import pytest
 
@@ -72,7 +71,7 @@ class Section:
     title: str
     level: int
     line: int
-    blocks: List[Block]
+    blocks: list[Block]
     prose: str  # the text outside code blocks
 
 
@@ -80,12 +79,12 @@ FENCE = re.compile(r"^(`{3,})\s*([\w+-]*)\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-def parse(text: str) -> List[Section]:
+def parse(text: str) -> list[Section]:
     """Split README text into sections (one per heading, any level) and their blocks."""
     sections = [Section("(top)", 0, 1, [], "")]
     lines = text.splitlines()
     i = 0
-    since_block: List[str] = []  # lines since the last closing fence, to decide adjacency
+    since_block: list[str] = []  # lines since the last closing fence, to decide adjacency
     while i < len(lines):
         line = lines[i]
         fence = FENCE.match(line)
@@ -123,7 +122,7 @@ def section(text: str, title: str) -> Section:
     raise AssertionError(f"README.md has no section {title!r} (its headings: {titles})")
 
 
-def output_block(s: Section, index: int) -> Optional[Block]:
+def output_block(s: Section, index: int) -> Block | None:
     """The plain block right after block ``index`` (its printed output), if there is one."""
     if index + 1 < len(s.blocks):
         nxt = s.blocks[index + 1]
@@ -133,7 +132,7 @@ def output_block(s: Section, index: int) -> Optional[Block]:
 
 
 # --- Comparing --------------------------------------------------------------------------
-def normalise(text: str) -> List[str]:
+def normalise(text: str) -> list[str]:
     """Lines with trailing whitespace removed, and no trailing blank lines."""
     lines = [line.rstrip() for line in text.splitlines()]
     while lines and not lines[-1]:
@@ -154,7 +153,7 @@ def assert_same(shown: str, actual: str, where: str, what: str) -> None:
 
 
 # --- Running ----------------------------------------------------------------------------
-def subprocess_env() -> Dict[str, str]:
+def subprocess_env() -> dict[str, str]:
     env = dict(os.environ)
     # This checkout's packages, whatever the working directory.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
@@ -162,8 +161,8 @@ def subprocess_env() -> Dict[str, str]:
     return env
 
 
-@lru_cache(maxsize=None)
-def run_command(argv: Tuple[str, ...]) -> Tuple[subprocess.CompletedProcess, Path]:
+@cache
+def run_command(argv: tuple[str, ...]) -> tuple[subprocess.CompletedProcess, Path]:
     """Run a README command in a fresh temporary directory (cached: outputs are deterministic)."""
     assert argv and argv[0] == "python", f"README command {shlex.join(argv)!r}: only `python ...` is run"
     workdir = tempfile.TemporaryDirectory(prefix="chaingrad-readme-")
@@ -175,15 +174,15 @@ def run_command(argv: Tuple[str, ...]) -> Tuple[subprocess.CompletedProcess, Pat
     return result, Path(workdir.name)
 
 
-_workdirs: List[tempfile.TemporaryDirectory] = []
+_workdirs: list[tempfile.TemporaryDirectory] = []
 
 
-def command_argv(command: str) -> Tuple[str, ...]:
+def command_argv(command: str) -> tuple[str, ...]:
     """A shell command as the README writes it (with ``\\`` continuations) as argv."""
     return tuple(shlex.split(command.replace("\\\n", " "), comments=True))
 
 
-def run_and_compare(argv: Tuple[str, ...], shown: str, where: str) -> None:
+def run_and_compare(argv: tuple[str, ...], shown: str, where: str) -> None:
     result, workdir = run_command(argv)
     assert result.returncode == 0, (
         f"README.md section {where!r}: `{shlex.join(argv)}` exited with status {result.returncode}\n"
@@ -202,7 +201,7 @@ def check_written(stdout: str, workdir: Path, where: str) -> None:
         )
 
 
-def value_comments(code: str, first_line: int) -> Dict[int, str]:
+def value_comments(code: str, first_line: int) -> dict[int, str]:
     """README line -> value shown in the comment of a ``print(...)  # value ...`` line.
 
     The value is the comment up to the first run of two spaces (what follows is
@@ -227,8 +226,8 @@ def value_comments(code: str, first_line: int) -> Dict[int, str]:
 def run_python_section(text: str, title: str, workdir: Path) -> None:
     """Run the section's python blocks in one namespace; check outputs and value comments."""
     s = section(text, title)
-    namespace: Dict[str, object] = {"__name__": "__readme__"}
-    printed: Dict[int, List[str]] = {}  # README line -> what print() printed on it
+    namespace: dict[str, object] = {"__name__": "__readme__"}
+    printed: dict[int, list[str]] = {}  # README line -> what print() printed on it
     filename = f"README.md ({title})"
 
     def recording_print(*args, sep=" ", end="\n", file=None, flush=False):
@@ -275,11 +274,11 @@ def run_python_section(text: str, title: str, workdir: Path) -> None:
 
 
 # --- The checks, each a function of the README text --------------------------------------
-def python_sections(text: str) -> List[str]:
+def python_sections(text: str) -> list[str]:
     return [s.title for s in parse(text) if any(b.lang == "python" for b in s.blocks)]
 
 
-def shell_examples(text: str) -> List[Tuple[str, str, str]]:
+def shell_examples(text: str) -> list[tuple[str, str, str]]:
     """(section, command, shown output) for every command whose output the README shows."""
     found = []
     for s in parse(text):
@@ -379,7 +378,7 @@ def check_links(text: str, base: Path = REPO) -> None:
 README_TEXT = README.read_text(encoding="utf-8")
 
 # Known drift between README.md and the code: section title -> reason (xfail, strict).
-KNOWN_DRIFT: Dict[str, str] = {}
+KNOWN_DRIFT: dict[str, str] = {}
 
 
 def _param(key: str):

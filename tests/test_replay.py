@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from demos.replay import INPUTS, OBSERVED, articles_network, find_node, main, name_terms
 from engine import Value, topological_order
 from engine.replay import (
     backward_steps,
@@ -20,7 +21,6 @@ from engine.replay import (
     start_grads,
     step_equation,
 )
-from demos.replay import INPUTS, OBSERVED, articles_network, find_node, main, name_terms
 
 # ------------------------------------------------------------------ helpers
 
@@ -259,7 +259,7 @@ def test_order_finality_and_upstream(seed):
     for k, s in enumerate(steps):
         first_as_consumer.setdefault(s.consumer, k)
     known = start_grads(root)
-    for k, s in enumerate(steps):
+    for s in steps:
         assert last.get(s.consumer, -1) < first_as_consumer[s.consumer]
         assert s.upstream == known[s.consumer]
         known[s.input] = s.after

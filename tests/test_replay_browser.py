@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import pytest
 
@@ -39,7 +38,7 @@ FLAGS = [
 ]
 
 
-def find_browser() -> Optional[str]:
+def find_browser() -> str | None:
     """A Chromium executable: ``$CHAINGRAD_CHROMIUM``, else the first of BROWSERS on PATH."""
     override = os.environ.get("CHAINGRAD_CHROMIUM")
     if override:
@@ -56,7 +55,7 @@ class DevTools:
 
     def __init__(self, browser: str, width: int = 1280, height: int = 860, timeout: float = 60.0):
         self.timeout = timeout
-        self.events: List[dict] = []
+        self.events: list[dict] = []
         self._next_id = 0
         self._buffer = b""
         self._profile = tempfile.mkdtemp(prefix="chaingrad-chromium-")
@@ -171,7 +170,7 @@ class DevTools:
         data = self.call("Page.captureScreenshot", session=True, format="png")["data"]
         Path(path).write_bytes(base64.b64decode(data))
 
-    def problems(self) -> List[str]:
+    def problems(self) -> list[str]:
         """Console errors, uncaught exceptions and error log entries seen since the last ``open``."""
         found = []
         for event in self.events:
@@ -184,7 +183,7 @@ class DevTools:
                 found.append(f"log {params['entry']['level']}: {params['entry'].get('text')}")
         return found
 
-    def requested_urls(self) -> List[str]:
+    def requested_urls(self) -> list[str]:
         return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
 
     def close(self) -> None:
@@ -205,7 +204,7 @@ class DevTools:
 # ------------------------------------------------------------------ the test
 
 
-def _state(page: DevTools) -> Dict[str, object]:
+def _state(page: DevTools) -> dict[str, object]:
     return page.js(
         "(function () { var shown = [].filter.call(document.querySelectorAll('.frame'),"
         " function (f) { return !f.hidden; });"

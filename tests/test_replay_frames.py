@@ -10,15 +10,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from engine import Value, topological_order
-from engine.replay import backward_steps, grads_after, node_names, step_equation
 from demos.replay import articles_network, main
+from engine import Value, topological_order
+from engine.replay import backward_steps, node_names, step_equation
+from tests.test_replay import backward_grads
 from viz.draw import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
 from viz.replay import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
 from viz.stepper import inline_svg, stepper_html
 from viz.text import fmt
-
-from tests.test_replay import backward_grads
 
 # The grad cell of a value box in draw()'s DOT: the second magenta cell of node n<i>.
 GRAD_CELL = re.compile(

@@ -7,12 +7,10 @@ import re
 import pytest
 
 from engine import Value
+from tests.test_viz_network import PARAMS, hand_forward, network, sigmoid, softplus
 from viz import GraphTooLargeError, draw, to_svg
 from viz.draw import DEFAULT_MAX_NODES, FOCUS, HIGHLIGHT, STYLES
 from viz.text import fmt
-
-from tests.test_viz_network import PARAMS, hand_forward, network, sigmoid, softplus
-
 
 # ------------------------------------------------------------------ reading DOT text
 
@@ -126,7 +124,7 @@ def test_labels_of_edges_meeting_at_one_op_are_tied_to_their_edges():
     y, x, w, b = small()
     nodes, edges = parse(draw(y).source)
     into = {}
-    for a, d, attrs in edges:
+    for _a, d, attrs in edges:
         if d.startswith("op"):
             into.setdefault(d, []).append(attrs)
     assert sorted(len(v) for v in into.values()) == [1, 2, 2]
@@ -438,7 +436,7 @@ def test_highlight_marks_exactly_the_paths_from_the_leaf_to_the_root():
     # no red edge leaves a node that does not depend on w1
     outlined_set = set(outlined)
     ops_red = {i for i, a in nodes.items() if i.startswith("op") and f'color="{HIGHLIGHT}"' in a}
-    for s, d in red:
+    for s, _d in red:
         assert s in outlined_set or s in ops_red
     # b1 and w2 are off the paths
     assert f'color="{HIGHLIGHT}"' not in nodes[node_id(g, "w2")]
@@ -621,7 +619,7 @@ def test_compact_edges_carry_the_same_local_derivatives_formula_over_number():
     assert f"sigmoid(x·w + b)<br/>= <b>{fmt(sigmoid(z))}</b>" in html.unescape(html_label(sig))
     # Two edges into x*w (and into +): tied to their labels; the one into softplus is not.
     into = {}
-    for a, d, attrs in edges:
+    for _a, d, attrs in edges:
         into.setdefault(d, []).append(attrs)
     for attrs_list in into.values():
         for attrs in attrs_list:

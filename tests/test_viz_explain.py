@@ -6,9 +6,6 @@ import time
 import pytest
 
 from engine import Value
-from viz.explain import TooManyPathsError, explain
-from viz.text import fmt
-
 from tests.test_viz_network import (
     INPUTS,
     OBSERVED,
@@ -18,6 +15,8 @@ from tests.test_viz_network import (
     network,
     sigmoid,
 )
+from viz.explain import TooManyPathsError, explain
+from viz.text import fmt
 
 # The articles' chain of factor names for each parameter, and the formula of each factor.
 ARTICLES = {
@@ -93,7 +92,7 @@ def test_the_text_names_each_factor_and_shows_each_number():
     text = str(explain(ssr, p["w1"]))
     lines = text.splitlines()
     assert lines[0].startswith("dSSR/dw1 = sum over 3 paths from SSR down to w1")
-    path_lines = [l for l in lines if l.startswith("path ")]
+    path_lines = [line for line in lines if line.startswith("path ")]
     assert len(path_lines) == 3
     assert path_lines[0].split() == [
         "path", "1:", "dSSR/dpredicted", "×", "dpredicted/dy1", "×", "dy1/dx1", "×", "dx1/dw1"

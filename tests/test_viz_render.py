@@ -2,14 +2,13 @@
 
 import os
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
+import viz.dotexe as dotexe
 from engine import Value
 from viz import DotError, DotNotFoundError, draw, find_dot, render, to_svg
-import viz.dotexe as dotexe
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Dict, List, Optional, Sequence
+from collections.abc import Sequence
 
 from engine import FUNCTIONS, topological_order
 from viz.dotexe import DotError, DotNotFoundError, run_dot
 from viz.draw import DEFAULT_MAX_NODES, FORMATS, PARAM_LABEL, draw, render
 from viz.explain import DEFAULT_MAX_PATHS, explain
-from viz.formulas import Namer, node_name
 from viz.expr import ExpressionError, evaluate
+from viz.formulas import Namer, node_name
 from viz.text import fmt
 
 __all__ = ["main", "build_parser", "parse_assignments"]
@@ -115,14 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def parse_assignments(items: Sequence[str]) -> Dict[str, float]:
+def parse_assignments(items: Sequence[str]) -> dict[str, float]:
     """``["w1=3.34", "x=0.5"]`` -> ``{"w1": 3.34, "x": 0.5}``: the ``--set NAME=VALUE`` words.
 
     Also read by ``python -m demos.replay --set``. A word without ``=``, a name
     that is not an identifier, a name given twice or a value that is not a
     number raises ``ExpressionError`` naming the word.
     """
-    values: Dict[str, float] = {}
+    values: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
@@ -137,7 +137,7 @@ def parse_assignments(items: Sequence[str]) -> Dict[str, float]:
     return values
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, or 2 on any error)."""
     args = build_parser().parse_args(argv)
     try:

@@ -14,12 +14,11 @@ All of them accept dot's flags (``-Tsvg``, ``-Tpng``) and read DOT on stdin.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
-import shutil
 from pathlib import Path
-from typing import List, Optional
 
 __all__ = ["ENV_VAR", "DotNotFoundError", "DotError", "find_dot", "run_dot", "INSTALL_HELP"]
 
@@ -43,7 +42,7 @@ class DotError(RuntimeError):
     """The dot executable ran but failed (its stderr is in the message)."""
 
 
-def _script_dirs() -> List[Path]:
+def _script_dirs() -> list[Path]:
     """Directories where pip puts console scripts for the running interpreter."""
     dirs = [Path(sys.executable).parent]
     for scheme in (None, f"{os.name}_user"):
@@ -53,7 +52,7 @@ def _script_dirs() -> List[Path]:
             continue
         if path:
             dirs.append(Path(path))
-    unique: List[Path] = []
+    unique: list[Path] = []
     for d in dirs:
         if d not in unique:
             unique.append(d)
@@ -94,7 +93,7 @@ def find_dot() -> str:
     )
 
 
-def run_dot(source: str, fmt: str, *, timeout: Optional[float] = 120.0) -> bytes:
+def run_dot(source: str, fmt: str, *, timeout: float | None = 120.0) -> bytes:
     """``source`` (DOT text) laid out and rendered by the found dot as ``fmt`` (``svg``, ``png``...).
 
     The source goes in on stdin as UTF-8; the rendered bytes come back from stdout.

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Dict, List, Mapping, Optional, Tuple, Union
 
 import graphviz
 
@@ -74,7 +74,7 @@ class _Style:
 
 # Colours chosen to stay distinct when printed and for the common colour-vision deficiencies:
 # hue and lightness both differ between kinds.
-STYLES: Dict[str, _Style] = {
+STYLES: dict[str, _Style] = {
     "param": _Style("parameter", "#FFE3A3", "#B7791F"),
     "leaf": _Style("input", "#D6E8FF", "#2B6CB0"),
     "const": _Style("constant", "#EDEDED", "#8A8A8A"),
@@ -99,15 +99,15 @@ class ChainGraph(graphviz.Digraph):
 
     def pipe(  # type: ignore[override]
         self,
-        format: Optional[str] = None,
-        renderer: Optional[str] = None,
-        formatter: Optional[str] = None,
-        neato_no_op: Union[bool, int, None] = None,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
         quiet: bool = False,
         *,
-        engine: Optional[str] = None,
-        encoding: Optional[str] = None,
-    ) -> Union[bytes, str]:
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> bytes | str:
         """The drawing rendered as ``format`` (default: this graph's format) by the found dot."""
         if renderer or formatter or neato_no_op or (engine not in (None, "dot")):
             raise ValueError("ChainGraph.pipe: only format= and encoding= are supported")
@@ -116,13 +116,13 @@ class ChainGraph(graphviz.Digraph):
 
     def render(  # type: ignore[override]
         self,
-        filename: Union[str, Path, None] = None,
-        directory: Union[str, Path, None] = None,
+        filename: str | Path | None = None,
+        directory: str | Path | None = None,
         view: bool = False,
         cleanup: bool = False,
-        format: Optional[str] = None,
+        format: str | None = None,
         *,
-        outfile: Union[str, Path, None] = None,
+        outfile: str | Path | None = None,
         **unsupported,
     ) -> str:
         """graphviz's ``render``, through the found dot: saves the DOT source, writes the image.
@@ -151,12 +151,12 @@ class ChainGraph(graphviz.Digraph):
         return str(out)
 
 
-def to_svg(digraph: Union[graphviz.Digraph, graphviz.Source, str]) -> str:
+def to_svg(digraph: graphviz.Digraph | graphviz.Source | str) -> str:
     """SVG text of a drawing (or of DOT source text), rendered by the found dot executable."""
     return run_dot(_source(digraph, "to_svg"), "svg").decode("utf-8")
 
 
-def to_png(digraph: Union[graphviz.Digraph, graphviz.Source, str]) -> bytes:
+def to_png(digraph: graphviz.Digraph | graphviz.Source | str) -> bytes:
     """PNG bytes of a drawing (or of DOT source text), rendered by the found dot executable."""
     return run_dot(_source(digraph, "to_png"), "png")
 
@@ -185,19 +185,19 @@ def _source(digraph: object, where: str = "viz") -> str:
 def draw(
     root: Value,
     *,
-    highlight: Union[Value, str, None] = None,
+    highlight: Value | str | None = None,
     show_grads: bool = True,
     precision: int = 3,
     rankdir: str = "LR",
-    grads: Optional[Mapping[Value, Optional[float]]] = None,
-    focus: Optional[Value] = None,
-    focus_edge: Optional[Tuple[Value, int]] = None,
+    grads: Mapping[Value, float | None] | None = None,
+    focus: Value | None = None,
+    focus_edge: tuple[Value, int] | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     formulas: bool = True,
-    params: Optional[Collection[Value]] = None,
+    params: Collection[Value] | None = None,
     legend: bool = True,
-    title: Optional[str] = None,
-    names: Optional[Mapping[Value, str]] = None,
+    title: str | None = None,
+    names: Mapping[Value, str] | None = None,
     compact: bool = False,
 ) -> ChainGraph:
     """The computation graph below ``root`` as a ``graphviz.Digraph``.
@@ -271,8 +271,8 @@ def draw(
     target = _resolve(highlight, order, index, shown_name, "highlight")
     if focus is not None and (not isinstance(focus, Value) or focus not in index):
         raise ValueError("draw: focus must be a node of the graph being drawn")
-    focus_input: Optional[int] = None  # with focus_edge: the one emphasised input edge
-    receiver: Optional[Value] = None  # with focus_edge: the box whose grad the step changes
+    focus_input: int | None = None  # with focus_edge: the one emphasised input edge
+    receiver: Value | None = None  # with focus_edge: the box whose grad the step changes
     if focus_edge is not None:
         if focus is not None:
             raise ValueError("draw: give focus or focus_edge, not both")
@@ -288,7 +288,7 @@ def draw(
     g.attr("edge", fontname=FONT, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
 
     grad_width = _number_width(precision) if grads is not None and show_grads else None
-    kinds_seen: List[str] = []
+    kinds_seen: list[str] = []
     for i, node in enumerate(order):
         kind = _kind(node, root, params_set)
         if kind not in kinds_seen:
@@ -351,7 +351,7 @@ def draw(
 
 def _check_focus_edge(
     focus_edge: object, index: Mapping[Value, int], shown: Mapping[Value, str]
-) -> Tuple[Value, int]:
+) -> tuple[Value, int]:
     """``(consumer, i)`` checked: a node of the graph and one of its input positions."""
     if not (isinstance(focus_edge, tuple) and len(focus_edge) == 2):
         raise TypeError(f"draw: focus_edge must be a pair (consumer, input index), got {focus_edge!r}")
@@ -375,7 +375,7 @@ def _check_focus_edge(
     return consumer, i
 
 
-def _check_int(what: str, value: object, low: int, high: Optional[int]) -> None:
+def _check_int(what: str, value: object, low: int, high: int | None) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < low or (
         high is not None and value > high
     ):
@@ -401,11 +401,11 @@ def _check_size(root: Value, max_nodes: int) -> None:
         )
 
 
-def _shown_names(order: List[Value], names: Optional[Mapping[Value, str]]) -> Dict[Value, str]:
+def _shown_names(order: list[Value], names: Mapping[Value, str] | None) -> dict[Value, str]:
     """Each node's shown name: ``names[node]`` where given (not for constants), else its label."""
     if names is not None and not isinstance(names, Mapping):
         raise TypeError(f"draw: names must be a mapping Value -> str, got {type(names).__name__}")
-    shown: Dict[Value, str] = {}
+    shown: dict[Value, str] = {}
     for node in order:
         # A constant's box shows its number, and formulas name it so: names= leaves it alone.
         name = node.label if names is None or node.is_constant else names.get(node, node.label)
@@ -423,14 +423,14 @@ class _ShownNamer(Namer):
         super().__init__(precision)
         self._shown = shown
 
-    def _name(self, node: Value, depth: int) -> Optional[Symbol]:
+    def _name(self, node: Value, depth: int) -> Symbol | None:
         if node in self._shown:
             return Symbol(self._shown[node], True)
         return super()._name(node, depth)
 
 
-def _resolve(node: Union[Value, str, None], order, index, shown: Mapping[Value, str],
-             what: str) -> Optional[Value]:
+def _resolve(node: Value | str | None, order, index, shown: Mapping[Value, str],
+             what: str) -> Value | None:
     """A node given as a Value or as its shown name (its label), checked to be in the graph."""
     if node is None:
         return None
@@ -454,7 +454,7 @@ def _resolve(node: Union[Value, str, None], order, index, shown: Mapping[Value, 
     raise TypeError(f"draw: {what} must be a Value or a label, got {type(node).__name__}")
 
 
-def _on_paths(order: List[Value], target: Value) -> set:
+def _on_paths(order: list[Value], target: Value) -> set:
     """Nodes on some path from ``target`` up to the root: ``target`` and all that depend on it."""
     reached = {target}
     for node in order:  # inputs come before their consumers
@@ -463,7 +463,7 @@ def _on_paths(order: List[Value], target: Value) -> set:
     return reached
 
 
-def path_sum(order: List[Value], target: Value):
+def path_sum(order: list[Value], target: Value):
     """(number of paths, sum over paths of the product of local derivatives) from ``target`` to the root.
 
     Forward accumulation along the topological order: d(node)/d(target) =
@@ -531,9 +531,9 @@ def _number_width(precision: int) -> int:
     return math.ceil(ems * NODE_FONT_SIZE) + 2 * CELL_PADDING + 1
 
 
-def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precision: int,
-                 on_path: bool = False, grad_width: Optional[int] = None,
-                 op: Optional[str] = None) -> str:
+def _value_label(node: Value, name: str | None, kind: str, grad: str, precision: int,
+                 on_path: bool = False, grad_width: int | None = None,
+                 op: str | None = None) -> str:
     style = STYLES[kind]
     colour, width = (HIGHLIGHT, 2) if on_path else (style.border, 1)
     table = (
@@ -563,14 +563,14 @@ def _value_label(node: Value, name: Optional[str], kind: str, grad: str, precisi
     return f"<{table}{''.join(rows)}</table>>"
 
 
-def _edge_label(formula: Optional[str], local: float, precision: int, two_lines: bool = False) -> str:
+def _edge_label(formula: str | None, local: float, precision: int, two_lines: bool = False) -> str:
     number = html_escape(fmt(local, precision))
     if formula is None or formula == fmt(local, precision):
         return f"<<b>{number}</b>>"
     return f"<{html_escape(formula)}{'<br/>' if two_lines else ' '}= <b>{number}</b>>"
 
 
-def outline_attrs(colour: str, width: float) -> Dict[str, str]:
+def outline_attrs(colour: str, width: float) -> dict[str, str]:
     """Node attributes that draw a value box's outline in ``colour``, ``width`` points thick.
 
     The outline is the node's own shape, drawn around the box's table at its
@@ -635,10 +635,10 @@ def _caption(root, target, order, on_path, kinds, name, legend, title, show_grad
 
 
 def render(
-    root: Union[Value, graphviz.Digraph],
-    path: Union[str, Path],
+    root: Value | graphviz.Digraph,
+    path: str | Path,
     *,
-    format: Optional[str] = None,
+    format: str | None = None,
     **draw_options,
 ) -> Path:
     """Draw ``root`` (or take an already drawn ``Digraph``) and write it to ``path``.

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple, Union
 
 from engine import Value, topological_order
 from viz.formulas import Namer, edge_formula, formula_text, multiply, node_name
@@ -47,7 +46,7 @@ class Factor:
     top: Value
     bottom: Value
     value: float
-    formula: Optional[str]  # "-2·(observed - predicted)", None when only the number is known
+    formula: str | None  # "-2·(observed - predicted)", None when only the number is known
     steps: int  # how many edges (local derivatives) were multiplied
 
 
@@ -55,7 +54,7 @@ class Factor:
 class ChainPath:
     """A path from the root down to the leaf, as its chain-rule factors."""
 
-    factors: Tuple[Factor, ...]
+    factors: tuple[Factor, ...]
     product: float  # the product of all local derivatives along the path
 
 
@@ -67,7 +66,7 @@ class Explanation:
     leaf: Value
     root_name: str
     leaf_name: str
-    paths: Tuple[ChainPath, ...]
+    paths: tuple[ChainPath, ...]
     total: float  # sum of the path products
     grad: float  # the engine's leaf.grad, for comparison
     precision: int = 3
@@ -118,7 +117,7 @@ class Explanation:
 
 def explain(
     root: Value,
-    leaf: Union[Value, str],
+    leaf: Value | str,
     *,
     precision: int = 3,
     max_paths: int = DEFAULT_MAX_PATHS,
@@ -141,7 +140,7 @@ def explain(
     target = _find(leaf, order)
 
     # Number of paths from each node down to the target, inputs before consumers.
-    count: Dict[Value, int] = {target: 1}
+    count: dict[Value, int] = {target: 1}
     for node in order:
         if node is target:
             continue
@@ -166,7 +165,7 @@ def explain(
     return Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision)
 
 
-def _find(leaf: Union[Value, str], order: List[Value]) -> Value:
+def _find(leaf: Value | str, order: list[Value]) -> Value:
     if isinstance(leaf, Value):
         if leaf not in set(order):
             raise ValueError(f"explain: {leaf!r} is not in the graph of the root")
@@ -185,7 +184,7 @@ def _find(leaf: Union[Value, str], order: List[Value]) -> Value:
     raise TypeError(f"explain: leaf must be a Value or a label, got {type(leaf).__name__}")
 
 
-def _enumerate(root: Value, target: Value, count: Dict[Value, int]):
+def _enumerate(root: Value, target: Value, count: dict[Value, int]):
     """Each path from ``root`` to ``target`` as a list of edges (node, input index), in input order.
 
     Depth-first with an explicit stack (no recursion limit on long chains); only
@@ -193,7 +192,7 @@ def _enumerate(root: Value, target: Value, count: Dict[Value, int]):
     the number of paths times their length.
     """
     # Stack items: (node, edges so far as a linked list (edge, rest) or None).
-    stack: List[Tuple[Value, Optional[tuple]]] = [(root, None)]
+    stack: list[tuple[Value, tuple | None]] = [(root, None)]
     while stack:
         node, prefix = stack.pop()
         if node is target:
@@ -209,12 +208,12 @@ def _enumerate(root: Value, target: Value, count: Dict[Value, int]):
                 stack.append((node.inputs[k], ((node, k), prefix)))
 
 
-def _factors(edges, target: Value, name: Namer, order: List[Value]) -> ChainPath:
+def _factors(edges, target: Value, name: Namer, order: list[Value]) -> ChainPath:
     """Group a path's edges into factors between labelled nodes."""
-    factors: List[Factor] = []
+    factors: list[Factor] = []
     product = 1.0
-    top: Optional[Value] = None
-    locals_: List[float] = []
+    top: Value | None = None
+    locals_: list[float] = []
     forms = []
     for node, k in edges:
         if top is None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping
 
 from engine import FUNCTIONS, Value
 
@@ -99,11 +99,11 @@ class ExpressionError(ValueError):
 class Program:
     """A parsed program: its statements, the names it assigns and the free names (leaves) it reads."""
 
-    statements: List[ast.stmt]
-    assigned: List[str] = field(default_factory=list)
-    free: List[str] = field(default_factory=list)  # in order of first use
+    statements: list[ast.stmt]
+    assigned: list[str] = field(default_factory=list)
+    free: list[str] = field(default_factory=list)  # in order of first use
     root: Value = None  # type: ignore[assignment]  # set by evaluate
-    values: Dict[str, Value] = field(default_factory=dict)  # every name -> its node
+    values: dict[str, Value] = field(default_factory=dict)  # every name -> its node
 
 
 def _refuse(node: ast.AST, source: str) -> ExpressionError:
@@ -115,7 +115,7 @@ def _refuse(node: ast.AST, source: str) -> ExpressionError:
     return ExpressionError(f"refused {what}{where}: not allowed here; {ALLOWED_HELP}")
 
 
-def _where(err: SyntaxError, typed: List[str]) -> str:
+def _where(err: SyntaxError, typed: list[str]) -> str:
     """`` (line L, column C)`` of a syntax error, counted in the lines as typed (1-based).
 
     The parser sees each line with its indentation stripped, so the column is moved back by
@@ -280,7 +280,7 @@ def _number(x: object, name: str) -> float:
     return v
 
 
-def _eval(node: ast.AST, env: Dict[str, Value]):
+def _eval(node: ast.AST, env: dict[str, Value]):
     """Walk a checked expression. Numbers stay floats until they meet a Value."""
     if isinstance(node, ast.Constant):
         v = float(node.value)  # ints become floats: float powers overflow quickly instead of hanging

@@ -12,7 +12,8 @@ constants: ``(-1) × 2·u`` prints as ``-2·u``.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from engine import Value
 from engine.replay import is_one_word
@@ -36,7 +37,7 @@ class Formula(NamedTuple):
     """``coef`` times the product of ``factors``."""
 
     coef: float
-    factors: Tuple[Symbol, ...] = ()
+    factors: tuple[Symbol, ...] = ()
 
 
 def _wrap(s: Symbol) -> str:
@@ -56,14 +57,14 @@ class Namer:
         self.precision = precision
         self.max_len = max_len
         self.max_depth = max_depth
-        self._cache: Dict[Value, Optional[Symbol]] = {}
+        self._cache: dict[Value, Symbol | None] = {}
 
-    def __call__(self, node: Value) -> Optional[Symbol]:
+    def __call__(self, node: Value) -> Symbol | None:
         if node not in self._cache:
             self._cache[node] = self._name(node, self.max_depth)
         return self._cache[node]
 
-    def _name(self, node: Value, depth: int) -> Optional[Symbol]:
+    def _name(self, node: Value, depth: int) -> Symbol | None:
         if node.label is not None:
             return Symbol(node.label, True)
         if not node.inputs:  # a constant or an unlabelled leaf: its number
@@ -83,7 +84,7 @@ class Namer:
         return sym
 
 
-def node_name(node: Value, name: Namer, order: List[Value]) -> str:
+def node_name(node: Value, name: Namer, order: list[Value]) -> str:
     """How ``node`` is written in d.../d... notation: ``SSR``, ``(a·3)``, or ``node7``.
 
     A name that is not one word (``engine.replay.is_one_word``: ``x1[2]`` is one,
@@ -98,7 +99,7 @@ def node_name(node: Value, name: Namer, order: List[Value]) -> str:
     return sym.text if is_one_word(sym.text) else f"({sym.text})"
 
 
-def _describe(op: str, a: list) -> Optional[Symbol]:
+def _describe(op: str, a: list) -> Symbol | None:
     """The expression ``op`` applied to the input names ``a``."""
     if op == "+":
         return Symbol(f"{a[0].text} + {a[1].text}", False)
@@ -126,20 +127,20 @@ _FUNCTION_OPS = ("exp", "log", "softplus", "sigmoid", "tanh", "relu", "square")
 # One entry per op: (node, input index, namer) -> the formula of d(node)/d(inputs[i]).
 # None means "no formula, show the number" (an input without a short name).
 
-Rule = Callable[[Value, int, Namer], Optional[Formula]]
+Rule = Callable[[Value, int, Namer], Formula | None]
 
 
 def _one_name(text: Callable[[str], str], atomic: bool = True) -> Rule:
     """A rule d/da = f(a) for a one-input function, given the text of f applied to a name."""
 
-    def rule(node: Value, i: int, name: Namer) -> Optional[Formula]:
+    def rule(node: Value, i: int, name: Namer) -> Formula | None:
         a = name(node.inputs[0])
         return None if a is None else Formula(1.0, (Symbol(text(a), atomic),))
 
     return rule
 
 
-def _mul(node: Value, i: int, name: Namer) -> Optional[Formula]:
+def _mul(node: Value, i: int, name: Namer) -> Formula | None:
     other = node.inputs[1 - i]  # d(a*b)/da = b
     if not other.inputs and other.label is None:
         return Formula(other.data)
@@ -147,7 +148,7 @@ def _mul(node: Value, i: int, name: Namer) -> Optional[Formula]:
     return None if sym is None else Formula(1.0, (sym,))
 
 
-def _div(node: Value, i: int, name: Namer) -> Optional[Formula]:
+def _div(node: Value, i: int, name: Namer) -> Formula | None:
     a, b = node.inputs
     nb = name(b)
     if i == 0:  # d(a/b)/da = 1/b
@@ -160,7 +161,7 @@ def _div(node: Value, i: int, name: Namer) -> Optional[Formula]:
     return Formula(-1.0, (Symbol(f"{_wrap(na)}/{_wrap(nb)}^2", True),))
 
 
-def _pow_number(node: Value, i: int, name: Namer) -> Optional[Formula]:
+def _pow_number(node: Value, i: int, name: Namer) -> Formula | None:
     n = float(node.op[2:])  # d(a^n)/da = n a^(n-1)
     if n == 1.0:
         return Formula(1.0)
@@ -172,7 +173,7 @@ def _pow_number(node: Value, i: int, name: Namer) -> Optional[Formula]:
     return Formula(n, (Symbol(f"{_wrap(a)}^{fmt(n - 1.0, 6)}", True),))
 
 
-def _pow_value(node: Value, i: int, name: Namer) -> Optional[Formula]:
+def _pow_value(node: Value, i: int, name: Namer) -> Formula | None:
     na, nb = name(node.inputs[0]), name(node.inputs[1])
     if na is None or nb is None:
         return None
@@ -182,7 +183,7 @@ def _pow_value(node: Value, i: int, name: Namer) -> Optional[Formula]:
     return Formula(1.0, (Symbol(f"{a}^{b}·ln {a}", True),))  # d(a^b)/db = a^b ln a
 
 
-RULES: Dict[str, Rule] = {
+RULES: dict[str, Rule] = {
     "+": lambda node, i, name: Formula(1.0),
     "-": lambda node, i, name: Formula(1.0 if i == 0 else -1.0),
     "neg": lambda node, i, name: Formula(-1.0),
@@ -201,7 +202,7 @@ RULES: Dict[str, Rule] = {
 }
 
 
-def edge_formula(node: Value, i: int, name: Namer) -> Optional[Formula]:
+def edge_formula(node: Value, i: int, name: Namer) -> Formula | None:
     """The formula of ``node.local_grads[i]`` = d(node)/d(node.inputs[i]), or None if unknown."""
     rule = RULES.get(node.op)
     if rule is None and node.op.startswith("**"):
@@ -209,7 +210,7 @@ def edge_formula(node: Value, i: int, name: Namer) -> Optional[Formula]:
     return None if rule is None else rule(node, i, name)
 
 
-def multiply(formulas) -> Optional[Formula]:
+def multiply(formulas) -> Formula | None:
     """The product of several formulas (None if any is unknown)."""
     coef, factors = 1.0, []
     for f in formulas:
@@ -220,7 +221,7 @@ def multiply(formulas) -> Optional[Formula]:
     return Formula(coef, tuple(factors))
 
 
-def formula_text(f: Optional[Formula], precision: int = 3) -> Optional[str]:
+def formula_text(f: Formula | None, precision: int = 3) -> str | None:
     """``Formula(-2, (u,))`` -> ``'-2·u'``; None when there is nothing beyond the number."""
     if f is None or not f.factors:
         return None

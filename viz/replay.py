@@ -18,9 +18,9 @@ not yet reached are blank. The last frame shows every node's grad exactly as
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Dict, List, Optional, Tuple, Union
 
 import graphviz
 
@@ -55,15 +55,15 @@ class Frame:
     """
 
     number: int
-    step: Optional[BackwardStep]
-    grads: Dict[Value, Optional[float]]
+    step: BackwardStep | None
+    grads: dict[Value, float | None]
     caption: str
     detail: str
     digraph: graphviz.Digraph
-    focus: Tuple[str, ...] = ()
+    focus: tuple[str, ...] = ()
 
 
-def _check_frame_count(n_frames: int, max_frames: int, leaf: Optional[Value]) -> None:
+def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None) -> None:
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
         raise ValueError(f"replay_frames: max_frames must be an int >= 1, got {max_frames!r}")
     if n_frames > max_frames:
@@ -77,7 +77,7 @@ def _check_frame_count(n_frames: int, max_frames: int, leaf: Optional[Value]) ->
         )
 
 
-def _detail(step: BackwardStep, names: Dict[Value, str], root: Value, digits: int) -> str:
+def _detail(step: BackwardStep, names: dict[Value, str], root: Value, digits: int) -> str:
     i, r = names[step.input], names[root]
     d = f"{d_name(r)}/{d_name(i)}"  # as the equation writes it: dSSR/d(sq[1]+sq[2])
     if step.final:
@@ -88,12 +88,12 @@ def _detail(step: BackwardStep, names: Dict[Value, str], root: Value, digits: in
 def replay_frames(
     root: Value,
     *,
-    leaf: Optional[Value] = None,
-    params: Optional[Collection[Value]] = None,
+    leaf: Value | None = None,
+    params: Collection[Value] | None = None,
     max_frames: int = MAX_FRAMES,
     precision: int = 3,
     **draw_options,
-) -> List[Frame]:
+) -> list[Frame]:
     """The frames of ``root``'s backward replay: the start, then one per step.
 
     ``leaf``: only the steps on the paths from ``leaf`` to ``root`` (those
@@ -115,10 +115,10 @@ def replay_frames(
     index = {node: i for i, node in enumerate(order)}  # draw() names value boxes n<i>, ops op<i>
     names = node_names(root)
     r = names[root]
-    frames: List[Frame] = []
+    frames: list[Frame] = []
     for number in range(len(steps) + 1):
         known = grads_after(root, steps, number)
-        shown: Dict[Value, Optional[float]] = {node: known.get(node) for node in order}
+        shown: dict[Value, float | None] = {node: known.get(node) for node in order}
         if number == 0:
             step = None
             caption = f"start: {d_name(r)}/{d_name(r)} = 1; every other grad is still unknown"
@@ -140,7 +140,7 @@ def replay_frames(
             **draw_options,
         )
         root_box = f"n{index[root]}"
-        focus: Tuple[str, ...]
+        focus: tuple[str, ...]
         if step is None:
             # The start sets the root's grad to 1: its box is outlined as every step
             # outlines the box it changes (a later statement adds to the node's attributes),
@@ -160,7 +160,7 @@ def _frame_name(number: int, total: int) -> str:
     return f"frame_{number:0{width}d}.svg"
 
 
-def write_frames(frames: List[Frame], directory: Union[str, Path]) -> List[Path]:
+def write_frames(frames: list[Frame], directory: str | Path) -> list[Path]:
     """Render each frame to ``directory/frame_000.svg``, ``frame_001.svg`` ...; returns the paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -174,16 +174,16 @@ def write_frames(frames: List[Frame], directory: Union[str, Path]) -> List[Path]
 
 def write_replay(
     root: Value,
-    directory: Union[str, Path],
+    directory: str | Path,
     *,
-    leaf: Optional[Value] = None,
-    params: Optional[Collection[Value]] = None,
+    leaf: Value | None = None,
+    params: Collection[Value] | None = None,
     max_frames: int = MAX_FRAMES,
     precision: int = 3,
-    digits: Optional[int] = None,
+    digits: int | None = None,
     title: str = "Backward, one step at a time",
     **draw_options,
-) -> List[Path]:
+) -> list[Path]:
     """Write every frame as ``frame_NNN.svg`` and all of them in one ``index.html`` stepper.
 
     Returns the frame paths followed by the page's path. The page is

@@ -16,8 +16,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence, Union
 
 __all__ = ["stepper_html", "write_stepper", "inline_svg"]
 
@@ -173,8 +173,8 @@ def stepper_html(
     svgs: Sequence[str],
     captions: Sequence[str],
     *,
-    details: Optional[Sequence[str]] = None,
-    focus: Optional[Sequence[Optional[str]]] = None,
+    details: Sequence[str] | None = None,
+    focus: Sequence[str | None] | None = None,
     title: str = "Backward, one step at a time",
     subtitle: str = "",
 ) -> str:
@@ -242,7 +242,7 @@ def stepper_html(
 
 
 def write_stepper(
-    path: Union[str, Path],
+    path: str | Path,
     svgs: Sequence[str],
     captions: Sequence[str],
     **options,
