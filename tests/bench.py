@@ -309,7 +309,8 @@ class Row:
     def cells(self) -> list[str]:
         us = 1e6 / self.ops
         o = self.ours
-        cells = [self.workload, self.size, str(self.ops), f"{o.fwd * us:.3f}", f"{o.bwd * us:.3f}", f"{o.total * us:.3f}"]
+        cells = [self.workload, self.size, str(self.ops),
+                 f"{o.fwd * us:.3f}", f"{o.bwd * us:.3f}", f"{o.total * us:.3f}"]
         if self.theirs is None:
             return cells + ["-", "-", "-", "-", "-", "-"]
         t = self.theirs
@@ -374,7 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print("micrograd: 0.1.0 in the same process. It has no tanh or softplus: this script attaches")
         print("  closure-style ones (defined in tests/bench.py) to its Value. Its recursive sort takes")
-        print(f"  graphs up to depth ~{sys.getrecursionlimit()}, so it is compared at depth {depth} (chain, sum)", end="")
+        print(f"  graphs up to depth ~{sys.getrecursionlimit()}, so it is compared at depth {depth} (chain, sum)",
+              end="")
         print("; deeper rows are ours only." if not args.deep_micrograd else
               ";\n  deeper rows up to 1e5 ops run it with the recursion limit raised (--deep-micrograd).")
     print(f"Times: microseconds per op, mean over a block of steps (>= {block_ops:,} ops, gc on), best block;")
@@ -430,7 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             theirs_wl = make(MV)
             theirs = bytes_per_node(theirs_wl[0], ours_nodes)
             ratio = ours / theirs
-            cells += [f"{theirs:.0f}", f"{ratio:.2f}", f"<={MEMORY_TARGET}", "PASS" if ratio <= MEMORY_TARGET else "MISS"]
+            verdict = "PASS" if ratio <= MEMORY_TARGET else "MISS"
+            cells += [f"{theirs:.0f}", f"{ratio:.2f}", f"<={MEMORY_TARGET}", verdict]
             gc.collect()
         else:
             cells += ["-", "-", "-", "-"]

@@ -201,7 +201,9 @@ def test_gradient_descent_one_step_by_hand_and_the_runs(capsys, monkeypatch):
     assert_fits(out)
     # The two hand steps on b3: by hand, engine, published.
     b3 = 0.0
-    tables = re.findall(r"dSSR/db3 +(\S+) +(\S+) +(\S+)\n +step size +(\S+) +(\S+) +(\S+)\n +new b3 +(\S+) +(\S+) +(\S+)", out)
+    tables = re.findall(r"dSSR/db3 +(\S+) +(\S+) +(\S+)\n"
+                        r" +step size +(\S+) +(\S+) +(\S+)\n"
+                        r" +new b3 +(\S+) +(\S+) +(\S+)", out)
     assert len(tables) == 2
     for (g_h, g_e, g_p, s_h, s_e, s_p, n_h, n_e, n_p), (pub_g, pub_s, pub_n) in zip(tables, PUB_STEPS):
         grad = gradients({**MAIN_IDEAS, "b3": b3})["b3"]

@@ -22,7 +22,8 @@ def test_data_is_coerced_to_float(data, expected):
 
 @pytest.mark.parametrize(
     "data, type_name",
-    [("3", "str"), (None, "NoneType"), (1 + 2j, "complex"), ([1.0], "list"), (Decimal("1.5"), "Decimal"), (Value(1.0), "Value")],
+    [("3", "str"), (None, "NoneType"), (1 + 2j, "complex"), ([1.0], "list"), (Decimal("1.5"), "Decimal"),
+     (Value(1.0), "Value")],
 )
 def test_non_real_data_is_a_type_error_naming_the_type(data, type_name):
     with pytest.raises(TypeError, match=rf"Value: .*{type_name}"):
@@ -182,7 +183,8 @@ def test_overflow_is_inf_for_products_and_an_error_for_powers_as_documented():
         x ** 2
     doc = " ".join(Value.__doc__.split())
     assert "``x * x`` and ``x.square()`` hold ``inf`` while ``x ** 2`` raises" in doc
-    assert "``Value(1e300) ** 2``), where ``*`` and ``square()`` give ``inf``" in " ".join(Value.__pow__.__doc__.split())
+    pow_doc = " ".join(Value.__pow__.__doc__.split())
+    assert "``Value(1e300) ** 2``), where ``*`` and ``square()`` give ``inf``" in pow_doc
 
 
 def test_non_finite_constants_are_refused():
@@ -338,7 +340,8 @@ def test_topological_order_is_deterministic():
     for _ in range(3):
         root = build()
         index = {}
-        shapes.append([(n.op, tuple(index.setdefault(i, len(index)) for i in n.inputs)) for n in topological_order(root)])
+        shapes.append([(n.op, tuple(index.setdefault(i, len(index)) for i in n.inputs))
+                       for n in topological_order(root)])
     assert shapes[0] == shapes[1] == shapes[2]
 
 

@@ -56,7 +56,8 @@ def test_bad_point_is_a_type_error(x, name):
 @pytest.mark.parametrize("xs", [1.0, 2, Value(1.0), None, "12"])
 def test_the_point_must_be_a_sequence(check, xs):
     name = check.__name__
-    with pytest.raises(TypeError, match=rf"{name}: xs must be a sequence of numbers \(one per argument of f\), got {type(xs).__name__}"):
+    message = rf"{name}: xs must be a sequence of numbers \(one per argument of f\), got {type(xs).__name__}"
+    with pytest.raises(TypeError, match=message):
         check(lambda v: v, xs)
 
 

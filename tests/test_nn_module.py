@@ -429,6 +429,7 @@ def test_non_finite_inputs_name_the_module_and_the_input(bad):
 @pytest.mark.parametrize("x, kind", [({1: 2, 3: 4}, "dict"), ({1, 2}, "set"), (iter([1, 2]), "list_iterator"),
                                      (b"12", "bytes")])
 def test_an_input_must_be_a_number_or_a_list_or_tuple(x, kind):
-    with pytest.raises(TypeError, match=rf"MLP: an input must be a number or a sequence \(list or tuple\) of numbers, got {kind}"):
+    message = rf"MLP: an input must be a number or a sequence \(list or tuple\) of numbers, got {kind}"
+    with pytest.raises(TypeError, match=message):
         MLP(2, [1])(x)
     assert MLP(2, [1], seed=4)((1.0, 2.0)).data == MLP(2, [1], seed=4)([1.0, 2.0]).data

@@ -65,5 +65,6 @@ def test_a_module_stands_for_its_parameters():
 
 
 def test_something_not_iterable_hints_at_parameters():
-    with pytest.raises(TypeError, match=r"SGD: parameters must be a Module or an iterable of Values \(e.g. model.parameters\(\)\), got float"):
+    message = r"SGD: parameters must be a Module or an iterable of Values \(e.g. model.parameters\(\)\), got float"
+    with pytest.raises(TypeError, match=message):
         SGD(1.5, 0.1)

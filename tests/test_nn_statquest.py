@@ -347,7 +347,8 @@ def test_the_comment_on_the_lr_01_run_tells_both_runs_apart():
 
     source = " ".join(inspect.getsource(statquest).replace("#:", " ").replace("#", " ").split())
     stop = re.search(r"the stopping rule stops it at step (\d+) \(SSR ([\d.e-]+), w1 = ([\d.]+)\)", source)
-    fixed = re.search(r"after (\d+) fixed steps or more it is at SSR < ([\d.e-]+), w1 = ([\d.]+), b1 = ([-\d.]+)", source)
+    fixed = re.search(r"after (\d+) fixed steps or more it is at SSR < ([\d.e-]+), w1 = ([\d.]+), b1 = ([-\d.]+)",
+                      source)
     assert stop and fixed, "the comment no longer states both runs"
     ruled = train(network(PT2_START), INPUTS, OBSERVED, lr=LR)
     assert ruled.stop_reason == "min_step_size" and len(ruled) == int(stop[1])

@@ -211,7 +211,8 @@ def test_a_target_that_is_not_a_number_names_train_and_the_sample(target, kind):
 
 
 def test_a_sequence_target_for_a_single_output_names_the_sample():
-    with pytest.raises(ValueError, match=r"train: the model gives 1 output for sample 1, so its target must be one number, got \[1.0\]"):
+    message = r"train: the model gives 1 output for sample 1, so its target must be one number, got \[1.0\]"
+    with pytest.raises(ValueError, match=message):
         train(MLP(2, [1]), [[1, 2]], [[1.0]], steps=1)
 
 

@@ -543,7 +543,8 @@ def test_a_graph_larger_than_the_limit_is_refused_with_the_limit_named():
     for _ in range(DEFAULT_MAX_NODES):
         y = y + 1.0
     n = 1 + 2 * DEFAULT_MAX_NODES  # x, one constant and one sum per step
-    with pytest.raises(GraphTooLargeError, match=rf"{n} value nodes, more than max_nodes={DEFAULT_MAX_NODES}.*max_nodes={n}"):
+    message = rf"{n} value nodes, more than max_nodes={DEFAULT_MAX_NODES}.*max_nodes={n}"
+    with pytest.raises(GraphTooLargeError, match=message):
         draw(y)
     assert draw(y, max_nodes=n).source.count(" -> ") == 3 * DEFAULT_MAX_NODES
 
