@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.test_viz_network import PARAMS, hand_forward, sigmoid, softplus
+from tests.articles import PARAMS, hand_forward, sigmoid, softplus
 from viz.cli import main
 from viz.draw import draw
 from viz.expr import ExpressionError, evaluate, parse

@@ -21,6 +21,7 @@ from engine.replay import (
     start_grads,
     step_equation,
 )
+from tests.helpers import backward_grads
 
 # ------------------------------------------------------------------ helpers
 
@@ -65,12 +66,6 @@ def random_graph(rng: random.Random, n_leaves: int = 4, n_ops: int = 25) -> Valu
 
 def replayed_final(root: Value, steps, **kw) -> dict:
     return grads_after(root, steps, len(steps), **kw)
-
-
-def backward_grads(root: Value) -> dict:
-    root.zero_grad()
-    root.backward()
-    return {node: node.grad for node in topological_order(root)}
 
 
 # ------------------------------------------------------------------ against backward()

@@ -13,7 +13,7 @@ import pytest
 from demos.replay import articles_network, main
 from engine import Value, topological_order
 from engine.replay import backward_steps, node_names, step_equation
-from tests.test_replay import backward_grads
+from tests.helpers import backward_grads, boxes
 from viz.draw import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
 from viz.replay import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
 from viz.stepper import inline_svg, stepper_html
@@ -137,7 +137,6 @@ def test_boxes_carry_the_names_the_captions_use(network):
 def test_the_layout_stays_put_from_frame_to_frame(network):
     # Rendered by dot: every value box has the same place and size in every frame, so the
     # eye can follow the grads; blank, short and long grads and the moving focus change nothing.
-    from tests.test_viz_draw import boxes
     from viz.draw import to_svg
 
     root, params, frames = network

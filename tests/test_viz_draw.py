@@ -7,7 +7,8 @@ import re
 import pytest
 
 from engine import Value
-from tests.test_viz_network import PARAMS, hand_forward, network, sigmoid, softplus
+from tests.articles import PARAMS, hand_forward, network, sigmoid, softplus
+from tests.helpers import boxes
 from viz import GraphTooLargeError, draw, to_svg
 from viz.draw import DEFAULT_MAX_NODES, FOCUS, HIGHLIGHT, STYLES
 from viz.text import fmt
@@ -273,16 +274,6 @@ def test_hidden_grads_and_overridden_grads():
     assert text_of(html_label(nodes[node_id(g, "x")]))[-1] == "grad"  # blank cell
     assert text_of(html_label(nodes[node_id(g, "w")]))[-1] == "0.125"
     assert text_of(html_label(nodes[node_id(g, "b")]))[-1] == grads_shown[2]
-
-
-def boxes(svg: str) -> dict:
-    """{value node's name (n0, n1 ...): the bounding box (x0, y0, x1, y1) of its drawn shapes}."""
-    out = {}
-    for title, body in re.findall(r"<title>(n\d+)</title>(.*?)</g>", svg, re.S):
-        geometry = " ".join(re.findall(r'(?:d|points)="([^"]*)"', body))
-        xy = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", geometry)]
-        out[title] = (min(xy[0::2]), min(xy[1::2]), max(xy[0::2]), max(xy[1::2]))
-    return out
 
 
 def test_frames_with_different_grads_and_focus_keep_one_layout():

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from engine import Value
-from tests.test_viz_network import (
+from tests.articles import (
     INPUTS,
     OBSERVED,
     PARAMS,

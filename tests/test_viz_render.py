@@ -196,7 +196,7 @@ def test_compact_network_fits_a_slide_better(tmp_path):
     # must be much narrower than the default one, and nearer a 16:9 slide's shape.
     import re
 
-    from tests.test_viz_network import network
+    from tests.articles import network
 
     ssr, p = network(inputs=[0.5], observed=[1.0])
     ssr.backward()
