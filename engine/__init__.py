@@ -12,7 +12,7 @@
 
 from engine.functions import FUNCTIONS, exp, log, relu, sigmoid, softplus, square, tanh
 from engine.gradcheck import GradCheck, check_grad, numerical_grad
-from engine.topo import topological_order
+from engine.graph import topological_order
 from engine.value import Value
 
 __all__ = [

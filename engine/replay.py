@@ -41,7 +41,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from engine.topo import topological_order
+from engine.graph import topological_order
 from engine.value import Value
 
 __all__ = [

@@ -16,7 +16,7 @@ import math
 import numbers
 from typing import Union
 
-from engine.topo import topological_order
+from engine.graph import topological_order
 
 Number = int | float
 Operand = Union["Value", int, float]
