@@ -15,8 +15,10 @@ import difflib
 import math
 import numbers
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from engine.value import Value
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.value import Value
 
 __all__ = [
     "check_real",
@@ -135,8 +137,14 @@ def check_choice(x: object, choices: Iterable[str], func: str, arg: str) -> str:
     return x
 
 
-def check_value(v: object, func: str, arg: str) -> Value:
-    """``v`` if it is an engine ``Value``; ``TypeError`` naming its type otherwise."""
+def check_value(v: object, func: str, arg: str, what: str = "a Value") -> Value:
+    """``v`` if it is an engine ``Value``; ``TypeError`` naming its type otherwise.
+
+    ``what`` is how the message calls a Value: ``"an engine Value"`` where the caller
+    might pass another library's tensor (``draw: root must be an engine Value, got Tensor``).
+    """
+    from engine.value import Value  # here: value.py imports graph.py, which imports this module
+
     if not isinstance(v, Value):
-        raise TypeError(f"{func}: {arg} must be an engine Value, got {type(v).__name__}")
+        raise TypeError(f"{func}: {arg} must be {what}, got {type(v).__name__}")
     return v

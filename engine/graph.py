@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from engine.checks import check_value, did_you_mean
+
 if TYPE_CHECKING:  # pragma: no cover
     from engine.value import Value
 
@@ -90,6 +92,8 @@ def nodes_on_paths(root: Value, leaf: Value, *, order: Sequence[Value] | None = 
     topological order, when the caller has it already.
     ``ValueError`` if ``leaf`` is not in ``root``'s graph.
     """
+    check_value(root, "nodes_on_paths", "root")
+    check_value(leaf, "nodes_on_paths", "leaf")
     on: dict[Value, bool] = {}
     for node in _order(root, order):
         on[node] = node is leaf or any(on[i] for i in node.inputs)
@@ -186,8 +190,7 @@ def find_node(
     'w1'? labels in the graph: b1, w1``) and for a name several nodes share.
     With ``names``, messages say "named" instead of "labelled".
     """
-    from engine.checks import did_you_mean  # checks imports value, which imports this module
-    from engine.value import Value
+    from engine.value import Value  # here: value.py imports this module
 
     nodes = _order(root, order)
     if isinstance(key, Value):

@@ -70,8 +70,8 @@ BAD = [
     (check_int, False, (0,), ValueError, "train: lr must be an int >= 0, got False"),
     (check_str, 3, (), TypeError, "train: lr must be a str, got int 3"),
     (check_str, b"x", (), TypeError, "train: lr must be a str, got bytes b'x'"),
-    (check_value, 2.0, (), TypeError, "train: lr must be an engine Value, got float"),
-    (check_value, None, (), TypeError, "train: lr must be an engine Value, got NoneType"),
+    (check_value, 2.0, (), TypeError, "train: lr must be a Value, got float"),
+    (check_value, None, ("an engine Value",), TypeError, "train: lr must be an engine Value, got NoneType"),
 ]
 
 

@@ -8,19 +8,11 @@ import random
 
 import pytest
 
-from demos.replay import INPUTS, OBSERVED, articles_network, find_node, main, name_terms
+from demos.network import articles_network, name_terms
+from demos.replay import INPUTS, OBSERVED, find_node, main
 from engine import Value, topological_order
-from engine.replay import (
-    backward_steps,
-    format_number,
-    grads_after,
-    node_names,
-    nodes_on_paths,
-    print_replay,
-    replay_lines,
-    start_grads,
-    step_equation,
-)
+from engine.backward_steps import backward_steps, grads_after, nodes_on_paths, start_grads
+from viz.step_text import format_number, node_names, print_replay, replay_lines, step_equation
 from tests.helpers import backward_grads
 
 # ------------------------------------------------------------------ helpers
@@ -364,7 +356,7 @@ def test_step_equation_reads_as_the_chain_rule():
 
 
 def test_one_rule_for_parentheses_after_d():
-    from engine.replay import d_name
+    from viz.step_text import d_name
     from viz.formulas import Namer, node_name
 
     assert [d_name(n) for n in ("w3", "x1[2]", "y1w3[1]", "sq[1]+sq[2]", "input*w2[3]", "*#7", "2#3")] == [

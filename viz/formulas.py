@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from engine import Value
-from engine.replay import is_one_word
+from viz.step_text import is_one_word
 from viz.text import fmt
 
 __all__ = ["Symbol", "Formula", "Namer", "node_name", "edge_formula", "formula_text", "multiply"]
@@ -87,7 +87,7 @@ class Namer:
 def node_name(node: Value, name: Namer, order: list[Value]) -> str:
     """How ``node`` is written in d.../d... notation: ``SSR``, ``(a·3)``, or ``node7``.
 
-    A name that is not one word (``engine.replay.is_one_word``: ``x1[2]`` is one,
+    A name that is not one word (``viz.step_text.is_one_word``: ``x1[2]`` is one,
     ``a·3`` is not) gets parentheses (``d(a·3)/da``); a node with
     neither a label nor a short expression is ``root`` (the last node of
     ``order``) or called by its topological index.
