@@ -12,9 +12,12 @@ The articles' network, named w1..b3, is ``nn.statquest.network()``.
 """
 
 from nn.activations import ACTIVATIONS, get_activation, linear
+from nn.layer import Layer
 from nn.ledger import Ledger, Step
 from nn.losses import mse, ssr
-from nn.module import MLP, Layer, Module, Neuron
+from nn.mlp import MLP
+from nn.module import Module
+from nn.neuron import Neuron
 from nn.optim import SGD
 from nn.train import (
     LEARNING_RATE,

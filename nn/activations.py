@@ -11,9 +11,11 @@ from collections.abc import Callable
 
 from engine import Value, relu, sigmoid, softplus, tanh
 
-__all__ = ["Activation", "ACTIVATIONS", "linear", "get_activation", "activation_name"]
+__all__ = ["Activation", "ActivationLike", "ACTIVATIONS", "linear", "get_activation", "activation_name"]
 
 Activation = Callable[[Value], Value]
+#: An activation as ``Neuron`` and ``MLP`` take it: a name of ``ACTIVATIONS``, or a function.
+ActivationLike = str | Activation
 
 
 def linear(x: Value) -> Value:
@@ -32,7 +34,7 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
-def get_activation(activation: str | Activation) -> Activation:
+def get_activation(activation: ActivationLike) -> Activation:
     """The function for an activation name (or a callable, returned as it is).
 
     Raises ``ValueError`` for an unknown name, listing the known ones.
@@ -52,7 +54,7 @@ def get_activation(activation: str | Activation) -> Activation:
     )
 
 
-def activation_name(activation: str | Activation) -> str:
+def activation_name(activation: ActivationLike) -> str:
     """A short name for messages and reprs: the name itself, or a function's ``__name__``."""
     if isinstance(activation, str):
         return activation

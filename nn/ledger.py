@@ -1,28 +1,22 @@
-"""The training ledger: one row per gradient-descent step, printable and exportable.
+"""The training ledger: one row per gradient-descent step, and how the run started and ended.
 
 Each row holds what the articles write down for a step: the loss at the
 current parameters, and for each trained parameter its gradient, its step
 size (gradient x learning rate) and its new value (old value - step size).
+The text and file formats are ``nn.ledger_format``'s; the methods here hand over to it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
+
+from nn import ledger_format
+from nn.ledger_format import STOP_REASONS
 
 __all__ = ["Step", "Ledger", "STOP_REASONS"]
-
-#: Why training stopped -> how the summary says it.
-STOP_REASONS = {
-    "min_step_size": "every step size was below min_step_size",
-    "max_steps": "max_steps was reached before every step size fell below min_step_size",
-    "steps": "the fixed number of steps was done",
-    "diverged": "gradient descent diverged (the loss or a gradient stopped being finite)",
-}
 
 
 @dataclass(frozen=True)
@@ -73,7 +67,14 @@ class Ledger:
     def __iter__(self) -> Iterator[Step]:
         return iter(self.rows)
 
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Step]: ...
+
     def __getitem__(self, index: int | slice) -> Step | list[Step]:
+        """``ledger[i]`` is step ``i + 1`` (a ``Step``); ``ledger[i:j]`` a list of them."""
         return self.rows[index]
 
     def __repr__(self) -> str:
@@ -99,68 +100,11 @@ class Ledger:
         """The loss at each step, before that step's update."""
         return [r.loss for r in self.rows]
 
-    # ------------------------------------------------------------ text
+    # ------------------------------------------------------------ text and files
 
     def summary(self, precision: int = 4) -> str:
         """Why and when training stopped, the loss before and after, each parameter start -> final."""
-        n = len(self.rows)
-        reason = STOP_REASONS.get(self.stop_reason or "", "training has not run")
-        if self.stop_reason == "min_step_size":
-            reason = f"every step size was below {self.min_step_size:g}"
-        elif self.stop_reason == "max_steps":
-            reason = f"max_steps = {self.max_steps} was reached"
-        elif self.stop_reason == "diverged" and self.stop_note:
-            reason = f"gradient descent diverged: {self.stop_note}"
-        lines = [f"{n} step{'s' if n != 1 else ''} at lr = {self.lr:g}; stopped because {reason}."]
-        if self.rows:
-            first = _loss_num(self.rows[0].loss, precision)
-            last = _loss_num(self.final_loss, precision) if self.final_loss is not None else "?"
-            lines.append(f"{self.loss_name}: {first} -> {last}")
-        width = max((len(name) for name in self.names), default=0)
-        final = self.final_values
-        starts = [_num(self.start[name], precision) for name in self.names]
-        swidth = max((len(s) for s in starts), default=0)
-        for name, start in zip(self.names, starts):
-            lines.append(f"{name:<{width}}  {start:>{swidth}} -> {_num(final[name], precision)}")
-        return "\n".join(lines)
-
-    def _columns(self) -> list[str]:
-        return ["step", self.loss_name, "param", f"d{self.loss_name}/dparam", "step size", "new value"]
-
-    def _omitted(self, max_lines: int | None) -> tuple[int, int] | None:
-        """The half-open range of step indices left out to keep to ``max_lines`` lines (None: all shown).
-
-        A long run shows as many first and last steps as fit, at least one of each.
-        """
-        per_step = max(1, len(self.names))
-        n = len(self.rows)
-        if max_lines is None or n * per_step <= max_lines:
-            return None
-        keep = max(1, max_lines // (2 * per_step))
-        if 2 * keep >= n:
-            return None
-        return (keep, n - keep)
-
-    def _cells(self, precision: int, max_lines: int | None) -> list[list[str] | None]:
-        """Rows of cells, one per (step, parameter); ``None`` marks the omitted steps."""
-        omitted = self._omitted(max_lines)
-        out: list[list[str] | None] = []
-        for i in range(len(self.rows)):
-            if omitted and i == omitted[0]:
-                out.append(None)
-            if omitted and omitted[0] <= i < omitted[1]:
-                continue
-            r = self.rows[i]
-            for j, name in enumerate(self.names):
-                out.append([
-                    str(r.step) if j == 0 else "",
-                    _loss_num(r.loss, precision) if j == 0 else "",
-                    name,
-                    _num(r.grads[name], precision),
-                    _num(r.step_sizes[name], precision),
-                    _num(r.new_values[name], precision),
-                ])
-        return out
+        return ledger_format.summary(self, precision)
 
     def table(self, max_lines: int | None = 40, precision: int = 4) -> str:
         """A plain-text table of the steps, then the summary.
@@ -170,25 +114,7 @@ class Ledger:
         A run longer than ``max_lines`` lines shows its first and last steps
         (``max_lines=None`` shows every step).
         """
-        cols = self._columns()
-        rows = self._cells(precision, max_lines)
-        widths = [len(c) for c in cols]
-        for cells in rows:
-            if cells is not None:
-                widths = [max(w, len(c)) for w, c in zip(widths, cells)]
-        align = ["r", "r", "l", "r", "r", "r"]
-
-        def line(cells: Sequence[str]) -> str:
-            parts = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, align)]
-            return "  ".join(parts).rstrip()
-
-        out = [line(cols), line(["-" * w for w in widths])]
-        skipped = self._skipped(max_lines)
-        for cells in rows:
-            out.append(f"  ... {skipped} steps not shown ..." if cells is None else line(cells))
-        out.append("")
-        out.append(self.summary(precision))
-        return "\n".join(out)
+        return ledger_format.table(self, max_lines, precision)
 
     def __str__(self) -> str:
         return self.table()
@@ -198,18 +124,7 @@ class Ledger:
 
         Every step by default; with ``max_lines``, the first and last steps that fit.
         """
-        cols = self._columns()
-        rule = ["---:", "---:", ":---", "---:", "---:", "---:"]  # the parameter name left-aligned
-        out = ["| " + " | ".join(cols) + " |", "|" + "|".join(rule) + "|"]
-        skipped = self._skipped(max_lines)
-        for cells in self._cells(precision, max_lines):
-            if cells is None:
-                out.append(f"| ... | | {skipped} steps not shown | | | |")
-            else:
-                out.append("| " + " | ".join(cells) + " |")
-        first, *rest = self.summary(precision).split("\n")
-        out += ["", first, ""] + [f"- {line}" for line in rest]
-        return "\n".join(out) + "\n"
+        return ledger_format.markdown(self, max_lines, precision)
 
     def to_csv(self, path: str | Path | None = None) -> str:
         """CSV, one row per step: ``step``, the loss, then per parameter
@@ -218,63 +133,8 @@ class Ledger:
         Numbers are written in full precision (``repr`` of the float). With
         ``path`` the text is also written to that file. Returns the text.
         """
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        header = ["step", self.loss_name]
-        for name in self.names:
-            header += [f"d{self.loss_name}/d{name}", f"step size {name}", name]
-        writer.writerow(header)
-        for r in self.rows:
-            row: list[object] = [r.step, repr(r.loss)]
-            for name in self.names:
-                row += [repr(r.grads[name]), repr(r.step_sizes[name]), repr(r.new_values[name])]
-            writer.writerow(row)
-        text = buf.getvalue()
-        if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        return text
+        return ledger_format.to_csv(self, path)
 
     def save(self, path: str | Path) -> Path:
         """Write the ledger to ``path``, by suffix: ``.md``, ``.csv`` or ``.txt`` (the full table)."""
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix == ".md":
-            p.write_text(self.to_markdown(), encoding="utf-8")
-        elif suffix == ".csv":
-            self.to_csv(p)
-        elif suffix == ".txt":
-            p.write_text(self.table(max_lines=None) + "\n", encoding="utf-8")
-        else:
-            raise ValueError(
-                f"Ledger.save: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt"
-            )
-        return p
-
-    def _skipped(self, max_lines: int | None) -> int:
-        omitted = self._omitted(max_lines)
-        return omitted[1] - omitted[0] if omitted else 0
-
-
-def _num(x: float, precision: int) -> str:
-    """Fixed-point with ``precision`` decimals; scientific for very large or very small non-zero numbers."""
-    if not math.isfinite(x):
-        return repr(x)
-    if x != 0.0 and (abs(x) >= 1e6 or abs(x) < 10.0 ** -precision):
-        return f"{x:.{max(precision - 1, 1)}e}"
-    s = f"{x:.{precision}f}"
-    return "0." + "0" * precision if s.strip("-0.") == "" else s  # no "-0.0000"
-
-
-def _loss_num(x: float, precision: int) -> str:
-    """A loss with at least ``precision`` significant digits, as it falls towards 0.
-
-    ``precision`` decimals from 1 up (``20.4236``); below 1, as many decimals
-    as ``precision`` significant digits need (``0.08367``, ``0.002152``); below
-    ``10 ** -(precision - 1)`` and from 1e6 up, scientific (``4.470e-04``).
-    """
-    if not math.isfinite(x) or x == 0.0 or abs(x) >= 1.0:
-        return _num(x, precision)
-    if abs(x) < 10.0 ** -(precision - 1):
-        return f"{x:.{max(precision - 1, 1)}e}"
-    decimals = precision - 1 - math.floor(math.log10(abs(x)))
-    return f"{x:.{decimals}f}"
+        return ledger_format.save(self, path)

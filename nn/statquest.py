@@ -38,7 +38,7 @@ from collections.abc import Mapping
 
 from engine import Value
 from nn.losses import ssr
-from nn.module import MLP
+from nn.mlp import MLP
 from nn.train import LEARNING_RATE, MAX_STEPS, MIN_STEP_SIZE
 
 __all__ = [

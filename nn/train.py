@@ -16,14 +16,26 @@ With ``steps=N`` exactly N steps are taken and the rule is off.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 from engine import Value
+from nn.checks import (
+    InputLike,
+    Scalar,
+    check_lr,
+    check_samples,
+    check_stopping,
+    check_unique_names,
+    named_parameters_of,
+    pair_outputs,
+    select_parameters,
+)
 from nn.ledger import Ledger, Step
 from nn.losses import ssr
-from nn.module import InputLike, Module
-from nn.optim import SGD, check_lr
+from nn.mlp import MLP
+from nn.module import Module
+from nn.optim import SGD
 
 __all__ = [
     "train",
@@ -41,7 +53,10 @@ MIN_STEP_SIZE = 0.001
 MAX_STEPS = 1000
 
 Params = Module | Mapping[str, Value] | Sequence[Value]
-LossFunction = Callable[[Sequence[float], Sequence[Value]], Value]
+#: ``loss(observed, predicted)``, as ``ssr`` and ``mse``.
+LossFunction = Callable[[Sequence[Scalar], Sequence[Value]], Value]
+#: One sample -> the model's prediction: a Value, or a list of them for several outputs.
+Forward = Callable[[InputLike], Value | list[Value]]
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -57,42 +72,6 @@ class NonFiniteLossError(FloatingPointError):
         self.step = step
         self.lr = lr
         self.ledger = ledger
-
-
-def _named(params: Params, who: str) -> list[tuple[str, Value]]:
-    if isinstance(params, Module):
-        named = params.unique_named_parameters(who)
-    elif isinstance(params, Mapping):
-        named = list(params.items())
-    elif isinstance(params, Value):
-        named = [(params.label or "p1", params)]
-    else:
-        named = [(p.label if isinstance(p, Value) and p.label else f"p{i + 1}", p)
-                 for i, p in enumerate(params)]
-    for name, p in named:
-        if not isinstance(p, Value):
-            raise TypeError(f"{who}: parameter {name!r} must be a Value, got {type(p).__name__}")
-    names = [n for n, _ in named]
-    if len(set(names)) != len(names):
-        raise ValueError(f"{who}: parameter names must be different, got {names}")
-    return named
-
-
-def _check_stopping(who: str, min_step_size: float, max_steps: int, steps: int | None) -> None:
-    if steps is not None:
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"{who}: steps must be a positive int, got {steps!r}")
-        if min_step_size != MIN_STEP_SIZE or max_steps != MAX_STEPS:
-            raise ValueError(
-                f"{who}: give either steps (a fixed number of steps) or"
-                " min_step_size/max_steps (the stopping rule), not both"
-            )
-        return
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-        raise ValueError(f"{who}: max_steps must be a positive int, got {max_steps!r}")
-    if (isinstance(min_step_size, bool) or not isinstance(min_step_size, numbers.Real)
-            or not math.isfinite(min_step_size) or min_step_size < 0):
-        raise ValueError(f"{who}: min_step_size must be a number >= 0, got {min_step_size!r}")
 
 
 def _diverged(
@@ -139,7 +118,6 @@ def gradient_descent(
     min_step_size: float = MIN_STEP_SIZE,
     max_steps: int = MAX_STEPS,
     steps: int | None = None,
-    who: str = "gradient_descent",
 ) -> Ledger:
     """Minimise ``loss_fn()`` over ``params`` by gradient descent; returns the ``Ledger``.
 
@@ -153,11 +131,24 @@ def gradient_descent(
     Raises ``NonFiniteLossError`` naming the step when the loss or a gradient
     stops being finite (usually: the learning rate is too large).
     """
+    return _descend(loss_fn, params, lr, min_step_size, max_steps, steps, "gradient_descent")
+
+
+def _descend(
+    loss_fn: Callable[[], Value],
+    params: Params,
+    lr: float,
+    min_step_size: float,
+    max_steps: int,
+    steps: int | None,
+    who: str,
+) -> Ledger:
+    """``gradient_descent``, its messages naming ``who`` (the function the user called)."""
     lr = check_lr(lr, who)
-    _check_stopping(who, min_step_size, max_steps, steps)
-    named = _named(params, who)
-    if not named:
-        raise ValueError(f"{who}: no parameters to train")
+    check_stopping(min_step_size, max_steps, steps, MIN_STEP_SIZE, MAX_STEPS, who)
+    if isinstance(params, Module):
+        params = dict(check_unique_names(params.named_parameters(), type(params).__name__, who))
+    named = named_parameters_of(params, who)
     names = [n for n, _ in named]
     values = [p for _, p in named]
     opt = SGD(values, lr)
@@ -196,52 +187,6 @@ def gradient_descent(
     return ledger
 
 
-def _check_number(x: object, where: str, what: str) -> None:
-    """``TypeError`` / ``ValueError`` from ``train`` unless ``x`` is a Value or a finite real number."""
-    if isinstance(x, Value):
-        return
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"train: {where} must be {what}, got {type(x).__name__} {x!r}")
-    if not math.isfinite(x):
-        raise ValueError(f"train: {where} must be finite, got {x!r}")
-
-
-def _check_targets(targets: Sequence[object]) -> None:
-    """Each target is a number (one output) or a sequence of numbers (several outputs)."""
-    # Samples and outputs count from 1, as the modules count their inputs.
-    for i, t in enumerate(targets, start=1):
-        if isinstance(t, Sequence) and not isinstance(t, (str, bytes)):
-            for j, v in enumerate(t, start=1):
-                _check_number(v, f"target {i}, output {j}", "a number")
-        else:
-            _check_number(t, f"target {i}", "a number (or a list of numbers for several outputs)")
-
-
-def _flatten(targets: Sequence[object], preds: Sequence[object]) -> tuple[list[object], list[object]]:
-    """Pair each output with its target; a model with several outputs needs a target sequence per sample."""
-    obs: list[object] = []
-    out: list[object] = []
-    for i, (t, p) in enumerate(zip(targets, preds), start=1):
-        several = isinstance(t, Sequence) and not isinstance(t, (str, bytes))
-        if isinstance(p, list):
-            if not several or len(t) != len(p):
-                raise ValueError(
-                    f"train: the model gives {len(p)} outputs for sample {i},"
-                    f" so its target must be a sequence of {len(p)} numbers, got {t!r}"
-                )
-            obs.extend(t)
-            out.extend(p)
-        else:
-            if several:
-                raise ValueError(
-                    f"train: the model gives 1 output for sample {i},"
-                    f" so its target must be one number, got {t!r}"
-                )
-            obs.append(t)
-            out.append(p)
-    return obs, out
-
-
 def train(
     model: Module,
     inputs: Sequence[InputLike],
@@ -257,7 +202,8 @@ def train(
     """Fit ``model`` to ``(inputs, targets)`` by full-batch gradient descent; returns the ``Ledger``.
 
     Each step the loss is ``loss(targets, [model(x) for x in inputs])`` (by
-    default the sum of squared residuals, ``ssr``). ``params`` picks the
+    default the sum of squared residuals, ``ssr``); an ``MLP`` with several
+    outputs gives ``model.outputs(x)``, each paired with a sequence of targets. ``params`` picks the
     parameters to train, by name or as Values (default: all of them); the
     others keep their values. Stopping: see ``gradient_descent``
     (every ``|gradient x lr| < min_step_size``, or ``max_steps``, or exactly ``steps``).
@@ -268,52 +214,35 @@ def train(
     who = "train"
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"{who}: model must be a callable nn Module, got {type(model).__name__}")
-    for what, xs in (("inputs", inputs), ("targets", targets)):
-        if isinstance(xs, (str, bytes, Value, numbers.Real)) or not isinstance(xs, Sequence):
-            raise TypeError(f"{who}: {what} must be a list of samples, got {type(xs).__name__}")
-    if len(inputs) != len(targets):
-        raise ValueError(
-            f"{who}: inputs and targets must have the same length, got {len(inputs)} inputs"
-            f" and {len(targets)} targets"
-        )
-    if not inputs:
-        raise ValueError(f"{who}: no data: inputs and targets are empty")
-    _check_targets(targets)
-    named = model.unique_named_parameters(who)
-    if params is None:
-        chosen = named
-    else:
-        if isinstance(params, (str, Value)):
-            params = [params]
-        by_name = dict(named)
-        name_of = {p: n for n, p in named}
-        chosen = []
-        for p in params:
-            if isinstance(p, str):
-                if p not in by_name:
-                    raise ValueError(model._unknown(p, who))
-                chosen.append((p, by_name[p]))
-            elif isinstance(p, Value) and p in name_of:
-                chosen.append((name_of[p], p))
-            else:
-                raise ValueError(f"{who}: params must be names or parameters of this model, got {p!r}")
-    samples = list(inputs)
-    observed = list(targets)
+    samples, observed = check_samples(inputs, targets, who)
+    named = check_unique_names(model.named_parameters(), type(model).__name__, who)
+    chosen = named if params is None else select_parameters(named, params, who)
+    forward = _forward(model)
 
     def loss_fn() -> Value:
-        preds = []
+        preds: list[Value | list[Value]] = []
         for i, x in enumerate(samples, start=1):
             try:
-                preds.append(model(x))
+                preds.append(forward(x))
             except (TypeError, ValueError) as e:
                 # Say which sample; keep the error's kind (a subclass may
                 # not take a plain message, so re-raise as the base class).
                 kind = TypeError if isinstance(e, TypeError) else ValueError
                 raise kind(f"{who}: sample {i} ({x!r}): {e}") from None
-        obs, out = _flatten(observed, preds)
+        obs, out = pair_outputs(observed, preds, who)
         return loss(obs, out)
 
-    return gradient_descent(
-        loss_fn, dict(chosen), lr=lr, min_step_size=min_step_size,
-        max_steps=max_steps, steps=steps, who=who,
-    )
+    return _descend(loss_fn, dict(chosen), lr, min_step_size, max_steps, steps, who)
+
+
+def _forward(model: Module) -> Forward:
+    """How ``train`` reads one sample's prediction: ``model(x)``, a list for several outputs.
+
+    An ``MLP`` with several outputs gives them with ``outputs(x)``; any other
+    module is called (a ``Layer`` gives a list, a ``Neuron`` a ``Value``).
+    """
+    if isinstance(model, MLP) and model.nout > 1:
+        return model.outputs
+    # train has checked that the model is callable; what a custom module returns
+    # is checked on each call, by pair_outputs and the loss.
+    return cast(Forward, model)

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from nn import train
-from nn.ledger import _loss_num, _num
+from nn.ledger_format import _loss_num, _num
 from nn.statquest import DETAILS_1_START, DETAILS_2_START, network
 
 INPUTS = [0.0, 0.5, 1.0]

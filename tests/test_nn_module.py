@@ -152,9 +152,23 @@ def test_mlp_forward_matches_a_hand_computation():
     assert out.data == pytest.approx(expected, rel=1e-12)
 
 
-def test_mlp_returns_a_list_for_several_outputs():
-    out = MLP(1, [3, 2])(0.5)
-    assert isinstance(out, list) and len(out) == 2
+def test_mlp_outputs_is_the_list_of_every_output():
+    model = MLP(1, [3, 2], seed=3)
+    v = model.parameter_values()
+    x = 0.5
+    hidden = [math.tanh(x * v[f"L1.n{j}.w1"] + v[f"L1.n{j}.b"]) for j in (1, 2, 3)]
+    expected = [sum(h * v[f"L2.n{k}.w{j}"] for j, h in enumerate(hidden, start=1)) + v[f"L2.n{k}.b"]
+                for k in (1, 2)]
+    out = model.outputs(x)
+    assert isinstance(out, list) and all(isinstance(o, Value) for o in out)
+    assert [o.data for o in out] == pytest.approx(expected, rel=1e-12)
+    one = MLP(2, [2, 1], seed=7)
+    assert [o.data for o in one.outputs([0.4, -0.9])] == [one([0.4, -0.9]).data]
+
+
+def test_calling_an_mlp_with_several_outputs_points_to_outputs():
+    with pytest.raises(TypeError, match=r"MLP: this network has 2 outputs; call model.outputs\(x\)"):
+        MLP(1, [3, 2])(0.5)
 
 
 def test_mlp_default_activations_and_single_name():
@@ -433,3 +447,17 @@ def test_an_input_must_be_a_number_or_a_list_or_tuple(x, kind):
     with pytest.raises(TypeError, match=message):
         MLP(2, [1])(x)
     assert MLP(2, [1], seed=4)((1.0, 2.0)).data == MLP(2, [1], seed=4)([1.0, 2.0]).data
+
+
+def test_a_neuron_lists_its_own_names_for_an_unknown_one():
+    message = r"parameter: unknown parameter name 'x'; this model's parameters are: w1, w2, b$"
+    with pytest.raises(ValueError, match=message):
+        Neuron(2).parameter("x")
+
+
+def test_a_child_listed_twice_is_renamed_once():
+    # Renamed twice, a swap would undo itself.
+    n = Neuron(1)
+    Pair(n, n).rename_parameters({"w1": "b", "b": "w1"})
+    assert [name for name, _ in n.named_parameters()] == ["b", "w1"]
+    assert (n.w[0].label, n.b.label) == ("b", "w1")

@@ -1,0 +1,50 @@
+"""``Layer``: ``nout`` neurons reading the same inputs; its parameters are ``n1.w1, n1.b, n2.w1, ...``."""
+
+from __future__ import annotations
+
+import random
+
+from engine import Value
+from nn.activations import ActivationLike
+from nn.checks import InputLike, as_inputs, check_count, make_rng
+from nn.module import Module
+from nn.neuron import Neuron
+
+__all__ = ["Layer"]
+
+
+class Layer(Module):
+    """``nout`` neurons that all read the same ``nin`` inputs; calling it returns a list.
+
+    Neuron ``j`` (from 1) is named ``n<j>`` (``<name>.n<j>`` in a named layer).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: ActivationLike = "linear",
+        *,
+        seed: int = 0,
+        rng: random.Random | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.nin = check_count(nin, "Layer: nin (number of inputs)")
+        self.nout = check_count(nout, "Layer: nout (number of neurons)")
+        rng = make_rng("Layer", seed, rng)
+        prefix = f"{name}." if name else ""
+        self.neurons = [
+            Neuron(nin, activation, rng=rng, name=f"{prefix}n{j + 1}") for j in range(nout)
+        ]
+        self.activation = self.neurons[0].activation
+
+    def __call__(self, x: InputLike) -> list[Value]:
+        """Each neuron's output for one sample, always as a list (even of one)."""
+        xs = as_inputs(x, self.nin, "Layer")
+        return [n(xs) for n in self.neurons]
+
+    def children(self) -> list[Module]:
+        return list(self.neurons)
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"

@@ -1,0 +1,196 @@
+"""The ledger as text and files: the summary, a plain-text table, Markdown, CSV, ``save``.
+
+Tables have one line per (step, parameter), so they stay narrow for any
+number of parameters; a long run shows its first and last steps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # nn.ledger imports this module to hand its methods over
+    from nn.ledger import Ledger
+
+__all__ = ["STOP_REASONS", "summary", "table", "markdown", "to_csv", "save"]
+
+#: Why training stopped -> how the summary says it.
+STOP_REASONS = {
+    "min_step_size": "every step size was below min_step_size",
+    "max_steps": "max_steps was reached before every step size fell below min_step_size",
+    "steps": "the fixed number of steps was done",
+    "diverged": "gradient descent diverged (the loss or a gradient stopped being finite)",
+}
+
+_ALIGN = ["r", "r", "l", "r", "r", "r"]  # the parameter name left-aligned
+_MARKDOWN_RULE = ["---:", "---:", ":---", "---:", "---:", "---:"]
+
+
+def summary(ledger: Ledger, precision: int) -> str:
+    """Why and when training stopped, the loss before and after, each parameter start -> final."""
+    n = len(ledger.rows)
+    reason = STOP_REASONS.get(ledger.stop_reason or "", "training has not run")
+    if ledger.stop_reason == "min_step_size":
+        reason = f"every step size was below {ledger.min_step_size:g}"
+    elif ledger.stop_reason == "max_steps":
+        reason = f"max_steps = {ledger.max_steps} was reached"
+    elif ledger.stop_reason == "diverged" and ledger.stop_note:
+        reason = f"gradient descent diverged: {ledger.stop_note}"
+    lines = [f"{n} step{'s' if n != 1 else ''} at lr = {ledger.lr:g}; stopped because {reason}."]
+    if ledger.rows:
+        first = _loss_num(ledger.rows[0].loss, precision)
+        last = _loss_num(ledger.final_loss, precision) if ledger.final_loss is not None else "?"
+        lines.append(f"{ledger.loss_name}: {first} -> {last}")
+    width = max((len(name) for name in ledger.names), default=0)
+    final = ledger.final_values
+    starts = [_num(ledger.start[name], precision) for name in ledger.names]
+    swidth = max((len(s) for s in starts), default=0)
+    for name, start in zip(ledger.names, starts):
+        lines.append(f"{name:<{width}}  {start:>{swidth}} -> {_num(final[name], precision)}")
+    return "\n".join(lines)
+
+
+def table(ledger: Ledger, max_lines: int | None, precision: int) -> str:
+    """A plain-text table of the steps (the first and last that fit ``max_lines``), then the summary."""
+    cols = _columns(ledger)
+    rows = _cells(ledger, precision, max_lines)
+    widths = [len(c) for c in cols]
+    for cells in rows:
+        if cells is not None:
+            widths = [max(w, len(c)) for w, c in zip(widths, cells)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, _ALIGN)]
+        return "  ".join(parts).rstrip()
+
+    out = [line(cols), line(["-" * w for w in widths])]
+    skipped = _skipped(ledger, max_lines)
+    for cells in rows:
+        out.append(f"  ... {skipped} steps not shown ..." if cells is None else line(cells))
+    out.append("")
+    out.append(summary(ledger, precision))
+    return "\n".join(out)
+
+
+def markdown(ledger: Ledger, max_lines: int | None, precision: int) -> str:
+    """A Markdown table, one row per (step, parameter), then the summary as a list."""
+    cols = _columns(ledger)
+    out = ["| " + " | ".join(cols) + " |", "|" + "|".join(_MARKDOWN_RULE) + "|"]
+    skipped = _skipped(ledger, max_lines)
+    for cells in _cells(ledger, precision, max_lines):
+        if cells is None:
+            out.append(f"| ... | | {skipped} steps not shown | | | |")
+        else:
+            out.append("| " + " | ".join(cells) + " |")
+    first, *rest = summary(ledger, precision).split("\n")
+    out += ["", first, ""] + [f"- {line}" for line in rest]
+    return "\n".join(out) + "\n"
+
+
+def to_csv(ledger: Ledger, path: str | Path | None) -> str:
+    """CSV, one row per step, numbers in full precision (``repr``); also written to ``path`` if given."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    header = ["step", ledger.loss_name]
+    for name in ledger.names:
+        header += [f"d{ledger.loss_name}/d{name}", f"step size {name}", name]
+    writer.writerow(header)
+    for r in ledger.rows:
+        row: list[object] = [r.step, repr(r.loss)]
+        for name in ledger.names:
+            row += [repr(r.grads[name]), repr(r.step_sizes[name]), repr(r.new_values[name])]
+        writer.writerow(row)
+    text = buf.getvalue()
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def save(ledger: Ledger, path: str | Path) -> Path:
+    """Write the ledger to ``path``, by suffix: ``.md``, ``.csv`` or ``.txt`` (the full table)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".md":
+        p.write_text(markdown(ledger, None, 4), encoding="utf-8")
+    elif suffix == ".csv":
+        to_csv(ledger, p)
+    elif suffix == ".txt":
+        p.write_text(table(ledger, None, 4) + "\n", encoding="utf-8")
+    else:
+        raise ValueError(
+            f"Ledger.save: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt"
+        )
+    return p
+
+
+def _columns(ledger: Ledger) -> list[str]:
+    loss = ledger.loss_name
+    return ["step", loss, "param", f"d{loss}/dparam", "step size", "new value"]
+
+
+def _omitted(ledger: Ledger, max_lines: int | None) -> tuple[int, int] | None:
+    """The half-open range of step indices left out to keep to ``max_lines`` lines (None: all shown).
+
+    A long run shows as many first and last steps as fit, at least one of each.
+    """
+    per_step = max(1, len(ledger.names))
+    n = len(ledger.rows)
+    if max_lines is None or n * per_step <= max_lines:
+        return None
+    keep = max(1, max_lines // (2 * per_step))
+    if 2 * keep >= n:
+        return None
+    return (keep, n - keep)
+
+
+def _skipped(ledger: Ledger, max_lines: int | None) -> int:
+    omitted = _omitted(ledger, max_lines)
+    return omitted[1] - omitted[0] if omitted else 0
+
+
+def _cells(ledger: Ledger, precision: int, max_lines: int | None) -> list[list[str] | None]:
+    """Rows of cells, one per (step, parameter); ``None`` marks the omitted steps."""
+    omitted = _omitted(ledger, max_lines)
+    out: list[list[str] | None] = []
+    for i, r in enumerate(ledger.rows):
+        if omitted and i == omitted[0]:
+            out.append(None)
+        if omitted and omitted[0] <= i < omitted[1]:
+            continue
+        for j, name in enumerate(ledger.names):
+            out.append([
+                str(r.step) if j == 0 else "",
+                _loss_num(r.loss, precision) if j == 0 else "",
+                name,
+                _num(r.grads[name], precision),
+                _num(r.step_sizes[name], precision),
+                _num(r.new_values[name], precision),
+            ])
+    return out
+def _num(x: float, precision: int) -> str:
+    """Fixed-point with ``precision`` decimals; scientific for very large or very small non-zero numbers."""
+    if not math.isfinite(x):
+        return repr(x)
+    if x != 0.0 and (abs(x) >= 1e6 or abs(x) < 10.0 ** -precision):
+        return f"{x:.{max(precision - 1, 1)}e}"
+    s = f"{x:.{precision}f}"
+    return "0." + "0" * precision if s.strip("-0.") == "" else s  # no "-0.0000"
+
+
+def _loss_num(x: float, precision: int) -> str:
+    """A loss with at least ``precision`` significant digits, as it falls towards 0.
+
+    ``precision`` decimals from 1 up (``20.4236``); below 1, as many decimals
+    as ``precision`` significant digits need (``0.08367``, ``0.002152``); below
+    ``10 ** -(precision - 1)`` and from 1e6 up, scientific (``4.470e-04``).
+    """
+    if not math.isfinite(x) or x == 0.0 or abs(x) >= 1.0:
+        return _num(x, precision)
+    if abs(x) < 10.0 ** -(precision - 1):
+        return f"{x:.{max(precision - 1, 1)}e}"
+    decimals = precision - 1 - math.floor(math.log10(abs(x)))
+    return f"{x:.{decimals}f}"

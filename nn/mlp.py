@@ -1,0 +1,80 @@
+"""``MLP``: layers in sequence, the first hidden layer ``L1``; parameters ``L1.n1.w1, ..., L2.n1.b``.
+
+Every index counts from 1, like the articles: ``L<k>.n<j>.w<i>`` is the
+weight of layer ``k``'s neuron ``j`` on its input ``i``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine import Value
+from nn.activations import ActivationLike
+from nn.checks import InputLike, as_inputs, check_count, check_layer_activations, check_sizes, make_rng
+from nn.layer import Layer
+from nn.module import Module
+
+__all__ = ["MLP"]
+
+
+class MLP(Module):
+    """Layers in sequence: ``MLP(1, [2, 1], activations=("softplus", "linear"))``.
+
+    ``sizes`` lists the neurons per layer, the last being the outputs.
+    ``activations`` is one name per layer, or one name for every layer;
+    by default hidden layers use ``tanh`` and the output layer is ``linear``.
+    The layers share one ``random.Random(seed)``, so the same seed gives the
+    same initial parameters.
+
+    ``model(x)`` is the output of a network with one output (a ``Value``);
+    ``model.outputs(x)`` is the list of every output, for any number of them.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activations: ActivationLike | Sequence[ActivationLike] | None = None,
+        *,
+        seed: int = 0,
+    ) -> None:
+        self.nin = check_count(nin, "MLP: nin (number of inputs)")
+        self.sizes = check_sizes(sizes)
+        acts = check_layer_activations(activations, len(self.sizes))
+        rng = make_rng("MLP", seed, None)
+        ins = [nin] + self.sizes[:-1]
+        self.layers = [
+            Layer(i, o, a, rng=rng, name=f"L{k + 1}")
+            for k, (i, o, a) in enumerate(zip(ins, self.sizes, acts))
+        ]
+
+    @property
+    def nout(self) -> int:
+        """The number of outputs (the last layer's neurons)."""
+        return self.sizes[-1]
+
+    def __call__(self, x: InputLike) -> Value:
+        """The output for one sample, of a network with one output.
+
+        A network with several outputs is a ``TypeError`` here: ``outputs(x)`` gives them.
+        """
+        if self.nout != 1:
+            raise TypeError(
+                f"MLP: this network has {self.nout} outputs; call model.outputs(x) for the"
+                " list of them (model(x) is for a network with one output)"
+            )
+        return self.outputs(x)[0]
+
+    def outputs(self, x: InputLike) -> list[Value]:
+        """Every output for one sample, as a list (of one for a network with one output)."""
+        out = as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            out = layer(out)
+        return out
+
+    def children(self) -> list[Module]:
+        return list(self.layers)
+
+    def __repr__(self) -> str:
+        acts = tuple(layer.activation for layer in self.layers)
+        return f"MLP({self.nin}, {self.sizes}, activations={acts!r})"

@@ -1,0 +1,90 @@
+"""``Neuron``: ``activation(x1 * w1 + x2 * w2 + ... + b)``.
+
+Inputs first, as the articles write ``input * w1 + b1``, so every edge of the
+graph is one multiplication or addition whose local derivative can be read off.
+Its parameters are named ``w1, w2, ..., b`` (``w_i`` multiplies input ``i``),
+prefixed ``<name>.`` when the neuron has a name; the names are also the
+parameters' labels. Inputs given as plain numbers become leaves labelled
+``input`` (one input) or ``input1, input2, ...``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+from engine import Value
+from nn.activations import ActivationLike, activation_name, get_activation
+from nn.checks import InputLike, as_inputs, check_count, make_rng
+from nn.module import Module
+
+__all__ = ["Neuron"]
+
+
+class Neuron(Module):
+    """``activation(x1 * w1 + ... + xn * wn + b)``, with weights ``w`` and bias ``b``.
+
+    Weights start from a normal distribution with mean 0 and standard
+    deviation ``1 / sqrt(nin)`` (for one input: a standard normal, as in the
+    articles), drawn from ``rng`` or from ``random.Random(seed)``, never from the
+    global generator; the bias starts at 0.
+
+    The same seed gives the same weights, and the seed defaults to 0: two
+    ``Neuron(2)`` start identical. For neurons that differ, pass different
+    seeds (``Neuron(2, seed=1)``, ``Neuron(2, seed=2)``) or one shared
+    ``rng=random.Random(...)``, as ``Layer`` and ``MLP`` do for their neurons.
+
+    ``sum_label`` and ``out_label``, when set, label the weighted-sum node and
+    the activation's node of each forward pass (the articles' ``x1`` and ``y1``).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: ActivationLike = "linear",
+        *,
+        seed: int = 0,
+        rng: random.Random | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.nin = check_count(nin, "Neuron: nin (number of inputs)")
+        rng = make_rng("Neuron", seed, rng)
+        self.activation = activation_name(activation)
+        self._act = get_activation(activation)
+        prefix = f"{name}." if name else ""
+        self.name = name
+        self._names = [f"{prefix}w{i + 1}" for i in range(nin)] + [f"{prefix}b"]
+        std = 1.0 / math.sqrt(nin)
+        self.w = [Value(rng.gauss(0.0, std), n) for n in self._names[:-1]]
+        self.b = Value(0.0, self._names[-1])
+        self.sum_label: str | None = None
+        self.out_label: str | None = None
+
+    def __call__(self, x: InputLike) -> Value:
+        """The neuron's output for one sample of ``nin`` inputs."""
+        xs = as_inputs(x, self.nin, "Neuron")
+        z = xs[0] * self.w[0]
+        for xi, wi in zip(xs[1:], self.w[1:]):
+            z = z + xi * wi
+        z = z + self.b
+        if self.sum_label is not None:
+            z.relabel(self.sum_label)
+        out = self._act(z)
+        if self.out_label is not None:
+            out.relabel(self.out_label)
+        return out
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return list(zip(self._names, self.w + [self.b]))
+
+    def _own_names(self) -> list[str]:
+        return list(self._names)
+
+    def _set_own_names(self, names: Sequence[str]) -> None:
+        self._names = list(names)
+        for n, p in zip(self._names, self.w + [self.b]):
+            p.label = n
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
