@@ -21,11 +21,10 @@ from pathlib import Path
 from demos import network as net
 from demos._console import Console, check_close, cli, fmt, fmt_factor
 from demos._derivative import HAND_TOL
-from demos.replay import name_terms
-from engine.replay import node_names
 from nn import ssr
 from nn import statquest as sq
 from viz import DotNotFoundError, explain, render
+from viz.step_text import node_names
 
 __all__ = ["POINT", "ONE_POINT_INPUT", "ONE_POINT_FILE", "WHOLE_FILE", "run", "main"]
 
@@ -44,7 +43,7 @@ def _render(con: Console, root, path: Path, params, title: str) -> Path | None:
         # The replay's names: the terms between labelled nodes get the articles' names
         # (y1w3, residual, sq ...), and x1[1], x1[2], x1[3] tell the data points apart.
         # (Labelling happens after explain() has read the paths, whose cuts follow labels.)
-        name_terms(root)
+        net.name_terms(root)
         return render(root, path, highlight=params["w1"], params=list(params.values()),
                       title=title, names=node_names(root))
     except DotNotFoundError as err:

@@ -16,7 +16,9 @@ The network, one input and two softplus hidden neurons feeding one linear output
 Two ways to evaluate it live here: ``build`` makes the engine's graph with
 ``nn``'s model of the network (the numbers the demos explain), ``forward_floats``
 is the same arithmetic in plain floats with ``math`` (the hand side the engine
-is checked against).
+is checked against). ``articles_network`` is ``build``'s graph at Main Ideas'
+start (or some parameters changed) with every term named as the articles name
+it (``name_terms``): the graph the replay and the drawings show.
 """
 
 from __future__ import annotations
@@ -27,12 +29,16 @@ from dataclasses import dataclass
 
 from engine import Value, topological_order
 from nn import ssr, statquest
-from nn.statquest import INPUTS, OBSERVED, PARAMETER_NAMES
+from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES
+from viz.step_text import node_names
 
 __all__ = [
     "Point",
     "Network",
     "build",
+    "TERM_NAMES",
+    "name_terms",
+    "articles_network",
     "softplus_float",
     "forward_floats",
     "forward_all",
@@ -93,6 +99,66 @@ def build(params: Mapping[str, float]) -> Network:
         points.append(Point(observed=observed, predicted=predicted, **named))
     loss = ssr(list(OBSERVED), [p.predicted for p in points])
     return Network(dict(model.named_parameters()), points, loss)
+
+
+#: The articles' names for the terms nn's network leaves unlabelled, by op and
+#: the labels of the op's inputs: y1w3 is the articles' y1 x w3, residual is
+#: observed - predicted and sq its square.
+TERM_NAMES: dict[tuple[str | None, ...], str] = {
+    ("*", "input", "w1"): "input*w1",
+    ("*", "input", "w2"): "input*w2",
+    ("*", "y1", "w3"): "y1w3",
+    ("*", "y2", "w4"): "y2w4",
+    ("+", "y1w3", "y2w4"): "y1w3+y2w4",
+    ("-", "observed", "predicted"): "residual",
+    ("square", "residual"): "sq",
+}
+
+
+def name_terms(root: Value) -> Value:
+    """Label the unlabelled nodes of the articles' SSR graph as the articles name them; returns ``root``.
+
+    ``nn`` labels the parameters and ``input``, ``x1``, ``y1``, ``x2``, ``y2``,
+    ``predicted``, ``observed`` and ``SSR``; the replay passes through every node, so the
+    terms in between get names too (``TERM_NAMES``): ``input*w1``, ``y1w3`` ...
+    ``residual`` and ``sq``, and the partial sums of SSR are named by their
+    terms (``sq[1]+sq[2]``).
+    A node that is already labelled keeps its label.
+    """
+    order = topological_order(root)
+    for node in order:
+        if node.label is not None:
+            continue
+        name = TERM_NAMES.get((node.op, *(inp.label for inp in node.inputs)))
+        if name is not None:
+            node.relabel(name)
+    # sq[1], sq[2] ... are only known once every term has its label.
+    names = node_names(root)
+    for node in order:
+        if node.label is None and node.op == "+" and all(_is_sum_of_sq(inp) for inp in node.inputs):
+            label = "+".join(names[inp] for inp in node.inputs)
+            node.relabel(label)
+            names[node] = label
+    return root
+
+
+def _is_sum_of_sq(node: Value) -> bool:
+    return node.label is not None and (node.label == "sq" or node.label.startswith("sq["))
+
+
+def articles_network(params: Mapping[str, float] | None = None) -> tuple[Value, dict[str, Value]]:
+    """``SSR`` of the articles' network on their data; returns ``(ssr, {name: parameter})``.
+
+    The graph training uses: ``nn.statquest.network(params)`` run on the three
+    inputs and ``nn.ssr``, with its terms named by ``name_terms``. ``params``
+    maps some of w1, b1, w2, b2, w3, w4, b3 to numbers; the others are
+    ``MAIN_IDEAS_START``'s (the published optimum with b3 = 0). The replay
+    tells the three data points apart by ``viz.step_text.node_names``:
+    ``x1[1]``, ``x1[2]``, ``x1[3]``.
+    """
+    model = statquest.network({**MAIN_IDEAS_START, **(params or {})})
+    root = ssr(list(OBSERVED), [model(dose) for dose in INPUTS])
+    return name_terms(root), dict(model.named_parameters())
 
 
 def softplus_float(x: float) -> float:

@@ -16,9 +16,9 @@ squared residuals over three data points::
     SSR = sum over the data of (observed - predicted)^2
 
 The graph is the one training uses (``nn.statquest.network`` and ``nn.ssr``);
-``name_terms`` names the terms nn leaves unlabelled (``y1w3``, ``residual``,
+``demos.network.name_terms`` names the terms nn leaves unlabelled (``y1w3``, ``residual``,
 ``sq`` ...), and each data point's nodes are told apart as ``x1[1]``, ``x1[2]``,
-``x1[3]`` (``engine.replay.node_names``) in the text and in the drawings.
+``x1[3]`` (``viz.step_text.node_names``) in the text and in the drawings.
 """
 
 from __future__ import annotations
@@ -31,87 +31,27 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from demos._console import WIDTH, Console, run_main
-from engine import Value, topological_order
-from engine.replay import backward_steps, format_number, node_names, replay_lines
-from nn import ssr
-from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM, network
-from viz.cli import parse_assignments  # --set NAME=VALUE, as python -m viz reads it
-from viz.replay import MAX_FRAMES, write_replay
+from demos.network import articles_network
+from engine import Value
+from engine.backward_steps import backward_steps
+from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
+from viz.cli_args import OneLineParser, parse_assignments  # as python -m viz reads --set
+from viz.frames import MAX_FRAMES, write_replay
+from viz.step_text import format_number, node_names, replay_lines
 
 __all__ = [
     "PUBLISHED_OPTIMUM",
     "MAIN_IDEAS_START",
     "INPUTS",
     "OBSERVED",
-    "TERM_NAMES",
-    "articles_network",
-    "name_terms",
     "find_node",
     "point_lines",
     "main",
 ]
 
-# The numbers (StatQuest's published optimum, the data) live in nn.statquest.
-# The replay's default is Main Ideas' starting point: the optimum with b3 = 0,
-# where the articles work out dSSR/db3 = -15.7.
-
-#: The articles' names for the terms nn's network leaves unlabelled, by op and
-#: the labels of the op's inputs: y1w3 is the articles' y1 x w3, residual is
-#: observed - predicted and sq its square.
-TERM_NAMES: dict[tuple[str, ...], str] = {
-    ("*", "input", "w1"): "input*w1",
-    ("*", "input", "w2"): "input*w2",
-    ("*", "y1", "w3"): "y1w3",
-    ("*", "y2", "w4"): "y2w4",
-    ("+", "y1w3", "y2w4"): "y1w3+y2w4",
-    ("-", "observed", "predicted"): "residual",
-    ("square", "residual"): "sq",
-}
-
-
-def name_terms(root: Value) -> Value:
-    """Label the unlabelled nodes of the articles' SSR graph as the articles name them; returns ``root``.
-
-    ``nn`` labels the parameters and ``input``, ``x1``, ``y1``, ``x2``, ``y2``,
-    ``predicted``, ``observed`` and ``SSR``; the replay passes through every node, so the
-    terms in between get names too (``TERM_NAMES``): ``input*w1``, ``y1w3`` ...
-    ``residual`` and ``sq``, and the partial sums of SSR are named by their
-    terms (``sq[1]+sq[2]``).
-    A node that is already labelled keeps its label.
-    """
-    order = topological_order(root)
-    for node in order:
-        if node.label is not None:
-            continue
-        name = TERM_NAMES.get((node.op, *(inp.label for inp in node.inputs)))
-        if name is not None:
-            node.relabel(name)
-    # sq[1], sq[2] ... are only known once every term has its label.
-    names = node_names(root)
-    for node in order:
-        if node.label is None and node.op == "+" and all(_is_sum_of_sq(inp) for inp in node.inputs):
-            node.relabel("+".join(names[inp] for inp in node.inputs))
-            names[node] = node.label
-    return root
-
-
-def _is_sum_of_sq(node: Value) -> bool:
-    return node.label is not None and (node.label == "sq" or node.label.startswith("sq["))
-
-
-def articles_network(params: Mapping[str, float] | None = None) -> tuple[Value, dict[str, Value]]:
-    """``SSR`` of the articles' network on their data; returns ``(ssr, {name: parameter})``.
-
-    The graph training uses: ``nn.statquest.network(params)`` run on the three
-    inputs and ``nn.ssr``, with its terms named by ``name_terms``. ``params``
-    maps some of w1, b1, w2, b2, w3, w4, b3 to numbers; the others are
-    ``MAIN_IDEAS_START``'s (the published optimum with b3 = 0). The replay
-    tells the three data points apart by ``engine.replay.node_names``:
-    ``x1[1]``, ``x1[2]``, ``x1[3]``.
-    """
-    model = network({**MAIN_IDEAS_START, **(params or {})})
-    root = ssr(list(OBSERVED), [model(dose) for dose in INPUTS])
-    return name_terms(root), dict(model.named_parameters())
+# The numbers (StatQuest's published optimum, the data) live in nn.statquest, the graph
+# with the articles' names in demos.network. The replay's default is Main Ideas' starting
+# point: the optimum with b3 = 0, where the articles work out dSSR/db3 = -15.7.
 
 
 def find_node(root: Value, name: str) -> Value:
@@ -143,14 +83,6 @@ def point_lines(params: Mapping[str, Value], set_names: Sequence[str], digits: i
     )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with every usage error on one line and exit status 2, as ``python -m viz`` reports them."""
-
-    def error(self, message: str) -> None:
-        message = " ".join(message.split())
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
 def _check_assignments(parser: argparse.ArgumentParser, assigned: Mapping[str, float]) -> None:
     """Refuse, in ``--set``'s words, a name the network does not have or a value that is not finite."""
     for name, value in assigned.items():
@@ -166,7 +98,7 @@ def main(
     """Run the replay command line; returns the exit status."""
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
-    parser = _Parser(
+    parser = OneLineParser(
         prog="python -m demos.replay",
         description="Replay backward on the articles' network, one += per line.",
     )

@@ -107,7 +107,7 @@ def test_format_writes_the_drawing_to_stdout(capsysbinary):
 
 def test_params_option_and_default(capsys):
     _, out, _ = run(capsys, "x*w1 + k", "--set", "x=1", "w1=2", "k=3")
-    from viz.draw import STYLES
+    from viz.style import STYLES
     assert out.count(STYLES["param"].fill) == 1 + 1  # w1's box and the legend swatch
     _, out, _ = run(capsys, "x*w1 + k", "--set", "x=1", "w1=2", "k=3", "--params", "k,x", "--no-legend")
     assert out.count(STYLES["param"].fill) == 2

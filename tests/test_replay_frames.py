@@ -10,13 +10,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from demos.replay import articles_network, main
+from demos.network import articles_network
+from demos.replay import main
 from engine import Value, topological_order
-from engine.replay import backward_steps, node_names, step_equation
+from engine.backward_steps import backward_steps
+from viz.step_text import node_names, step_equation
 from tests.helpers import backward_grads, boxes
-from viz.draw import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
-from viz.replay import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
+from viz.frames import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
 from viz.stepper import inline_svg, stepper_html
+from viz.style import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
 from viz.text import fmt
 
 # The grad cell of a value box in draw()'s DOT: the second magenta cell of node n<i>.
@@ -137,7 +139,7 @@ def test_boxes_carry_the_names_the_captions_use(network):
 def test_the_layout_stays_put_from_frame_to_frame(network):
     # Rendered by dot: every value box has the same place and size in every frame, so the
     # eye can follow the grads; blank, short and long grads and the moving focus change nothing.
-    from viz.draw import to_svg
+    from viz.render import to_svg
 
     root, params, frames = network
     first = boxes(to_svg(frames[0].digraph))

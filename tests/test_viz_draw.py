@@ -10,7 +10,9 @@ from engine import Value
 from tests.articles import PARAMS, hand_forward, network, sigmoid, softplus
 from tests.helpers import boxes
 from viz import GraphTooLargeError, draw, to_svg
-from viz.draw import DEFAULT_MAX_NODES, FOCUS, HIGHLIGHT, STYLES
+from viz.draw import DEFAULT_MAX_NODES
+from viz.frames import draw_frame
+from viz.style import FOCUS, HIGHLIGHT, STYLES
 from viz.text import fmt
 
 # ------------------------------------------------------------------ reading DOT text
@@ -269,7 +271,7 @@ def test_hidden_grads_and_overridden_grads():
     for label in "xwby":
         words = text_of(html_label(nodes[node_id(draw(y, show_grads=False), label)]))
         assert words[-2:] == ["grad", "?"]
-    g = draw(y, grads={x: None, w: 0.125})
+    g = draw_frame(y, grads={x: None, w: 0.125})
     nodes, _ = parse(g.source)
     assert text_of(html_label(nodes[node_id(g, "x")]))[-1] == "grad"  # blank cell
     assert text_of(html_label(nodes[node_id(g, "w")]))[-1] == "0.125"
@@ -283,8 +285,8 @@ def test_frames_with_different_grads_and_focus_keep_one_layout():
     x, w, b = Value(1.0, "x"), Value(2.0, "w"), Value(1.0, "b")
     s = (x * w + b).relabel("s")
     y = s.tanh().relabel("y")
-    blank = draw(y, grads={x: None, w: None, b: None, s: None, y: 1.0})
-    filled = draw(y, grads={x: -0.523, w: 12.5, b: 1.0, s: 0.0, y: 1.0}, focus=s)
+    blank = draw_frame(y, grads={x: None, w: None, b: None, s: None, y: 1.0})
+    filled = draw_frame(y, grads={x: -0.523, w: 12.5, b: 1.0, s: 0.0, y: 1.0}, focus=s)
     cells = re.findall(r'<td align="right"( width="\d+")?><font color="#0B7285">', blank.source)
     assert len(cells) == 6 and len(set(cells)) == 1 and cells[0]  # one width, on every grad cell
     assert re.findall(r'<td align="right"( width="\d+")?><font color="#0B7285">', filled.source) == cells
@@ -296,24 +298,24 @@ def test_frames_with_different_grads_and_focus_keep_one_layout():
 def test_focus_emphasises_the_node_and_its_input_edges():
     y, x, w, b = small()
     s = y.inputs[0]  # x*w + b
-    g = draw(y, focus=s)
+    g = draw_frame(y, focus=s)
     nodes, edges = parse(g.source)
     focused = [i for i, a in nodes.items() if f'color="{FOCUS}"' in a]
     assert len(focused) == 2  # the value box and its op
     emphasised = [(a, d) for a, d, attrs in edges if f'color="{FOCUS}"' in attrs]
     assert len(emphasised) == 3  # two inputs into "+", and "+" into the value
     with pytest.raises(ValueError, match="focus"):
-        draw(y, focus=Value(1.0))
+        draw_frame(y, focus=Value(1.0))
 
 
 def test_focus_edge_emphasises_one_input_edge_and_outlines_the_receiving_box():
     # One backward step b.grad += s.grad x ds/db uses the edge b -> "+" only: that edge is
     # emphasised (with the op's edge into s), not the edge from x*w, and b's box is outlined.
-    from viz.draw import GRAD_COLOUR, RECEIVER_WIDTH
+    from viz.style import GRAD_COLOUR, RECEIVER_WIDTH
 
     y, x, w, b = small()
     s = y.inputs[0]  # (x*w) + b
-    g = draw(y, focus_edge=(s, 1))
+    g = draw_frame(y, focus_edge=(s, 1))
     nodes, edges = parse(g.source)
     bid = node_id(g, "b")
     plus = next(d for a, d, attrs in edges if a == bid)
@@ -326,22 +328,22 @@ def test_focus_edge_emphasises_one_input_edge_and_outlines_the_receiving_box():
     assert [i for i, a in nodes.items() if "penwidth" in a and "shape=box" in a] == sorted(
         [bid, out_of_plus[0]], key=lambda n: int(n[1:]))
     with pytest.raises(ValueError, match="input index"):
-        draw(y, focus_edge=(s, 2))
+        draw_frame(y, focus_edge=(s, 2))
     with pytest.raises(ValueError, match="not both"):
-        draw(y, focus=s, focus_edge=(s, 0))
+        draw_frame(y, focus=s, focus_edge=(s, 0))
     with pytest.raises(TypeError, match="pair"):
-        draw(y, focus_edge=s)
+        draw_frame(y, focus_edge=s)
     # A leaf has no input edges: said so, rather than an index range 0..-1.
     with pytest.raises(ValueError) as caught:
-        draw(y, focus_edge=(b, 0))
+        draw_frame(y, focus_edge=(b, 0))
     assert str(caught.value) == "draw: focus_edge: the consumer 'b' is a leaf: it has no input edges"
     three = Value(3.0)
     z = (x * three + 2).relabel("z")
     constant = z.inputs[1]
     with pytest.raises(ValueError, match=r"consumer \(the constant 2\) is a leaf"):
-        draw(z, focus_edge=(constant, 0))
+        draw_frame(z, focus_edge=(constant, 0))
     with pytest.raises(ValueError, match=r"consumer \(the unnamed leaf holding 3\) is a leaf"):
-        draw(z, focus_edge=(three, 0))
+        draw_frame(z, focus_edge=(three, 0))
 
 
 # ------------------------------------------------------------------ names= (shown instead of labels)
@@ -555,7 +557,7 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="max_nodes"):
         draw(y, max_nodes=0)
     with pytest.raises(TypeError, match="grads values"):
-        draw(y, grads={y: "one"})
+        draw_frame(y, grads={y: "one"})
     with pytest.raises(TypeError, match="params"):
         draw(y, params=[1.0])
     with pytest.raises(TypeError, match="names must be a mapping"):
@@ -632,11 +634,11 @@ def test_compact_highlight_marks_exactly_the_edges_on_paths_from_the_leaf():
 
 
 def test_compact_focus_edge_emphasises_the_edge_from_the_input_to_the_consumer():
-    from viz.draw import GRAD_COLOUR, RECEIVER_WIDTH
+    from viz.style import GRAD_COLOUR, RECEIVER_WIDTH
 
     y, x, w, b = small()
     s = y.inputs[0]  # (x*w) + b
-    g = draw(y, focus_edge=(s, 1), compact=True)
+    g = draw_frame(y, focus_edge=(s, 1), compact=True)
     nodes, edges = parse(g.source)
     bid = node_id(g, "b")
     sid = node_id_any(g, "+")
@@ -645,14 +647,14 @@ def test_compact_focus_edge_emphasises_the_edge_from_the_input_to_the_consumer()
     assert f'color="{FOCUS}"' in nodes[sid]
     assert f'color="{GRAD_COLOUR}"' in nodes[bid] and f"penwidth={RECEIVER_WIDTH}" in nodes[bid]
     # focus: the box and all its input edges
-    _, edges = parse(draw(y, focus=s, compact=True).source)
+    _, edges = parse(draw_frame(y, focus=s, compact=True).source)
     assert len([1 for _, d, attrs in edges if f'color="{FOCUS}"' in attrs and d == sid]) == 2
 
 
 def test_compact_names_grads_and_exercise_sheet():
     y, x, w, b = small()
     s = y.inputs[0]
-    g = draw(y, compact=True, names={s: "z<1>"}, grads={s: None, y: 1.0}, show_grads=True)
+    g = draw_frame(y, compact=True, names={s: "z<1>"}, grads={s: None, y: 1.0}, show_grads=True)
     words = text_of(html_label(parse(g.source)[0][node_id_any(g, "+")]))
     assert words == ["+", "z<1>", "data", fmt(0.5 * 3.34 - 1.43), "grad"]  # blank grad cell
     assert "&lt;" in g.source
@@ -682,7 +684,7 @@ def test_compact_must_be_a_bool():
 
 def test_the_layout_is_tight_and_compact_halves_the_ranks():
     # Between ranks and between boxes a rank apart: tight spacing (inches), so the network fits a slide.
-    from viz.draw import NODESEP, RANKSEP
+    from viz.style import NODESEP, RANKSEP
 
     y, *_ = small()
     assert f"nodesep={NODESEP} " in draw(y).source and float(NODESEP) <= 0.2

@@ -13,16 +13,9 @@
 """
 
 from viz.dotexe import DotError, DotNotFoundError, find_dot
-from viz.draw import (
-    DEFAULT_MAX_NODES,
-    ChainGraph,
-    GraphTooLargeError,
-    draw,
-    render,
-    to_png,
-    to_svg,
-)
+from viz.draw import DEFAULT_MAX_NODES, GraphTooLargeError, draw
 from viz.explain import Explanation, TooManyPathsError, explain
+from viz.render import ChainGraph, render, to_png, to_svg
 
 __all__ = [
     "draw",

@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from engine import FUNCTIONS, topological_order
+from viz.cli_args import OneLineParser, parse_assignments
 from viz.dotexe import DotError, DotNotFoundError, run_dot
-from viz.draw import DEFAULT_MAX_NODES, FORMATS, PARAM_LABEL, draw, render
+from viz.draw import DEFAULT_MAX_NODES, PARAM_LABEL, draw
 from viz.explain import DEFAULT_MAX_PATHS, explain
 from viz.expr import ExpressionError, evaluate
 from viz.formulas import Namer, node_name
+from viz.render import FORMATS, render
 from viz.text import fmt
 
-__all__ = ["main", "build_parser", "parse_assignments"]
+__all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: viz.cli_args's
 
 PROG = "python -m viz"
 
@@ -45,7 +48,9 @@ Draw the computation graph of an expression after backward(): values, grads,
 and the local derivative on every edge; explain a grad by the chain rule."""
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(OneLineParser):
+    """One-line errors, and a hint when ``--set`` has taken the expression as one of its words."""
+
     _argv: Sequence[str] = ()
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
@@ -63,15 +68,14 @@ class _Parser(argparse.ArgumentParser):
                 return True
         return False
 
-    def error(self, message: str) -> None:  # one line, status 2, like our own errors
+    def error(self, message: str) -> NoReturn:
         if "required: expression" in message and self._has_set():
             # --set takes every word after it, the expression included.
             message += (
                 "; put --set after the expression (python -m viz \"x*2\" --set x=1), "
                 "or end its values with -- (python -m viz --set x=1 -- \"x*2\")"
             )
-        message = " ".join(message.split())
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,28 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
                    help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
     return p
-
-
-def parse_assignments(items: Sequence[str]) -> dict[str, float]:
-    """``["w1=3.34", "x=0.5"]`` -> ``{"w1": 3.34, "x": 0.5}``: the ``--set NAME=VALUE`` words.
-
-    Also read by ``python -m demos.replay --set``. A word without ``=``, a name
-    that is not an identifier, a name given twice or a value that is not a
-    number raises ``ExpressionError`` naming the word.
-    """
-    values: dict[str, float] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep or not name.isidentifier():
-            raise ExpressionError(f"--set expects NAME=VALUE, got {item!r}")
-        if name in values:
-            raise ExpressionError(f"--set gives {name!r} twice")
-        try:
-            values[name] = float(text)
-        except ValueError:
-            raise ExpressionError(f"--set {name}: {text!r} is not a number") from None
-    return values
 
 
 def main(argv: Sequence[str] | None = None) -> int:

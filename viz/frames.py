@@ -2,34 +2,39 @@
 
 Frame 0 is the start (only the root's grad is known: 1; the root's box is
 outlined in the grads' colour); frame ``k`` is the graph after step ``k`` of
-``engine.replay.backward_steps``: the consumer being processed and the one
+``engine.backward_steps``: the consumer being processed and the one
 edge whose local derivative the step multiplies are emphasised (``draw``'s
 ``focus_edge``), the box whose grad the step changes is outlined in the
 grads' colour, every grad
 received so far is filled in (a partial sum until its last step), and grads
 not yet reached are blank. The last frame shows every node's grad exactly as
 ``backward()`` leaves it. Every box shows the name the captions use
-(``engine.replay.node_names``: ``x1[2]`` where a label repeats).
+(``viz.step_text.node_names``: ``x1[2]`` where a label repeats).
 
-    >>> from viz.replay import write_replay
+    >>> from viz.frames import write_replay
     >>> write_replay(ssr, "replay/")        # doctest: +SKIP
     # replay/frame_000.svg ... replay/frame_067.svg, replay/index.html
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
-from engine import Value, topological_order
-from engine.replay import BackwardStep, backward_steps, d_name, format_number, grads_after, node_names, step_equation
-from viz.draw import GRAD_COLOUR, RECEIVER_WIDTH, draw, outline_attrs, to_svg
+from engine import Value
+from engine.backward_steps import BackwardStep, backward_steps, grads_after
+from viz.draw import Marks, drawing, to_dot
+from viz.render import ChainGraph, to_svg
+from viz.step_text import d_name, format_number, node_names, step_equation
 from viz.stepper import write_stepper
+from viz.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
+from viz.text import fmt
 
-__all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay"]
+__all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay", "draw_frame"]
 
 #: More frames than this raise ``TooManyFramesError`` (``max_frames=`` / ``--max-frames`` to change).
 #: Each frame is a full drawing: a few hundred frames of a mid-sized graph already make a page of tens of MB.
@@ -63,6 +68,68 @@ class Frame:
     focus: tuple[str, ...] = ()
 
 
+def draw_frame(
+    root: Value,
+    *,
+    grads: Mapping[Value, float | None] | None = None,
+    focus: Value | None = None,
+    focus_edge: tuple[Value, int] | None = None,
+    **draw_options: Any,
+) -> ChainGraph:
+    """``viz.draw(root, **draw_options)`` with what a replay frame shows on top of it.
+
+    - ``grads`` overrides the grad shown per node (``None`` leaves the cell blank;
+      with ``grads`` every grad cell keeps room for a number, so that frames
+      drawn with different grads keep one layout).
+    - ``focus`` emphasises one node: its box, its op and its input edges.
+    - ``focus_edge=(consumer, i)``: one step of backward, ``inputs[i].grad +=
+      consumer.grad x local_grads[i]``: the consumer's box and op, the edge
+      ``consumer.inputs[i]`` -> op (whose local derivative the step uses) and
+      the op's edge into the consumer are emphasised, the other input edges are
+      not, and the receiving box (``consumer.inputs[i]``, whose grad the step
+      changes) is outlined in the grads' colour. Not together with ``focus``.
+      With ``compact`` the emphasised edge is the one input -> consumer.
+    """
+    d = drawing(root, **draw_options)
+    if grads is not None and not isinstance(grads, Mapping):
+        raise TypeError(f"draw: grads must be a mapping Value -> float | None, got {type(grads).__name__}")
+    if focus is not None and (not isinstance(focus, Value) or focus not in d.index):
+        raise ValueError("draw: focus must be a node of the graph being drawn")
+    marks = Marks(grads, focus)
+    if focus_edge is not None:
+        if focus is not None:
+            raise ValueError("draw: give focus or focus_edge, not both")
+        consumer, i = _check_focus_edge(focus_edge, d.index, d.shown)
+        marks = Marks(grads, consumer, focus_input=i, receiver=consumer.inputs[i])
+    return to_dot(replace(d, marks=marks))
+
+
+def _check_focus_edge(
+    focus_edge: object, index: Mapping[Value, int], shown: Mapping[Value, str]
+) -> tuple[Value, int]:
+    """``(consumer, i)`` checked: a node of the graph and one of its input positions."""
+    if not (isinstance(focus_edge, tuple) and len(focus_edge) == 2):
+        raise TypeError(f"draw: focus_edge must be a pair (consumer, input index), got {focus_edge!r}")
+    consumer, i = focus_edge
+    if not isinstance(consumer, Value) or consumer not in index:
+        raise ValueError("draw: focus_edge's consumer must be a node of the graph being drawn")
+    n = len(consumer.inputs)
+    if n == 0:  # no index can be right: say why rather than quote an empty range
+        if consumer in shown:
+            what = repr(shown[consumer])
+        elif consumer.is_constant:
+            what = f"(the constant {fmt(consumer.data)})"
+        else:
+            what = f"(the unnamed leaf holding {fmt(consumer.data)})"
+        raise ValueError(f"draw: focus_edge: the consumer {what} is a leaf: it has no input edges")
+    if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+        raise ValueError(
+            f"draw: focus_edge's input index must be an int in 0..{n - 1} "
+            f"(the consumer has {n} inputs), got {i!r}"
+        )
+    return consumer, i
+
+
 def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None) -> None:
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
         raise ValueError(f"replay_frames: max_frames must be an int >= 1, got {max_frames!r}")
@@ -92,7 +159,7 @@ def replay_frames(
     params: Collection[Value] | None = None,
     max_frames: int = MAX_FRAMES,
     precision: int = 3,
-    **draw_options,
+    **draw_options: Any,
 ) -> list[Frame]:
     """The frames of ``root``'s backward replay: the start, then one per step.
 
@@ -111,46 +178,39 @@ def replay_frames(
     steps = backward_steps(root, leaf=leaf)
     _check_frame_count(len(steps) + 1, max_frames, leaf)
 
-    order = topological_order(root)
-    index = {node: i for i, node in enumerate(order)}  # draw() names value boxes n<i>, ops op<i>
     names = node_names(root)
     r = names[root]
+    # One drawing's context for all frames: each frame adds its title and its marks.
+    base = drawing(root, highlight=leaf, params=params, precision=precision,
+                   names=names,  # the boxes carry the names the captions use (x1[2], *#7 ...)
+                   **draw_options)
+    root_box = f"n{base.index[root]}"
     frames: list[Frame] = []
     for number in range(len(steps) + 1):
         known = grads_after(root, steps, number)
-        shown: dict[Value, float | None] = {node: known.get(node) for node in order}
+        shown: dict[Value, float | None] = {node: known.get(node) for node in base.order}
+        focus: tuple[str, ...]
         if number == 0:
             step = None
             caption = f"start: {d_name(r)}/{d_name(r)} = 1; every other grad is still unknown"
             detail = "Press Next (or the right arrow) to pass the grads back, one += at a time."
-        else:
-            step = steps[number - 1]
-            caption = step_equation(step, names, root, digits=precision, times="×")
-            detail = _detail(step, names, root, precision)
-        digraph = draw(
-            root,
-            grads=shown,
-            # The edge whose local derivative the step multiplies, and the box it adds to.
-            focus_edge=None if step is None else (step.consumer, step.edge),
-            highlight=leaf,
-            params=params,
-            precision=precision,
-            title=(f"step {number} of {len(steps)}:  {caption}" if step is not None else caption),
-            names=names,  # the boxes carry the names the captions use (x1[2], *#7 ...)
-            **draw_options,
-        )
-        root_box = f"n{index[root]}"
-        focus: tuple[str, ...]
-        if step is None:
+            digraph = to_dot(replace(base, title=caption, marks=Marks(shown)))
             # The start sets the root's grad to 1: its box is outlined as every step
             # outlines the box it changes (a later statement adds to the node's attributes),
             # and a viewer opens on it.
             digraph.node(root_box, **outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH))
             focus = (root_box,)
         else:
+            step = steps[number - 1]
+            caption = step_equation(step, names, root, digits=precision, times="×")
+            detail = _detail(step, names, root, precision)
+            # The edge whose local derivative the step multiplies, and the box it adds to.
+            marks = Marks(shown, step.consumer, focus_input=step.edge,
+                          receiver=step.consumer.inputs[step.edge])
+            digraph = to_dot(replace(base, title=f"step {number} of {len(steps)}:  {caption}", marks=marks))
             # A compact drawing has no op nodes: the consumer's own box stands for its op.
-            consumer = "n" if draw_options.get("compact") else "op"
-            focus = (f"{consumer}{index[step.consumer]}", f"n{index[step.input]}")
+            consumer = "n" if base.compact else "op"
+            focus = (f"{consumer}{base.index[step.consumer]}", f"n{base.index[step.input]}")
         frames.append(Frame(number, step, shown, caption, detail, digraph, focus))
     return frames
 
@@ -182,7 +242,7 @@ def write_replay(
     precision: int = 3,
     digits: int | None = None,
     title: str = "Backward, one step at a time",
-    **draw_options,
+    **draw_options: Any,
 ) -> list[Path]:
     """Write every frame as ``frame_NNN.svg`` and all of them in one ``index.html`` stepper.
 
