@@ -1,41 +1,53 @@
-"""Argument checks that belong to nn: samples, parameter names, paired sequences.
+"""Argument checks that belong to nn: samples, layer sizes, parameter names, paired sequences.
 
-Every check names the function the user called (``caller``) and the argument,
-as the other packages' checks do; the generic ones (a real number, a positive
-int ...) are ``engine.checks``.
+Each check returns what it checked, in the type it promises, or raises one
+``TypeError``/``ValueError`` naming the function the user called (``func``),
+the argument and the value, as ``engine.checks`` does; the generic checks (a
+finite number, a positive int, a Value) are ``engine.checks``'s.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from engine import Value
+from engine.checks import (
+    check_finite,
+    check_int,
+    check_non_negative,
+    check_positive,
+    check_positive_int,
+    check_str,
+    check_value,
+)
 from nn.activations import ActivationLike
 
 __all__ = [
     "InputLike",
     "Scalar",
+    "check_number",
+    "check_scalar",
+    "make_rng",
     "as_inputs",
-    "check_count",
+    "check_sizes",
+    "check_layer_activations",
+    "check_assignments",
+    "check_renames",
+    "clashing_name",
+    "check_unique_names",
+    "unknown_parameter",
+    "check_pairs",
     "check_lr",
-    "check_samples",
-    "check_sgd_parameters",
     "check_stopping",
     "named_parameters_of",
-    "pair_outputs",
     "select_parameters",
-    "check_layer_activations",
-    "check_sizes",
-    "check_parameter_value",
-    "check_pairs",
-    "check_unique_names",
-    "clashing_name",
-    "make_rng",
-    "unknown_parameter",
+    "check_samples",
+    "pair_outputs",
+    "check_sgd_parameters",
+    "check_text_options",
 ]
 
 #: One sample: a number (for one input), or a sequence of numbers/Values.
@@ -44,142 +56,78 @@ InputLike = float | int | Value | Sequence[float | int | Value]
 Scalar = Value | float | int
 
 
-def check_count(n: object, what: str) -> int:
-    """``n`` if it is a positive int; ``ValueError`` naming ``what`` otherwise."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return n
+def _is_sequence(x: object) -> TypeGuard[Sequence[Any]]:
+    """A list, a tuple ...: ordered and reusable (not a str, set, dict or iterator)."""
+    return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
-def make_rng(caller: str, seed: object, rng: object) -> random.Random:
+def _check_sequence(xs: object, func: str, arg: str, what: str) -> Sequence[Any]:
+    """``xs`` if it is a sequence (``_is_sequence``); ``TypeError`` saying ``what`` it must be otherwise."""
+    if not _is_sequence(xs):
+        raise TypeError(f"{func}: {arg} must be {what}, got {type(xs).__name__}")
+    return xs
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def check_number(x: object, func: str, arg: str, what: str = "a number") -> float:
+    """``engine.checks.check_finite``, its ``TypeError`` saying what ``arg`` may be (``what``)."""
+    try:
+        return check_finite(x, func, arg)
+    except TypeError:
+        raise TypeError(f"{func}: {arg} must be {what}, got {type(x).__name__} {x!r}") from None
+
+
+def check_scalar(x: object, func: str, arg: str, what: str = "a number or a Value") -> Scalar:
+    """A ``Value`` as it is, or a finite number as a float."""
+    return x if isinstance(x, Value) else check_number(x, func, arg, what)
+
+
+# ------------------------------------------------------------------ modules
+
+
+def make_rng(seed: object, rng: object, func: str) -> random.Random:
     """``rng``, or ``random.Random(seed)``; ``seed`` must be an int (not a bool, not None)."""
     # None would seed from the clock, a float or str is almost always a slip:
     # a model's start must be reproducible from the seed written in the code.
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"{caller}: seed must be an int, got {type(seed).__name__} {seed!r}")
+        raise TypeError(f"{func}: seed must be an int, got {type(seed).__name__} {seed!r}")
     if rng is None:
         return random.Random(seed)
     if not isinstance(rng, random.Random):
-        raise TypeError(f"{caller}: rng must be a random.Random or None, got {type(rng).__name__}")
+        raise TypeError(f"{func}: rng must be a random.Random or None, got {type(rng).__name__}")
     return rng
 
 
-def as_inputs(x: object, nin: int, caller: str) -> list[Value]:
+def as_inputs(x: object, nin: int, func: str) -> list[Value]:
     """One sample as a list of ``nin`` Values; plain numbers become leaves labelled ``input``/``input<i>``."""
     if isinstance(x, (Value, numbers.Real)):
         xs: list[object] = [x]
-    elif isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+    elif not _is_sequence(x):
         # Sets and dicts have no input order; an iterator would be used up by one call.
         raise TypeError(
-            f"{caller}: an input must be a number or a sequence (list or tuple) of numbers,"
+            f"{func}: an input must be a number or a sequence (list or tuple) of numbers,"
             f" got {type(x).__name__} {x!r}"
         )
     else:
         xs = list(x)
     if len(xs) != nin:
         raise ValueError(
-            f"{caller} expects {nin} input{'s' if nin != 1 else ''} per sample, got {len(xs)}: {x!r}"
+            f"{func} expects {nin} input{'s' if nin != 1 else ''} per sample, got {len(xs)}: {x!r}"
         )
     out: list[Value] = []
-    for i, v in enumerate(xs):
-        if isinstance(v, Value):
-            out.append(v)
-        elif isinstance(v, numbers.Real) and not isinstance(v, bool):
-            if not math.isfinite(v):
-                raise ValueError(f"{caller}: input {i + 1} must be finite, got {v!r}")
-            out.append(Value(float(v), "input" if nin == 1 else f"input{i + 1}"))
-        else:
-            raise TypeError(
-                f"{caller}: input {i + 1} must be a number or a Value, got {type(v).__name__} {v!r}"
-            )
+    for i, v in enumerate(xs, start=1):
+        checked = check_scalar(v, func, f"input {i}")
+        out.append(checked if isinstance(checked, Value) else Value(checked, "input" if nin == 1 else f"input{i}"))
     return out
-
-
-def check_parameter_value(value: object, name: str) -> float:
-    """A new value for parameter ``name`` (for ``set_parameters``): a finite real number or a Value's data."""
-    if isinstance(value, Value):
-        value = value.data
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"set_parameters: value for {name!r} must be a real number,"
-            f" got {type(value).__name__} {value!r}"
-        )
-    if not math.isfinite(value):
-        raise ValueError(f"set_parameters: value for {name!r} must be finite, got {value!r}")
-    return float(value)
-
-
-def clashing_name(named: Sequence[tuple[str, Value]]) -> str | None:
-    """The first name given to two different parameters, or None."""
-    owner: dict[str, Value] = {}
-    for n, p in named:
-        if owner.setdefault(n, p) is not p:
-            return n
-    return None
-
-
-def check_unique_names(
-    named: list[tuple[str, Value]], owner: str, caller: str
-) -> list[tuple[str, Value]]:
-    """``named``, or a ``ValueError`` if two different parameters of ``owner`` (a class name) share a name."""
-    name = clashing_name(named)
-    if name is not None:
-        raise ValueError(
-            f"{caller}: two different parameters are named {name!r} in {owner};"
-            " give them different names (named_parameters() must list each name once)"
-        )
-    return named
-
-
-def unknown_parameter(name: object, known: Sequence[str], caller: str) -> ValueError:
-    """The error for a parameter name the model does not have, listing the ones it has."""
-    return ValueError(
-        f"{caller}: unknown parameter name {name!r}; this model's parameters are: {', '.join(known)}"
-    )
-
-
-def check_pairs(
-    observed: object, predicted: object, caller: str
-) -> list[tuple[Scalar, Scalar]]:
-    """``(observed_i, predicted_i)`` pairs: two sequences of one length >= 1, of Values and finite numbers."""
-    seqs: list[Sequence[object]] = []
-    for what, xs in (("observed", observed), ("predicted", predicted)):
-        if isinstance(xs, (Value, numbers.Real, str, bytes)) or not isinstance(xs, Sequence):
-            raise TypeError(
-                f"{caller}: {what} must be a sequence (list or tuple) of numbers/Values,"
-                f" got {type(xs).__name__}"
-            )
-        seqs.append(xs)
-    obs, pred = seqs
-    if len(obs) != len(pred):
-        raise ValueError(
-            f"{caller}: observed and predicted must have the same length,"
-            f" got {len(obs)} observed and {len(pred)} predicted"
-        )
-    if not obs:
-        raise ValueError(f"{caller}: needs at least one (observed, predicted) pair, got none")
-    checked: list[list[Scalar]] = []
-    for what, xs in (("observed", obs), ("predicted", pred)):
-        out: list[Scalar] = []
-        # observed[1] is the first data point, as the replay names it.
-        for i, v in enumerate(xs, start=1):
-            if isinstance(v, bool) or not isinstance(v, (Value, numbers.Real)):
-                hint = " (a list: did the model have more than one output?)" if isinstance(v, list) else ""
-                raise TypeError(
-                    f"{caller}: {what}[{i}] must be a number or a Value, got {type(v).__name__}{hint}"
-                )
-            if not isinstance(v, Value) and not math.isfinite(v):
-                raise ValueError(f"{caller}: {what}[{i}] must be finite, got {v!r}")
-            out.append(v if isinstance(v, Value) else float(v))
-        checked.append(out)
-    return list(zip(checked[0], checked[1]))
 
 
 def check_sizes(sizes: object) -> list[int]:
     """An MLP's layer sizes: a non-empty sequence of positive ints."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+    if not _is_sequence(sizes) or not sizes:
         raise ValueError(f"MLP: sizes must be a non-empty list of layer sizes, got {sizes!r}")
-    return [check_count(s, "MLP: each layer size") for s in sizes]
+    return [check_positive_int(s, "MLP", "each layer size") for s in sizes]
 
 
 def check_layer_activations(
@@ -198,51 +146,136 @@ def check_layer_activations(
             " function) or a list of one per layer, got"
             f" {type(activations).__name__} {activations!r}"
         )
-    acts = list(activations)
-    if len(acts) != layers:
+    if len(activations) != layers:
         raise ValueError(
             f"MLP: {layers} layers need {layers} activations"
-            f" (or one name for all), got {len(acts)}: {activations!r}"
+            f" (or one name for all), got {len(activations)}: {activations!r}"
         )
-    return acts
+    return list(activations)
 
 
-def check_lr(lr: object, caller: str) -> float:
-    """The learning rate as a float; ``TypeError`` unless a real number, ``ValueError`` unless finite and > 0."""
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"{caller}: learning rate lr must be a number, got {type(lr).__name__} {lr!r}")
-    rate = float(lr)
-    if not (math.isfinite(rate) and rate > 0.0):
-        raise ValueError(f"{caller}: learning rate lr must be a positive finite number, got {rate!r}")
-    return rate
+# ------------------------------------------------------------------ parameters
+
+
+def check_assignments(values: object, named: list[tuple[str, Value]]) -> list[tuple[Value, float]]:
+    """``set_parameters``' ``{name: number}`` as ``(parameter, number)`` pairs, every one checked.
+
+    A number may be a Value (its data is used); it must be finite.
+    """
+    if not isinstance(values, Mapping):
+        raise TypeError(f"set_parameters: expected a mapping of names to numbers, got {type(values).__name__}")
+    by_name = dict(named)
+    out: list[tuple[Value, float]] = []
+    for name, value in values.items():
+        if name not in by_name:
+            raise unknown_parameter(name, list(by_name), "set_parameters")
+        number = value.data if isinstance(value, Value) else value
+        out.append((by_name[name], check_number(number, "set_parameters", f"value for {name!r}", "a real number")))
+    return out
+
+
+def check_renames(names: object, current: list[str]) -> list[str]:
+    """The parameter names after ``rename_parameters(names)`` (``{old: new}``) renames ``current``.
+
+    ``ValueError`` for an unknown old name or a name then used twice; a new name must be a non-empty str.
+    """
+    if not isinstance(names, Mapping):
+        raise TypeError(f"rename_parameters: expected a mapping of old names to new names, got {type(names).__name__}")
+    for old, new in names.items():
+        if old not in current:
+            raise unknown_parameter(old, current, "rename_parameters")
+        check_str(new, "rename_parameters", f"new name for {old!r}", empty=False)
+    after = [names.get(n, n) for n in current]
+    duplicates = sorted({n for n in after if after.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"rename_parameters: names would be used twice: {', '.join(duplicates)}")
+    return after
+
+
+def clashing_name(named: Sequence[tuple[str, Value]]) -> str | None:
+    """The first name given to two different parameters, or None."""
+    owner: dict[str, Value] = {}
+    for n, p in named:
+        if owner.setdefault(n, p) is not p:
+            return n
+    return None
+
+
+def check_unique_names(named: list[tuple[str, Value]], owner: str, func: str) -> list[tuple[str, Value]]:
+    """``named``, or a ``ValueError`` if two different parameters of ``owner`` (a class name) share a name."""
+    name = clashing_name(named)
+    if name is not None:
+        raise ValueError(
+            f"{func}: two different parameters are named {name!r} in {owner};"
+            " give them different names (named_parameters() must list each name once)"
+        )
+    return named
+
+
+def unknown_parameter(name: object, known: Sequence[str], func: str) -> ValueError:
+    """The error for a parameter name the model does not have, listing the ones it has."""
+    return ValueError(f"{func}: unknown parameter name {name!r}; this model's parameters are: {', '.join(known)}")
+
+
+# ------------------------------------------------------------------ losses
+
+
+def check_pairs(observed: object, predicted: object, func: str) -> list[tuple[Scalar, Scalar]]:
+    """``(observed_i, predicted_i)`` pairs: two sequences of one length >= 1, of Values and finite numbers.
+
+    ``observed[1]`` is the first data point in messages, as the replay names it.
+    """
+    what = "a sequence (list or tuple) of numbers/Values"
+    obs, pred = _check_sequence(observed, func, "observed", what), _check_sequence(predicted, func, "predicted", what)
+    if len(obs) != len(pred):
+        raise ValueError(
+            f"{func}: observed and predicted must have the same length,"
+            f" got {len(obs)} observed and {len(pred)} predicted"
+        )
+    if not obs:
+        raise ValueError(f"{func}: needs at least one (observed, predicted) pair, got none")
+    columns: list[list[Scalar]] = []
+    for name, xs in (("observed", obs), ("predicted", pred)):
+        column: list[Scalar] = []
+        for i, v in enumerate(xs, start=1):
+            if isinstance(v, list):  # a model with several outputs gives a list per sample
+                raise TypeError(
+                    f"{func}: {name}[{i}] must be a number or a Value, got a list"
+                    " (did the model have more than one output?)"
+                )
+            column.append(check_scalar(v, func, f"{name}[{i}]"))
+        columns.append(column)
+    return list(zip(columns[0], columns[1]))
+
+
+# ------------------------------------------------------------------ training
+
+
+def check_lr(lr: object, func: str) -> float:
+    """The learning rate: a real number (``TypeError``), finite and > 0 (``ValueError``)."""
+    return check_positive(lr, func, "learning rate lr")
 
 
 def check_stopping(
-    min_step_size: object,
-    max_steps: object,
-    steps: object,
-    default_min_step_size: float,
-    default_max_steps: int,
-    caller: str,
+    min_step_size: object, max_steps: object, steps: object, defaults: tuple[float, int], func: str
 ) -> None:
-    """Either ``steps`` (a positive int) or the stopping rule: ``max_steps`` a positive int, ``min_step_size >= 0``."""
+    """Either ``steps`` (a positive int) or the stopping rule (``max_steps`` a positive int, ``min_step_size >= 0``).
+
+    ``defaults`` are ``(min_step_size, max_steps)``'s defaults: with ``steps``, the rule must keep them.
+    """
     if steps is not None:
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"{caller}: steps must be a positive int, got {steps!r}")
-        if min_step_size != default_min_step_size or max_steps != default_max_steps:
+        check_positive_int(steps, func, "steps")
+        if (min_step_size, max_steps) != defaults:
             raise ValueError(
-                f"{caller}: give either steps (a fixed number of steps) or"
+                f"{func}: give either steps (a fixed number of steps) or"
                 " min_step_size/max_steps (the stopping rule), not both"
             )
         return
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-        raise ValueError(f"{caller}: max_steps must be a positive int, got {max_steps!r}")
-    if (isinstance(min_step_size, bool) or not isinstance(min_step_size, numbers.Real)
-            or not math.isfinite(min_step_size) or min_step_size < 0):
-        raise ValueError(f"{caller}: min_step_size must be a number >= 0, got {min_step_size!r}")
+    check_positive_int(max_steps, func, "max_steps")
+    check_non_negative(min_step_size, func, "min_step_size")
 
 
-def named_parameters_of(params: object, caller: str) -> list[tuple[str, Value]]:
+def named_parameters_of(params: object, func: str) -> list[tuple[str, Value]]:
     """What to train, named: a ``{name: Value}`` mapping, or Values named by their labels (``p<i>`` if none).
 
     ``ValueError`` if there are none or two share a name; ``TypeError`` for one that is not a Value.
@@ -253,97 +286,75 @@ def named_parameters_of(params: object, caller: str) -> list[tuple[str, Value]]:
     elif isinstance(params, Value):
         named = [(params.label or "p1", params)]
     elif isinstance(params, Iterable) and not isinstance(params, (str, bytes)):
-        named = [(p.label if isinstance(p, Value) and p.label else f"p{i + 1}", p)
-                 for i, p in enumerate(params)]
+        named = [(p.label if isinstance(p, Value) and p.label else f"p{i}", p) for i, p in enumerate(params, start=1)]
     else:
         raise TypeError(
-            f"{caller}: params must be a Module, a mapping of names to Values or a list of Values,"
+            f"{func}: params must be a Module, a mapping of names to Values or a list of Values,"
             f" got {type(params).__name__}"
         )
-    out: list[tuple[str, Value]] = []
-    for name, p in named:
-        if not isinstance(p, Value):
-            raise TypeError(f"{caller}: parameter {name!r} must be a Value, got {type(p).__name__}")
-        out.append((name, p))
+    out = [(name, check_value(p, func, f"parameter {name!r}")) for name, p in named]
     names = [n for n, _ in out]
     if len(set(names)) != len(names):
-        raise ValueError(f"{caller}: parameter names must be different, got {names}")
+        raise ValueError(f"{func}: parameter names must be different, got {names}")
     if not out:
-        raise ValueError(f"{caller}: no parameters to train")
+        raise ValueError(f"{func}: no parameters to train")
     return out
 
 
-def select_parameters(
-    named: list[tuple[str, Value]], params: object, caller: str
-) -> list[tuple[str, Value]]:
+def select_parameters(named: list[tuple[str, Value]], params: object, func: str) -> list[tuple[str, Value]]:
     """The parameters ``params`` picks from a model's ``named`` ones, by name or as Values."""
     picks = [params] if isinstance(params, (str, Value)) else params
     if not isinstance(picks, Iterable):
-        raise TypeError(f"{caller}: params must be a list of names or parameters, got {type(params).__name__}")
+        raise TypeError(f"{func}: params must be a list of names or parameters, got {type(params).__name__}")
     by_name = dict(named)
     name_of = {p: n for n, p in named}
     chosen: list[tuple[str, Value]] = []
     for p in picks:
         if isinstance(p, str):
             if p not in by_name:
-                raise unknown_parameter(p, [n for n, _ in named], caller)
+                raise unknown_parameter(p, [n for n, _ in named], func)
             chosen.append((p, by_name[p]))
         elif isinstance(p, Value) and p in name_of:
             chosen.append((name_of[p], p))
         else:
-            raise ValueError(f"{caller}: params must be names or parameters of this model, got {p!r}")
+            raise ValueError(f"{func}: params must be names or parameters of this model, got {p!r}")
     return chosen
 
 
-def _check_target_number(x: object, where: str, what: str, caller: str) -> None:
-    """``TypeError`` / ``ValueError`` unless ``x`` is a Value or a finite real number."""
-    if isinstance(x, Value):
-        return
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{caller}: {where} must be {what}, got {type(x).__name__} {x!r}")
-    if not math.isfinite(x):
-        raise ValueError(f"{caller}: {where} must be finite, got {x!r}")
-
-
-def check_samples(inputs: object, targets: object, caller: str) -> tuple[list[Any], list[Any]]:
+def check_samples(inputs: object, targets: object, func: str) -> tuple[list[Any], list[Any]]:
     """Training data: two sequences of one length >= 1; each target a number, or a sequence of numbers.
 
     Samples and outputs count from 1 in messages, as the modules count their inputs.
     """
-    seqs: list[Sequence[object]] = []
-    for what, xs in (("inputs", inputs), ("targets", targets)):
-        if isinstance(xs, (str, bytes, Value, numbers.Real)) or not isinstance(xs, Sequence):
-            raise TypeError(f"{caller}: {what} must be a list of samples, got {type(xs).__name__}")
-        seqs.append(xs)
-    xs, ts = seqs
+    xs = _check_sequence(inputs, func, "inputs", "a list of samples")
+    ts = _check_sequence(targets, func, "targets", "a list of samples")
     if len(xs) != len(ts):
         raise ValueError(
-            f"{caller}: inputs and targets must have the same length, got {len(xs)} inputs"
-            f" and {len(ts)} targets"
+            f"{func}: inputs and targets must have the same length, got {len(xs)} inputs and {len(ts)} targets"
         )
     if not xs:
-        raise ValueError(f"{caller}: no data: inputs and targets are empty")
+        raise ValueError(f"{func}: no data: inputs and targets are empty")
     for i, t in enumerate(ts, start=1):
-        if isinstance(t, Sequence) and not isinstance(t, (str, bytes)):
+        if _is_sequence(t):
             for j, v in enumerate(t, start=1):
-                _check_target_number(v, f"target {i}, output {j}", "a number", caller)
+                check_scalar(v, func, f"target {i}, output {j}", "a number")
         else:
-            _check_target_number(t, f"target {i}", "a number (or a list of numbers for several outputs)", caller)
+            check_scalar(t, func, f"target {i}", "a number (or a list of numbers for several outputs)")
     return list(xs), list(ts)
 
 
 def pair_outputs(
-    targets: Sequence[Any], preds: Sequence[Value | list[Value]], caller: str
+    targets: Sequence[Any], preds: Sequence[Value | list[Value]], func: str
 ) -> tuple[list[Scalar], list[Value]]:
     """Each output beside its target; a model with several outputs needs a target sequence per sample."""
     obs: list[Scalar] = []
     out: list[Value] = []
     for i, (t, p) in enumerate(zip(targets, preds), start=1):
-        several = isinstance(t, Sequence) and not isinstance(t, (str, bytes))
+        several = _is_sequence(t)
         if isinstance(p, list):
             if not several or len(t) != len(p):
                 raise ValueError(
-                    f"{caller}: the model gives {len(p)} outputs for sample {i},"
+                    f"{func}: the model gives {len(p)} outputs for sample {i},"
                     f" so its target must be a sequence of {len(p)} numbers, got {t!r}"
                 )
             obs.extend(t)
@@ -351,8 +362,7 @@ def pair_outputs(
         else:
             if several:
                 raise ValueError(
-                    f"{caller}: the model gives 1 output for sample {i},"
-                    f" so its target must be one number, got {t!r}"
+                    f"{func}: the model gives 1 output for sample {i}, so its target must be one number, got {t!r}"
                 )
             obs.append(t)
             out.append(p)
@@ -362,22 +372,25 @@ def pair_outputs(
 def check_sgd_parameters(parameters: object) -> list[Value]:
     """``SGD``'s parameters as a list: Values, at least one, none twice."""
     if isinstance(parameters, Value):
-        raise TypeError(
-            "SGD: parameters must be an iterable of Values (e.g. model.parameters()), got one Value"
-        )
+        raise TypeError("SGD: parameters must be an iterable of Values (e.g. model.parameters()), got one Value")
     if isinstance(parameters, (str, bytes)) or not isinstance(parameters, Iterable):
         raise TypeError(
             "SGD: parameters must be a Module or an iterable of Values (e.g. model.parameters()),"
             f" got {type(parameters).__name__}"
         )
-    params: list[Value] = []
-    for i, p in enumerate(parameters, start=1):
-        if not isinstance(p, Value):
-            raise TypeError(f"SGD: parameter {i} must be a Value, got {type(p).__name__}")
-        params.append(p)
+    params = [check_value(p, "SGD", f"parameter {i}") for i, p in enumerate(parameters, start=1)]
     if not params:
         raise ValueError("SGD: got an empty list of parameters; nothing to train")
     if len(set(params)) != len(params):
         # The same Value twice would take two steps per call.
         raise ValueError("SGD: the same parameter is listed more than once")
     return params
+
+
+# ------------------------------------------------------------------ ledger text
+
+
+def check_text_options(max_lines: object, precision: object, func: str) -> tuple[int | None, int]:
+    """A ledger table's ``max_lines`` (a positive int, or None for every step) and ``precision`` (an int >= 0)."""
+    lines = None if max_lines is None else check_positive_int(max_lines, func, "max_lines")
+    return lines, check_int(precision, func, "precision", 0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 
 from engine import Value
+from engine.checks import check_positive_int
 from nn.activations import ActivationLike
-from nn.checks import InputLike, as_inputs, check_count, make_rng
+from nn.checks import InputLike, as_inputs, make_rng
 from nn.module import Module
 from nn.neuron import Neuron
 
@@ -29,9 +30,9 @@ class Layer(Module):
         rng: random.Random | None = None,
         name: str | None = None,
     ) -> None:
-        self.nin = check_count(nin, "Layer: nin (number of inputs)")
-        self.nout = check_count(nout, "Layer: nout (number of neurons)")
-        rng = make_rng("Layer", seed, rng)
+        self.nin = check_positive_int(nin, "Layer", "nin (number of inputs)")
+        self.nout = check_positive_int(nout, "Layer", "nout (number of neurons)")
+        rng = make_rng(seed, rng, "Layer")
         prefix = f"{name}." if name else ""
         self.neurons = [
             Neuron(nin, activation, rng=rng, name=f"{prefix}n{j + 1}") for j in range(nout)

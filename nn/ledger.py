@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import overload
 
+from engine.checks import check_int
+from engine.format import format_number
 from nn import ledger_format
+from nn.checks import check_text_options
 from nn.ledger_format import STOP_REASONS
 
 __all__ = ["Step", "Ledger", "STOP_REASONS"]
@@ -79,9 +82,9 @@ class Ledger:
 
     def __repr__(self) -> str:
         # Short on purpose: a long run's rows would fill the screen.
-        final = "None" if self.final_loss is None else f"{self.final_loss:.6g}"
+        final = "None" if self.final_loss is None else format_number(self.final_loss, 6)
         return (
-            f"Ledger(names={self.names!r}, steps={len(self.rows)}, lr={self.lr:g},"
+            f"Ledger(names={self.names!r}, steps={len(self.rows)}, lr={format_number(self.lr, 6)},"
             f" stop_reason={self.stop_reason!r}, final_loss={final})"
         )
 
@@ -104,7 +107,7 @@ class Ledger:
 
     def summary(self, precision: int = 4) -> str:
         """Why and when training stopped, the loss before and after, each parameter start -> final."""
-        return ledger_format.summary(self, precision)
+        return ledger_format.summary(self, check_int(precision, "Ledger.summary", "precision", 0))
 
     def table(self, max_lines: int | None = 40, precision: int = 4) -> str:
         """A plain-text table of the steps, then the summary.
@@ -114,7 +117,7 @@ class Ledger:
         A run longer than ``max_lines`` lines shows its first and last steps
         (``max_lines=None`` shows every step).
         """
-        return ledger_format.table(self, max_lines, precision)
+        return ledger_format.table(self, *check_text_options(max_lines, precision, "Ledger.table"))
 
     def __str__(self) -> str:
         return self.table()
@@ -124,7 +127,7 @@ class Ledger:
 
         Every step by default; with ``max_lines``, the first and last steps that fit.
         """
-        return ledger_format.markdown(self, max_lines, precision)
+        return ledger_format.markdown(self, *check_text_options(max_lines, precision, "Ledger.to_markdown"))
 
     def to_csv(self, path: str | Path | None = None) -> str:
         """CSV, one row per step: ``step``, the loss, then per parameter

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from engine.format import format_number
 
 if TYPE_CHECKING:  # nn.ledger imports this module to hand its methods over
     from nn.ledger import Ledger
@@ -35,12 +36,12 @@ def summary(ledger: Ledger, precision: int) -> str:
     n = len(ledger.rows)
     reason = STOP_REASONS.get(ledger.stop_reason or "", "training has not run")
     if ledger.stop_reason == "min_step_size":
-        reason = f"every step size was below {ledger.min_step_size:g}"
+        reason = f"every step size was below {_general(ledger.min_step_size)}"
     elif ledger.stop_reason == "max_steps":
         reason = f"max_steps = {ledger.max_steps} was reached"
     elif ledger.stop_reason == "diverged" and ledger.stop_note:
         reason = f"gradient descent diverged: {ledger.stop_note}"
-    lines = [f"{n} step{'s' if n != 1 else ''} at lr = {ledger.lr:g}; stopped because {reason}."]
+    lines = [f"{n} step{'s' if n != 1 else ''} at lr = {_general(ledger.lr)}; stopped because {reason}."]
     if ledger.rows:
         first = _loss_num(ledger.rows[0].loss, precision)
         last = _loss_num(ledger.final_loss, precision) if ledger.final_loss is not None else "?"
@@ -171,26 +172,18 @@ def _cells(ledger: Ledger, precision: int, max_lines: int | None) -> list[list[s
                 _num(r.new_values[name], precision),
             ])
     return out
+
+
 def _num(x: float, precision: int) -> str:
-    """Fixed-point with ``precision`` decimals; scientific for very large or very small non-zero numbers."""
-    if not math.isfinite(x):
-        return repr(x)
-    if x != 0.0 and (abs(x) >= 1e6 or abs(x) < 10.0 ** -precision):
-        return f"{x:.{max(precision - 1, 1)}e}"
-    s = f"{x:.{precision}f}"
-    return "0." + "0" * precision if s.strip("-0.") == "" else s  # no "-0.0000"
+    """A cell: ``precision`` decimals, e-notation from 1e6 up and below ``10**-precision``."""
+    return format_number(x, precision, style="fixed_or_e")
 
 
 def _loss_num(x: float, precision: int) -> str:
-    """A loss with at least ``precision`` significant digits, as it falls towards 0.
+    """A loss: at least ``precision`` significant digits as it falls towards 0 (``0.08367``)."""
+    return format_number(x, precision, style="loss")
 
-    ``precision`` decimals from 1 up (``20.4236``); below 1, as many decimals
-    as ``precision`` significant digits need (``0.08367``, ``0.002152``); below
-    ``10 ** -(precision - 1)`` and from 1e6 up, scientific (``4.470e-04``).
-    """
-    if not math.isfinite(x) or x == 0.0 or abs(x) >= 1.0:
-        return _num(x, precision)
-    if abs(x) < 10.0 ** -(precision - 1):
-        return f"{x:.{max(precision - 1, 1)}e}"
-    decimals = precision - 1 - math.floor(math.log10(abs(x)))
-    return f"{x:.{decimals}f}"
+
+def _general(x: float | None) -> str:
+    """A setting (learning rate, step size) as Python's ``g`` writes it: ``0.1``, ``0.001``, ``10``."""
+    return "None" if x is None else format_number(x, 6)

@@ -22,12 +22,12 @@ from nn.checks import Scalar, check_pairs
 __all__ = ["ssr", "mse"]
 
 
-def _sum_of_squares(observed: Sequence[Scalar], predicted: Sequence[Scalar], caller: str) -> Value:
+def _sum_of_squares(observed: Sequence[Scalar], predicted: Sequence[Scalar], func: str) -> Value:
     squares = [
         # Data, not a constant of the formula: a leaf named like the articles'
         # data, so that explanations read -2·(observed - predicted).
         ((obs if isinstance(obs, Value) else Value(obs, "observed")) - pred).square()
-        for obs, pred in check_pairs(observed, predicted, caller)
+        for obs, pred in check_pairs(observed, predicted, func)
     ]
     total = squares[0]
     for sq in squares[1:]:

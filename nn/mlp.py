@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine import Value
+from engine.checks import check_positive_int
 from nn.activations import ActivationLike
-from nn.checks import InputLike, as_inputs, check_count, check_layer_activations, check_sizes, make_rng
+from nn.checks import InputLike, as_inputs, check_layer_activations, check_sizes, make_rng
 from nn.layer import Layer
 from nn.module import Module
 
@@ -38,10 +39,10 @@ class MLP(Module):
         *,
         seed: int = 0,
     ) -> None:
-        self.nin = check_count(nin, "MLP: nin (number of inputs)")
+        self.nin = check_positive_int(nin, "MLP", "nin (number of inputs)")
         self.sizes = check_sizes(sizes)
         acts = check_layer_activations(activations, len(self.sizes))
-        rng = make_rng("MLP", seed, None)
+        rng = make_rng(seed, None, "MLP")
         ins = [nin] + self.sizes[:-1]
         self.layers = [
             Layer(i, o, a, rng=rng, name=f"L{k + 1}")

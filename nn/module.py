@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from engine import Value
-from nn.checks import check_parameter_value, check_unique_names, clashing_name, unknown_parameter
+from nn.checks import check_assignments, check_renames, check_unique_names, clashing_name, unknown_parameter
 
 __all__ = ["Module"]
 
@@ -87,17 +87,7 @@ class Module:
         name is a ``ValueError`` listing the model's names; a value that is not
         a real number is a ``TypeError``; a non-finite one is a ``ValueError``.
         """
-        if not isinstance(values, Mapping):
-            raise TypeError(
-                f"set_parameters: expected a mapping of names to numbers, got {type(values).__name__}"
-            )
-        by_name = dict(self._named_once("set_parameters"))
-        checked: list[tuple[Value, float]] = []
-        for name, value in values.items():
-            if name not in by_name:
-                raise unknown_parameter(name, self._parameter_names(), "set_parameters")
-            checked.append((by_name[name], check_parameter_value(value, name)))
-        for param, number in checked:
+        for param, number in check_assignments(values, self._named_once("set_parameters")):
             param.data = number
 
     def rename_parameters(self, names: Mapping[str, str]) -> None:
@@ -106,16 +96,7 @@ class Module:
         Unknown old names and names that would then be used twice are a
         ``ValueError``; nothing is renamed in that case.
         """
-        current = [n for n, _ in self.named_parameters()]
-        for old, new in names.items():
-            if old not in current:
-                raise unknown_parameter(old, current, "rename_parameters")
-            if not isinstance(new, str) or not new:
-                raise TypeError(f"rename_parameters: new name for {old!r} must be a non-empty str")
-        after = [names.get(n, n) for n in current]
-        duplicates = sorted({n for n in after if after.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"rename_parameters: names would be used twice: {', '.join(duplicates)}")
+        after = check_renames(names, self._parameter_names())
         modules = self._modules()
         before = [m._own_names() for m in modules]
         for module, old_names in zip(modules, before):
@@ -134,9 +115,9 @@ class Module:
     def _parameter_names(self) -> list[str]:
         return [n for n, _ in self.named_parameters()]
 
-    def _named_once(self, caller: str) -> list[tuple[str, Value]]:
-        """``named_parameters()``, or a ``ValueError`` (from ``caller``) if two different parameters share a name."""
-        return check_unique_names(self.named_parameters(), type(self).__name__, caller)
+    def _named_once(self, func: str) -> list[tuple[str, Value]]:
+        """``named_parameters()``, or a ``ValueError`` (from ``func``) if two different parameters share a name."""
+        return check_unique_names(self.named_parameters(), type(self).__name__, func)
 
     def _own_names(self) -> list[str]:
         """The names this module gives its own parameters (not its children's); none here."""

@@ -15,8 +15,9 @@ import random
 from collections.abc import Sequence
 
 from engine import Value
+from engine.checks import check_positive_int
 from nn.activations import ActivationLike, activation_name, get_activation
-from nn.checks import InputLike, as_inputs, check_count, make_rng
+from nn.checks import InputLike, as_inputs, make_rng
 from nn.module import Module
 
 __all__ = ["Neuron"]
@@ -48,8 +49,8 @@ class Neuron(Module):
         rng: random.Random | None = None,
         name: str | None = None,
     ) -> None:
-        self.nin = check_count(nin, "Neuron: nin (number of inputs)")
-        rng = make_rng("Neuron", seed, rng)
+        self.nin = check_positive_int(nin, "Neuron", "nin (number of inputs)")
+        rng = make_rng(seed, rng, "Neuron")
         self.activation = activation_name(activation)
         self._act = get_activation(activation)
         prefix = f"{name}." if name else ""

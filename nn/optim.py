@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine import Value
+from engine.format import format_number
 from nn.checks import check_lr, check_sgd_parameters
 from nn.module import Module
 
@@ -45,4 +46,4 @@ class SGD:
             p.grad = 0.0
 
     def __repr__(self) -> str:
-        return f"SGD({len(self.parameters)} parameters, lr={self.lr:g})"
+        return f"SGD({len(self.parameters)} parameters, lr={format_number(self.lr, 6)})"

@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from engine import Value
+from engine.checks import check_value
+from engine.format import format_number
 from nn.checks import (
     InputLike,
     Scalar,
@@ -75,7 +77,7 @@ class NonFiniteLossError(FloatingPointError):
 
 
 def _diverged(
-    who: str, what: str, where: str, step: int, lr: float, ledger: Ledger, loss: float | None = None
+    func: str, what: str, where: str, step: int, lr: float, ledger: Ledger, loss: float | None = None
 ) -> NonFiniteLossError:
     """The error to raise; its ledger is marked ``diverged`` first, so its summary says so.
 
@@ -85,27 +87,26 @@ def _diverged(
     ledger.stop_note = f"{what} {where}"
     ledger.final_loss = loss
     return NonFiniteLossError(
-        f"{who}: {what} {where} with learning rate {lr:g}: the steps grew instead of"
-        f" shrinking (gradient descent diverged); try a smaller learning rate, e.g. lr={lr / 10:g}",
+        f"{func}: {what} {where} with learning rate {format_number(lr, 6)}: the steps grew instead of"
+        f" shrinking (gradient descent diverged); try a smaller learning rate, e.g. lr={format_number(lr / 10, 6)}",
         step, lr, ledger,
     )
 
 
 def _evaluate(
-    loss_fn: Callable[[], Value], who: str, step: int, lr: float, ledger: Ledger, final: bool = False
+    loss_fn: Callable[[], Value], func: str, step: int, lr: float, ledger: Ledger, final: bool = False
 ) -> Value:
     """``loss_fn()``, checked to be a finite Value; ``final`` for the evaluation after the last step."""
     where = f"after the last step (step {step - 1})" if final else f"at step {step}"
     try:
         loss = loss_fn()
     except OverflowError as e:
-        raise _diverged(who, f"a number overflowed ({e})", where, step, lr, ledger) from e
-    if not isinstance(loss, Value):
-        raise TypeError(f"{who}: the loss must be a Value, got {type(loss).__name__}")
+        raise _diverged(func, f"a number overflowed ({e})", where, step, lr, ledger) from e
+    check_value(loss, func, "the loss")
     ledger.loss_name = loss.label or "loss"
     if not math.isfinite(loss.data):
         raise _diverged(
-            who, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, lr, ledger, loss.data
+            func, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, lr, ledger, loss.data
         )
     return loss
 
@@ -141,14 +142,14 @@ def _descend(
     min_step_size: float,
     max_steps: int,
     steps: int | None,
-    who: str,
+    func: str,
 ) -> Ledger:
-    """``gradient_descent``, its messages naming ``who`` (the function the user called)."""
-    lr = check_lr(lr, who)
-    check_stopping(min_step_size, max_steps, steps, MIN_STEP_SIZE, MAX_STEPS, who)
+    """``gradient_descent``, its messages naming ``func`` (the function the user called)."""
+    lr = check_lr(lr, func)
+    check_stopping(min_step_size, max_steps, steps, (MIN_STEP_SIZE, MAX_STEPS), func)
     if isinstance(params, Module):
-        params = dict(check_unique_names(params.named_parameters(), type(params).__name__, who))
-    named = named_parameters_of(params, who)
+        params = dict(check_unique_names(params.named_parameters(), type(params).__name__, func))
+    named = named_parameters_of(params, func)
     names = [n for n, _ in named]
     values = [p for _, p in named]
     opt = SGD(values, lr)
@@ -160,7 +161,7 @@ def _descend(
     limit = steps if steps is not None else max_steps
     ledger.stop_reason = "steps" if steps is not None else "max_steps"
     for k in range(1, limit + 1):
-        loss = _evaluate(loss_fn, who, k, lr, ledger)
+        loss = _evaluate(loss_fn, func, k, lr, ledger)
         # Zero every leaf under the loss, so that afterwards each grad is the
         # last step's gradient, not a sum; and every trained parameter too: one
         # the loss does not reach keeps no stale grad for SGD to apply.
@@ -171,7 +172,7 @@ def _descend(
         for name, g in zip(names, grads):
             if not math.isfinite(g):
                 what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
-                raise _diverged(who, what, f"at step {k}", k, lr, ledger, loss.data)
+                raise _diverged(func, what, f"at step {k}", k, lr, ledger, loss.data)
         sizes = opt.step()
         ledger.rows.append(Step(
             step=k,
@@ -183,7 +184,7 @@ def _descend(
         if steps is None and all(abs(s) < min_step_size for s in sizes):
             ledger.stop_reason = "min_step_size"
             break
-    ledger.final_loss = _evaluate(loss_fn, who, len(ledger) + 1, lr, ledger, final=True).data
+    ledger.final_loss = _evaluate(loss_fn, func, len(ledger) + 1, lr, ledger, final=True).data
     return ledger
 
 
@@ -203,20 +204,20 @@ def train(
 
     Each step the loss is ``loss(targets, [model(x) for x in inputs])`` (by
     default the sum of squared residuals, ``ssr``); an ``MLP`` with several
-    outputs gives ``model.outputs(x)``, each paired with a sequence of targets. ``params`` picks the
-    parameters to train, by name or as Values (default: all of them); the
-    others keep their values. Stopping: see ``gradient_descent``
+    outputs gives ``model.outputs(x)``, paired with a sequence of targets per
+    sample. ``params`` picks the parameters to train, by name or as Values
+    (default: all of them); the others keep their values. Stopping: see ``gradient_descent``
     (every ``|gradient x lr| < min_step_size``, or ``max_steps``, or exactly ``steps``).
 
         ledger = train(model, [0.0, 0.5, 1.0], [0.0, 1.0, 0.0], params=["b3"], lr=0.1)
         print(ledger)                      # the step table and a summary
     """
-    who = "train"
+    func = "train"
     if not isinstance(model, Module) or not callable(model):
-        raise TypeError(f"{who}: model must be a callable nn Module, got {type(model).__name__}")
-    samples, observed = check_samples(inputs, targets, who)
-    named = check_unique_names(model.named_parameters(), type(model).__name__, who)
-    chosen = named if params is None else select_parameters(named, params, who)
+        raise TypeError(f"{func}: model must be a callable nn Module, got {type(model).__name__}")
+    samples, observed = check_samples(inputs, targets, func)
+    named = check_unique_names(model.named_parameters(), type(model).__name__, func)
+    chosen = named if params is None else select_parameters(named, params, func)
     forward = _forward(model)
 
     def loss_fn() -> Value:
@@ -228,11 +229,11 @@ def train(
                 # Say which sample; keep the error's kind (a subclass may
                 # not take a plain message, so re-raise as the base class).
                 kind = TypeError if isinstance(e, TypeError) else ValueError
-                raise kind(f"{who}: sample {i} ({x!r}): {e}") from None
-        obs, out = pair_outputs(observed, preds, who)
+                raise kind(f"{func}: sample {i} ({x!r}): {e}") from None
+        obs, out = pair_outputs(observed, preds, func)
         return loss(obs, out)
 
-    return _descend(loss_fn, dict(chosen), lr, min_step_size, max_steps, steps, who)
+    return _descend(loss_fn, dict(chosen), lr, min_step_size, max_steps, steps, func)
 
 
 def _forward(model: Module) -> Forward:

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
+from engine.format import format_number
 from nn import train
-from nn.ledger_format import _loss_num, _num
 from nn.statquest import DETAILS_1_START, DETAILS_2_START, network
 
 INPUTS = [0.0, 0.5, 1.0]
@@ -113,28 +113,42 @@ def test_every_loss_keeps_four_significant_digits(main_ideas):
 
 
 def test_loss_number_format():
-    assert _loss_num(20.423612, 4) == "20.4236"
-    assert _loss_num(0.52289, 4) == "0.5229"
-    assert _loss_num(0.0836712, 4) == "0.08367"
-    assert _loss_num(0.00215248, 4) == "0.002152"
-    assert _loss_num(0.000447012, 4) == "4.470e-04"
-    assert _loss_num(6.3034e-05, 4) == "6.303e-05"
-    assert _loss_num(0.0, 4) == "0.0000"
-    assert _loss_num(2.5e7, 4) == "2.500e+07"
-    assert _loss_num(float("inf"), 4) == "inf"
+    # The ledger's losses: engine.format's "loss" style.
+    assert format_number(20.423612, 4, style="loss") == "20.4236"
+    assert format_number(0.52289, 4, style="loss") == "0.5229"
+    assert format_number(0.0836712, 4, style="loss") == "0.08367"
+    assert format_number(0.00215248, 4, style="loss") == "0.002152"
+    assert format_number(0.000447012, 4, style="loss") == "4.470e-04"
+    assert format_number(6.3034e-05, 4, style="loss") == "6.303e-05"
+    assert format_number(0.0, 4, style="loss") == "0.0000"
+    assert format_number(2.5e7, 4, style="loss") == "2.500e+07"
+    assert format_number(float("inf"), 4, style="loss") == "inf"
 
 
 def test_number_format():
-    assert _num(-0.00001, 4) == "-1.000e-05"
-    assert _num(-0.00004, 2) == "-4.0e-05"
-    assert _num(0.0, 4) == "0.0000"
-    assert _num(-1e-20, 4) == "-1.000e-20"
-    assert _num(2.61, 2) == "2.61"
-    assert _num(1.5e7, 3) == "1.50e+07"
-    assert _num(float("inf"), 4) == "inf"
+    # The ledger's cells: engine.format's "fixed_or_e" style.
+    assert format_number(-0.00001, 4, style="fixed_or_e") == "-1.000e-05"
+    assert format_number(-0.00004, 2, style="fixed_or_e") == "-4.0e-05"
+    assert format_number(0.0, 4, style="fixed_or_e") == "0.0000"
+    assert format_number(-1e-20, 4, style="fixed_or_e") == "-1.000e-20"
+    assert format_number(2.61, 2, style="fixed_or_e") == "2.61"
+    assert format_number(1.5e7, 3, style="fixed_or_e") == "1.50e+07"
+    assert format_number(float("inf"), 4, style="fixed_or_e") == "inf"
 
 
 def test_repr_is_short(all_seven):
     text = repr(all_seven)
     assert text.startswith("Ledger(names=('w1', 'b1', 'w2', 'b2', 'w3', 'w4', 'b3'), steps=300, lr=0.02")
     assert "stop_reason='steps'" in text and len(text) < 200
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda ledger: ledger.table(max_lines=0), "Ledger.table: max_lines must be a positive int, got 0"),
+    (lambda ledger: ledger.table(max_lines="10"), "Ledger.table: max_lines must be a positive int, got '10'"),
+    (lambda ledger: ledger.table(precision=-1), "Ledger.table: precision must be an int >= 0, got -1"),
+    (lambda ledger: ledger.to_markdown(precision=2.5), "Ledger.to_markdown: precision must be an int >= 0, got 2.5"),
+    (lambda ledger: ledger.summary(precision=True), "Ledger.summary: precision must be an int >= 0, got True"),
+])
+def test_bad_text_options_name_the_method_and_the_option(main_ideas, call, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        call(main_ideas)

@@ -461,3 +461,16 @@ def test_a_child_listed_twice_is_renamed_once():
     Pair(n, n).rename_parameters({"w1": "b", "b": "w1"})
     assert [name for name, _ in n.named_parameters()] == ["b", "w1"]
     assert (n.w[0].label, n.b.label) == ("b", "w1")
+
+
+@pytest.mark.parametrize("names, error, message", [
+    ([("L1.n1.w1", "a")], TypeError, "rename_parameters: expected a mapping of old names to new names, got list"),
+    ({"L1.n1.w1": ""}, ValueError, "rename_parameters: new name for 'L1.n1.w1' must be a non-empty str"),
+    ({"L1.n1.w1": 3}, TypeError, "rename_parameters: new name for 'L1.n1.w1' must be a str, got int 3"),
+    ({"L1.n1.b": "a", "w9": "b"}, ValueError, "rename_parameters: unknown parameter name 'w9'; this model's"),
+])
+def test_bad_renames_change_nothing(names, error, message):
+    model = MLP(1, [1])
+    with pytest.raises(error, match=f"^{message}"):
+        model.rename_parameters(names)
+    assert [n for n, _ in model.named_parameters()] == ["L1.n1.w1", "L1.n1.b"]

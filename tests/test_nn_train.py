@@ -1,5 +1,7 @@
 """nn.train: the loop, its stopping rules, determinism and its errors."""
 
+import re
+
 import pytest
 
 from engine import Value
@@ -234,3 +236,24 @@ def test_a_non_finite_gradient_is_reported_with_the_parameter_name():
     a = Value(5e-324, "a")
     with pytest.raises(NonFiniteLossError, match=r"the gradient dloss/da became inf at step 1"):
         gradient_descent(lambda: a.log(), [a], lr=0.1)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(min_step_size="0.1"), TypeError, "train: min_step_size must be a number, got str '0.1'"),
+    (dict(min_step_size=float("nan")), ValueError, "train: min_step_size must be a number >= 0, got nan"),
+    (dict(max_steps=2.5), ValueError, "train: max_steps must be a positive int, got 2.5"),
+    (dict(steps=True), ValueError, "train: steps must be a positive int, got True"),
+    (dict(lr=float("inf")), ValueError, "train: learning rate lr must be a positive finite number, got inf"),
+    (dict(params=3), TypeError, "train: params must be a list of names or parameters, got int"),
+])
+def test_bad_training_options_name_train_and_the_option(kwargs, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        train(network(), INPUTS, OBSERVED, **kwargs)
+
+
+def test_params_of_gradient_descent_must_be_values():
+    with pytest.raises(TypeError, match=r"^gradient_descent: params must be a Module, a mapping of names to Values"
+                                        r" or a list of Values, got int$"):
+        gradient_descent(lambda: Value(1.0), 3)
+    with pytest.raises(TypeError, match=r"^gradient_descent: parameter 'p2' must be a Value, got float$"):
+        gradient_descent(lambda: Value(1.0), [Value(1.0), 2.0])
