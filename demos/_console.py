@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from engine.format import format_number
+
 __all__ = [
     "WIDTH",
     "Mismatch",
@@ -22,8 +24,7 @@ __all__ = [
     "parse_args",
     "run_main",
     "cli",
-    "fmt",
-    "fmt_factor",
+    "fixed",
     "check_close",
 ]
 
@@ -37,16 +38,13 @@ class Mismatch(Exception):
     """A hand formula, the engine and/or a finite difference disagree beyond tolerance."""
 
 
-def fmt(x: float, decimals: int = 6) -> str:
-    """A number with fixed decimals; ``-0.000000`` is shown as ``0.000000``."""
-    s = f"{x:.{decimals}f}"
-    return s[1:] if s.startswith("-") and float(s) == 0.0 else s
+def fixed(x: float, decimals: int = 6, *, parens: bool = False) -> str:
+    """``x`` with ``decimals`` decimals, as the demos print numbers; ``-0.000000`` shows as ``0.000000``.
 
-
-def fmt_factor(x: float, decimals: int = 6) -> str:
-    """``fmt(x)``, in parentheses when negative: ``0.0 - (-2.6037)``, never ``0.0 - -2.6037``."""
-    text = fmt(x, decimals)
-    return f"({text})" if text.startswith("-") else text
+    ``parens=True`` puts a negative number in parentheses, for a factor after an
+    operator: ``0.0 - (-2.6037)``, never ``0.0 - -2.6037``. (``engine.format``'s "fixed" style.)
+    """
+    return format_number(x, decimals, style="fixed", parens=parens)
 
 
 def check_close(what: str, a: float, b: float, names: Sequence[str], tol: float) -> float:
@@ -144,7 +142,7 @@ class Console:
     def values(self, values: Mapping[str, float], decimals: int = 2) -> None:
         """Named numbers as a two-row table: the names, then the values."""
         names = list(values)
-        self.table(names, [[fmt(values[n], decimals) for n in names]], left=0)
+        self.table(names, [[fixed(values[n], decimals) for n in names]], left=0)
 
     # ------------------------------------------------------------- pausing
     def pause(self) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from demos import network as net
-from demos._console import WIDTH, Console, Mismatch, check_close, fmt, fmt_factor
+from demos._console import WIDTH, Console, Mismatch, check_close, fixed
 from engine import numerical_grad
 from nn import statquest as sq
 from viz import explain
@@ -152,14 +152,14 @@ def show_derivative(
                 HAND_TOL,
             )
         terms.append(
-            " x ".join([f"-2 ({fmt(observed, 1)} - {fmt_factor(forward['predicted'], 4)})",
+            " x ".join([f"-2 ({fixed(observed, 1)} - {fixed(forward['predicted'], 4, parens=True)})",
                         *[_short(v) for v in hand[1:]]])
         )
-        rows.append([fmt(dose, 1), *[fmt(f.value, 4) for f in path.factors],
-                     fmt(path.product, 4)])
+        rows.append([fixed(dose, 1), *[fixed(f.value, 4) for f in path.factors],
+                     fixed(path.product, 4)])
     chain_sum = explanation.total
     headers = ["input", *names, "product"]
-    sum_row = [""] * (len(headers) - 2) + ["sum", fmt(chain_sum, 4)]
+    sum_row = [""] * (len(headers) - 2) + ["sum", fixed(chain_sum, 4)]
     con.table(headers, rows + [sum_row], left=0)
     con.line()
 
@@ -189,7 +189,7 @@ def show_derivative(
     con.line(line)
     for k, term in enumerate(terms):
         con.line(pad + ("= " if k == 0 else "+ ") + term)
-    con.line(pad + "= " + fmt(hand_total))
+    con.line(pad + "= " + fixed(hand_total))
     con.line()
     result = Result(d.param, engine_grad, hand_total, numeric, chain_sum)
     _three_numbers(con, [result])
@@ -198,7 +198,7 @@ def show_derivative(
 
 def _short(x: float) -> str:
     """A factor in a written-out formula: 4 decimals, trailing zeros dropped (0.5, 1, 0.2146, (-1.22))."""
-    text = fmt(x, 4).rstrip("0").rstrip(".")
+    text = fixed(x, 4).rstrip("0").rstrip(".")
     if text in ("", "-"):
         return "0"
     return f"({text})" if text.startswith("-") else text  # x (-1.22), never x -1.22
@@ -209,7 +209,7 @@ def _three_numbers(con: Console, results: Sequence[Result]) -> None:
     con.table(
         ["", "engine grad", "hand formula", "finite diff.", "|eng-hand|", "|eng-fd|"],
         [
-            [f"dSSR/d{r.param}", fmt(r.engine), fmt(r.hand), fmt(r.numeric),
+            [f"dSSR/d{r.param}", fixed(r.engine), fixed(r.hand), fixed(r.numeric),
              f"{abs(r.engine - r.hand):.1e}", f"{abs(r.engine - r.numeric):.1e}"]
             for r in results
         ],

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, cli, fmt, fmt_factor
+from demos._console import Console, Mismatch, check_close, cli, fixed
 from nn import statquest as sq
 
 __all__ = ["run", "main", "check_published", "decimals_of", "DIAGRAM"]
@@ -56,8 +56,8 @@ def run(con: Console) -> None:
     con.table(
         ["", *[f"point {k + 1}" for k in range(len(sq.INPUTS))]],
         [
-            ["input", *[fmt(x, 1) for x in sq.INPUTS]],
-            ["observed", *[fmt(y, 1) for y in sq.OBSERVED]],
+            ["input", *[fixed(x, 1) for x in sq.INPUTS]],
+            ["observed", *[fixed(y, 1) for y in sq.OBSERVED]],
         ],
     )
     con.pause()
@@ -86,9 +86,9 @@ def run(con: Console) -> None:
         )
         rows.append(
             [
-                fmt(pt.input.data, 1),
-                fmt(pt.observed, 1),
-                *[fmt(getattr(pt, n).data, 4) for n in ("x1", "y1", "x2", "y2", "predicted")],
+                fixed(pt.input.data, 1),
+                fixed(pt.observed, 1),
+                *[fixed(getattr(pt, n).data, 4) for n in ("x1", "y1", "x2", "y2", "predicted")],
                 f"{published[k]:g}",
             ]
         )
@@ -101,10 +101,10 @@ def run(con: Console) -> None:
     check_published("SSR at b3 = 0", ssr, pub_ssr, decimals_of(pub_ssr))
     con.line()
     con.line(
-        "  SSR = " + " + ".join(f"({fmt(p.observed, 1)} - {fmt_factor(p.predicted.data, 4)})^2"
+        "  SSR = " + " + ".join(f"({fixed(p.observed, 1)} - {fixed(p.predicted.data, 4, parens=True)})^2"
                                 for p in graph.points)
     )
-    con.line(f"      = {fmt(ssr, 4)}        (published: {pub_ssr:g})")
+    con.line(f"      = {fixed(ssr, 4)}        (published: {pub_ssr:g})")
     con.line()
     con.ok("the engine's forward pass equals the formulas evaluated in plain floats")
 
@@ -112,7 +112,7 @@ def run(con: Console) -> None:
     con.line()
     con.line(f"With b3 = {sq.PUBLISHED_OPTIMUM['b3']:g} (the published optimum) the predictions are")
     con.line(
-        "  " + ", ".join(fmt(p.predicted.data, 4) for p in best.points)
+        "  " + ", ".join(fixed(p.predicted.data, 4) for p in best.points)
         + f"  and SSR = {best.ssr.data:.2g}: the fit the articles arrive at."
     )
     con.pause()

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, cli, fmt, fmt_factor
+from demos._console import Console, Mismatch, check_close, cli, fixed
 from demos._derivative import HAND_TOL
 from demos.forward import check_published, decimals_of
 from nn import Ledger, train
@@ -73,24 +73,24 @@ def _show_hand_steps(con: Console) -> list[HandStep]:
         for what, value, pub in (("dSSR/db3", s.engine_grad, pub_grad),
                                  ("step size", s.step_size, pub_size), ("new b3", s.new, pub_new)):
             check_published(f"step {k}: {what}", value, pub, decimals_of(pub))
-        terms = " + ".join(f"-2 ({fmt(o, 1)} - {fmt_factor(p, 4)})" for o, p in zip(sq.OBSERVED,
+        terms = " + ".join(f"-2 ({fixed(o, 1)} - {fixed(p, 4, parens=True)})" for o, p in zip(sq.OBSERVED,
                                                                              s.predicted))
         con.line()
-        con.line(f"Step {k}, at b3 = {fmt(s.old, 4)}:")
+        con.line(f"Step {k}, at b3 = {fixed(s.old, 4)}:")
         con.line("  dSSR/db3  = sum of -2 (observed - predicted)")
         con.line(f"            = {terms}")
-        con.line(f"            = {fmt(s.hand_grad, 4)}")
-        con.line(f"  step size = dSSR/db3 x learning rate = {fmt(s.hand_grad, 4)} x {lr:g}"
-                 f" = {fmt(s.hand_grad * lr, 4)}")
-        con.line(f"  new b3    = old b3 - step size = {fmt(s.old, 4)} - {fmt_factor(s.hand_grad * lr, 4)}"
-                 f" = {fmt(s.old - s.hand_grad * lr, 4)}")
+        con.line(f"            = {fixed(s.hand_grad, 4)}")
+        con.line(f"  step size = dSSR/db3 x learning rate = {fixed(s.hand_grad, 4)} x {lr:g}"
+                 f" = {fixed(s.hand_grad * lr, 4)}")
+        con.line(f"  new b3    = old b3 - step size = {fixed(s.old, 4)} - {fixed(s.hand_grad * lr, 4, parens=True)}"
+                 f" = {fixed(s.old - s.hand_grad * lr, 4)}")
         con.line()
         con.table(
             ["", "by hand", "engine", "published"],
             [
-                ["dSSR/db3", fmt(s.hand_grad, 4), fmt(s.engine_grad, 4), f"{pub_grad:g}"],
-                ["step size", fmt(s.hand_grad * lr, 4), fmt(s.step_size, 4), f"{pub_size:g}"],
-                ["new b3", fmt(s.old - s.hand_grad * lr, 4), fmt(s.new, 4), f"{pub_new:g}"],
+                ["dSSR/db3", fixed(s.hand_grad, 4), fixed(s.engine_grad, 4), f"{pub_grad:g}"],
+                ["step size", fixed(s.hand_grad * lr, 4), fixed(s.step_size, 4), f"{pub_size:g}"],
+                ["new b3", fixed(s.old - s.hand_grad * lr, 4), fixed(s.new, 4), f"{pub_new:g}"],
             ],
         )
         steps.append(s)
@@ -118,14 +118,14 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
             rows.append(["...", "", "", "", ""])
             continue
         r = ledger[i]
-        rows.append([str(r.step), fmt(r.loss, 4), fmt(r.grads["b3"], 4),
-                     fmt(r.step_sizes["b3"], 4), fmt(r.new_values["b3"], 4)])
+        rows.append([str(r.step), fixed(r.loss, 4), fixed(r.grads["b3"], 4),
+                     fixed(r.step_sizes["b3"], 4), fixed(r.new_values["b3"], 4)])
     con.table(["step", "SSR", "dSSR/db3", "step size", "new b3"], rows, left=0)
     final = ledger.final_values["b3"]
     pub = sq.MAIN_IDEAS_FINAL_B3
     check_published("trained b3", final, pub, 2)
     con.line()
-    con.line(f"  {len(ledger)} steps; final b3 = {fmt(final, 4)}, SSR = {fmt(ledger.final_loss, 6)}"
+    con.line(f"  {len(ledger)} steps; final b3 = {fixed(final, 4)}, SSR = {fixed(ledger.final_loss, 6)}"
              f"   published: b3 = {pub:g}")
     return ledger
 
@@ -148,7 +148,7 @@ def _show_output_layer_run(con: Console) -> dict[str, Ledger]:
     for key, what in (("rule", "stopping rule"), ("fixed", "fixed")):
         ledger = runs[key]
         final = ledger.final_values
-        rows.append([f"{what}, {len(ledger)} steps", *[fmt(final[p], 3) for p in trained],
+        rows.append([f"{what}, {len(ledger)} steps", *[fixed(final[p], 3) for p in trained],
                      f"{ledger.final_loss:.1e}"])
     rows.append(["published", *[f"{sq.PUBLISHED_OPTIMUM[p]:.2f}" for p in trained], ""])
     con.table(["", *trained, "SSR"], rows)
@@ -200,7 +200,7 @@ def _show_all_seven(con: Console, ledger: Ledger) -> None:
             rows.append(["...", *[""] * (len(names) + 1)])
             continue
         values = _after_step(ledger, k)
-        rows.append([str(k), fmt(_ssr_after(ledger, k), 4), *[fmt(values[p], 3) for p in names]])
+        rows.append([str(k), fixed(_ssr_after(ledger, k), 4), *[fixed(values[p], 3) for p in names]])
     con.table(["step", "SSR", *names], rows, left=0)
 
 
@@ -239,9 +239,9 @@ def run(con: Console) -> dict[str, Ledger]:
     final_fast, final_slow = fast.final_values, slow.final_values
     rows = []
     for p in sq.PARAMETER_NAMES:
-        rows.append([p, fmt(sq.DETAILS_2_START[p], 2), fmt(final_fast[p], 3),
-                     fmt(final_slow[p], 3), f"{sq.PUBLISHED_OPTIMUM[p]:.2f}"])
-    rows.append(["SSR", fmt(net.ssr_floats(sq.DETAILS_2_START), 4), f"{fast.final_loss:.1e}",
+        rows.append([p, fixed(sq.DETAILS_2_START[p], 2), fixed(final_fast[p], 3),
+                     fixed(final_slow[p], 3), f"{sq.PUBLISHED_OPTIMUM[p]:.2f}"])
+    rows.append(["SSR", fixed(net.ssr_floats(sq.DETAILS_2_START), 4), f"{fast.final_loss:.1e}",
                  f"{slow.final_loss:.1e}", f"{net.ssr_floats(sq.PUBLISHED_OPTIMUM):.1e}"])
     con.table(["", "start", f"lr {fast_lr:g}", f"lr {slow_lr:g}", "published"], rows)
     # The articles publish the parameters to two decimals, not the SSR there.
@@ -268,10 +268,10 @@ def run(con: Console) -> dict[str, Ledger]:
 
 def _explain(con: Console, fast: Ledger, slow: Ledger, far: str) -> None:
     """Why lr 0.1 lands elsewhere, with the numbers from the two ledgers."""
-    first = [fmt(_ssr_after(fast, k), 2) for k in range(5)]
-    w3s = [fmt(_after_step(fast, k)["w3"], 2) for k in range(5)]
-    b1_fast = fmt(_after_step(fast, 4)["b1"], 2)
-    b1_slow = fmt(_after_step(slow, 4)["b1"], 2)
+    first = [fixed(_ssr_after(fast, k), 2) for k in range(5)]
+    w3s = [fixed(_after_step(fast, k)["w3"], 2) for k in range(5)]
+    b1_fast = fixed(_after_step(fast, 4)["b1"], 2)
+    b1_slow = fixed(_after_step(slow, 4)["b1"], 2)
     overshoots = any(_ssr_after(fast, k + 1) > _ssr_after(fast, k) for k in range(4))
     con.heading(f"Why learning rate {fast.lr:g} lands elsewhere")
     con.paragraph(

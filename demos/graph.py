@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from demos import network as net
-from demos._console import Console, check_close, cli, fmt, fmt_factor
+from demos._console import Console, check_close, cli, fixed
 from demos._derivative import HAND_TOL
 from nn import ssr
 from nn import statquest as sq
@@ -78,7 +78,7 @@ def run(con: Console, out: Path, params: Mapping[str, float] | None = None) -> l
                 ("product of its local derivatives", "engine grad of w1"), HAND_TOL)
     con.heading(f"One data point: input = {ONE_POINT_INPUT:g}, observed = {sq.OBSERVED[k]:g}")
     con.table(["", *[f.name for f in path.factors], "= grad of w1"],
-              [["red path", *[fmt(f.value, 4) for f in path.factors], fmt(w1.grad, 4)]])
+              [["red path", *[fixed(f.value, 4) for f in path.factors], fixed(w1.grad, 4)]])
     written = []
     file = _render(con, one, out / ONE_POINT_FILE, dict(model.named_parameters()),
                    f"SSR term of the point input = {ONE_POINT_INPUT:g}")
@@ -92,8 +92,8 @@ def run(con: Console, out: Path, params: Mapping[str, float] | None = None) -> l
     graph.ssr.backward()
     con.heading("All three data points: the SSR")
     paths = explain(graph.ssr, graph.params["w1"]).paths
-    con.line("  dSSR/dw1 = " + " + ".join(fmt_factor(p.product, 4) for p in paths)
-             + f" = {fmt(graph.params['w1'].grad, 4)}  (one red path per point)")
+    con.line("  dSSR/dw1 = " + " + ".join(fixed(p.product, 4, parens=True) for p in paths)
+             + f" = {fixed(graph.params['w1'].grad, 4)}  (one red path per point)")
     file = _render(con, graph.ssr, out / WHOLE_FILE, graph.params, "SSR over the three data points")
     if file is not None:
         con.line()

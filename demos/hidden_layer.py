@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from demos import network as net
-from demos._console import Console, cli, fmt
+from demos._console import Console, cli, fixed
 from demos._derivative import RESIDUAL, Derivative, Result, d_ssr_d_predicted, show_derivatives
 from nn import statquest as sq
 
@@ -74,13 +74,13 @@ def run(con: Console, params: Mapping[str, float] | None = None) -> list[Result]
     con.table(
         ["input", "observed", "x1", "y1", "x2", "y2", "predicted"],
         [
-            [fmt(p.input.data, 1), fmt(p.observed, 1),
-             *[fmt(getattr(p, n).data, 4) for n in ("x1", "y1", "x2", "y2", "predicted")]]
+            [fixed(p.input.data, 1), fixed(p.observed, 1),
+             *[fixed(getattr(p, n).data, 4) for n in ("x1", "y1", "x2", "y2", "predicted")]]
             for p in graph.points
         ],
         left=0,
     )
-    con.line(f"  SSR = {fmt(graph.ssr.data, 4)}")
+    con.line(f"  SSR = {fixed(graph.ssr.data, 4)}")
     con.line()
     con.lines(
         "w1 reaches the SSR through x1 = input w1 + b1, y1 = softplus(x1) and\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from demos import network as net
-from demos._console import Console, cli, fmt
+from demos._console import Console, cli, fixed
 from demos._derivative import RESIDUAL, Derivative, Result, d_ssr_d_predicted, show_derivatives
 from nn import statquest as sq
 
@@ -54,13 +54,13 @@ def run(con: Console, params: Mapping[str, float] | None = None) -> list[Result]
     con.table(
         ["input", "observed", "y1", "y2", "predicted", "(observed - predicted)^2"],
         [
-            [fmt(p.input.data, 1), fmt(p.observed, 1), fmt(p.y1.data, 4), fmt(p.y2.data, 4),
-             fmt(p.predicted.data, 4), fmt((p.observed - p.predicted.data) ** 2, 4)]
+            [fixed(p.input.data, 1), fixed(p.observed, 1), fixed(p.y1.data, 4), fixed(p.y2.data, 4),
+             fixed(p.predicted.data, 4), fixed((p.observed - p.predicted.data) ** 2, 4)]
             for p in graph.points
         ],
         left=0,
     )
-    con.line(f"  SSR = {fmt(graph.ssr.data, 4)}")
+    con.line(f"  SSR = {fixed(graph.ssr.data, 4)}")
     con.line()
     con.lines(
         "predicted = y1 w3 + y2 w4 + b3, so dpredicted/dw3 = y1, dpredicted/dw4 = y2,\n"

@@ -32,12 +32,13 @@ from typing import TextIO
 
 from demos._console import WIDTH, Console, run_main
 from demos.network import articles_network
-from engine import Value
+from engine import Value, graph
 from engine.backward_steps import backward_steps
+from engine.format import format_number
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 from viz.cli_args import OneLineParser, parse_assignments  # as python -m viz reads --set
 from viz.frames import MAX_FRAMES, write_replay
-from viz.step_text import format_number, node_names, replay_lines
+from viz.step_text import node_names, replay_lines
 
 __all__ = [
     "PUBLISHED_OPTIMUM",
@@ -55,13 +56,8 @@ __all__ = [
 
 
 def find_node(root: Value, name: str) -> Value:
-    """The node of ``root``'s graph named ``name`` (a label, or ``x1[2]`` as the replay names it)."""
-    names = node_names(root)
-    for node, node_name in names.items():
-        if node_name == name:
-            return node
-    known = sorted(set(names.values()))
-    raise ValueError(f"no node named {name!r}; names in this graph: {', '.join(known)}")
+    """The node of ``root``'s graph named ``name`` (a label, or ``x1[2]`` as the replay names it): ``--leaf``."""
+    return graph.find_node(root, name, "--leaf", "NAME", names=node_names(root))
 
 
 def point_lines(params: Mapping[str, Value], set_names: Sequence[str], digits: int = 4) -> list[str]:

@@ -19,7 +19,9 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from engine import Value, topological_order
+from engine import Value
+from engine.checks import check_int, check_value
+from engine.graph import nodes_on_paths, path_sum, topological_order
 from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
 from viz.render import ChainGraph
 from viz.style import (
@@ -180,10 +182,9 @@ def drawing(
     compact: bool = False,
 ) -> Drawing:
     """``draw``'s arguments checked (messages name ``draw``) and resolved into a ``Drawing``."""
-    if not isinstance(root, Value):
-        raise TypeError(f"draw: root must be an engine Value, got {type(root).__name__}")
-    _check_int("precision", precision, 1, 17)
-    _check_int("max_nodes", max_nodes, 1, None)
+    check_value(root, "draw", "root", "an engine Value")
+    check_int(precision, "draw", "precision", 1, 17)
+    check_int(max_nodes, "draw", "max_nodes", 1)
     if not isinstance(compact, bool):
         raise TypeError(f"draw: compact must be True or False, got {compact!r}")
     if rankdir not in RANKDIRS:
@@ -204,7 +205,7 @@ def drawing(
     target = _resolve(highlight, index, shown)
     return Drawing(
         root, order, index, shown, params_set, target,
-        on_path=_on_paths(order, target) if target is not None else set(),
+        on_path=set(nodes_on_paths(root, target, order=order)) if target is not None else set(),
         namer=_ShownNamer(precision, shown),
         precision=precision, show_grads=show_grads, rankdir=rankdir, formulas=formulas,
         legend=legend, title=title, compact=compact,
@@ -302,7 +303,7 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
     if d.title is not None:
         rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{html_escape(d.title)}</b></font></td></tr>')
     if d.target is not None:
-        n_paths, total = path_sum(d.order, d.target)
+        n_paths, total = path_sum(d.root, d.target, order=d.order)
         t, r = node_name(d.target, d.namer, d.order), node_name(d.root, d.namer, d.order)
         paths = "1 red path" if n_paths == 1 else f"the {n_paths} red paths"
         claim = (
@@ -339,14 +340,6 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
 
 
 # ---------------------------------------------------------------------- checks and names
-
-
-def _check_int(what: str, value: object, low: int, high: int | None) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < low or (
-        high is not None and value > high
-    ):
-        bound = f"between {low} and {high}" if high is not None else f">= {low}"
-        raise ValueError(f"draw: {what} must be an int {bound}, got {value!r}")
 
 
 def _check_size(root: Value, max_nodes: int) -> None:
@@ -417,30 +410,3 @@ def _resolve(node: Value | str | None, index: Mapping[Value, int], shown: Mappin
             f"draw: {len(matches)} nodes are labelled {node!r}; pass the Value itself to highlight"
         )
     raise TypeError(f"draw: highlight must be a Value or a label, got {type(node).__name__}")
-
-
-def _on_paths(order: list[Value], target: Value) -> set[Value]:
-    """Nodes on some path from ``target`` up to the root: ``target`` and all that depend on it."""
-    reached = {target}
-    for node in order:  # inputs come before their consumers
-        if any(inp in reached for inp in node.inputs):
-            reached.add(node)
-    return reached
-
-
-def path_sum(order: list[Value], target: Value) -> tuple[int, float]:
-    """(number of paths, sum over paths of the product of local derivatives) from ``target`` to the root."""
-    deriv = {target: 1.0}
-    count = {target: 1}
-    for node in order:
-        if node is target:
-            continue
-        d, c = 0.0, 0
-        for inp, local in zip(node.inputs, node.local_grads):
-            if inp in deriv:
-                d += local * deriv[inp]
-                c += count[inp]
-        if c:
-            deriv[node], count[node] = d, c
-    root = order[-1]
-    return count.get(root, 0), deriv.get(root, 0.0)

@@ -27,9 +27,11 @@ import graphviz
 
 from engine import Value
 from engine.backward_steps import BackwardStep, backward_steps, grads_after
+from engine.checks import check_int, check_value
+from engine.format import format_number
 from viz.draw import Marks, drawing, to_dot
 from viz.render import ChainGraph, to_svg
-from viz.step_text import d_name, format_number, node_names, step_equation
+from viz.step_text import d_name, node_names, step_equation
 from viz.stepper import write_stepper
 from viz.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
 from viz.text import fmt
@@ -131,8 +133,7 @@ def _check_focus_edge(
 
 
 def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None) -> None:
-    if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
-        raise ValueError(f"replay_frames: max_frames must be an int >= 1, got {max_frames!r}")
+    check_int(max_frames, "replay_frames", "max_frames", 1)
     if n_frames > max_frames:
         narrow = "" if leaf is not None else (
             ", or pass leaf=<a leaf> (--leaf NAME) to replay only the steps on the paths from that leaf"
@@ -170,8 +171,7 @@ def replay_frames(
     drawn. Other keyword arguments go to ``viz.draw`` (``rankdir``,
     ``formulas``, ``max_nodes`` ...).
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"replay_frames: root must be an engine Value, got {type(root).__name__}")
+    check_value(root, "replay_frames", "root", "an engine Value")
     for reserved in ("grads", "focus", "focus_edge", "highlight", "title", "names"):
         if reserved in draw_options:
             raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")

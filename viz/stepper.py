@@ -169,6 +169,13 @@ _JS = """
 """
 
 
+# The keys, under the controls (one line of the page).
+_HELP = (
+    '<p class="help">Keys: &#8592; &#8594; previous/next step, Home/End first/last; '
+    "&#8593; &#8595; Page Up/Down scroll the graph. The address ends in #step=N: a link to this step.</p>"
+)
+
+
 def stepper_html(
     svgs: Sequence[str],
     captions: Sequence[str],
@@ -232,7 +239,7 @@ def stepper_html(
 <span id="counter"></span>
 <label><input id="fit" type="checkbox"> fit the graph to the window</label>
 </nav>
-<p class="help">Keys: &#8592; &#8594; previous/next step, Home/End first/last; &#8593; &#8595; Page Up/Down scroll the graph. The address ends in #step=N: a link to this step.</p>
+{_HELP}
 </main>
 <script type="application/json" id="captions">{data}</script>
 <script>{_JS}</script>

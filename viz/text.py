@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
+
+from engine.checks import check_int
+from engine.format import format_number
 
 __all__ = ["fmt", "html_escape"]
 
@@ -13,18 +15,11 @@ def fmt(x: float, precision: int = 3) -> str:
 
     ``fmt(3.3400001) == '3.34'``, ``fmt(-15.7349) == '-15.7'``, ``fmt(0.0) == '0'``;
     numbers of ``precision`` or more integer digits are printed whole
-    (``fmt(12345.6) == '12346'``) rather than in scientific notation.
+    (``fmt(12345.6) == '12346'``) rather than in scientific notation: the
+    ``"significant"`` style of ``engine.format.format_number``.
     """
-    if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
-        raise ValueError(f"precision must be an int >= 1, got {precision!r}")
-    if x == 0.0:
-        return "0"  # also for -0.0, which reads as a typo on a slide
-    if not math.isfinite(x):
-        return str(x)
-    if 10.0**precision <= abs(x) < 1e15:
-        return f"{x:.0f}"
-    text = f"{x:.{precision}g}"
-    return "0" if text in ("-0", "0") else text
+    check_int(precision, "fmt", "precision", 1)
+    return format_number(x, precision, style="significant")
 
 
 # Characters that would end or alter a Graphviz HTML-like label.
