@@ -14,9 +14,9 @@ from demos.network import articles_network
 from demos.replay import main
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps
-from viz.step_text import node_names, step_equation
 from tests.helpers import backward_grads, boxes
 from viz.frames import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
+from viz.step_text import node_names, step_equation
 from viz.stepper import inline_svg, stepper_html
 from viz.style import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
 from viz.text import fmt
