@@ -20,6 +20,7 @@ message and exit status 1, so the demos double as an acceptance test.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 
 from demos import forward, gradient_descent, graph, hidden_layer, output_layer
@@ -34,7 +35,7 @@ and Pt. 2). The engine computes every number; the hand formulas of the
 articles and finite differences check it."""
 
 
-def run(con: Console, args) -> None:
+def run(con: Console, args: argparse.Namespace) -> None:
     """All parts in order; ``Mismatch`` propagates from the first failed check."""
     con.lines(INTRO)
     forward.run(con)

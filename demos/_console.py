@@ -180,7 +180,7 @@ def parse_args(prog: str, description: str, argv: Sequence[str] | None) -> argpa
     return parser.parse_args(list(argv) if argv is not None else None)
 
 
-def run_main(body: Callable[[], int | None], prog: str) -> int:
+def run_main(body: Callable[[], object], prog: str) -> int:
     """Run ``body()`` and return the exit status (``body``'s own, when it returns an int).
 
     A ``Mismatch`` gives 1 with the disagreement spelled out on stderr (the demos
@@ -208,7 +208,7 @@ def run_main(body: Callable[[], int | None], prog: str) -> int:
 def cli(
     module: str,
     description: str,
-    body: Callable[[Console, argparse.Namespace], None],
+    body: Callable[[Console, argparse.Namespace], object],
     argv: Sequence[str] | None = None,
 ) -> int:
     """``python -m <module>``: parse the common options, then ``body(con, args)``.

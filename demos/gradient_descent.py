@@ -125,7 +125,7 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
     pub = sq.MAIN_IDEAS_FINAL_B3
     check_published("trained b3", final, pub, 2)
     con.line()
-    con.line(f"  {len(ledger)} steps; final b3 = {fixed(final, 4)}, SSR = {fixed(ledger.final_loss, 6)}"
+    con.line(f"  {len(ledger)} steps; final b3 = {fixed(final, 4)}, SSR = {fixed(_final_loss(ledger), 6)}"
              f"   published: b3 = {pub:g}")
     return ledger
 
@@ -188,7 +188,14 @@ def _after_step(ledger: Ledger, k: int) -> dict[str, float]:
 
 def _ssr_after(ledger: Ledger, k: int) -> float:
     """SSR after ``k`` steps: the loss the next step starts from (the final loss after the last)."""
-    return ledger[k].loss if k < len(ledger) else ledger.final_loss
+    return ledger[k].loss if k < len(ledger) else _final_loss(ledger)
+
+
+def _final_loss(ledger: Ledger) -> float:
+    """The loss at the trained values (``train`` records it when it stops)."""
+    if ledger.final_loss is None:
+        raise Mismatch("training stopped without recording the final loss")
+    return ledger.final_loss
 
 
 def _show_all_seven(con: Console, ledger: Ledger) -> None:
@@ -247,7 +254,7 @@ def run(con: Console) -> dict[str, Ledger]:
     # The articles publish the parameters to two decimals, not the SSR there.
     con.line("  (published SSR: computed here at the published values, rounded as they are)")
     for ledger in (fast, slow):
-        if not ledger.final_loss < ZERO_SSR:
+        if not _final_loss(ledger) < ZERO_SSR:
             raise Mismatch(f"all-seven training at lr {ledger.lr:g} ended with SSR"
                            f" {ledger.final_loss!r}, not a zero-SSR solution")
     for p in sq.PARAMETER_NAMES:

@@ -15,12 +15,14 @@ Each edge is labelled with its local derivative, each box with data and grad.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from demos import network as net
 from demos._console import Console, check_close, cli, fixed
 from demos._derivative import HAND_TOL
+from engine import Value
 from nn import ssr
 from nn import statquest as sq
 from viz import DotNotFoundError, explain, render
@@ -37,7 +39,7 @@ ONE_POINT_FILE = "network-one-point.svg"
 WHOLE_FILE = "network-ssr.svg"
 
 
-def _render(con: Console, root, path: Path, params, title: str) -> Path | None:
+def _render(con: Console, root: Value, path: Path, params: Mapping[str, Value], title: str) -> Path | None:
     """Render to ``path``; when no dot executable is found, say so and go on (None)."""
     try:
         # The replay's names: the terms between labelled nodes get the articles' names
@@ -109,7 +111,7 @@ def run(con: Console, out: Path, params: Mapping[str, float] | None = None) -> l
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.graph [--out DIR]``: draw the graphs; 1 if a check fails."""
 
-    def body(con: Console, args) -> None:
+    def body(con: Console, args: argparse.Namespace) -> None:
         if not args.no_graph:
             run(con, args.out)
 

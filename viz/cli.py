@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from engine import FUNCTIONS, topological_order
+from engine import FUNCTIONS, Value, topological_order
 from viz.cli_args import OneLineParser, parse_assignments
 from viz.dotexe import DotError, DotNotFoundError, run_dot
 from viz.draw import DEFAULT_MAX_NODES, PARAM_LABEL, draw
@@ -53,7 +53,7 @@ class _Parser(OneLineParser):
 
     _argv: Sequence[str] = ()
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_known_args(self, args=None, namespace=None):
         # Kept so that error() can tell whether --set was given.
         self._argv = list(sys.argv[1:] if args is None else args)
         return super().parse_known_args(args, namespace)
@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     root = prog.root
     root.backward()
 
-    def node(name: str, option: str):
+    def node(name: str, option: str) -> Value:
         if name not in prog.values:
             raise ExpressionError(
                 f"{option} {name!r}: no such name; names: " + ", ".join(sorted(prog.values))

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["stepper_html", "write_stepper", "inline_svg"]
 
@@ -208,7 +209,8 @@ def stepper_html(
 
     frames = []
     for k, svg in enumerate(svgs):
-        attr = f' data-focus="{html.escape(focus[k], quote=True)}"' if focus[k] else ""
+        where = focus[k]
+        attr = f' data-focus="{html.escape(where, quote=True)}"' if where else ""
         frames.append(
             f'<div class="frame" id="frame-{k}"{attr} hidden>{inline_svg(svg, f"f{k}-")}</div>'
         )
@@ -252,7 +254,7 @@ def write_stepper(
     path: str | Path,
     svgs: Sequence[str],
     captions: Sequence[str],
-    **options,
+    **options: Any,
 ) -> Path:
     """Write ``stepper_html(svgs, captions, **options)`` to ``path`` (UTF-8); returns the path."""
     path = Path(path)
