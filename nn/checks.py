@@ -26,27 +26,10 @@ from engine.checks import (
 from nn.activations import ActivationLike
 
 __all__ = [
-    "InputLike",
-    "Scalar",
-    "check_number",
-    "make_rng",
-    "as_inputs",
-    "check_sizes",
-    "check_layer_activations",
-    "check_assignments",
-    "check_renames",
-    "clashing_name",
-    "check_unique_names",
-    "unknown_parameter",
-    "check_pairs",
-    "check_lr",
-    "check_stopping",
-    "named_parameters_of",
-    "select_parameters",
-    "check_samples",
-    "pair_outputs",
-    "check_sgd_parameters",
-    "check_text_options",
+    "InputLike", "Scalar", "check_number", "make_rng", "as_inputs", "check_sizes", "check_layer_activations",
+    "check_assignments", "check_renames", "clashing_name", "check_unique_names", "unknown_parameter", "check_pairs",
+    "check_lr", "check_stopping", "named_parameters_of", "select_parameters", "check_samples", "pair_outputs",
+    "check_sgd_parameters", "check_text_options",
 ]
 
 #: One sample: a number (for one input), or a sequence of numbers/Values.
