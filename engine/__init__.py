@@ -10,10 +10,13 @@
     (1.0, 1.0)
 """
 
-from engine.functions import FUNCTIONS, exp, log, relu, sigmoid, softplus, square, tanh
+from engine.functions import FUNCTIONS, Function
 from engine.gradcheck import GradCheck, check_grad, numerical_grad
 from engine.graph import topological_order
 from engine.value import Value
+
+# The call forms, one per op declared with @function in engine/value.py: exp, log, softplus ...
+globals().update(FUNCTIONS)
 
 __all__ = [
     "Value",
@@ -21,12 +24,11 @@ __all__ = [
     "numerical_grad",
     "check_grad",
     "GradCheck",
-    "exp",
-    "log",
-    "softplus",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "square",
+    *FUNCTIONS,
     "FUNCTIONS",
 ]
+
+
+def __getattr__(name: str) -> Function:
+    """For type checkers, which do not see the call forms made above: each is a ``Function``."""
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

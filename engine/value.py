@@ -7,7 +7,10 @@ Backward is then the chain rule as written by hand::
     inputs[i].grad += local_grads[i] * node.grad      # upstream x local
 
 Each operator below computes its forward value and its local derivatives
-on the same few lines, so the rule and its derivative read together.
+on the same few lines, so the rule and its derivative read together; the
+line above it (``@operator`` or ``@function``, see ``engine.ops``) declares the op
+once for everything that lists ops: its name, its call form and its
+derivatives as text.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numbers
 from typing import Union
 
 from engine.graph import topological_order
+from engine.ops import POWER, function, operator
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -31,7 +35,7 @@ def _coerce(data: object, what: str) -> float:
     # (a subclass of int), but `x + True` is a slip, and nn refuses it too.
     # `type(data) is int` first: ints are common, and the abstract-class check is
     # slow; it is also False for a bool, which is checked only on the slow path.
-    if type(data) is int or (isinstance(data, numbers.Real) and type(data) is not bool):
+    if type(data) is int or (isinstance(data, numbers.Real) and not isinstance(data, bool)):
         try:
             return float(data)
         except OverflowError:
@@ -130,13 +134,13 @@ class Value:
     # For a binary operator the plain-number operand becomes a constant leaf,
     # so every edge of the drawn graph has a node at each end.
 
+    @operator("+", "1", "1", expression="{a} + {b}")
     def __add__(self, other: Operand) -> Value:
-        if not isinstance(other, Value):
-            other = _wrap(other, "+")
-            if other is None:
-                return NotImplemented
+        b = other if isinstance(other, Value) else _wrap(other, "+")
+        if b is None:
+            return NotImplemented
         # d(a+b)/da = 1, d(a+b)/db = 1
-        return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
+        return _node(self.data + b.data, "+", (self, b), (1.0, 1.0))
 
     def __radd__(self, other: Number) -> Value:
         c = _wrap(other, "+")
@@ -144,13 +148,13 @@ class Value:
             return NotImplemented
         return _node(c.data + self.data, "+", (c, self), (1.0, 1.0))  # c + self, as above
 
+    @operator("-", "1", "-1", expression="{a} - {b}")
     def __sub__(self, other: Operand) -> Value:
-        if not isinstance(other, Value):
-            other = _wrap(other, "-")
-            if other is None:
-                return NotImplemented
+        b = other if isinstance(other, Value) else _wrap(other, "-")
+        if b is None:
+            return NotImplemented
         # d(a-b)/da = 1, d(a-b)/db = -1
-        return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
+        return _node(self.data - b.data, "-", (self, b), (1.0, -1.0))
 
     def __rsub__(self, other: Number) -> Value:
         c = _wrap(other, "-")
@@ -158,13 +162,13 @@ class Value:
             return NotImplemented
         return _node(c.data - self.data, "-", (c, self), (1.0, -1.0))  # c - self, as above
 
+    @operator("*", "{b}", "{a}", expression="{a}·{b}")
     def __mul__(self, other: Operand) -> Value:
-        if not isinstance(other, Value):
-            other = _wrap(other, "*")
-            if other is None:
-                return NotImplemented
+        b = other if isinstance(other, Value) else _wrap(other, "*")
+        if b is None:
+            return NotImplemented
         # d(a*b)/da = b, d(a*b)/db = a
-        return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
+        return _node(self.data * b.data, "*", (self, b), (b.data, self.data))
 
     def __rmul__(self, other: Number) -> Value:
         c = _wrap(other, "*")
@@ -172,12 +176,12 @@ class Value:
             return NotImplemented
         return _node(c.data * self.data, "*", (c, self), (self.data, c.data))  # c * self, as above
 
+    @operator("/", "1/{b}", "-{a}/{b}^2", expression="{a}/{b}")
     def __truediv__(self, other: Operand) -> Value:
-        if not isinstance(other, Value):
-            other = _wrap(other, "/")
-            if other is None:
-                return NotImplemented
-        return _divide(self, other)
+        b = other if isinstance(other, Value) else _wrap(other, "/")
+        if b is None:
+            return NotImplemented
+        return _divide(self, b)
 
     def __rtruediv__(self, other: Number) -> Value:
         c = _wrap(other, "/")
@@ -185,6 +189,7 @@ class Value:
             return NotImplemented
         return _divide(c, self)
 
+    @operator("neg", "-1", expression="-{x}")
     def __neg__(self) -> Value:
         # d(-a)/da = -1
         return _node(-self.data, "neg", (self,), (-1.0,))
@@ -192,6 +197,7 @@ class Value:
     def __pos__(self) -> Value:
         return self
 
+    @operator(POWER, "{n}·{x}^{n-1}", expression="{x}^{n}")
     def __pow__(self, exponent: Operand) -> Value:
         """``a ** n`` with a number ``n``: d/da = n a^(n-1); ``a ** b`` with a Value ``b``: see ``_pow_value``.
 
@@ -230,6 +236,7 @@ class Value:
         local = _power_rule(a, n, out) if n != 0.0 else 0.0
         return _node(out, _pow_name(n), (self,), (local,))
 
+    @operator("**", "{b}·{a}^({b} - 1)", "{a}^{b}·ln {a}", expression="{a}^{b}")
     def _pow_value(self, exponent: Value) -> Value:
         """``a ** b`` with both Values, for a > 0: d/da = b a^(b-1), d/db = a^b ln a."""
         a, b = self.data, exponent.data
@@ -252,6 +259,7 @@ class Value:
 
     # ------------------------------------------------------------ functions
 
+    @function("exp", "exp({x})")
     def exp(self) -> Value:
         """e^x; d/dx = e^x."""
         try:
@@ -262,6 +270,7 @@ class Value:
             ) from None
         return _node(out, "exp", (self,), (out,))
 
+    @function("log", "1/{x}")
     def log(self) -> Value:
         """ln x for x > 0; d/dx = 1/x."""
         x = self.data
@@ -269,28 +278,33 @@ class Value:
             raise ValueError(f"log: input{_where(self)} must be > 0, got {x!r}")
         return _node(math.log(x), "log", (self,), (1.0 / x,))
 
+    @function("softplus", "sigmoid({x})")
     def softplus(self) -> Value:
         """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|); d/dx = sigmoid(x)."""
         x = self.data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
         return _node(out, "softplus", (self,), (_sigmoid(x),))
 
+    @function("sigmoid", "sigmoid({x})·(1 - sigmoid({x}))")
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x); d/dx = sigmoid(x) (1 - sigmoid(x))."""
         s = _sigmoid(self.data)
         return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
 
+    @function("tanh", "1 - tanh({x})^2")
     def tanh(self) -> Value:
         """tanh x; d/dx = 1 - tanh(x)^2."""
         t = math.tanh(self.data)
         return _node(t, "tanh", (self,), (1.0 - t * t,))
 
+    @function("relu", "[{x} > 0]")
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
         x = self.data
         # two constant tuples, shared by every relu node: nothing to allocate
         return _node(x if x > 0.0 else 0.0, "relu", (self,), (1.0,) if x > 0.0 else (0.0,))
 
+    @function("square", "2·{x}")
     def square(self) -> Value:
         """x^2; d/dx = 2x."""
         x = self.data
@@ -390,7 +404,8 @@ def _power_rule(a: float, n: float, out: float) -> float:
     truly does not fit (as an overflowing product is), finite when it does.
     """
     try:
-        return n * a ** (n - 1.0)
+        d: float = n * a ** (n - 1.0)
+        return d
     except OverflowError:
         return (n * out) / a  # a != 0 here: 0 ** m never overflows
 

@@ -6,10 +6,11 @@
     ('y1', 0.8185)
 
 Allowed: numbers, names, ``+ - * / **``, unary ``-``/``+``, parentheses, calls
-of the engine's functions (``exp log softplus sigmoid tanh relu square``) with
-one argument, and statements ``name = expression`` separated by ``;`` or
-newlines. The last statement is the root. Each assigned name labels its node;
-every other name is a leaf whose value must be given. Anything else (attribute
+of the engine's functions (``engine.FUNCTIONS``: every op declared with
+``@function`` in ``engine/value.py``, such as ``softplus``) with one argument,
+and statements ``name = expression`` separated by ``;`` or newlines. The last
+statement is the root. Each assigned name labels its node; every other name
+is a leaf whose value must be given. Anything else (attribute
 access, subscripts, other calls, lambdas, comprehensions, imports, ...) is
 refused with an ``ExpressionError`` naming the construct.
 """

@@ -8,14 +8,20 @@ A formula is a ``Formula(coef, factors)``: a number times a product of named
 symbols (``Formula(2.0, (observed - predicted,))`` for the edge of ``u**2``).
 Keeping the number apart lets products along a path collect their signs and
 constants: ``(-1) × 2·u`` prints as ``-2·u``.
+
+The texts come from each op's declaration (``engine.ops.OPS``): its
+``expression`` names a node, its ``derivatives`` name the local derivatives,
+with the inputs' names put in place of ``{x}``, ``{a}``, ``{b}``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from engine import Value
+from engine.ops import POWER, OpSpec, spec_of
 from viz.step_text import is_one_word
 from viz.text import fmt
 
@@ -78,7 +84,7 @@ class Namer:
             if sym is None:
                 return None
             parts.append(sym)
-        sym = _describe(node.op, parts)
+        sym = _describe(node, parts)
         if sym is None or len(sym.text) > self.max_len:
             return None
         return sym
@@ -99,120 +105,134 @@ def node_name(node: Value, name: Namer, order: list[Value]) -> str:
     return sym.text if is_one_word(sym.text) else f"({sym.text})"
 
 
-def _describe(op: str, a: list) -> Symbol | None:
-    """The expression ``op`` applied to the input names ``a``."""
-    if op == "+":
-        return Symbol(f"{a[0].text} + {a[1].text}", False)
-    if op == "-":
-        return Symbol(f"{a[0].text} - {_wrap(a[1])}", False)
-    if op == "*":
-        return Symbol(f"{_wrap(a[0])}·{_wrap(a[1])}", True)
-    if op == "/":
-        return Symbol(f"{_wrap(a[0])}/{_wrap(a[1])}", True)
-    if op == "neg":
-        return Symbol(f"-{_wrap(a[0])}", False)
-    if op == "**":
-        return Symbol(f"{_wrap(a[0])}^{_wrap(a[1])}", True)
-    if op.startswith("**"):
-        return Symbol(f"{_wrap(a[0])}^{op[2:]}", True)
-    if op in _FUNCTION_OPS:
-        return Symbol(f"{op}({a[0].text})", True)
-    return None
+def _describe(node: Value, parts: Sequence[Symbol]) -> Symbol | None:
+    """The expression that made ``node`` (its op's ``expression``), given its inputs' names."""
+    spec = spec_of(node.op)
+    if spec is None:
+        return None
+    text = spec.expression
+    if spec.name == POWER:
+        text = text.replace("{n}", node.op[2:])  # the exponent as the op's name spells it
+    return _fill(text, dict(zip(spec.placeholders, parts)))
 
 
-_FUNCTION_OPS = ("exp", "log", "softplus", "sigmoid", "tanh", "relu", "square")
+# ------------------------------------------------------------------ filling in the texts
+
+_FIELD = re.compile(r"\{(\w+)\}")
+# A leading coefficient of a derivative: "-", "2·", "-1", "{n}·" ("1/{b}" has none).
+_COEF = re.compile(r"(-)?(\d+(?:\.\d+)?|\{n\})?(?:·|$)|(-)")
+
+
+def _fill(template: str, names: dict[str, Symbol]) -> Symbol:
+    """``template`` with each ``{x}`` replaced by a name, in parentheses where the name needs them.
+
+    A name that is not atomic (``observed - predicted``) is written bare inside
+    parentheses or brackets (``exp(observed - predicted)``) and as a term of a
+    top-level sum (``{a} + {b}``, the ``{a}`` of ``{a} - {b}``); elsewhere in
+    parentheses (``1/(observed - predicted)``, ``-(a + b)``). The result is
+    atomic unless, outside brackets, it starts with ``-`` or holds `` + `` or `` - ``.
+    """
+    out: list[str] = []
+    top_level: list[str] = []  # the template's text outside brackets, to judge the result
+    depth = 0
+    pos = 0
+    for m in _FIELD.finditer(template):
+        before, after = template[pos:m.start()], template[m.end():]
+        depth = _depth(before, depth, top_level)
+        sym = names[m.group(1)]
+        term = (not out and not before or before.endswith("+ ")) and (
+            after == "" or after.startswith((" +", " -"))
+        )
+        out += [before, sym.text if depth > 0 or term else _wrap(sym)]
+        pos = m.end()
+    _depth(template[pos:], depth, top_level)
+    out.append(template[pos:])
+    outside = "".join(top_level)
+    atomic = not outside.startswith("-") and " + " not in outside and " - " not in outside
+    return Symbol("".join(out), atomic)
+
+
+def _depth(text: str, depth: int, top_level: list[str]) -> int:
+    """The bracket depth after ``text``, starting at ``depth``; keeps the characters at depth 0."""
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0:
+            top_level.append(ch)
+    return depth
+
+
+def _fields(template: str) -> list[str]:
+    return [m.group(1) for m in _FIELD.finditer(template)]
 
 
 # ------------------------------------------------------------------ local derivatives
-# One entry per op: (node, input index, namer) -> the formula of d(node)/d(inputs[i]).
-# None means "no formula, show the number" (an input without a short name).
-
-Rule = Callable[[Value, int, Namer], Formula | None]
-
-
-def _one_name(text: Callable[[str], str], atomic: bool = True) -> Rule:
-    """A rule d/da = f(a) for a one-input function, given the text of f applied to a name."""
-
-    def rule(node: Value, i: int, name: Namer) -> Formula | None:
-        a = name(node.inputs[0])
-        return None if a is None else Formula(1.0, (Symbol(text(a), atomic),))
-
-    return rule
-
-
-def _mul(node: Value, i: int, name: Namer) -> Formula | None:
-    other = node.inputs[1 - i]  # d(a*b)/da = b
-    if not other.inputs and other.label is None:
-        return Formula(other.data)
-    sym = name(other)
-    return None if sym is None else Formula(1.0, (sym,))
-
-
-def _div(node: Value, i: int, name: Namer) -> Formula | None:
-    a, b = node.inputs
-    nb = name(b)
-    if i == 0:  # d(a/b)/da = 1/b
-        if not b.inputs and b.label is None:
-            return Formula(1.0 / b.data)
-        return None if nb is None else Formula(1.0, (Symbol(f"1/{_wrap(nb)}", True),))
-    na = name(a)  # d(a/b)/db = -a/b^2
-    if na is None or nb is None:
-        return None
-    return Formula(-1.0, (Symbol(f"{_wrap(na)}/{_wrap(nb)}^2", True),))
-
-
-def _pow_number(node: Value, i: int, name: Namer) -> Formula | None:
-    n = float(node.op[2:])  # d(a^n)/da = n a^(n-1)
-    if n == 1.0:
-        return Formula(1.0)
-    a = name(node.inputs[0])
-    if a is None:
-        return None
-    if n == 2.0:
-        return Formula(2.0, (a,))
-    return Formula(n, (Symbol(f"{_wrap(a)}^{fmt(n - 1.0, 6)}", True),))
-
-
-def _pow_value(node: Value, i: int, name: Namer) -> Formula | None:
-    na, nb = name(node.inputs[0]), name(node.inputs[1])
-    if na is None or nb is None:
-        return None
-    a, b = _wrap(na), _wrap(nb)
-    if i == 0:  # d(a^b)/da = b a^(b-1)
-        return Formula(1.0, (Symbol(f"{b}·{a}^({nb.text} - 1)", True),))
-    return Formula(1.0, (Symbol(f"{a}^{b}·ln {a}", True),))  # d(a^b)/db = a^b ln a
-
-
-RULES: dict[str, Rule] = {
-    "+": lambda node, i, name: Formula(1.0),
-    "-": lambda node, i, name: Formula(1.0 if i == 0 else -1.0),
-    "neg": lambda node, i, name: Formula(-1.0),
-    "*": _mul,
-    "/": _div,
-    "**": _pow_value,
-    "exp": _one_name(lambda a: f"exp({a.text})"),
-    "log": _one_name(lambda a: f"1/{_wrap(a)}"),
-    "softplus": _one_name(lambda a: f"sigmoid({a.text})"),
-    "sigmoid": _one_name(lambda a: f"sigmoid({a.text})·(1 - sigmoid({a.text}))"),
-    "tanh": _one_name(lambda a: f"1 - tanh({a.text})^2", atomic=False),
-    "relu": _one_name(lambda a: f"[{a.text} > 0]"),
-    "square": lambda node, i, name: (
-        None if name(node.inputs[0]) is None else Formula(2.0, (name(node.inputs[0]),))
-    ),
-}
 
 
 def edge_formula(node: Value, i: int, name: Namer) -> Formula | None:
-    """The formula of ``node.local_grads[i]`` = d(node)/d(node.inputs[i]), or None if unknown."""
-    rule = RULES.get(node.op)
-    if rule is None and node.op.startswith("**"):
-        rule = _pow_number
-    return None if rule is None else rule(node, i, name)
+    """The formula of ``node.local_grads[i]`` = d(node)/d(node.inputs[i]), or None if unknown.
+
+    From the op's declared derivative text: ``Formula(coef, factors)`` with the
+    leading number or sign as ``coef``. None when an input it names has no
+    short name. In a two-input op, a derivative that is one other input alone
+    or its reciprocal (``b``, ``1/b``), when that input is an unlabelled leaf
+    (a plain number), is that number.
+    """
+    spec = spec_of(node.op)
+    if spec is None:
+        return None
+    template = spec.derivatives[i]
+    m = _COEF.match(template)
+    rest = template[m.end():] if m else template
+    coef = -1.0 if m and (m.group(1) or m.group(3)) else 1.0
+    if m and m.group(2):
+        coef *= _power(node) if m.group(2) == "{n}" else float(m.group(2))
+    if spec.name == POWER:
+        rest = _power_text(rest, _power(node) - 1.0)
+    inputs = dict(zip(spec.placeholders, node.inputs))
+    used = _fields(rest)
+    if spec.arity == 2 and len(set(used)) == 1:
+        other = inputs[used[0]]
+        if not other.inputs and other.label is None:
+            return Formula(node.local_grads[i])
+    names: dict[str, Symbol] = {}
+    for field in used:
+        sym = name(inputs[field])
+        if sym is None:
+            return None
+        names[field] = sym
+    if not rest:
+        return Formula(coef)
+    if len(used) == 1 and rest == "{" + used[0] + "}":
+        return Formula(coef, (names[used[0]],))  # the name itself, parenthesised where a product needs it
+    return Formula(coef, (_fill(rest, names),))
 
 
-def multiply(formulas) -> Formula | None:
+def _power(node: Value) -> float:
+    return float(node.op[2:])  # "**2" -> 2.0
+
+
+def _power_text(rest: str, exponent: float) -> str:
+    """``{x}^{n-1}`` with the exponent written out: ``x^1`` is ``x``, ``x^0`` is 1."""
+    if exponent == 0.0:
+        return ""
+    if exponent == 1.0:
+        return rest.replace("^{n-1}", "")
+    return rest.replace("{n-1}", fmt(exponent, 6))
+
+
+def covers(spec: OpSpec) -> bool:
+    """True when this module can write ``spec``'s expression and derivatives (every placeholder known)."""
+    known = set(spec.placeholders) | ({"n", "n-1"} if spec.name == POWER else set())
+    texts: Iterable[str] = (spec.expression, *spec.derivatives)
+    return all(set(re.findall(r"\{([^}]*)\}", t)) <= known for t in texts)
+
+
+def multiply(formulas: Iterable[Formula | None]) -> Formula | None:
     """The product of several formulas (None if any is unknown)."""
-    coef, factors = 1.0, []
+    coef, factors = 1.0, list[Symbol]()
     for f in formulas:
         if f is None:
             return None
