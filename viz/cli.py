@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -21,6 +22,10 @@ __all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: vi
 
 PROG = "python -m viz"
 
+# The functions the expression may call, wrapped: one more op declared in engine must not
+# push the help past 80 columns.
+_FUNCTIONS_LINE = textwrap.fill(f"new lines, and the functions {', '.join(sorted(FUNCTIONS))});", 79)
+
 EXAMPLES = f"""\
 examples:
   {PROG} "softplus(x*w1 + b1)*w3" \\
@@ -36,7 +41,7 @@ examples:
 
 The expression is read with Python's ast module against a whitelist (numbers,
 names, + - * / **, unary -, name = expression statements separated by ';' or
-new lines, and the functions {", ".join(sorted(FUNCTIONS))});
+{_FUNCTIONS_LINE}
 it is never eval'ed. Free names are leaves: give each a value with --set
 (after the expression, or before it with -- ahead of the expression).
 backward() is run from the last statement before drawing. Without -o, --format
