@@ -18,7 +18,9 @@ import textwrap
 from dataclasses import dataclass
 
 from engine import Value, topological_order
-from viz.formulas import Namer, edge_formula, formula_text, multiply, node_name
+from engine.checks import check_int, check_value
+from engine.graph import Edge, count_paths, find_node, iter_paths
+from viz.formulas import Formula, Namer, edge_formula, formula_text, multiply, node_name
 from viz.text import fmt
 
 __all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError", "DEFAULT_MAX_PATHS"]
@@ -130,23 +132,12 @@ def explain(
     ``leaf.grad`` after ``root.backward()``. Paths are counted first (dynamic
     programming); more than ``max_paths`` raises ``TooManyPathsError`` with the count.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"explain: root must be an engine Value, got {type(root).__name__}")
-    if not isinstance(precision, int) or isinstance(precision, bool) or not 1 <= precision <= 17:
-        raise ValueError(f"explain: precision must be an int between 1 and 17, got {precision!r}")
-    if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
-        raise ValueError(f"explain: max_paths must be an int >= 1, got {max_paths!r}")
+    check_value(root, "explain", "root", "an engine Value")
+    check_int(precision, "explain", "precision", 1, 17)
+    check_int(max_paths, "explain", "max_paths", 1)
     order = topological_order(root)
-    target = _find(leaf, order)
-
-    # Number of paths from each node down to the target, inputs before consumers.
-    count: dict[Value, int] = {target: 1}
-    for node in order:
-        if node is target:
-            continue
-        c = sum(count.get(inp, 0) for inp in node.inputs)
-        if c:
-            count[node] = c
+    target = find_node(root, leaf, "explain", "leaf", order=order)
+    count = count_paths(root, target, order=order)  # paths from each node down to the target
     total_paths = count.get(root, 0)
     name = Namer(precision)
     root_name = node_name(root, name, order)
@@ -158,63 +149,18 @@ def explain(
             total_paths,
         )
 
-    paths = tuple(
-        _factors(edges, target, name, order) for edges in _enumerate(root, target, count)
-    )
+    paths = tuple(_factors(edges, target, name, order) for edges in iter_paths(root, target, count=count))
     total = math.fsum(p.product for p in paths)
     return Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision)
 
 
-def _find(leaf: Value | str, order: list[Value]) -> Value:
-    if isinstance(leaf, Value):
-        if leaf not in set(order):
-            raise ValueError(f"explain: {leaf!r} is not in the graph of the root")
-        return leaf
-    if isinstance(leaf, str):
-        matches = [n for n in order if n.label == leaf]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            labels = sorted({n.label for n in order if n.label is not None})
-            raise ValueError(
-                f"explain: no node labelled {leaf!r}; labels in the graph: "
-                + (", ".join(labels) if labels else "(none)")
-            )
-        raise ValueError(f"explain: {len(matches)} nodes are labelled {leaf!r}; pass the Value itself")
-    raise TypeError(f"explain: leaf must be a Value or a label, got {type(leaf).__name__}")
-
-
-def _enumerate(root: Value, target: Value, count: dict[Value, int]):
-    """Each path from ``root`` to ``target`` as a list of edges (node, input index), in input order.
-
-    Depth-first with an explicit stack (no recursion limit on long chains); only
-    inputs that lead to the target are followed, so the work is proportional to
-    the number of paths times their length.
-    """
-    # Stack items: (node, edges so far as a linked list (edge, rest) or None).
-    stack: list[tuple[Value, tuple | None]] = [(root, None)]
-    while stack:
-        node, prefix = stack.pop()
-        if node is target:
-            edges = []
-            while prefix is not None:
-                edge, prefix = prefix
-                edges.append(edge)
-            edges.reverse()
-            yield edges
-            continue
-        for k in reversed(range(len(node.inputs))):  # reversed: input 0 is explored first
-            if node.inputs[k] in count:
-                stack.append((node.inputs[k], ((node, k), prefix)))
-
-
-def _factors(edges, target: Value, name: Namer, order: list[Value]) -> ChainPath:
+def _factors(edges: list[Edge], target: Value, name: Namer, order: list[Value]) -> ChainPath:
     """Group a path's edges into factors between labelled nodes."""
     factors: list[Factor] = []
     product = 1.0
     top: Value | None = None
     locals_: list[float] = []
-    forms = []
+    forms: list[Formula | None] = []
     for node, k in edges:
         if top is None:
             top = node

@@ -21,6 +21,7 @@ import ast
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from engine import FUNCTIONS, Value
 
@@ -253,7 +254,7 @@ def evaluate(source: str, values: Mapping[str, float]) -> Program:
         for stmt in prog.statements:
             result = _eval(stmt.value, prog.values)  # type: ignore[attr-defined]
             if isinstance(stmt, ast.Assign):
-                name = stmt.targets[0].id
+                name = cast(ast.Name, stmt.targets[0]).id  # parse() allows only 'name = ...'
                 if not isinstance(result, Value):
                     result = Value(result, name)  # a named number becomes a labelled leaf
                 elif any(result is v for v in prog.values.values()):
@@ -281,10 +282,10 @@ def _number(x: object, name: str) -> float:
     return v
 
 
-def _eval(node: ast.AST, env: dict[str, Value]):
+def _eval(node: ast.AST, env: dict[str, Value]) -> Value | float:
     """Walk a checked expression. Numbers stay floats until they meet a Value."""
     if isinstance(node, ast.Constant):
-        v = float(node.value)  # ints become floats: float powers overflow quickly instead of hanging
+        v = float(cast(float, node.value))  # ints become floats: float powers overflow quickly instead of hanging
         if not math.isfinite(v):
             raise OverflowError(f"the number {node.value!r} is too large")
         return v
@@ -294,7 +295,7 @@ def _eval(node: ast.AST, env: dict[str, Value]):
         a, b = _eval(node.left, env), _eval(node.right, env)
         op = _BINOPS[type(node.op)]
         if op == "+":
-            r = a + b
+            r: Value | float = a + b
         elif op == "-":
             r = a - b
         elif op == "*":
@@ -305,17 +306,18 @@ def _eval(node: ast.AST, env: dict[str, Value]):
             r = a / b
         else:
             try:
-                r = a**b
+                power: Value | float | complex = a**b
             except OverflowError:
                 raise OverflowError(f"**: {a!r} ** {b!r} is too large for a float") from None
-            if isinstance(r, complex):
+            if isinstance(power, complex):
                 raise ValueError(f"**: {a!r} ** {b!r} has no real value")
+            r = power
         if isinstance(r, float) and not math.isfinite(r):
             raise OverflowError(f"{op}: the result is too large")
         return r
     if isinstance(node, ast.UnaryOp):
-        v = _eval(node.operand, env)
-        return -v if isinstance(node.op, ast.USub) else v
+        operand = _eval(node.operand, env)
+        return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.Call):
-        return FUNCTIONS[node.func.id](_eval(node.args[0], env))  # type: ignore[attr-defined]
+        return FUNCTIONS[cast(ast.Name, node.func).id](_eval(node.args[0], env))  # parse() allows only f(x)
     raise AssertionError(f"unchecked node {type(node).__name__}")  # parse() refuses these
