@@ -8,10 +8,10 @@ order eps_machine / h), so h = 1e-6 gives about 8-10 correct digits.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from engine.checks import check_finite, check_positive
 from engine.value import Value
 
 __all__ = ["numerical_grad", "check_grad", "GradCheck"]
@@ -25,27 +25,13 @@ def _evaluate(f: Function, xs: Sequence[float]) -> float:
 
 
 def _check_args(name: str, xs: Sequence[float], h: float) -> list[float]:
-    # A bool is an int to Python but never a meant step; "0.1" or None is a slip of type, not of size.
-    if isinstance(h, bool) or not isinstance(h, (int, float)):
-        raise TypeError(f"{name}: step h must be a number, got {type(h).__name__} {h!r}")
-    if not (h > 0 and math.isfinite(h)):
-        raise ValueError(f"{name}: step h must be a positive finite number, got {h!r}")
+    check_positive(h, name, "step h")
     if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Sequence):
         raise TypeError(
             f"{name}: xs must be a sequence of numbers (one per argument of f),"
             f" got {type(xs).__name__} {xs!r}"
         )
-    out = []
-    for i, x in enumerate(xs):
-        if isinstance(x, Value):
-            x = x.data
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise TypeError(f"{name}: argument {i} must be a number, got {type(x).__name__}")
-        x = float(x)
-        if not math.isfinite(x):
-            raise ValueError(f"{name}: argument {i} must be finite, got {x!r}")
-        out.append(x)
-    return out
+    return [check_finite(x.data if isinstance(x, Value) else x, name, f"argument {i}") for i, x in enumerate(xs)]
 
 
 def numerical_grad(f: Function, xs: Sequence[float], h: float = 1e-6) -> list[float]:

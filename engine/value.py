@@ -20,29 +20,13 @@ import numbers
 from typing import Union
 
 from engine.graph import topological_order
+from engine.numeric import power_name, power_rule, sigmoid_of, to_float
 from engine.ops import POWER, function, operator
 
 Number = int | float
 Operand = Union["Value", int, float]
 
 __all__ = ["Value", "Number", "Operand"]
-
-
-def _coerce(data: object, what: str) -> float:
-    """``float(data)`` for real numbers; a ``TypeError`` naming the type otherwise (bool included)."""
-    # Strings, None and complex are refused (float("3") would work, but a string
-    # here is almost always a mistake), and so is bool: it is a numbers.Real
-    # (a subclass of int), but `x + True` is a slip, and nn refuses it too.
-    # `type(data) is int` first: ints are common, and the abstract-class check is
-    # slow; it is also False for a bool, which is checked only on the slow path.
-    if type(data) is int or (isinstance(data, numbers.Real) and not isinstance(data, bool)):
-        try:
-            return float(data)
-        except OverflowError:
-            raise OverflowError(f"{what}: {type(data).__name__} too large for a float") from None
-    raise TypeError(
-        f"{what}: expected a real number (int or float), got {type(data).__name__} {data!r}"
-    )
 
 
 def _where(node: Value) -> str:
@@ -87,7 +71,7 @@ class Value:
         and other non-real data; ``ValueError`` for ``inf`` and ``nan``.
         """
         if type(data) is not float:
-            data = _coerce(data, "Value")
+            data = to_float(data, "Value")
         if not math.isfinite(data):
             raise ValueError(f"Value: data must be finite, got {data!r}")
         if label is not None and not isinstance(label, str):
@@ -210,7 +194,7 @@ class Value:
         if type(exponent) is float:
             n = exponent
         elif type(exponent) is int or isinstance(exponent, numbers.Real):
-            n = _coerce(exponent, "**")
+            n = to_float(exponent, "**")
         else:
             return NotImplemented
         if not math.isfinite(n):
@@ -233,8 +217,8 @@ class Value:
         except OverflowError:
             raise OverflowError(f"**: {a!r} ** {n:g}{_where(self)} is too large for a float") from None
         # n a^(n-1); written so that 0 ** n (n >= 1) needs no negative power
-        local = _power_rule(a, n, out) if n != 0.0 else 0.0
-        return _node(out, _pow_name(n), (self,), (local,))
+        local = power_rule(a, n, out) if n != 0.0 else 0.0
+        return _node(out, power_name(n), (self,), (local,))
 
     @operator("**", "{b}·{a}^({b} - 1)", "{a}^{b}·ln {a}", expression="{a}^{b}")
     def _pow_value(self, exponent: Value) -> Value:
@@ -248,7 +232,7 @@ class Value:
             out = a ** b
         except OverflowError:
             raise OverflowError(f"**: {a!r} ** {b!r} is too large for a float") from None
-        d_base = _power_rule(a, b, out) if b != 0.0 else 0.0
+        d_base = power_rule(a, b, out) if b != 0.0 else 0.0
         return _node(out, "**", (self, exponent), (d_base, out * math.log(a)))
 
     def __rpow__(self, base: Number) -> Value:
@@ -283,12 +267,12 @@ class Value:
         """ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|); d/dx = sigmoid(x)."""
         x = self.data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-        return _node(out, "softplus", (self,), (_sigmoid(x),))
+        return _node(out, "softplus", (self,), (sigmoid_of(x),))
 
     @function("sigmoid", "sigmoid({x})·(1 - sigmoid({x}))")
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x); d/dx = sigmoid(x) (1 - sigmoid(x))."""
-        s = _sigmoid(self.data)
+        s = sigmoid_of(self.data)
         return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
 
     @function("tanh", "1 - tanh({x})^2")
@@ -372,12 +356,12 @@ def _wrap(x: object, op: str) -> Value | None:
 
     On None the operator returns ``NotImplemented`` and Python raises its usual
     ``TypeError: unsupported operand type(s)``, naming both types. A bool is a
-    ``TypeError`` naming ``op`` (from ``_coerce``).
+    ``TypeError`` naming ``op`` (from ``to_float``).
     """
     if type(x) is not float:  # floats, the common case, skip the slower checks
         if type(x) is not int and not isinstance(x, numbers.Real):
             return None
-        x = _coerce(x, op)
+        x = to_float(x, op)
     if not math.isfinite(x):
         raise ValueError(f"{op}: constant operand must be finite, got {x!r}")
     return _node(x, "const", (), ())
@@ -394,40 +378,3 @@ def _divide(a: Value, b: Value) -> Value:
     # -(a/b)/b rather than -a/(b*b): b*b alone can overflow to inf or underflow
     # to 0 (b = 1e-200) when a/b^2 itself is a float, or is at least +-inf.
     return _node(a.data / den, "/", (a, b), (1.0 / den, -(a.data / den) / den))
-
-
-def _power_rule(a: float, n: float, out: float) -> float:
-    """d(a^n)/da = n a^(n-1), given ``out`` = a^n (n != 0).
-
-    For a tiny base and n < 1, a^(n-1) can be beyond the float range while
-    a^n is not; the derivative is then n a^n / a, which is +-inf when it
-    truly does not fit (as an overflowing product is), finite when it does.
-    """
-    try:
-        d: float = n * a ** (n - 1.0)
-        return d
-    except OverflowError:
-        return (n * out) / a  # a != 0 here: 0 ** m never overflows
-
-
-def _sigmoid(x: float) -> float:
-    """1 / (1 + e^-x) without overflow: e^x is only taken for x < 0, e^-x for x >= 0."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _pow_name(n: float) -> str:
-    """The op name of ``x ** n``: ``'**2'``, ``'**-1'``, ``'**0.5'``."""
-    name = _POW_NAMES.get(n)
-    if name is None:
-        name = "**" + (str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n))
-    return name
-
-
-# The usual exponents, named once rather than formatted on every node.
-_POW_NAMES = {float(k): f"**{k}" for k in range(-3, 5)}
-_POW_NAMES[0.5] = "**0.5"
-_POW_NAMES[-0.5] = "**-0.5"
-
