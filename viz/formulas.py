@@ -1,4 +1,4 @@
-"""Names for nodes and the formula of each local derivative, in one table.
+"""Names for nodes and the formula of each local derivative, written from the ops' declarations.
 
 The numbers always come from the engine (``node.local_grads``); this module
 only says, in words, which formula produced them, so an edge can read
