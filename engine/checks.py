@@ -38,22 +38,23 @@ def _is_real(x: object) -> bool:
     return type(x) is float or type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool))
 
 
-def check_real(x: object, func: str, arg: str) -> float:
+def check_real(x: object, func: str, arg: str, what: str = "a number") -> float:
     """``float(x)`` for a real number (int, float, ``numbers.Real``; not bool); ``TypeError`` otherwise.
 
-    ``inf`` and ``nan`` pass: use ``check_finite`` to refuse them.
+    ``inf`` and ``nan`` pass: use ``check_finite`` to refuse them. ``what`` is how
+    the message says what ``arg`` may be (``"a number or a Value"``).
     """
     if not _is_real(x):
-        raise TypeError(f"{func}: {arg} must be a number, got {type(x).__name__} {x!r}")
+        raise TypeError(f"{func}: {arg} must be {what}, got {type(x).__name__} {x!r}")
     try:
         return float(x)  # type: ignore[arg-type]  # a numbers.Real
     except OverflowError:
         raise ValueError(f"{func}: {arg} is too large for a float, got {x!r}") from None
 
 
-def check_finite(x: object, func: str, arg: str) -> float:
+def check_finite(x: object, func: str, arg: str, what: str = "a number") -> float:
     """``check_real``, and ``ValueError`` for ``inf`` and ``nan``."""
-    value = check_real(x, func, arg)
+    value = check_real(x, func, arg, what)
     if not math.isfinite(value):
         raise ValueError(f"{func}: {arg} must be finite, got {x!r}")
     return value

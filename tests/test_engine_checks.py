@@ -55,6 +55,8 @@ BAD = [
     (check_finite, math.nan, (), ValueError, "train: lr must be finite, got nan"),
     (check_finite, -math.inf, (), ValueError, "train: lr must be finite, got -inf"),
     (check_finite, False, (), TypeError, "train: lr must be a number, got bool False"),
+    (check_finite, "x", ("a number or a Value",), TypeError, "train: lr must be a number or a Value, got str 'x'"),
+    (check_real, None, ("a float",), TypeError, "train: lr must be a float, got NoneType None"),
     (check_positive, 0, (), ValueError, "train: lr must be a positive finite number, got 0"),
     (check_positive, -0.5, (), ValueError, "train: lr must be a positive finite number, got -0.5"),
     (check_positive, math.inf, (), ValueError, "train: lr must be a positive finite number, got inf"),
