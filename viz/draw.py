@@ -189,9 +189,8 @@ def drawing(
         raise TypeError(f"draw: compact must be True or False, got {compact!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
-    _check_size(root, max_nodes)
-
     order = topological_order(root)
+    _check_size(len(order), max_nodes)
     if params is not None:
         params_set = set(params)
     else:  # the naming conventions of the articles (w1 ... b3) and of nn (w1, b, L1.n2.w1)
@@ -342,20 +341,13 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
 # ---------------------------------------------------------------------- checks and names
 
 
-def _check_size(root: Value, max_nodes: int) -> None:
-    """Count the value nodes (without recursion) and refuse more than ``max_nodes``."""
-    seen = {root}
-    stack = [root]
-    while stack:
-        for inp in stack.pop().inputs:
-            if inp not in seen:
-                seen.add(inp)
-                stack.append(inp)
-    if len(seen) > max_nodes:
+def _check_size(n_nodes: int, max_nodes: int) -> None:
+    """Refuse more than ``max_nodes`` value nodes, before anything is laid out."""
+    if n_nodes > max_nodes:
         raise GraphTooLargeError(
-            f"draw: the graph has {len(seen)} value nodes, more than max_nodes={max_nodes}; "
+            f"draw: the graph has {n_nodes} value nodes, more than max_nodes={max_nodes}; "
             f"Graphviz would take long and the picture would be unreadable. "
-            f"Pass max_nodes={len(seen)} (or --max-nodes {len(seen)} on the command line) "
+            f"Pass max_nodes={n_nodes} (or --max-nodes {n_nodes} on the command line) "
             f"to draw it anyway, or draw a smaller part of the graph"
         )
 
