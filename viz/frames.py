@@ -3,11 +3,10 @@
 Frame 0 is the start (only the root's grad is known: 1; the root's box is
 outlined in the grads' colour); frame ``k`` is the graph after step ``k`` of
 ``engine.backward_steps``: the consumer being processed and the one
-edge whose local derivative the step multiplies are emphasised (``draw``'s
+edge whose local derivative the step multiplies are emphasised (``draw_frame``'s
 ``focus_edge``), the box whose grad the step changes is outlined in the
-grads' colour, every grad
-received so far is filled in (a partial sum until its last step), and grads
-not yet reached are blank. The last frame shows every node's grad exactly as
+grads' colour, every grad received so far is filled in (a partial sum until
+its last step), and grads not yet reached are blank. The last frame shows every node's grad exactly as
 ``backward()`` leaves it. Every box shows the name the captions use
 (``viz.step_text.node_names``: ``x1[2]`` where a label repeats).
 
