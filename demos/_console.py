@@ -26,6 +26,8 @@ __all__ = [
     "cli",
     "fixed",
     "check_close",
+    "check_published",
+    "decimals_of",
 ]
 
 WIDTH = 80
@@ -45,6 +47,21 @@ def fixed(x: float, decimals: int = 6, *, parens: bool = False) -> str:
     operator: ``0.0 - (-2.6037)``, never ``0.0 - -2.6037``. (``engine.format``'s "fixed" style.)
     """
     return format_number(x, decimals, style="fixed", parens=parens)
+
+
+def check_published(what: str, computed: float, published: float, decimals: int) -> None:
+    """``Mismatch`` unless ``computed`` rounds to ``published`` at ``decimals`` places."""
+    if not abs(computed - published) <= 0.5 * 10.0**-decimals + 1e-12:
+        raise Mismatch(
+            f"{what}: computed {computed!r} does not round to the published {published}"
+            f" at {decimals} decimal(s)"
+        )
+
+
+def decimals_of(x: float) -> int:
+    """Decimal places of a published number as written (-2.61 -> 2)."""
+    text = repr(float(x))
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
 def check_close(what: str, a: float, b: float, names: Sequence[str], tol: float) -> float:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, cli, fixed
+from demos._console import Console, check_close, check_published, cli, decimals_of, fixed
 from nn import statquest as sq
 
-__all__ = ["run", "main", "check_published", "decimals_of", "DIAGRAM"]
+__all__ = ["run", "main", "DIAGRAM"]
 
 #: The drawing of the network shown first.
 DIAGRAM = """\
@@ -29,21 +29,6 @@ DIAGRAM = """\
   SSR = sum over the data of (observed - predicted)^2"""
 
 TOL = 1e-12  # engine vs the same formula in plain floats: only round-off may differ
-
-
-def check_published(what: str, computed: float, published: float, decimals: int) -> None:
-    """``Mismatch`` unless ``computed`` rounds to ``published`` at ``decimals`` places."""
-    if not abs(computed - published) <= 0.5 * 10.0**-decimals + 1e-12:
-        raise Mismatch(
-            f"{what}: computed {computed!r} does not round to the published {published}"
-            f" at {decimals} decimal(s)"
-        )
-
-
-def decimals_of(x: float) -> int:
-    """Decimal places of a published number as written (-2.61 -> 2)."""
-    text = repr(float(x))
-    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
 def run(con: Console) -> None:

@@ -18,9 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from demos import network as net
-from demos._console import Console, Mismatch, check_close, cli, fixed
+from demos._console import Console, Mismatch, check_close, check_published, cli, decimals_of, fixed
 from demos._derivative import HAND_TOL
-from demos.forward import check_published, decimals_of
 from nn import Ledger, train
 from nn import statquest as sq
 
