@@ -1,0 +1,310 @@
+"""Practice questions for one gradient, made from the engine's graph: what a learner computes by hand.
+
+For d root / d ``param`` (``dSSR/dw1`` of the articles' network), at the graph's
+current numbers, in the order a hand derivation goes:
+
+1. ``forward``: each labelled interior node of a data point (``x1``, ``y1``, ``x2``,
+   ``y2``, ``predicted``), in the order the forward pass computes them;
+2. ``local``: each chain-rule factor on the gradient's paths at that point
+   (``dSSR/dpredicted``, ``dpredicted/dy1``, ``dy1/dx1``, ``dx1/dw1``), cut at the
+   labelled nodes as ``viz.explain`` cuts them;
+3. ``product``: the product of a path's factors (the point's term of the gradient);
+4. ``sum``: the gradient, summed over the data points.
+
+Every expected number is the engine's (node data, local derivatives multiplied along
+the edges); nothing is written by hand, so any parameter of any graph works. Each
+question carries its tolerance (relative 1 %, or half a unit of the last shown
+decimal), a hint naming the factor and the derivative rule
+(``d softplus(x)/dx = sigmoid(x) = e^x/(1 + e^x)``), the expected formula, and the
+values a formula answer may use. All of it is plain data: ``Quiz.to_dict()`` is JSON.
+
+    >>> from engine import Value, topological_order
+    >>> w, x = Value(2.0, "w"), Value(0.5, "x")
+    >>> y = (w * x).softplus().relabel("y")
+    >>> [q.id for q in make_questions(y, "w").questions]
+    ['forward:y', 'local:dy/dw', 'product:1', 'sum']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Container, Sequence
+from dataclasses import asdict, dataclass, field
+
+from engine import Value, topological_order
+from viz.explain import explain
+from viz.formulas import Namer, _describe
+from viz.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
+from viz.text import fmt
+
+__all__ = ["Tolerance", "Question", "Quiz", "make_questions", "rule_text", "SHOWN_DECIMALS", "RELATIVE"]
+
+#: Numbers are shown to the learner with this many decimals.
+SHOWN_DECIMALS = 4
+#: An answer within this relative error is right.
+RELATIVE = 0.01
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """An answer is right when ``|answer - expected| <= max(rel * |expected|, abs)``.
+
+    ``abs`` is half a unit of the last decimal shown (0.00005 for 4 decimals), so an
+    answer computed from the numbers as shown, or a 0 typed for 0, is right too.
+    """
+
+    rel: float = RELATIVE
+    abs: float = 0.5 * 10.0**-SHOWN_DECIMALS
+
+    def accepts(self, answer: float, expected: float) -> bool:
+        return math.isfinite(answer) and abs(answer - expected) <= max(self.rel * abs(expected), self.abs)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One number to compute by hand.
+
+    ``id`` is unique in its quiz (``forward:x1[2]``, ``local:dy1/dx1[2]``,
+    ``product:2``, ``sum``); ``kind`` is ``forward``, ``local``, ``product`` or
+    ``sum``; ``point`` the data point (from 1; None for the sum); ``node`` the name
+    of the node asked for, as the replay names nodes (``x1[2]``; for a factor, its
+    lower node); ``formula`` the answer as a formula (``sigmoid(x1)``); ``values``
+    the numbers at this point that a formula answer may name (label -> value).
+    """
+
+    id: str
+    kind: str
+    prompt: str
+    expected: float
+    tolerance: Tolerance
+    hint: str
+    formula: str | None
+    point: int | None
+    node: str | None
+    values: dict[str, float] = field(default_factory=dict)
+
+    def accepts(self, answer: float) -> bool:
+        """Whether the number ``answer`` is right within the tolerance."""
+        return self.tolerance.accepts(answer, self.expected)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """The questions for ``gradient`` (``dSSR/dw1``) at the graph's current numbers.
+
+    ``parameters``: the leaves every data point shares, label -> value; ``data``: per
+    data point, its own leaves (``input``, ``observed``); ``asked``: the points whose
+    forward values, factors and products are asked (the sum needs the others' products,
+    which the sum's prompt gives).
+    """
+
+    root: str
+    param: str
+    gradient: str
+    parameters: dict[str, float]
+    data: list[dict[str, float]]
+    asked: list[int]
+    questions: tuple[Question, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dicts, lists, strings and floats: ``json.dumps(quiz.to_dict())`` works."""
+        return asdict(self)
+
+
+# The derivative rule of each op, by input: what a hint names. (op, input index) -> text.
+_RULES: dict[str, tuple[str, ...]] = {
+    "+": ("d(a + b)/da = 1", "d(a + b)/db = 1"),
+    "-": ("d(a - b)/da = 1", "d(a - b)/db = -1"),
+    "*": ("d(a·b)/da = b", "d(a·b)/db = a"),
+    "/": ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),
+    "neg": ("d(-a)/da = -1",),
+    "**": ("d(a^b)/da = b·a^(b - 1)", "d(a^b)/db = a^b·ln a"),
+    "exp": ("d exp(x)/dx = exp(x)",),
+    "log": ("d log(x)/dx = 1/x",),
+    "softplus": ("d softplus(x)/dx = sigmoid(x) = e^x/(1 + e^x)",),
+    "sigmoid": ("d sigmoid(x)/dx = sigmoid(x)·(1 - sigmoid(x))",),
+    "tanh": ("d tanh(x)/dx = 1 - tanh(x)^2",),
+    "relu": ("d relu(x)/dx = 1 for x > 0, else 0",),
+    "square": ("d x^2/dx = 2x",),
+}
+
+
+def rule_text(op: str, index: int) -> str:
+    """The rule for d(node)/d(inputs[index]) of an ``op`` node: ``d softplus(x)/dx = sigmoid(x) ...``."""
+    if op.startswith("**") and op != "**":
+        n = op[2:]
+        return f"d(a^{n})/da = {n}·a^({n} - 1)"
+    rules = _RULES.get(op)
+    if rules is None:
+        return f"the local derivative of {op or 'a leaf'}"
+    return rules[min(index, len(rules) - 1)]
+
+
+def _edges(top: Value, bottom: Value) -> list[tuple[Value, int]]:
+    """The edges (node, input index) from ``top`` down to ``bottom`` through unlabelled nodes."""
+    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(top, [])]
+    while stack:
+        node, path = stack.pop()
+        for k in reversed(range(len(node.inputs))):
+            below = node.inputs[k]
+            if below is bottom:
+                return [*path, (node, k)]
+            if below.label is None and below.inputs:
+                stack.append((below, [*path, (node, k)]))
+    return []
+
+
+def _suffix(point: DataPoint, many: bool) -> str:
+    return f" at data point {point.index}" if many else ""
+
+
+def _inputs_named(node: Value) -> list[Value]:
+    """The labelled nodes a node is computed from directly (through unlabelled ones)."""
+    found: list[Value] = []
+    stack = list(reversed(node.inputs))
+    while stack:
+        n = stack.pop()
+        if n.label is not None:
+            if n not in found:
+                found.append(n)
+        elif n.inputs:
+            stack.extend(reversed(n.inputs))
+    return found
+
+
+def _definition(node: Value, namer: Namer) -> str | None:
+    """``x1 = input·w1 + b1``: how a labelled node is computed, or None when too long to say."""
+    parts = [namer(i) for i in node.inputs]
+    if any(p is None for p in parts):
+        return None
+    sym = _describe(node.op, parts)
+    return None if sym is None else sym.text
+
+
+def _given(values: Sequence[tuple[str, float]]) -> str:
+    return ", ".join(f"{n} = {fmt(v, 6)}" for n, v in values)
+
+
+def make_questions(root: Value, param: Value | str, *, points: Sequence[int] | None = None) -> Quiz:
+    """The practice questions for d ``root`` / d ``param`` at the graph's current numbers.
+
+    ``param`` is a node or its label (a label used once per data point, or a leaf all
+    points share). ``points``: the data points (from 1) whose forward values, factors
+    and products are asked; default all. ``ValueError`` names an unknown label or point.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"make_questions: root must be an engine Value, got {type(root).__name__}")
+    pts = data_points(root)
+    label = _label(param, pts)
+    many = len(pts) > 1
+    asked = list(range(1, len(pts) + 1)) if points is None else list(points)
+    for k in asked:
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(pts):
+            raise ValueError(f"make_questions: points must be data points 1..{len(pts)}, got {k!r}")
+    root_name = root.label if root.label is not None else "root"
+    gradient = f"d{root_name}/d{label}"
+    namer = Namer(SHOWN_DECIMALS)
+    tol = Tolerance()
+    params = shared_leaves(pts)
+    questions: list[Question] = []
+    terms: dict[int, float] = {}
+    for pt in pts:
+        node = pt.nodes.get(label)
+        if node is None:
+            terms[pt.index] = 0.0
+            continue
+        terms[pt.index] = term_grads(pt).get(node, 0.0)
+        if pt.index not in asked:
+            continue
+        at = _suffix(pt, many)
+        env = pt.values()
+        for n in _forward_nodes(pt):
+            definition = _definition(n, namer)
+            named = _inputs_named(n)
+            hint = f"{n.label} = {definition}" if definition else f"{n.label} is computed by {n.op}"
+            if named:
+                hint += ", with " + _given([(i.label or "", i.data) for i in named])
+            questions.append(Question(
+                f"forward:{n.label}{_index(pt, many)}", "forward", f"{n.label}{at}", n.data, tol,
+                hint, definition, pt.index if many else None, _name(n.label or '', pt, many, params), env,
+            ))
+        exp = explain(pt.term, node, precision=SHOWN_DECIMALS)
+        seen: set[tuple[Value, Value]] = set()
+        for j, path in enumerate(exp.paths, 1):
+            names = []
+            for f in path.factors:
+                name = _rename(f.name, exp.root_name, root_name)
+                names.append(name)
+                if (f.top, f.bottom) in seen:
+                    continue
+                seen.add((f.top, f.bottom))
+                # each rule once, in the order of the edges (x1 = a·b + c says "+" then "*")
+                rules = "; ".join(dict.fromkeys(rule_text(e.op, k) for e, k in _edges(f.top, f.bottom)))
+                top_name = root_name if f.top is pt.term else (f.top.label or "")
+                bottom_name = f.bottom.label or ""
+                hint = f"{name}: how {top_name} changes with {bottom_name}; {rules}"
+                questions.append(Question(
+                    f"local:{name}{_index(pt, many)}", "local", f"{name}{at}", f.value, tol, hint,
+                    f.formula if f.formula is not None else fmt(f.value, SHOWN_DECIMALS),
+                    pt.index if many else None, _name(bottom_name, pt, many, params), env,
+                ))
+            which = f" (path {j} of {len(exp.paths)})" if len(exp.paths) > 1 else ""
+            questions.append(Question(
+                f"product:{pt.index}" + (f".{j}" if len(exp.paths) > 1 else ""), "product",
+                f"{gradient}{at}{which}: the product of its factors", path.product, tol,
+                "the chain rule: multiply " + " × ".join(names) + at, " × ".join(names),
+                pt.index if many else None, _name(label, pt, many, params), env,
+            ))
+        if len(exp.paths) > 1:
+            questions.append(Question(
+                f"point:{pt.index}", "product", f"{gradient}{at}: the sum over its {len(exp.paths)} paths",
+                terms[pt.index], tol, f"add the products of the {len(exp.paths)} paths{at}",
+                None, pt.index if many else None, _name(label, pt, many, params), env,
+            ))
+    others = [(f"point {k}", v) for k, v in terms.items() if k not in asked]
+    prompt = f"{gradient}, summed over the {len(pts)} data points" if many else gradient
+    if others:
+        prompt += " (" + ", ".join(f"{n} gives {fmt(v, 6)}" for n, v in others) + ")"
+    hint = (f"{gradient} is the sum over the data points of each point's product"
+            if many else f"{gradient} is the sum over the paths of their products")
+    questions.append(Question(
+        "sum", "sum", prompt, math.fsum(terms.values()), tol, hint, None, None, label, {},
+    ))
+    data = [{n: p.nodes[n].data for n in point_leaves(pts)} for p in pts]
+    return Quiz(root_name, label, gradient, {n: v.data for n, v in params.items()}, data, asked,
+                tuple(questions))
+
+
+def _label(param: Value | str, pts: list[DataPoint]) -> str:
+    if isinstance(param, Value):
+        if param.label is None:
+            raise ValueError("make_questions: param must be a labelled node")
+        label = param.label
+    elif isinstance(param, str):
+        label = param
+    else:
+        raise TypeError(f"make_questions: param must be a Value or a label, got {type(param).__name__}")
+    if not any(label in p.nodes for p in pts):
+        known = sorted({n for p in pts for n in p.nodes})
+        raise ValueError(f"make_questions: no node labelled {label!r}; labels: {', '.join(known)}")
+    return label
+
+
+def _forward_nodes(pt: DataPoint) -> list[Value]:
+    """The point's labelled interior nodes, inputs before the nodes made from them."""
+    return [n for n in topological_order(pt.term) if n.label is not None and n.inputs and n.label in pt.nodes]
+
+
+def _index(pt: DataPoint, many: bool) -> str:
+    return f"[{pt.index}]" if many else ""
+
+
+def _name(label: str, pt: DataPoint, many: bool, shared: Container[str]) -> str:
+    """The replay's name of a point's node: ``x1[2]``; a parameter all points share keeps its label."""
+    return label if label in shared else f"{label}{_index(pt, many)}"
+
+
+def _rename(name: str, term_name: str, root_name: str) -> str:
+    """A factor's name with the point's term written as the root: ``dSSR/dpredicted``."""
+    head = f"d{term_name}/"
+    return f"d{root_name}/" + name[len(head):] if name.startswith(head) else name
