@@ -109,8 +109,8 @@ def shared_leaves(points: list[DataPoint]) -> dict[str, Value]:
 
 
 def point_leaves(points: list[DataPoint]) -> list[str]:
-    """Labels of the leaves that differ from point to point (the data: ``input``, ``observed``)."""
+    """Labels of the leaves that differ from point to point (the data: ``input``, ``observed``), sorted."""
     if len(points) < 2:
         return []
     shared = shared_leaves(points)
-    return [label for label, node in points[0].nodes.items() if node.is_leaf and label not in shared]
+    return sorted(label for label, node in points[0].nodes.items() if node.is_leaf and label not in shared)
