@@ -21,8 +21,10 @@ diagnosis that fits is listed, the first is ``diagnosis``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import operator
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -116,24 +118,49 @@ class CheckResult:
             lines.append(("  " + "  ".join(c.rjust(w) for c, w in zip(r, widths))).rstrip())
         if self.finite_difference is not None:
             lines.append(f"  central finite difference: {fmt(self.finite_difference, DIGITS)}")
-        lines.append(f"  the engine's chain rule: {self.chain}")
+        names, _, forms = self.chain.partition(" = ")
+        head = f"  the engine's chain rule: {names}"
+        if len(head) + len(forms) + 3 <= 80 or not forms:
+            lines.append(head + (f" = {forms}" if forms else ""))
+        else:
+            lines += [head, " " * 26 + f"= {forms}"]
         lines.append("")
         if self.agrees:
             lines.append(f"agrees: your formula gives the engine's {self.gradient} at every point")
         else:
-            lines.append(f"disagrees: {self.diagnoses[0]}")
-            lines += [f"  also: {d}" for d in self.diagnoses[1:]]
+            lines += _wrap(f"disagrees: {self.diagnoses[0]}", "")
+            for d in self.diagnoses[1:]:
+                lines += _wrap(f"also: {d}", "  ")
         return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    """``text`` in lines of at most 80 columns, broken between the parts of a formula, not inside them.
+
+    Spaces inside parentheses and around ``=`` and ``×`` are held (as NUL) while wrapping.
+    """
+    held, depth = [], 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        held.append("\0" if ch == " " and depth > 0 else ch)
+    kept = "".join(held).replace(" = ", "\0=\0").replace(" × ", "\0×\0")
+    lines = textwrap.wrap(kept, 80, initial_indent=indent, subsequent_indent=indent + "  ",
+                          break_long_words=False, break_on_hyphens=False)
+    return [line.replace("\0", " ") for line in lines]
 
 
 # ------------------------------------------------------------------ the check
 
 
-def check(root: Value, node: Value | str, formula: str, *, point: int | None = None) -> CheckResult:
+def check(
+    root: Value, node: Value | str, formula: str, *, point: int | None = None,
+    parameters: Sequence[str] | None = None,
+) -> CheckResult:
     """Check ``formula`` (per data point, or ``"dSSR/dw3 = ..."``) for d ``root`` / d ``node``.
 
     ``node`` is a node or its label (case-insensitive); ``point``: check one data point
-    alone (from 1). ``FormulaError`` (a ``ValueError``) for a formula that cannot be
+    alone (from 1); ``parameters``: the shared leaves to show, in this order (default:
+    every leaf all points share, in the graph's order). ``FormulaError`` (a ``ValueError``) for a formula that cannot be
     read or evaluated, or whose gradient names other nodes; the result's ``agrees``,
     ``diagnoses`` and ``str()`` say the rest.
     """
@@ -158,7 +185,11 @@ def check(root: Value, node: Value | str, formula: str, *, point: int | None = N
     chosen = pts if point is None else [pts[point - 1]]
     hand = read_formula(rhs, labels)
     gradient = f"d{root_name}/d{label}"
-    return _compare(root, root_name, gradient, label, hand, pts, chosen)
+    result = _compare(root, root_name, gradient, label, hand, pts, chosen)
+    if parameters is not None:
+        shown = {n: result.parameters[n] for n in parameters if n in result.parameters}
+        result = dataclasses.replace(result, parameters=shown)
+    return result
 
 
 def _node_label(node: Value | str, labels: Sequence[str]) -> str:

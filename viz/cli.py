@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from engine import FUNCTIONS, Value, topological_order
+from viz.check import check
 from viz.cli_args import OneLineParser, parse_assignments
 from viz.dotexe import DotError, DotNotFoundError, run_dot
 from viz.draw import DEFAULT_MAX_NODES, PARAM_LABEL, draw
 from viz.explain import DEFAULT_MAX_PATHS, explain
 from viz.expr import ExpressionError, evaluate
 from viz.formulas import Namer, node_name
+from viz.hand_formula import split_gradient
 from viz.render import FORMATS, render
 from viz.text import fmt
 
@@ -45,7 +47,8 @@ names, + - * / **, unary -, name = expression statements separated by ';' or
 it is never eval'ed. Free names are leaves: give each a value with --set
 (after the expression, or before it with -- ahead of the expression).
 backward() is run from the last statement before drawing. Without -o, --format
-or --explain the DOT text is printed. Errors exit with status 2.
+or --explain the DOT text is printed. Errors exit with status 2; --check exits
+with status 1 when the formula disagrees with the engine.
 """
 
 DESCRIPTION = """\
@@ -99,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output format (overrides the suffix of -o; without -o the drawing goes to stdout)")
     p.add_argument("--explain", metavar="NAME", action="append", default=[],
                    help="print d(root)/d(NAME) as a sum over paths of chain-rule products (repeatable)")
+    p.add_argument("--check", metavar='"dROOT/dNAME = FORMULA"', action="append", default=[],
+                   help="check a gradient derived by hand (per data point, summed over the data) against "
+                   "the engine; exit status 1 when it disagrees (repeatable)")
     p.add_argument("--highlight", metavar="NAME",
                    help="draw the paths from NAME up to the root in red")
     p.add_argument("--no-grads", dest="show_grads", action="store_false",
@@ -125,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0, or 2 on any error)."""
+    """Run the command line; returns the exit status (0; 1 when a --check disagrees; 2 on any error)."""
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
@@ -179,9 +185,11 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return 0  # stdout holds the drawing alone
-    elif not explanations:
+    elif not explanations and not args.check:
         print(draw(root, **options).source, end="")
         return 0
+    if args.check and not explanations:
+        return _checks(root, args.check)
 
     # The name the drawing's legend and the explanations give the root: its label, a short
     # expression such as (x·2), or "root"; one name for it in everything printed.
@@ -196,4 +204,14 @@ def _run(args: argparse.Namespace) -> int:
     for e in explanations:
         print()
         print(e)
+    if args.check:
+        print()
+        return _checks(root, args.check)
     return 0
+
+
+def _checks(root: Value, gradients: Sequence[str]) -> int:
+    """Print ``viz.check``'s verdict on each ``dROOT/dNAME = formula``; 1 if any disagrees."""
+    results = [check(root, split_gradient(text)[1], text) for text in gradients]  # all read before any printed
+    print("\n\n".join(str(r) for r in results))
+    return 0 if all(r.agrees for r in results) else 1
