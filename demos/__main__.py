@@ -1,6 +1,6 @@
 """``python -m demos``: the articles' backpropagation, step by step, with the engine doing the work.
 
-    python -m demos                 # all five parts
+    python -m demos                 # all six parts
     python -m demos --step          # pause for Enter after each step (for a class)
     python -m demos --out DIR       # where the pictures go (default ./chaingrad-out)
     python -m demos --no-graph      # skip the pictures
@@ -11,7 +11,8 @@ Parts, each also a module of its own (``python -m demos.output_layer`` ...):
 2. ``demos.output_layer``: dSSR/dw3, dw4, db3 (Backpropagation Details Pt. 1);
 3. ``demos.hidden_layer``: dSSR/dw1, db1, dw2, db2 (Details Pt. 2);
 4. ``demos.gradient_descent``: one step by hand, then the training runs;
-5. ``demos.graph``: the computation graph as SVG, the path from w1 in red.
+5. ``demos.graph``: the computation graph as SVG, the path from w1 in red;
+6. ``demos.article_formulas``: the articles' printed formulas through the checker.
 
 Every number the engine gives is checked against a hand formula (and each
 gradient against a finite difference); if any disagree, the run stops with a
@@ -23,7 +24,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from demos import forward, gradient_descent, graph, hidden_layer, output_layer
+from demos import article_formulas, forward, gradient_descent, graph, hidden_layer, output_layer
 from demos._console import Console, cli
 
 __all__ = ["main"]
@@ -44,10 +45,14 @@ def run(con: Console, args: argparse.Namespace) -> None:
     gradient_descent.run(con)
     if not args.no_graph:
         graph.run(con, args.out)
+    article_formulas.run(con)
     con.title("Next")
     con.line()
     con.line("Watch backward fill in the gradients one += at a time:")
     con.line("  python -m demos.replay --step")
+    con.line("Check a gradient you derived by hand; practise the derivation:")
+    con.line('  python -m demos.check "dSSR/db3 = -2 * (observed - predicted)"')
+    con.line("  python -m demos.practice --param w1")
     con.line("Draw your own expression:")
     con.line('  python -m viz "w1*x + b1" --set w1=3.34 x=0.5 b1=-1.43 -o graph.svg')
 

@@ -363,20 +363,19 @@ def _factor_diagnoses(
                 expected.append(None)  # without the factor the value here is unknown: not compared
                 continue
             expected.append(b - sum(prod for prod, _ in with_it) + sum(prod / v for prod, v in with_it))
-        diag = _matches(f, g, expected, scale)
-        if diag:
-            rank = 1
-            found.append((rank, Diagnosis(
+        if _matches(f, g, expected, scale):
+            found.append((1, Diagnosis(
                 "missing factor", f"one chain-rule factor missing: your formula lacks {name} = {text} ({sums})"
             )))
     extra = _graph_factors(chosen, root_name)
+    said: set[str] = set()  # dx1/dw1 = input and dx2/dw2 = input are the same extra factor
     for name, (text, per_point) in extra.items():
         expected = [b * per_point[p.index] if p.index in per_point else None for p, b in zip(chosen, g)]
-        if None in expected:
+        if None in expected or text in said:
             continue
         if _matches(f, g, expected, scale):
-            rank = 1
-            found.append((rank, Diagnosis(
+            said.add(text)
+            found.append((1, Diagnosis(
                 "extra factor", f"one chain-rule factor too many: your formula has an extra {name} = {text} ({sums})"
             )))
     return found

@@ -6,8 +6,8 @@
     -0.18
 
 As the articles write formulas: node names case-insensitively (``Predicted``), ``^``
-and ``**`` as powers, ``e^x`` (``e`` is Euler's number unless a node is called
-``e``), ``exp``, ``log`` (also ``ln``), ``softplus``, ``sigmoid`` and the engine's other
+and ``**`` as powers, ``e^x`` (``e`` or ``E`` is Euler's number unless a node is
+called so), ``exp``, ``log`` (also ``ln``), ``softplus``, ``sigmoid`` and the engine's other
 functions, ``+ - * /`` and parentheses. The text is checked by ``viz.expr.parse`` (an
 ``ast`` whitelist; never ``eval``); anything else is a ``FormulaError`` with one line.
 
@@ -17,13 +17,13 @@ functions, ``+ - * /`` and parentheses. The text is checked by ``viz.expr.parse`
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from engine import FUNCTIONS, Value
+from engine.checks import did_you_mean
 from viz.expr import ALLOWED_HELP, ExpressionError, parse
 
 __all__ = ["FormulaError", "HandFormula", "read_formula", "split_gradient", "FORMULA_HELP"]
@@ -140,11 +140,10 @@ def read_formula(text: str, labels: Iterable[str]) -> HandFormula:
             names[name] = lower[name.lower()][0]
         elif name.lower() in lower:
             raise FormulaError(f"{name!r} could be any of {', '.join(lower[name.lower()])}: write it exactly")
-        elif name == "e":
+        elif name.lower() == "e":
             names[name] = _EULER
         else:
-            close = difflib.get_close_matches(name.lower(), list(lower), n=1)
-            hint = f"did you mean {lower[close[0]][0]!r}? " if close else ""
+            hint = did_you_mean(name, sorted(labels, key=str.lower))
             raise FormulaError(
                 f"unknown name {name!r} in the formula; {hint}names: {', '.join(sorted(labels, key=str.lower))}"
             )
