@@ -15,6 +15,7 @@ formulas with observed and predicted swapped back agree. The hidden-layer articl
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 
 from demos import network as net
@@ -106,7 +107,11 @@ def run(con: Console) -> list[CheckResult]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.article_formulas [--step]``: print part 6; 1 if a verdict changes."""
-    return cli("demos.article_formulas", __doc__ or "", lambda con, args: run(con), argv)
+
+    def body(con: Console, args: argparse.Namespace) -> None:
+        run(con)
+
+    return cli("demos.article_formulas", __doc__ or "", body, argv)
 
 
 if __name__ == "__main__":

@@ -210,7 +210,8 @@ CLI = [
     (["--set", "w1=inf", ARTICLE_W3], 2, "not a finite number"),
     (["--set", "w1=abc", ARTICLE_W3], 2, "'abc' is not a number"),
     (["--set", "w1", ARTICLE_W3], 2, "--set expects NAME=VALUE"),
-    (["--set", "w1=1", "w1=2", ARTICLE_W3], 2, "gives w1 twice"),
+    (["--set", "w1=1", "W1=2", ARTICLE_W3], 2, "gives w1 twice"),
+    (["--set", "w1=1", "w1=2", ARTICLE_W3], 2, "gives 'w1' twice"),
     ([], 2, "give one gradient"),
     ([ARTICLE_W3, "--set", "dSSR/dw4 = y2"], 2, "give one gradient"),
 ]

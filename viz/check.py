@@ -119,11 +119,11 @@ class CheckResult:
         if self.finite_difference is not None:
             lines.append(f"  central finite difference: {fmt(self.finite_difference, DIGITS)}")
         names, _, forms = self.chain.partition(" = ")
-        head = f"  the engine's chain rule: {names}"
-        if len(head) + len(forms) + 3 <= 80 or not forms:
-            lines.append(head + (f" = {forms}" if forms else ""))
+        chain = f"  the engine's chain rule: {names}"
+        if len(chain) + len(forms) + 3 <= 80 or not forms:
+            lines.append(chain + (f" = {forms}" if forms else ""))
         else:
-            lines += [head, " " * 26 + f"= {forms}"]
+            lines += [chain, " " * 26 + f"= {forms}"]
         lines.append("")
         if self.agrees:
             lines.append(f"agrees: your formula gives the engine's {self.gradient} at every point")

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine import Value, topological_order
-from engine.replay import backward_steps, grads_after
+from engine.backward_steps import backward_steps, grads_after
 
 __all__ = ["DataPoint", "data_points", "term_grads", "shared_leaves", "point_leaves"]
 

@@ -18,7 +18,7 @@ decimal), a hint naming the factor and the derivative rule
 (``d softplus(x)/dx = sigmoid(x) = e^x/(1 + e^x)``), the expected formula, and the
 values a formula answer may use. All of it is plain data: ``Quiz.to_dict()`` is JSON.
 
-    >>> from engine import Value, topological_order
+    >>> from engine import Value
     >>> w, x = Value(2.0, "w"), Value(0.5, "x")
     >>> y = (w * x).softplus().relabel("y")
     >>> [q.id for q in make_questions(y, "w").questions]
