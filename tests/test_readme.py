@@ -162,14 +162,18 @@ def subprocess_env() -> dict[str, str]:
 
 
 @cache
-def run_command(argv: tuple[str, ...]) -> tuple[subprocess.CompletedProcess, Path]:
-    """Run a README command in a fresh temporary directory (cached: outputs are deterministic)."""
+def run_command(argv: tuple[str, ...], stdin: str | None = None) -> tuple[subprocess.CompletedProcess, Path]:
+    """Run a README command in a fresh temporary directory (cached: outputs are deterministic).
+
+    ``stdin``: the text piped into it (None: no input at all).
+    """
     assert argv and argv[0] == "python", f"README command {shlex.join(argv)!r}: only `python ...` is run"
     workdir = tempfile.TemporaryDirectory(prefix="chaingrad-readme-")
     _workdirs.append(workdir)  # kept alive for the session, removed at exit
+    feed = {"stdin": subprocess.DEVNULL} if stdin is None else {"input": stdin}
     result = subprocess.run(
         (sys.executable,) + argv[1:], cwd=workdir.name, env=subprocess_env(),
-        capture_output=True, text=True, encoding="utf-8", timeout=60, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, encoding="utf-8", timeout=60, **feed,
     )
     return result, Path(workdir.name)
 
@@ -182,11 +186,30 @@ def command_argv(command: str) -> tuple[str, ...]:
     return tuple(shlex.split(command.replace("\\\n", " "), comments=True))
 
 
-def run_and_compare(argv: tuple[str, ...], shown: str, where: str) -> None:
-    result, workdir = run_command(argv)
-    assert result.returncode == 0, (
-        f"README.md section {where!r}: `{shlex.join(argv)}` exited with status {result.returncode}\n"
-        f"stderr:\n{result.stderr}"
+# A command that ends with another status says so in a comment: `python -m demos.check "..."  # exit status 1`.
+EXIT_STATUS = re.compile(r"#\s*exit status (\d+)\s*$")
+
+
+def command_parts(command: str) -> tuple[tuple[str, ...], str | None, int]:
+    """(argv, the text a leading ``printf '...' |`` pipes in or None, the exit status to expect).
+
+    ``printf 'a\\nb\\n' | python -m demos.practice`` feeds "a\\nb\\n" (``\\n`` is a new line,
+    as printf reads it); a trailing ``# exit status N`` says the command ends with N (else 0).
+    """
+    status = EXIT_STATUS.search(command.rstrip())
+    argv = command_argv(command)
+    stdin = None
+    if len(argv) > 2 and argv[0] == "printf" and argv[2] == "|":
+        stdin, argv = argv[1].replace("\\n", "\n"), argv[3:]
+    return argv, stdin, int(status.group(1)) if status else 0
+
+
+def run_and_compare(argv: tuple[str, ...], shown: str, where: str, *, stdin: str | None = None,
+                    status: int = 0) -> None:
+    result, workdir = run_command(argv, stdin)
+    assert result.returncode == status, (
+        f"README.md section {where!r}: `{shlex.join(argv)}` exited with status {result.returncode},"
+        f" not {status}\nstderr:\n{result.stderr}"
     )
     assert_same(shown, result.stdout, where, f"the output shown for `{shlex.join(argv)}`")
     check_written(result.stdout, workdir, where)
@@ -295,7 +318,8 @@ def shell_examples(text: str) -> list[tuple[str, str, str]]:
 def check_shell_example(text: str, where: str, command: str) -> None:
     for title, cmd, shown in shell_examples(text):
         if title == where and cmd.strip() == command.strip():
-            run_and_compare(command_argv(cmd), shown, title)
+            argv, stdin, status = command_parts(cmd)
+            run_and_compare(argv, shown, title, stdin=stdin, status=status)
             return
     raise AssertionError(f"README.md section {where!r}: no longer shows `{command.strip()}` with its output")
 
@@ -420,6 +444,16 @@ def test_shell_examples_are_found():
     found = {(w, c.split()[2]) for w, c, _ in shell_examples(README_TEXT)}
     assert ("From the command line", "viz") in found
     assert ("Watch backward, one step at a time", "demos.replay") in found
+    assert {(CHECK_SECTION, "demos.check"), (CHECK_SECTION, "demos.practice")} <= {
+        (w, c.split("python -m ")[1].split()[0]) for w, c, _ in shell_examples(README_TEXT) if "python -m " in c
+    }
+
+
+def test_command_parts():
+    assert command_parts("python -m demos.check 'dSSR/dw3 = y1'  # exit status 1") == (
+        ("python", "-m", "demos.check", "dSSR/dw3 = y1"), None, 1)
+    assert command_parts("printf '1\\n2\\n' | python -m demos.practice") == (
+        ("python", "-m", "demos.practice"), "1\n2\n", 0)
 
 
 def test_start_here_excerpt_is_in_the_demo_output():
@@ -450,6 +484,8 @@ def _command_in(text: str, where: str) -> str:
     return next(c for w, c, _ in shell_examples(text) if w == where)
 
 
+CHECK_SECTION = "Check a derivation, practise one"
+
 ALTERATIONS = [
     # (id, old, new, check(text) -> None, section the failure must name)
     ("engine value comment", "# 0.27985682463359646", "# 0.27985682463359647",
@@ -471,6 +507,16 @@ ALTERATIONS = [
     ("replay transcript", "=   -15.66 final", "=   -15.67 final",
      lambda t, p: check_shell_example(t, "Watch backward, one step at a time", "python -m demos.replay --leaf b3"),
      "Watch backward, one step at a time"),
+    ("checker output", "disagrees: the opposite sign", "disagrees: a constant factor",
+     lambda t, p: check_shell_example(t, CHECK_SECTION, _command_in(t, CHECK_SECTION)), CHECK_SECTION),
+    ("checker exit status", "b2=0.57   # exit status 1", "b2=0.57   # exit status 0",
+     lambda t, p: check_shell_example(t, CHECK_SECTION, _command_in(t, CHECK_SECTION)), CHECK_SECTION),
+    ("practice transcript", "right: 2.21107 = softplus(x1)", "right: 2.2111 = softplus(x1)",
+     lambda t, p: check_shell_example(t, CHECK_SECTION, [c for w, c, _ in shell_examples(t)
+                                                         if w == CHECK_SECTION][1]), CHECK_SECTION),
+    ("practice input", "softplus(x1)\\n-0.725", "softplus(x2)\\n-0.725",
+     lambda t, p: check_shell_example(t, CHECK_SECTION, [c for w, c, _ in shell_examples(t)
+                                                         if w == CHECK_SECTION][1]), CHECK_SECTION),
     ("excerpt number", "    0.5          -0.2835", "    0.5          -0.2836",
      lambda t, p: check_excerpt(t), "Start here"),
     ("excerpt not contiguous", "    0.5          -0.2835          0.3600   0.7974   0.5000  -0.0407\n", "",
