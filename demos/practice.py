@@ -8,7 +8,7 @@ the 4 decimals shown) or a formula in the point's names (``sigmoid(x1)``,
 wrong answer gets a hint naming the factor and its rule, and one more try; then the
 answer is shown. Answers come one per line from the terminal or a pipe; the run
 always ends with ``score: K/N`` (questions not reached count as unanswered) and
-exit status 0; a usage error is one line and status 2.
+exit status 0 (130 after Ctrl-C); a usage error is one line and status 2.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import random
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from demos import network as net
 from demos._options import OneLineParser, UsageError, parse_set
@@ -29,7 +29,7 @@ from viz.hand_formula import FormulaError, read_formula
 from viz.questions import SHOWN_DECIMALS, Question, Quiz, make_questions
 from viz.text import fmt
 
-__all__ = ["main", "draw_point", "ask"]
+__all__ = ["main", "draw_point", "ask", "Score"]
 
 PROG = "python -m demos.practice"
 
@@ -104,19 +104,31 @@ def _say(out: TextIO, text: str) -> None:
         print(line, file=out)
 
 
-def ask(quiz: Quiz, root: Value, inp: TextIO, out: TextIO, *, echo: bool = False) -> tuple[int, int]:
-    """Ask each question (two tries); returns (right answers, questions). Stops at the end of input."""
+class Score(NamedTuple):
+    """How a session went: ``right`` of ``questions``; ``interrupted`` by Ctrl-C."""
+
+    right: int
+    questions: int
+    interrupted: bool = False
+
+
+def ask(quiz: Quiz, root: Value, inp: TextIO, out: TextIO, *, echo: bool = False) -> Score:
+    """Ask each question (two tries each). Stops at the end of the input, or at Ctrl-C."""
     n = len(quiz.questions)
     score = 0
     for k, q in enumerate(quiz.questions, 1):
         print(file=out)
         print(f"{k}/{n}  {q.prompt} = ", end="", file=out)
         for attempt in (1, 2):
-            answer = _read(inp, out, echo)
+            try:
+                answer = _read(inp, out, echo)
+            except KeyboardInterrupt:
+                print(file=out)
+                return Score(score, n, interrupted=True)
             if answer is None:
                 left = n - k + 1
                 print(f"(the input ended: {left} question{'s' if left > 1 else ''} not answered)", file=out)
-                return score, n
+                return Score(score, n)
             right, note = _judge(q, answer, root, quiz.param)
             shown = fmt(q.expected, 6)
             if right:
@@ -129,7 +141,7 @@ def ask(quiz: Quiz, root: Value, inp: TextIO, out: TextIO, *, echo: bool = False
                 print("      one more try = ", end="", file=out)
             else:
                 _say(out, f"{wrong}. The answer: {shown}" + (f" = {q.formula}" if q.formula else ""))
-    return score, n
+    return Score(score, n)
 
 
 def main(argv: Sequence[str] | None = None, *, inp: TextIO | None = None, out: TextIO | None = None) -> int:
@@ -165,14 +177,10 @@ def main(argv: Sequence[str] | None = None, *, inp: TextIO | None = None, out: T
     print(f"Answer with a number (within 1 %, or to {SHOWN_DECIMALS} decimals) or a formula;", file=out)
     print("a wrong answer gets a hint and one more try.", file=out)
     isatty = getattr(inp, "isatty", None)
-    try:
-        score, n = ask(quiz, graph.ssr, inp, out, echo=not (isatty and isatty()))
-    except KeyboardInterrupt:
-        print(file=out)
-        score, n = 0, len(quiz.questions)
+    score = ask(quiz, graph.ssr, inp, out, echo=not (isatty and isatty()))
     print(file=out)
-    print(f"score: {score}/{n}", file=out)
-    return 0
+    print(f"score: {score.right}/{score.questions}", file=out)
+    return 130 if score.interrupted else 0
 
 
 if __name__ == "__main__":

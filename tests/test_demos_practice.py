@@ -128,3 +128,24 @@ def test_a_real_pipe():
     assert run_.returncode == 0 and run_.stderr == ""
     assert run_.stdout.rstrip().splitlines()[-1] == "score: 4/11"
     assert "one more try = 0" in run_.stdout  # answers from a pipe are echoed
+
+
+class _Interrupt(io.StringIO):
+    """An input that gives two answers, then Ctrl-C."""
+
+    def __init__(self, answers: list[str]) -> None:
+        super().__init__("".join(a + "\n" for a in answers))
+        self.left = len(answers)
+
+    def readline(self, *args: object) -> str:  # type: ignore[override]
+        if self.left == 0:
+            raise KeyboardInterrupt
+        self.left -= 1
+        return super().readline()
+
+
+def test_ctrl_c_still_scores():
+    answers = [f"{v:.4f}" for v in right_answers_w1_point2()][:2]
+    out = io.StringIO()
+    status = practice.main([*SET, "--param", "w1", "--point", "2"], inp=_Interrupt(answers), out=out)
+    assert status == 130 and out.getvalue().rstrip().endswith("score: 2/11")

@@ -6,7 +6,7 @@
     >>> check(y, "w", "2 * w * x * x").agrees
     True
     >>> print(check(y, "w", "w * x * x").diagnosis)
-    off by a constant factor 1/2: at every point your formula gives 1/2 times the engine's value (0.5 against 1)
+    off by a constant factor 1/2: your formula gives 1/2 times the engine's value (0.5 against 1)
 
 The formula is written for one data point, as the articles write theirs, and summed
 over the data (``viz.points``: a root that adds one term per data point). For each
@@ -126,7 +126,8 @@ class CheckResult:
             lines += [chain, " " * 26 + f"= {forms}"]
         lines.append("")
         if self.agrees:
-            lines.append(f"agrees: your formula gives the engine's {self.gradient} at every point")
+            every = " at every point" if len(self.points) > 1 else ""
+            lines.append(f"agrees: your formula gives the engine's {self.gradient}{every}")
         else:
             lines += _wrap(f"disagrees: {self.diagnoses[0]}", "")
             for d in self.diagnoses[1:]:
@@ -285,12 +286,13 @@ def _diagnose(
     sums = f"sum {fmt(math.fsum(f), DIGITS)} against {fmt(math.fsum(g), DIGITS)}"
     if len(checks) == 1:
         sums = f"{fmt(f[0], DIGITS)} against {fmt(g[0], DIGITS)}"
+    every = "at every point " if len(checks) > 1 else ""
     found: list[tuple[int, Diagnosis]] = []
     nonzero = any(not _close(x, 0.0, scale) for x in g)
     if nonzero and all(_close(a, -b, scale) for a, b in zip(f, g)):
         found.append((0, Diagnosis(
             "opposite sign",
-            f"the opposite sign: at every point your formula gives minus the engine's value ({sums}); "
+            f"the opposite sign: {every}your formula gives minus the engine's value ({sums}); "
             f"gradient descent with it would increase {root_name}",
         )))
     found += _factor_diagnoses(f, g, scale, chosen, paths, root_name, sums)
@@ -301,7 +303,7 @@ def _diagnose(
             c = nice if nice is not None else fmt(ratio, 4)
             found.append((2 if nice is not None else 5, Diagnosis(
                 "constant factor",
-                f"off by a constant factor {c}: at every point your formula gives {c} times"
+                f"off by a constant factor {c}: {every}your formula gives {c} times"
                 f" the engine's value ({sums})",
             )))
     for other in sorted({n for p in chosen for n in p.nodes} - {label}):
