@@ -12,6 +12,7 @@ from engine import Value
 from nn import statquest as sq
 from viz.points import data_points
 from viz.questions import Tolerance, make_questions, rule_text
+from viz.step_text import node_names
 
 START = {"w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0}
 DATA = [(0.0, 0.0), (0.5, 1.0), (1.0, 0.0)]
@@ -140,3 +141,12 @@ def test_rule_text():
     assert rule_text("softplus", 0).startswith("d softplus(x)/dx = sigmoid(x)")
     assert rule_text("-", 1) == "d(a - b)/db = -1"
     assert rule_text("**3", 0) == "d(a^3)/da = 3·a^(3 - 1)"
+
+
+@pytest.mark.parametrize("param", ["w1", "b3", "input", "x1", "predicted"])
+def test_nodes_are_named_as_the_replay_names_them(param):
+    root = net.build(START).ssr
+    names = set(node_names(root).values())
+    q = make_questions(root, param)
+    assert {x.node for x in q.questions} - {None} <= names
+    assert (q.questions[-1].node is None) == (param not in sq.PARAMETER_NAMES)

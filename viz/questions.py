@@ -268,7 +268,8 @@ def make_questions(root: Value, param: Value | str, *, points: Sequence[int] | N
     hint = (f"{gradient} is the sum over the data points of each point's product"
             if many else f"{gradient} is the sum over the paths of their products")
     questions.append(Question(
-        "sum", "sum", prompt, math.fsum(terms.values()), tol, hint, None, None, label, {},
+        "sum", "sum", prompt, math.fsum(terms.values()), tol, hint, None, None,
+        label if label in params or not many else None, {},  # a node of each point (x1) is not one node
     ))
     data = [{n: p.nodes[n].data for n in point_leaves(pts)} for p in pts]
     return Quiz(root_name, label, gradient, {n: v.data for n, v in params.items()}, data, asked,
