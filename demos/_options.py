@@ -13,7 +13,7 @@ from nn.statquest import PARAMETER_NAMES
 from viz.cli_args import OneLineParser, parse_assignments
 from viz.expr import ExpressionError
 
-__all__ = ["OneLineParser", "UsageError", "parse_set"]
+__all__ = ["OneLineParser", "UsageError", "parse_set", "finite_loss"]
 
 
 class UsageError(ValueError):
@@ -41,3 +41,9 @@ def parse_set(items: Sequence[str]) -> dict[str, float]:
             raise UsageError(f"--set {key}: {value} is not a finite number")
         values[key] = value
     return values
+
+
+def finite_loss(ssr: float) -> None:
+    """``UsageError`` when the parameters make the SSR too large for a float (``--set w1=1e308``)."""
+    if not math.isfinite(ssr):
+        raise UsageError(f"--set: at these parameters the SSR is {ssr}, beyond a float; use smaller values")

@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Sequence
 
 from demos import network as net
-from demos._options import OneLineParser, UsageError, parse_set
+from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from nn.statquest import DETAILS_2_START, INPUTS, PARAMETER_NAMES
 from viz.check import check
 from viz.hand_formula import FORMULA_HELP, FormulaError, split_gradient
@@ -80,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         params = {**DEFAULT_POINT, **parse_set(args.assignments)}
         split_gradient(args.gradient)  # the left side first: its message names the form
         graph = net.build(params)
+        finite_loss(graph.ssr.data)
         result = check(graph.ssr, split_gradient(args.gradient)[1], args.gradient, point=args.point,
                        parameters=PARAMETER_NAMES)
     except (UsageError, FormulaError, ValueError) as err:

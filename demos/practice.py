@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import NamedTuple, TextIO
 
 from demos import network as net
-from demos._options import OneLineParser, UsageError, parse_set
+from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from engine import Value
 from nn.statquest import INPUTS, PARAMETER_NAMES
 from viz.check import check
@@ -164,10 +164,11 @@ def main(argv: Sequence[str] | None = None, *, inp: TextIO | None = None, out: T
                 points = [int(args.point)]
             else:
                 raise UsageError(f"--point {args.point}: give a data point 1..{len(INPUTS)} or 'all'")
+        graph = net.build(values)
+        finite_loss(graph.ssr.data)
     except UsageError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
-    graph = net.build(values)
     quiz = make_questions(graph.ssr, param, points=points)
     print(f"Practice: {quiz.gradient} of the articles' network, one number at a time.", file=out)
     print("Parameters: " + ", ".join(f"{n} = {fmt(values[n], 6)}" for n in PARAMETER_NAMES), file=out)

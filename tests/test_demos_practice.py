@@ -105,6 +105,7 @@ def test_all_points_and_the_seed():
         (["--point", "-1"], "--point -1"),
         (["--set", "w9=1"], "--set w9: unknown parameter"),
         (["--set", "w1=nan"], "not a finite number"),
+        (["--set", "w1=1e308", "w3=1e308"], "the SSR is inf"),
         (["--seed", "x"], "invalid int value"),
         (["extra"], "unrecognized arguments"),
     ],

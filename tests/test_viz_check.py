@@ -209,6 +209,7 @@ CLI = [
     (["--set", "w9=1", ARTICLE_W3], 2, "--set w9: unknown parameter"),
     (["--set", "w1=inf", ARTICLE_W3], 2, "not a finite number"),
     (["--set", "w1=abc", ARTICLE_W3], 2, "'abc' is not a number"),
+    (["--set", "w1=1e308", "w3=1e308", ARTICLE_W3], 2, "the SSR is inf"),
     (["--set", "w1", ARTICLE_W3], 2, "--set expects NAME=VALUE"),
     (["--set", "w1=1", "W1=2", ARTICLE_W3], 2, "gives w1 twice"),
     (["--set", "w1=1", "w1=2", ARTICLE_W3], 2, "gives 'w1' twice"),
