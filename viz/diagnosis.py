@@ -1,0 +1,220 @@
+"""What is wrong with a hand formula that disagrees with the engine: the diagnoses of ``viz.check``.
+
+Given the formula's value f_k and the engine's term g_k at each data point k, most
+specific first:
+
+- the opposite sign: f_k = -g_k at every point;
+- one chain-rule factor missing: f equals g with one factor F of the gradient's paths
+  divided out (g_k - P_k + P_k / F_k, P_k the products of the paths through F), or one
+  factor of the graph too many (g_k F_k); factors are compared by name (``dy1/dx1``);
+- a constant factor: f_k = c g_k with c a small fraction (2, 1/2, -2 ...);
+- the gradient of another node: f_k = d term_k / d other_k;
+- otherwise, the points where f and g differ.
+
+Every diagnosis that fits is returned, the most specific first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from engine import Value
+from viz.explain import explain
+from viz.points import DataPoint
+from viz.text import fmt
+
+__all__ = ["PointCheck", "Diagnosis", "diagnose", "factor_paths", "close", "Path", "AGREE_TOL", "DIGITS"]
+
+#: Formula and engine agree within this relative difference (only round-off separates them).
+AGREE_TOL = 1e-6
+#: Significant digits of the numbers in the messages.
+DIGITS = 6
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    """One data point: its own leaves (``input``, ``observed``), the formula's value and the engine's term."""
+
+    index: int
+    data: dict[str, float]
+    formula: float
+    engine: float
+    agrees: bool
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What is wrong: ``kind`` is one of ``opposite sign``, ``missing factor``, ``extra factor``,
+    ``constant factor``, ``other gradient``, ``differs``; ``message`` says it with the numbers."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def close(a: float, b: float, scale: float) -> bool:
+    return abs(a - b) <= AGREE_TOL * max(abs(a), abs(b)) + 1e-12 * scale
+
+
+Path = tuple[list[tuple[str, float, str]], float]  # [(factor name, value, formula)], product
+
+
+def factor_paths(p: DataPoint, label: str, root_name: str) -> list[Path]:
+    """The engine's paths from the point's term down to its node ``label``, as named factors."""
+    node = p.nodes.get(label)
+    if node is None:
+        return []
+    exp = explain(p.term, node, precision=4)
+    head = f"d{exp.root_name}/"
+    out: list[Path] = []
+    for path in exp.paths:
+        factors = []
+        for f in path.factors:
+            name = f"d{root_name}/" + f.name[len(head):] if f.name.startswith(head) else f.name
+            factors.append((name, f.value, f.formula if f.formula is not None else fmt(f.value, 4)))
+        out.append((factors, path.product))
+    return out
+
+
+def _nice(c: float) -> str | None:
+    """``c`` as a small fraction (``2``, ``1/2``, ``-4/3``), or None when it is not one."""
+    fr = Fraction(c).limit_denominator(4)
+    if fr != 0 and abs(fr.numerator) <= 12 and math.isclose(float(fr), c, rel_tol=AGREE_TOL):
+        return str(fr)
+    return None
+
+
+def diagnose(
+    root_name: str, gradient: str, label: str, checks: list[PointCheck], f: list[float], g: list[float],
+    scale: float, pts: list[DataPoint], chosen: list[DataPoint], grads: dict[int, dict[Value, float]],
+    paths: dict[int, list[Path]],
+) -> tuple[Diagnosis, ...]:
+    sums = f"sum {fmt(math.fsum(f), DIGITS)} against {fmt(math.fsum(g), DIGITS)}"
+    if len(checks) == 1:
+        sums = f"{fmt(f[0], DIGITS)} against {fmt(g[0], DIGITS)}"
+    every = "at every point " if len(checks) > 1 else ""
+    found: list[tuple[int, Diagnosis]] = []
+    nonzero = any(not close(x, 0.0, scale) for x in g)
+    if nonzero and all(close(a, -b, scale) for a, b in zip(f, g)):
+        found.append((0, Diagnosis(
+            "opposite sign",
+            f"the opposite sign: {every}your formula gives minus the engine's value ({sums}); "
+            f"gradient descent with it would increase {root_name}",
+        )))
+    found += _factor_diagnoses(f, g, scale, chosen, paths, root_name, sums)
+    ratio = _ratio(f, g, scale)
+    if ratio is not None and not math.isclose(ratio, -1.0, rel_tol=AGREE_TOL):
+        nice = _nice(ratio)
+        if nice is not None or len(checks) > 1:
+            c = nice if nice is not None else fmt(ratio, 4)
+            found.append((2 if nice is not None else 5, Diagnosis(
+                "constant factor",
+                f"off by a constant factor {c}: {every}your formula gives {c} times"
+                f" the engine's value ({sums})",
+            )))
+    for other in sorted({n for p in chosen for n in p.nodes} - {label}):
+        values = [grads[p.index].get(p.nodes[other], 0.0) if other in p.nodes else 0.0 for p in chosen]
+        if any(not close(v, b, scale) for v, b in zip(values, g)) and all(
+            close(a, v, scale) for a, v in zip(f, values)
+        ):
+            found.append((3, Diagnosis(
+                "other gradient",
+                f"the gradient of another node: your formula gives d{root_name}/d{other}, not {gradient} ({sums})",
+            )))
+            break
+    if not found:
+        differ = [c for c in checks if not c.agrees]
+        where = "; ".join(
+            _at(c, len(pts) > 1) + f" yours {fmt(c.formula, DIGITS)}, the engine's {fmt(c.engine, DIGITS)}"
+            for c in differ
+        )
+        agree = [str(c.index) for c in checks if c.agrees]
+        tail = f"; they agree at point {', '.join(agree)}" if agree else ""
+        found.append((6, Diagnosis("differs", f"the values differ: {where}{tail}")))
+    found.sort(key=lambda t: t[0])
+    return tuple(d for _, d in found)
+
+
+def _at(c: PointCheck, many: bool) -> str:
+    if not many:
+        return ""
+    data = ", ".join(f"{n} = {fmt(v, DIGITS)}" for n, v in c.data.items())
+    return f"at data point {c.index}" + (f" ({data})" if data else "") + ":"
+
+
+def _ratio(f: list[float], g: list[float], scale: float) -> float | None:
+    """The one ``c`` with f = c g at every point, or None."""
+    ratios = [a / b for a, b in zip(f, g) if not close(b, 0.0, scale)]
+    if not ratios or any(not close(a, 0.0, scale) for a, b in zip(f, g) if close(b, 0.0, scale)):
+        return None
+    c = ratios[0]
+    return c if all(math.isclose(r, c, rel_tol=AGREE_TOL, abs_tol=1e-12) for r in ratios) else None
+
+
+def _factor_diagnoses(
+    f: list[float], g: list[float], scale: float, chosen: list[DataPoint],
+    paths: dict[int, list[Path]], root_name: str, sums: str,
+) -> list[tuple[int, Diagnosis]]:
+    """One chain-rule factor of the gradient's paths missing, or one factor of the graph extra."""
+    found: list[tuple[int, Diagnosis]] = []
+    # name -> formula, and per point the value of each named factor on the gradient's paths
+    names: dict[str, str] = {}
+    for ps in paths.values():
+        for factors, _ in ps:
+            for name, _, text in factors:
+                names.setdefault(name, text)
+    for name, text in names.items():
+        expected: list[float | None] = []
+        for p, b in zip(chosen, g):
+            with_it = [(prod, v) for factors, prod in paths[p.index] for n, v, _ in factors if n == name]
+            if not with_it or any(v == 0.0 for _, v in with_it):
+                expected.append(None)  # without the factor the value here is unknown: not compared
+                continue
+            expected.append(b - sum(prod for prod, _ in with_it) + sum(prod / v for prod, v in with_it))
+        if _matches(f, g, expected, scale):
+            found.append((1, Diagnosis(
+                "missing factor", f"one chain-rule factor missing: your formula lacks {name} = {text} ({sums})"
+            )))
+    extra = _graph_factors(chosen, root_name)
+    said: set[str] = set()  # dx1/dw1 = input and dx2/dw2 = input are the same extra factor
+    for name, (text, per_point) in extra.items():
+        expected = [b * per_point[p.index] if p.index in per_point else None for p, b in zip(chosen, g)]
+        if None in expected or text in said:
+            continue
+        if _matches(f, g, expected, scale):
+            said.add(text)
+            found.append((1, Diagnosis(
+                "extra factor", f"one chain-rule factor too many: your formula has an extra {name} = {text} ({sums})"
+            )))
+    return found
+
+
+def _matches(f: list[float], g: list[float], expected: list[float | None], scale: float) -> bool:
+    """f equals ``expected`` wherever it is known, and that differs from g somewhere."""
+    known = [(a, e, b) for a, e, b in zip(f, expected, g) if e is not None]
+    return bool(known) and all(close(a, e, scale) for a, e, _ in known) and any(
+        not close(e, b, scale) for _, e, b in known
+    )
+
+
+def _graph_factors(chosen: list[DataPoint], root_name: str) -> dict[str, tuple[str, dict[int, float]]]:
+    """Every chain-rule factor between labelled nodes at each point: name -> (formula, point -> value)."""
+    out: dict[str, tuple[str, dict[int, float]]] = {}
+    dropped: set[str] = set()
+    for p in chosen:
+        for other in p.nodes:
+            for factors, _ in factor_paths(p, other, root_name):
+                for name, value, text in factors:
+                    if name in dropped:
+                        continue
+                    entry = out.setdefault(name, (text, {}))
+                    if p.index in entry[1] and not math.isclose(entry[1][p.index], value):
+                        dropped.add(name)  # two different factors of one name at a point: ambiguous
+                        del out[name]
+                        continue
+                    entry[1][p.index] = value
+    return out
