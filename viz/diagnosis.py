@@ -57,6 +57,7 @@ class Diagnosis:
 
 
 def close(a: float, b: float, scale: float) -> bool:
+    """a = b to round-off: within AGREE_TOL relative, or 1e-12 of ``scale`` (the largest value at hand) near 0."""
     return abs(a - b) <= AGREE_TOL * max(abs(a), abs(b)) + 1e-12 * scale
 
 
