@@ -19,7 +19,7 @@ import argparse
 from collections.abc import Sequence
 
 from demos import network as net
-from demos._console import Console, Mismatch, cli, fmt
+from demos._console import Console, Mismatch, cli, fixed
 from nn import statquest as sq
 from viz.check import CheckResult, check
 from viz.hand_formula import split_gradient
@@ -52,8 +52,8 @@ def _numbers(con: Console, result: CheckResult) -> None:
     """The formula's value and the engine's at each point, and their sums, as two rows."""
     headers = ["", *[f"point {p.index}" for p in result.points], "sum"]
     con.table(headers, [
-        ["yours", *[fmt(p.formula, 4) for p in result.points], fmt(result.formula_sum, 4)],
-        ["engine", *[fmt(p.engine, 4) for p in result.points], fmt(result.engine_sum, 4)],
+        ["yours", *[fixed(p.formula, 4) for p in result.points], fixed(result.formula_sum, 4)],
+        ["engine", *[fixed(p.engine, 4) for p in result.points], fixed(result.engine_sum, 4)],
     ], indent=4)
 
 
@@ -98,7 +98,7 @@ def run(con: Console) -> list[CheckResult]:
         result = check_formula(p2, text)
         _expect(result, None)
         con.line(f"  {text}")
-        con.line(f"    agrees: sum {fmt(result.formula_sum, 6)}, engine {fmt(result.engine_sum, 6)}")
+        con.line(f"    agrees: sum {fixed(result.formula_sum, 6)}, engine {fixed(result.engine_sum, 6)}")
         results.append(result)
     con.line()
     con.ok("Pt. 1 as printed: the opposite sign; corrected, and Pt. 2's: agree")

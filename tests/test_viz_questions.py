@@ -83,7 +83,7 @@ def test_hints_name_the_factor_and_the_rule():
     hint = by_id["local:dy1/dx1[2]"].hint
     assert hint.startswith("dy1/dx1")
     assert "d softplus(x)/dx = sigmoid(x)" in hint
-    assert "d x^2/dx = 2x" in by_id["local:dSSR/dpredicted[1]"].hint
+    assert "d square(x)/dx = 2·x; d(a - b)/db = -1" in by_id["local:dSSR/dpredicted[1]"].hint
     assert "x1 = input·w1 + b1" in by_id["forward:x1[2]"].hint
 
 
@@ -137,10 +137,30 @@ def test_bad_arguments(param, points, error):
         quiz(param, points)
 
 
-def test_rule_text():
-    assert rule_text("softplus", 0).startswith("d softplus(x)/dx = sigmoid(x)")
-    assert rule_text("-", 1) == "d(a - b)/db = -1"
-    assert rule_text("**3", 0) == "d(a^3)/da = 3·a^(3 - 1)"
+@pytest.mark.parametrize(
+    "op, index, rule",
+    [
+        ("softplus", 0, "d softplus(x)/dx = sigmoid(x)"),
+        ("-", 1, "d(a - b)/db = -1"),
+        ("*", 0, "d(a·b)/da = b"),
+        ("/", 1, "d(a/b)/db = -a/b^2"),
+        ("**3", 0, "d(x^3)/dx = 3·x^2"),
+        ("**2", 0, "d(x^2)/dx = 2·x"),
+        ("square", 0, "d square(x)/dx = 2·x"),
+        ("", 0, "the local derivative of a leaf"),
+    ],
+)
+def test_rule_text(op, index, rule):
+    assert rule_text(op, index) == rule
+
+
+def test_every_declared_op_has_a_rule():
+    from engine.ops import OPS
+
+    for spec in OPS.values():
+        op = "**2" if spec.name == "**n" else spec.name
+        for k in range(spec.arity):
+            assert "{" not in rule_text(op, k) and rule_text(op, k).startswith("d")
 
 
 @pytest.mark.parametrize("param", ["w1", "b3", "input", "x1", "predicted"])

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import operator
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine import FUNCTIONS, Value, topological_order
+from engine import Value, topological_order
+from engine.ops import POWER, spec_of
 from viz.diagnosis import AGREE_TOL, DIGITS, Diagnosis, PointCheck, close, diagnose, factor_paths
 from viz.hand_formula import FormulaError, HandFormula, read_formula, split_gradient
 from viz.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
@@ -218,23 +218,16 @@ def _compare(
 
 # ------------------------------------------------------------------ finite differences
 
-_BINARY: dict[str, Callable[[Value, Value], Value]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow,
-}
-
-
 def _apply(op: str, args: list[float]) -> float:
-    """The engine's forward rule of ``op`` on plain numbers (through new Values)."""
+    """The engine's forward rule of ``op`` on plain numbers: its declared method on new Values."""
+    spec = spec_of(op)
+    if spec is None:
+        raise ValueError(f"no forward rule for op {op!r}")
     vals = [Value(a) for a in args]
-    if op in _BINARY:
-        return _BINARY[op](vals[0], vals[1]).data
-    if op == "neg":
-        return (-vals[0]).data
-    if op.startswith("**"):
-        return (vals[0] ** float(op[2:])).data
-    if op in FUNCTIONS:
-        return FUNCTIONS[op](vals[0]).data
-    raise ValueError(f"no forward rule for op {op!r}")
+    method = getattr(Value, spec.method)
+    if spec.name == POWER:
+        return float(method(vals[0], float(op[2:])).data)
+    return float(method(*vals).data)
 
 
 def _rerun(top: Value, node: Value, value: float) -> float:

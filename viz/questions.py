@@ -15,7 +15,7 @@ Every expected number is the engine's (node data, local derivatives multiplied a
 the edges); nothing is written by hand, so any parameter of any graph works. Each
 question carries its tolerance (relative 1 %, or half a unit of the last shown
 decimal), a hint naming the factor and the derivative rule
-(``d softplus(x)/dx = sigmoid(x) = e^x/(1 + e^x)``), the expected formula, and the
+(``d softplus(x)/dx = sigmoid(x)``, from the op's declaration in ``engine.ops``), the expected formula, and the
 values a formula answer may use. All of it is plain data: ``Quiz.to_dict()`` is JSON.
 
     >>> from engine import Value
@@ -32,6 +32,7 @@ from collections.abc import Container, Sequence
 from dataclasses import asdict, dataclass, field
 
 from engine import Value, topological_order
+from engine.ops import POWER, spec_of
 from viz.explain import explain
 from viz.formulas import Namer, _describe
 from viz.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
@@ -111,33 +112,26 @@ class Quiz:
         return asdict(self)
 
 
-# The derivative rule of each op, by input: what a hint names. (op, input index) -> text.
-_RULES: dict[str, tuple[str, ...]] = {
-    "+": ("d(a + b)/da = 1", "d(a + b)/db = 1"),
-    "-": ("d(a - b)/da = 1", "d(a - b)/db = -1"),
-    "*": ("d(a·b)/da = b", "d(a·b)/db = a"),
-    "/": ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),
-    "neg": ("d(-a)/da = -1",),
-    "**": ("d(a^b)/da = b·a^(b - 1)", "d(a^b)/db = a^b·ln a"),
-    "exp": ("d exp(x)/dx = exp(x)",),
-    "log": ("d log(x)/dx = 1/x",),
-    "softplus": ("d softplus(x)/dx = sigmoid(x) = e^x/(1 + e^x)",),
-    "sigmoid": ("d sigmoid(x)/dx = sigmoid(x)·(1 - sigmoid(x))",),
-    "tanh": ("d tanh(x)/dx = 1 - tanh(x)^2",),
-    "relu": ("d relu(x)/dx = 1 for x > 0, else 0",),
-    "square": ("d x^2/dx = 2x",),
-}
-
-
 def rule_text(op: str, index: int) -> str:
-    """The rule for d(node)/d(inputs[index]) of an ``op`` node: ``d softplus(x)/dx = sigmoid(x) ...``."""
-    if op.startswith("**") and op != "**":
-        n = op[2:]
-        return f"d(a^{n})/da = {n}·a^({n} - 1)"
-    rules = _RULES.get(op)
-    if rules is None:
+    """The rule for d(node)/d(inputs[index]) of an ``op`` node, from its declaration in ``engine.ops``.
+
+    ``rule_text("softplus", 0) == "d softplus(x)/dx = sigmoid(x)"``, ``rule_text("*", 1) ==
+    "d(a·b)/db = a"``, ``rule_text("**3", 0) == "d(x^3)/dx = 3·x^2"``.
+    """
+    spec = spec_of(op)
+    if spec is None:
         return f"the local derivative of {op or 'a leaf'}"
-    return rules[min(index, len(rules) - 1)]
+    k = min(index, spec.arity - 1)
+    expression, derivative = spec.expression, spec.derivatives[k]
+    if spec.name == POWER:
+        n = float(op[2:])
+        expression = expression.replace("{n}", op[2:])
+        derivative = derivative.replace("{n}", op[2:])
+        derivative = derivative.replace("^{n-1}", "" if n == 2.0 else f"^{fmt(n - 1.0, 6)}")
+    for p in spec.placeholders:
+        expression, derivative = expression.replace(f"{{{p}}}", p), derivative.replace(f"{{{p}}}", p)
+    head = f"d {expression}" if spec.function else f"d({expression})"
+    return f"{head}/d{spec.placeholders[k]} = {derivative}"
 
 
 def _edges(top: Value, bottom: Value) -> list[tuple[Value, int]]:
@@ -174,10 +168,10 @@ def _inputs_named(node: Value) -> list[Value]:
 
 def _definition(node: Value, namer: Namer) -> str | None:
     """``x1 = input·w1 + b1``: how a labelled node is computed, or None when too long to say."""
-    parts = [namer(i) for i in node.inputs]
-    if any(p is None for p in parts):
+    parts = [p for p in (namer(i) for i in node.inputs) if p is not None]
+    if len(parts) != len(node.inputs):
         return None
-    sym = _describe(node.op, parts)
+    sym = _describe(node, parts)  # the drawings' expression of a node, from its op's declaration
     return None if sym is None else sym.text
 
 
