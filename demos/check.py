@@ -38,12 +38,14 @@ default parameters (the hidden-layer part's, Details Pt. 2's start):
     "as code.", 79)}
 
 examples:
-  {PROG} "dSSR/dw3 = -2 * (Predicted - Observed) * y1" --set w1=3.34 b1=-1.43 \\
-      w2=-3.53 b2=0.57
-  {PROG} "dSSR/dw1 = -2 * (Observed - Predicted) * w3 * (e^x1 / (1 + e^x1)) * input"
+  {PROG} "dSSR/dw3 = -2 * (Predicted - Observed) * y1" \\
+      --set w1=3.34 b1=-1.43 w2=-3.53 b2=0.57
+  {PROG} \\
+      "dSSR/dw1 = -2 * (Observed - Predicted) * w3 * (e^x1/(1 + e^x1)) * input"
   {PROG} --point 2 "dSSR/db3 = -2 * (observed - predicted)"
 
-exit status: 0 the formula agrees with the engine, 1 it disagrees, 2 usage error.
+exit status: 0 the formula agrees with the engine, 1 it disagrees, 2 a usage
+error (one line on stderr).
 """
 
 

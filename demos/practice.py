@@ -34,6 +34,10 @@ __all__ = ["main", "draw_point", "ask", "Score"]
 PROG = "python -m demos.practice"
 
 EPILOG = f"""\
+The questions, for dSSR/dNAME: the forward values of a data point (x1, y1, x2,
+y2, predicted), each chain-rule factor on the gradient's path there, their
+product, and the sum over the data. They are made from the engine's graph.
+
 The seed picks the parameters (each from a standard normal, to 2 decimals, as
 the articles drew w3 and w4), the parameter whose gradient is asked and the data
 point; --set, --param and --point replace its choices.
@@ -41,9 +45,9 @@ point; --set, --param and --point replace its choices.
 Answers, one per line: a number (right within 1 %, or to {SHOWN_DECIMALS} decimals) or a
 formula in the point's names (sigmoid(x1), -2*(observed - predicted)*y1 ...).
 A wrong answer gets a hint and one more try. Reads a terminal or a pipe:
-  printf '1.37\\n0.5\\n' | {PROG} --seed 3 --param w1
+  printf '2.095\\n2.2\\n' | {PROG}
 The last line is always 'score: K/N' (questions not reached count as
-unanswered); the exit status is 0, or 2 for a usage error.
+unanswered); the exit status is 0 (130 after Ctrl-C), or 2 for a usage error.
 """
 
 

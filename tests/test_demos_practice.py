@@ -150,3 +150,12 @@ def test_ctrl_c_still_scores():
     out = io.StringIO()
     status = practice.main([*SET, "--param", "w1", "--point", "2"], inp=_Interrupt(answers), out=out)
     assert status == 130 and out.getvalue().rstrip().endswith("score: 2/11")
+
+
+@pytest.mark.parametrize("module", ["demos.practice", "demos.check"])
+def test_help_fits_80_columns(module):
+    run_ = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=60)
+    assert run_.returncode == 0
+    assert max(len(line) for line in run_.stdout.splitlines()) <= 80
+    assert "exit status" in run_.stdout
+    assert ("score: K/N" in run_.stdout) == (module == "demos.practice")
