@@ -170,3 +170,9 @@ def test_nodes_are_named_as_the_replay_names_them(param):
     q = make_questions(root, param)
     assert {x.node for x in q.questions} - {None} <= names
     assert (q.questions[-1].node is None) == (param not in sq.PARAMETER_NAMES)
+
+
+def test_the_root_itself_is_refused():
+    y = (Value(2.0, "w") * Value(0.5, "x")).relabel("y")
+    with pytest.raises(ValueError, match="is the root itself"):
+        make_questions(y, "y")

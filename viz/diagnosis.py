@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from engine import Value
 from viz.explain import explain
-from viz.points import DataPoint
+from viz.points import DataPoint, root_factor_name
 from viz.text import fmt
 
 __all__ = ["PointCheck", "Diagnosis", "diagnose", "factor_paths", "close", "Path", "AGREE_TOL", "DIGITS"]
@@ -70,12 +70,11 @@ def factor_paths(p: DataPoint, label: str, root_name: str) -> list[Path]:
     if node is None:
         return []
     exp = explain(p.term, node, precision=4)
-    head = f"d{exp.root_name}/"
     out: list[Path] = []
     for path in exp.paths:
         factors = []
         for f in path.factors:
-            name = f"d{root_name}/" + f.name[len(head):] if f.name.startswith(head) else f.name
+            name = root_factor_name(f.name, exp.root_name, root_name)
             factors.append((name, f.value, f.formula if f.formula is not None else fmt(f.value, 4)))
         out.append((factors, path.product))
     return out

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps, grads_after
 
-__all__ = ["DataPoint", "data_points", "term_grads", "shared_leaves", "point_leaves"]
+__all__ = ["DataPoint", "data_points", "term_grads", "shared_leaves", "point_leaves", "root_factor_name"]
 
 
 @dataclass(frozen=True)
@@ -114,3 +114,12 @@ def point_leaves(points: list[DataPoint]) -> list[str]:
         return []
     shared = shared_leaves(points)
     return sorted(label for label, node in points[0].nodes.items() if node.is_leaf and label not in shared)
+
+
+def root_factor_name(name: str, term_name: str, root_name: str) -> str:
+    """A factor of a point's term named as a factor of the root: ``d(square(...))/dpredicted`` -> ``dSSR/dpredicted``.
+
+    d root / d term = 1, so the factor is the same number under either name.
+    """
+    head = f"d{term_name}/"
+    return f"d{root_name}/" + name[len(head):] if name.startswith(head) else name

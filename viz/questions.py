@@ -28,14 +28,14 @@ values a formula answer may use. All of it is plain data: ``Quiz.to_dict()`` is 
 from __future__ import annotations
 
 import math
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from engine import Value, topological_order
 from engine.ops import POWER, spec_of
 from viz.explain import explain
 from viz.formulas import Namer, _describe
-from viz.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
+from viz.points import DataPoint, data_points, point_leaves, root_factor_name, shared_leaves, term_grads
 from viz.text import fmt
 
 __all__ = ["Tolerance", "Question", "Quiz", "make_questions", "rule_text", "SHOWN_DECIMALS", "RELATIVE"]
@@ -148,10 +148,6 @@ def _edges(top: Value, bottom: Value) -> list[tuple[Value, int]]:
     return []
 
 
-def _suffix(point: DataPoint, many: bool) -> str:
-    return f" at data point {point.index}" if many else ""
-
-
 def _inputs_named(node: Value) -> list[Value]:
     """The labelled nodes a node is computed from directly (through unlabelled ones)."""
     found: list[Value] = []
@@ -179,6 +175,32 @@ def _given(values: Sequence[tuple[str, float]]) -> str:
     return ", ".join(f"{n} = {fmt(v, 6)}" for n, v in values)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every question of one quiz shares."""
+
+    root_name: str
+    gradient: str
+    label: str
+    many: bool  # several data points: say which one
+    shared: frozenset[str]  # labels of the leaves every point shares (the parameters)
+    namer: Namer
+    tol: Tolerance
+
+    def at(self, pt: DataPoint) -> str:
+        return f" at data point {pt.index}" if self.many else ""
+
+    def index(self, pt: DataPoint) -> str:
+        return f"[{pt.index}]" if self.many else ""
+
+    def point(self, pt: DataPoint) -> int | None:
+        return pt.index if self.many else None
+
+    def name(self, label: str, pt: DataPoint) -> str:
+        """The replay's name of a point's node: ``x1[2]``; a parameter all points share keeps its label."""
+        return label if label in self.shared else f"{label}{self.index(pt)}"
+
+
 def make_questions(root: Value, param: Value | str, *, points: Sequence[int] | None = None) -> Quiz:
     """The practice questions for d ``root`` / d ``param`` at the graph's current numbers.
 
@@ -190,84 +212,100 @@ def make_questions(root: Value, param: Value | str, *, points: Sequence[int] | N
         raise TypeError(f"make_questions: root must be an engine Value, got {type(root).__name__}")
     pts = data_points(root)
     label = _label(param, pts)
-    many = len(pts) > 1
     asked = list(range(1, len(pts) + 1)) if points is None else list(points)
     for k in asked:
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(pts):
             raise ValueError(f"make_questions: points must be data points 1..{len(pts)}, got {k!r}")
     root_name = root.label if root.label is not None else "root"
-    gradient = f"d{root_name}/d{label}"
-    namer = Namer(SHOWN_DECIMALS)
-    tol = Tolerance()
     params = shared_leaves(pts)
+    ctx = _Context(root_name, f"d{root_name}/d{label}", label, len(pts) > 1, frozenset(params),
+                   Namer(SHOWN_DECIMALS), Tolerance())
     questions: list[Question] = []
     terms: dict[int, float] = {}
     for pt in pts:
         node = pt.nodes.get(label)
-        if node is None:
-            terms[pt.index] = 0.0
+        if node is pt.term:
+            raise ValueError(f"make_questions: {label!r} is the root itself (d{root_name}/d{root_name} = 1)")
+        terms[pt.index] = 0.0 if node is None else term_grads(pt).get(node, 0.0)
+        if node is not None and pt.index in asked:
+            questions += _forward_questions(ctx, pt)
+            questions += _chain_questions(ctx, pt, node, terms[pt.index])
+    questions.append(_sum_question(ctx, terms, asked, len(pts)))
+    data = [{n: p.nodes[n].data for n in point_leaves(pts)} for p in pts]
+    return Quiz(root_name, label, ctx.gradient, {n: v.data for n, v in params.items()}, data, asked,
+                tuple(questions))
+
+
+def _forward_questions(ctx: _Context, pt: DataPoint) -> list[Question]:
+    """The point's labelled interior nodes, in the order the forward pass computes them."""
+    out = []
+    env = pt.values()
+    for n in topological_order(pt.term):
+        if n.label is None or not n.inputs or n.label not in pt.nodes:
             continue
-        terms[pt.index] = term_grads(pt).get(node, 0.0)
-        if pt.index not in asked:
-            continue
-        at = _suffix(pt, many)
-        env = pt.values()
-        for n in _forward_nodes(pt):
-            definition = _definition(n, namer)
-            named = _inputs_named(n)
-            hint = f"{n.label} = {definition}" if definition else f"{n.label} is computed by {n.op}"
-            if named:
-                hint += ", with " + _given([(i.label or "", i.data) for i in named])
-            questions.append(Question(
-                f"forward:{n.label}{_index(pt, many)}", "forward", f"{n.label}{at}", n.data, tol,
-                hint, definition, pt.index if many else None, _name(n.label or '', pt, many, params), env,
+        definition = _definition(n, ctx.namer)
+        named = _inputs_named(n)
+        hint = f"{n.label} = {definition}" if definition else f"{n.label} is computed by {n.op}"
+        if named:
+            hint += ", with " + _given([(i.label or "", i.data) for i in named])
+        out.append(Question(
+            f"forward:{n.label}{ctx.index(pt)}", "forward", f"{n.label}{ctx.at(pt)}", n.data, ctx.tol,
+            hint, definition, ctx.point(pt), ctx.name(n.label, pt), env,
+        ))
+    return out
+
+
+def _chain_questions(ctx: _Context, pt: DataPoint, node: Value, term: float) -> list[Question]:
+    """Each factor of each path at the point (once), each path's product, and their sum if several."""
+    out = []
+    env = pt.values()
+    at = ctx.at(pt)
+    exp = explain(pt.term, node, precision=SHOWN_DECIMALS)
+    seen: set[tuple[Value, Value]] = set()
+    for j, path in enumerate(exp.paths, 1):
+        names = []
+        for f in path.factors:
+            name = root_factor_name(f.name, exp.root_name, ctx.root_name)
+            names.append(name)
+            if (f.top, f.bottom) in seen:
+                continue
+            seen.add((f.top, f.bottom))
+            # each rule once, in the order of the edges (x1 = a·b + c says "+" then "*")
+            rules = "; ".join(dict.fromkeys(rule_text(e.op, k) for e, k in _edges(f.top, f.bottom)))
+            top_name = ctx.root_name if f.top is pt.term else (f.top.label or "")
+            bottom_name = f.bottom.label or ""
+            out.append(Question(
+                f"local:{name}{ctx.index(pt)}", "local", f"{name}{at}", f.value, ctx.tol,
+                f"{name}: how {top_name} changes with {bottom_name}; {rules}",
+                f.formula if f.formula is not None else fmt(f.value, SHOWN_DECIMALS),
+                ctx.point(pt), ctx.name(bottom_name, pt), env,
             ))
-        exp = explain(pt.term, node, precision=SHOWN_DECIMALS)
-        seen: set[tuple[Value, Value]] = set()
-        for j, path in enumerate(exp.paths, 1):
-            names = []
-            for f in path.factors:
-                name = _rename(f.name, exp.root_name, root_name)
-                names.append(name)
-                if (f.top, f.bottom) in seen:
-                    continue
-                seen.add((f.top, f.bottom))
-                # each rule once, in the order of the edges (x1 = a·b + c says "+" then "*")
-                rules = "; ".join(dict.fromkeys(rule_text(e.op, k) for e, k in _edges(f.top, f.bottom)))
-                top_name = root_name if f.top is pt.term else (f.top.label or "")
-                bottom_name = f.bottom.label or ""
-                hint = f"{name}: how {top_name} changes with {bottom_name}; {rules}"
-                questions.append(Question(
-                    f"local:{name}{_index(pt, many)}", "local", f"{name}{at}", f.value, tol, hint,
-                    f.formula if f.formula is not None else fmt(f.value, SHOWN_DECIMALS),
-                    pt.index if many else None, _name(bottom_name, pt, many, params), env,
-                ))
-            which = f" (path {j} of {len(exp.paths)})" if len(exp.paths) > 1 else ""
-            questions.append(Question(
-                f"product:{pt.index}" + (f".{j}" if len(exp.paths) > 1 else ""), "product",
-                f"{gradient}{at}{which}: the product of its factors", path.product, tol,
-                "the chain rule: multiply " + " × ".join(names) + at, " × ".join(names),
-                pt.index if many else None, _name(label, pt, many, params), env,
-            ))
-        if len(exp.paths) > 1:
-            questions.append(Question(
-                f"point:{pt.index}", "product", f"{gradient}{at}: the sum over its {len(exp.paths)} paths",
-                terms[pt.index], tol, f"add the products of the {len(exp.paths)} paths{at}",
-                None, pt.index if many else None, _name(label, pt, many, params), env,
-            ))
+        which = f" (path {j} of {len(exp.paths)})" if len(exp.paths) > 1 else ""
+        out.append(Question(
+            f"product:{pt.index}" + (f".{j}" if len(exp.paths) > 1 else ""), "product",
+            f"{ctx.gradient}{at}{which}: the product of its factors", path.product, ctx.tol,
+            "the chain rule: multiply " + " × ".join(names) + at, " × ".join(names),
+            ctx.point(pt), ctx.name(ctx.label, pt), env,
+        ))
+    if len(exp.paths) > 1:
+        out.append(Question(
+            f"point:{pt.index}", "product", f"{ctx.gradient}{at}: the sum over its {len(exp.paths)} paths",
+            term, ctx.tol, f"add the products of the {len(exp.paths)} paths{at}",
+            None, ctx.point(pt), ctx.name(ctx.label, pt), env,
+        ))
+    return out
+
+
+def _sum_question(ctx: _Context, terms: dict[int, float], asked: list[int], n_points: int) -> Question:
+    """The gradient: the sum over the data, with the products of the points not asked given."""
     others = [(f"point {k}", v) for k, v in terms.items() if k not in asked]
-    prompt = f"{gradient}, summed over the {len(pts)} data points" if many else gradient
+    prompt = f"{ctx.gradient}, summed over the {n_points} data points" if ctx.many else ctx.gradient
     if others:
         prompt += " (" + ", ".join(f"{n} gives {fmt(v, 6)}" for n, v in others) + ")"
-    hint = (f"{gradient} is the sum over the data points of each point's product"
-            if many else f"{gradient} is the sum over the paths of their products")
-    questions.append(Question(
-        "sum", "sum", prompt, math.fsum(terms.values()), tol, hint, None, None,
-        label if label in params or not many else None, {},  # a node of each point (x1) is not one node
-    ))
-    data = [{n: p.nodes[n].data for n in point_leaves(pts)} for p in pts]
-    return Quiz(root_name, label, gradient, {n: v.data for n, v in params.items()}, data, asked,
-                tuple(questions))
+    hint = (f"{ctx.gradient} is the sum over the data points of each point's product"
+            if ctx.many else f"{ctx.gradient} is the sum over the paths of their products")
+    node = ctx.label if ctx.label in ctx.shared or not ctx.many else None  # x1 of each point is not one node
+    return Question("sum", "sum", prompt, math.fsum(terms.values()), ctx.tol, hint, None, None, node, {})
 
 
 def _label(param: Value | str, pts: list[DataPoint]) -> str:
@@ -283,23 +321,3 @@ def _label(param: Value | str, pts: list[DataPoint]) -> str:
         known = sorted({n for p in pts for n in p.nodes})
         raise ValueError(f"make_questions: no node labelled {label!r}; labels: {', '.join(known)}")
     return label
-
-
-def _forward_nodes(pt: DataPoint) -> list[Value]:
-    """The point's labelled interior nodes, inputs before the nodes made from them."""
-    return [n for n in topological_order(pt.term) if n.label is not None and n.inputs and n.label in pt.nodes]
-
-
-def _index(pt: DataPoint, many: bool) -> str:
-    return f"[{pt.index}]" if many else ""
-
-
-def _name(label: str, pt: DataPoint, many: bool, shared: Container[str]) -> str:
-    """The replay's name of a point's node: ``x1[2]``; a parameter all points share keeps its label."""
-    return label if label in shared else f"{label}{_index(pt, many)}"
-
-
-def _rename(name: str, term_name: str, root_name: str) -> str:
-    """A factor's name with the point's term written as the root: ``dSSR/dpredicted``."""
-    head = f"d{term_name}/"
-    return f"d{root_name}/" + name[len(head):] if name.startswith(head) else name
