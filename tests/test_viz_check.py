@@ -303,3 +303,16 @@ def test_article_formulas_part_prints():
     assert len(results) == 12
     assert text.count("disagrees: opposite sign") == 4 and text.count("   agrees\n") == 4
     assert "dSSR/dw1 = -2 * (Observed - Predicted) * w3 * (e^x1 / (1 + e^x1)) * input" in text
+
+
+def test_a_label_of_several_nodes_cannot_be_named():
+    from nn import mse
+    from nn.statquest import network as nn_network
+
+    model = nn_network(START)
+    loss = mse([0.0, 1.0, 0.0], [model(x) for x in INPUTS])  # MSE = SSR / 3: not a sum of one term per point
+    loss.backward()
+    with pytest.raises(FormulaError, match="'x1' labels several nodes"):
+        check(loss, "w1", "x1")
+    r = check(loss, "w1", "w1 * 0")
+    assert r.engine_sum == pytest.approx(sum(hand_terms("w1")) / 3, rel=1e-12)

@@ -157,7 +157,7 @@ def check(
         if isinstance(point, bool) or not isinstance(point, int) or not 1 <= point <= len(pts):
             raise ValueError(f"check: point must be a data point 1..{len(pts)}, got {point!r}")
     chosen = pts if point is None else [pts[point - 1]]
-    hand = read_formula(rhs, labels)
+    hand = read_formula(rhs, labels, ambiguous={a for p in pts for a in p.ambiguous})
     gradient = f"d{root_name}/d{label}"
     result = _compare(root, root_name, gradient, label, hand, pts, chosen)
     if parameters is not None:

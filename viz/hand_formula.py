@@ -111,11 +111,12 @@ def _functions_lowercased(text: str) -> str:
     return re.sub(r"(?<![\w.])([A-Za-z_]\w*)(?=\s*\()", repl, text)
 
 
-def read_formula(text: str, labels: Iterable[str]) -> HandFormula:
+def read_formula(text: str, labels: Iterable[str], *, ambiguous: Iterable[str] = ()) -> HandFormula:
     """Check ``text`` against the whitelist and resolve its names among the node ``labels``.
 
     A name matches a label exactly, or else case-insensitively when that picks one
     label; ``e`` is Euler's number unless a label is ``e``. One expression only.
+    ``ambiguous``: labels of several nodes, which a formula cannot name (said so).
     """
     if not isinstance(text, str):
         raise FormulaError(f"the formula must be text, got {type(text).__name__}")
@@ -140,6 +141,10 @@ def read_formula(text: str, labels: Iterable[str]) -> HandFormula:
             names[name] = lower[name.lower()][0]
         elif name.lower() in lower:
             raise FormulaError(f"{name!r} could be any of {', '.join(lower[name.lower()])}: write it exactly")
+        elif name.lower() in {a.lower() for a in ambiguous}:
+            raise FormulaError(
+                f"{name!r} labels several nodes of one data point; the formula cannot say which one it means"
+            )
         elif name.lower() == "e":
             names[name] = _EULER
         else:
