@@ -52,7 +52,7 @@ class CheckResult:
     engine_sum: float
     finite_difference: float | None
     parameters: dict[str, float]
-    chain: str  # the engine's factors at the first checked point, names = formulas
+    chain: tuple[tuple[str, str], ...]  # each path's factors at the first checked point: (names, formulas)
     diagnoses: tuple[Diagnosis, ...]
 
     @property
@@ -91,12 +91,7 @@ class CheckResult:
             lines.append(("  " + "  ".join(c.rjust(w) for c, w in zip(r, widths))).rstrip())
         if self.finite_difference is not None:
             lines.append(f"  central finite difference: {fmt(self.finite_difference, DIGITS)}")
-        names, _, forms = self.chain.partition(" = ")
-        chain = f"  the engine's chain rule: {names}"
-        if len(chain) + len(forms) + 3 <= 80 or not forms:
-            lines.append(chain + (f" = {forms}" if forms else ""))
-        else:
-            lines += [chain, " " * 26 + f"= {forms}"]
+        lines += _chain_lines(self.chain)
         lines.append("")
         if self.agrees:
             every = " at every point" if len(self.points) > 1 else ""
@@ -106,6 +101,22 @@ class CheckResult:
             for d in self.diagnoses[1:]:
                 lines += _wrap(f"also: {d}", "  ")
         return "\n".join(lines)
+
+
+def _chain_lines(chain: tuple[tuple[str, str], ...]) -> list[str]:
+    """The engine's chain rule: each path's factor names, then their formulas."""
+    head = "  the engine's chain rule: "
+    if not chain:
+        return [head + "no path, the gradient is 0"]
+    if len(chain) == 1:
+        names, forms = chain[0]
+        if len(head) + len(names) + len(forms) + 3 <= 80:
+            return [f"{head}{names} = {forms}"]
+        return [head + names, " " * (len(head) - 2) + f"= {forms}"]
+    lines = [f"  the engine's chain rule, a sum over {len(chain)} paths:"]
+    for k, (names, forms) in enumerate(chain):
+        lines += [f"    {'+ ' if k else '  '}{names}", f"        = {forms}"]
+    return lines
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -204,8 +215,7 @@ def _compare(
     g = [c.engine for c in checks]
     paths = {p.index: factor_paths(p, label, root_name) for p in chosen}
     first = paths[chosen[0].index]
-    chain = " + ".join(" × ".join(n for n, _, _ in path) + " = " + " × ".join(t for _, _, t in path)
-                       for path, _ in first) or "0 (no path)"
+    chain = tuple((" × ".join(n for n, _, _ in path), " × ".join(t for _, _, t in path)) for path, _ in first)
     diagnoses: tuple[Diagnosis, ...] = ()
     if not all(c.agrees for c in checks):
         diagnoses = diagnose(root_name, gradient, label, checks, f, g, scale, pts, chosen, grads, paths)
