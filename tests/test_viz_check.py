@@ -316,3 +316,17 @@ def test_a_label_of_several_nodes_cannot_be_named():
         check(loss, "w1", "x1")
     r = check(loss, "w1", "w1 * 0")
     assert r.engine_sum == pytest.approx(sum(hand_terms("w1")) / 3, rel=1e-12)
+
+
+def test_a_node_with_two_paths_per_point(root):
+    r = check(root, "input", "-2*(observed - predicted)*(w3*sigmoid(x1)*w1 + w4*sigmoid(x2)*w2)")
+    terms = []
+    for i, o in zip(INPUTS, OBSERVED):
+        x1, _, x2, _, predicted = hand_forward(START, i)
+        terms.append(-2 * (o - predicted) * (START["w3"] * sigmoid(x1) * START["w1"]
+                                             + START["w4"] * sigmoid(x2) * START["w2"]))
+    assert r.agrees and [p.engine for p in r.points] == pytest.approx(terms, rel=1e-12)
+    assert r.finite_difference == pytest.approx(sum(terms), rel=1e-6)  # each point's input moved in turn
+    assert "a sum over 2 paths" in str(r)
+    lacking = check(root, "input", "-2*(observed - predicted)*(w3*w1 + w4*sigmoid(x2)*w2)")
+    assert lacking.diagnosis.kind == "missing factor" and "lacks dy1/dx1 = sigmoid(x1)" in lacking.diagnosis.message
