@@ -176,3 +176,23 @@ def test_the_root_itself_is_refused():
     y = (Value(2.0, "w") * Value(0.5, "x")).relabel("y")
     with pytest.raises(ValueError, match="is the root itself"):
         make_questions(y, "y")
+
+
+def test_data_points_split_a_sum_of_one_term_per_point():
+    from tests.articles import network
+
+    root, params = network(START)
+    pts = data_points(root)
+    assert [p.index for p in pts] == [1, 2, 3]
+    assert [p.nodes["input"].data for p in pts] == [0.0, 0.5, 1.0]
+    assert all(p.nodes["w1"] is params["w1"] for p in pts)  # the parameters are shared
+    assert math.fsum(p.term.data for p in pts) == pytest.approx(root.data, rel=1e-15)
+    # not split: a sum whose terms carry different labels, and a root that is not a sum
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    assert len(data_points((a * b + c).relabel("y"))) == 1
+    assert len(data_points((a * b).relabel("y"))) == 1
+    # a label used twice in one point is ambiguous there
+    twice = (Value(1.0, "u") * Value(2.0, "u")).relabel("y")
+    assert data_points(twice)[0].ambiguous == frozenset({"u"})
+    with pytest.raises(TypeError, match="data_points: root must be an engine Value"):
+        data_points(3.0)
