@@ -12,9 +12,9 @@ that uses it; ``a*a`` has two edges from ``a``, so two paths through it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from engine.checks import check_value, did_you_mean
+from engine.checks import check_choice, check_value, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from engine.value import Value
@@ -179,6 +179,7 @@ def find_node(
     *,
     names: Mapping[Value, str] | None = None,
     order: Sequence[Value] | None = None,
+    says: Literal["labelled", "named"] | None = None,
 ) -> Value:
     """The node of ``root``'s graph that ``key`` means: a ``Value`` in the graph, or its name.
 
@@ -188,7 +189,8 @@ def find_node(
     ``ValueError`` for a Value outside the graph, for a name no node has (with
     the closest names and the list: ``no node labelled 'w5'; did you mean
     'w1'? labels in the graph: b1, w1``) and for a name several nodes share.
-    With ``names``, messages say "named" instead of "labelled".
+    With ``names``, messages say "named" instead of "labelled" (``says`` picks
+    the word when the names shown to the user are labels for most nodes).
     """
     from engine.value import Value  # here: value.py imports this module
 
@@ -199,7 +201,11 @@ def find_node(
         return key
     if not isinstance(key, str):
         raise TypeError(f"{func}: {arg} must be a Value or a label, got {type(key).__name__}")
-    verb, noun = ("labelled", "labels") if names is None else ("named", "names")
+    if says is None:
+        verb = "labelled" if names is None else "named"
+    else:
+        verb = check_choice(says, ("labelled", "named"), "find_node", "says")
+    noun = "labels" if verb == "labelled" else "names"
 
     def name_of(node: Value) -> str | None:
         return node.label if names is None else names.get(node, node.label)

@@ -105,6 +105,36 @@ def test_find_node_errors(key, names, error, message):
     assert str(info.value) == message
 
 
+SAYS = [
+    # (names given, says, message's start); says=None: by names
+    (False, "named", "f: no node named 'q'; names in the graph: w, x1, y"),
+    (True, "labelled", "f: no node labelled 'q'; labels in the graph: w, x1[1], x1[2], y"),
+    (True, None, "f: no node named 'q'; names in the graph: w, x1[1], x1[2], y"),
+]
+
+
+@pytest.mark.parametrize("names, says, message", SAYS)
+def test_find_node_says_the_word_asked_for(names, says, message):
+    x1, x2, y = two_x()
+    mapping = {x1: "x1[1]", x2: "x1[2]"} if names else None
+    with pytest.raises(ValueError) as info:
+        find_node(y, "q", "f", "leaf", names=mapping, says=says)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("says, error, message", [
+    ("as", ValueError, "find_node: unknown says 'as'; choose one of 'labelled', 'named'"),
+    ("label", ValueError,
+     "find_node: unknown says 'label'; did you mean 'labelled'? choose one of 'labelled', 'named'"),
+    (1, TypeError, "find_node: says must be a str, got int 1"),
+])
+def test_find_node_bad_says(says, error, message):
+    x1, x2, y = two_x()
+    with pytest.raises(error) as info:
+        find_node(y, "w", "f", "leaf", says=says)
+    assert str(info.value) == message
+
+
 def test_find_node_in_a_graph_without_labels():
     z = Value(1.0) * 2
     with pytest.raises(ValueError, match=r"^f: no node labelled 'x'; labels in the graph: \(none\)$"):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from engine import Value
 from engine.checks import check_int, check_value
-from engine.graph import nodes_on_paths, path_sum, topological_order
+from engine.graph import find_node, nodes_on_paths, path_sum, topological_order
 from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
 from viz.render import ChainGraph
 from viz.style import (
@@ -201,7 +201,9 @@ def drawing(
             raise TypeError(f"draw: params must hold Values, got {type(p).__name__}")
     index = {node: i for i, node in enumerate(order)}
     shown = _shown_names(order, names)
-    target = _resolve(highlight, index, shown)
+    # By its shown name (names= or its label); messages say "labelled", as draw's docs do.
+    target = None if highlight is None else find_node(root, highlight, "draw", "highlight",
+                                                      names=shown, order=order, says="labelled")
     return Drawing(
         root, order, index, shown, params_set, target,
         on_path=set(nodes_on_paths(root, target, order=order)) if target is not None else set(),
@@ -379,26 +381,3 @@ class _ShownNamer(Namer):
             return Symbol(self._shown[node], True)
         return super()._name(node, depth)
 
-
-def _resolve(node: Value | str | None, index: Mapping[Value, int], shown: Mapping[Value, str]) -> Value | None:
-    """The highlighted node given as a Value or as its shown name (its label), checked to be in the graph."""
-    if node is None:
-        return None
-    if isinstance(node, Value):
-        if node not in index:
-            raise ValueError(f"draw: the highlight node {node!r} is not in the graph being drawn")
-        return node
-    if isinstance(node, str):
-        matches = [n for n in index if shown.get(n) == node]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            labels = sorted(set(shown.values()))
-            raise ValueError(
-                f"draw: no node labelled {node!r} to highlight; labels in the graph: "
-                + (", ".join(labels) if labels else "(none)")
-            )
-        raise ValueError(
-            f"draw: {len(matches)} nodes are labelled {node!r}; pass the Value itself to highlight"
-        )
-    raise TypeError(f"draw: highlight must be a Value or a label, got {type(node).__name__}")
