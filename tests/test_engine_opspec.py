@@ -15,7 +15,7 @@ import engine
 from engine import FUNCTIONS, Value
 from engine.ops import OPS, POWER, OpSpec, function, operator, spec_of
 from viz.expr import evaluate
-from viz.formulas import Namer, covers, edge_formula, formula_text
+from viz.formulas import Namer, covers, edge_formula, expression_of, formula_text
 
 
 def make(spec: OpSpec, exponent: float = 3.0) -> tuple[Value, dict[str, Value]]:
@@ -143,6 +143,16 @@ def test_edge_texts(node, texts):
 @pytest.mark.parametrize("node, text", NAMES, ids=[n.op for n, _ in NAMES])
 def test_node_names(node, text):
     assert Namer(3)(node).text == text
+
+
+@pytest.mark.parametrize("node, text", NAMES, ids=[n.op for n, _ in NAMES])
+def test_expression_of_a_node_from_its_inputs_names(node, text):
+    name = Namer(3)
+    assert expression_of(node, [name(i) for i in node.inputs]).text == text
+
+
+def test_a_leaf_has_no_expression():
+    assert expression_of(W, []) is None
 
 
 def other(self):

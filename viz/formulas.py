@@ -25,7 +25,7 @@ from engine.ops import POWER, OpSpec, spec_of
 from viz.step_text import is_one_word
 from viz.text import fmt
 
-__all__ = ["Symbol", "Formula", "Namer", "node_name", "edge_formula", "formula_text", "multiply"]
+__all__ = ["Symbol", "Formula", "Namer", "node_name", "expression_of", "edge_formula", "formula_text", "multiply"]
 
 
 class Symbol(NamedTuple):
@@ -84,7 +84,7 @@ class Namer:
             if sym is None:
                 return None
             parts.append(sym)
-        sym = _describe(node, parts)
+        sym = expression_of(node, parts)
         if sym is None or len(sym.text) > self.max_len:
             return None
         return sym
@@ -105,8 +105,12 @@ def node_name(node: Value, name: Namer, order: list[Value]) -> str:
     return sym.text if is_one_word(sym.text) else f"({sym.text})"
 
 
-def _describe(node: Value, parts: Sequence[Symbol]) -> Symbol | None:
-    """The expression that made ``node`` (its op's ``expression``), given its inputs' names."""
+def expression_of(node: Value, parts: Sequence[Symbol]) -> Symbol | None:
+    """The expression that made ``node`` (its op's ``expression``), given its inputs' names.
+
+    ``expression_of(a*b, [Symbol("a", True), Symbol("b", True)]).text == "a·b"``;
+    None for a leaf or an op with no declaration.
+    """
     spec = spec_of(node.op)
     if spec is None:
         return None

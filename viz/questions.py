@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from engine import Value, topological_order
 from engine.ops import POWER, spec_of
 from viz.explain import explain
-from viz.formulas import Namer, _describe
+from viz.formulas import Namer, expression_of
 from viz.points import DataPoint, data_points, point_leaves, root_factor_name, shared_leaves, term_grads
 from viz.text import fmt
 
@@ -167,7 +167,7 @@ def _definition(node: Value, namer: Namer) -> str | None:
     parts = [p for p in (namer(i) for i in node.inputs) if p is not None]
     if len(parts) != len(node.inputs):
         return None
-    sym = _describe(node, parts)  # the drawings' expression of a node, from its op's declaration
+    sym = expression_of(node, parts)  # the drawings' expression of a node, from its op's declaration
     return None if sym is None else sym.text
 
 
