@@ -13,10 +13,11 @@ writes is laid out as ``str(explain(...))`` and ``step_equation`` lay it out.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Any
 
 from engine import Value, topological_order
+from engine.graph import iter_paths
 from engine.replay import backward_steps, d_name, grads_after, node_names
 from viz.draw import PARAM_LABEL
 from viz.explain import TooManyPathsError, explain
@@ -51,26 +52,6 @@ def find_params(order: list[Value], params: Collection[Value] | None, where: str
     return [n for n in order if n in wanted]
 
 
-def _paths(root: Value, target: Value) -> Iterator[list[tuple[Value, int]]]:
-    """Each path from ``root`` down to ``target`` as its edges, in the order ``explain`` lists them.
-
-    Depth-first, input 0 first, following only inputs from which ``target`` is reached.
-    """
-    reaches = {target}
-    for node in topological_order(root):
-        if any(inp in reaches for inp in node.inputs):
-            reaches.add(node)
-    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(root, [])]
-    while stack:
-        node, edges = stack.pop()
-        if node is target:
-            yield edges
-            continue
-        for k in reversed(range(len(node.inputs))):
-            if node.inputs[k] in reaches:
-                stack.append((node.inputs[k], edges + [(node, k)]))
-
-
 def _explanation(root: Value, target: Value, index: dict[Value, int], precision: int,
                  max_paths: int) -> dict[str, Any]:
     """``explain(root, target)`` as structure: header lines, names, and per path its factors' edges."""
@@ -81,7 +62,7 @@ def _explanation(root: Value, target: Value, index: dict[Value, int], precision:
     text = str(e).split("\n")
     header = text[: text.index("")]
     paths = []
-    for chain, edges in zip(e.paths, _paths(root, target), strict=True):
+    for chain, edges in zip(e.paths, iter_paths(root, target), strict=True):
         factors, at = [], 0
         for f in chain.factors:
             group = edges[at: at + f.steps]

@@ -115,14 +115,9 @@ def _node_group(gid: str, index: int, body: str, g: GraphText) -> str:
     return f"{head}<title>{_attr(name)}</title>{body}</g>"
 
 
-def _edge_group(gid: str, position: int, title: str, body: str, g: GraphText) -> str:
-    if position >= len(g.edges):
-        raise RuntimeError(f"explore: the drawing has more edges than the graph ({len(g.edges)})")
+def _edge_group(gid: str, position: int, body: str, g: GraphText) -> str:
     consumer, k = g.edges[position]
     source = g.inputs[consumer][k]
-    if html.unescape(title) not in (f"n{source}->n{consumer}", f"n{source}->op{consumer}"):
-        raise RuntimeError(f"explore: edge {position} of the drawing is {html.unescape(title)!r}, "
-                           f"expected n{source}->n{consumer} (or ->op{consumer})")
     texts = list(_TEXT.finditer(body))
     if not texts:
         raise RuntimeError(f"explore: edge n{source}->n{consumer} has no label")
@@ -153,9 +148,19 @@ def mark_up(svg: str, graph: GraphText) -> str:
                 raise RuntimeError(f"explore: unexpected node {title!r} in the drawing")
             seen_nodes += 1
             return _node_group(gid, int(found.group(1)), body, graph)
+        waiting = by_ends.get(html.unescape(title))
+        if not waiting:
+            raise RuntimeError(f"explore: the drawing has an edge {html.unescape(title)!r} the graph has not")
         edge_count += 1
-        return _edge_group(gid, edge_count - 1, title, body, graph)
+        return _edge_group(gid, waiting.pop(0), body, graph)
 
+    # Graphviz writes the edges in an order of its own: each is found by its ends (n3->n7, or
+    # n3->op7 with op ovals); edges with the same ends (x*x) keep their order among themselves.
+    by_ends: dict[str, list[int]] = {}
+    for position, (consumer, k) in enumerate(graph.edges):
+        source = graph.inputs[consumer][k]
+        for ends in (f"n{source}->n{consumer}", f"n{source}->op{consumer}"):
+            by_ends.setdefault(ends, []).append(position)
     text = _GROUP.sub(group, text)
     if seen_nodes != len(graph.names) or edge_count != len(graph.edges):
         raise RuntimeError(
