@@ -38,12 +38,12 @@ from typing import Any
 
 from engine import Value, topological_order
 from engine.graph import find_node
-from engine.replay import node_names
 from viz.draw import DEFAULT_MAX_NODES, draw, to_svg
 from viz.explain import DEFAULT_MAX_PATHS
 from viz.explore_data import find_params, page_data
 from viz.explore_svg import mark_up
 from viz.questions import make_questions
+from viz.step_text import node_names
 
 __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
 
@@ -167,6 +167,8 @@ def explore(
     page = explore_html(root, params=params, leaf=leaf, precision=precision, compact=compact, title=title,
                         subtitle=subtitle, max_nodes=max_nodes, max_paths=max_paths)
     if not path.parent.is_dir():
-        raise FileNotFoundError(f"explore: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist")
+        raise FileNotFoundError(
+            f"explore: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
+        )
     path.write_text(page, encoding="utf-8")
     return path

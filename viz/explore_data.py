@@ -17,11 +17,12 @@ from collections.abc import Collection
 from typing import Any
 
 from engine import Value, topological_order
+from engine.backward_steps import backward_steps, grads_after
 from engine.graph import iter_paths
-from engine.replay import backward_steps, d_name, grads_after, node_names
 from viz.draw import PARAM_LABEL
 from viz.explain import TooManyPathsError, explain
 from viz.explore_svg import GraphText
+from viz.step_text import d_name, node_names
 
 __all__ = ["page_data", "find_params"]
 
@@ -29,7 +30,7 @@ Edge = tuple[int, int]  # (consumer's topological index, input position)
 
 
 def find_params(order: list[Value], params: Collection[Value] | None, where: str = "explore") -> list[Value]:
-    """The parameters, in topological order: ``params`` if given, else the leaves labelled like ones.
+    """The parameters: ``params`` as given, else the leaves labelled like ones in topological order.
 
     The rule ``draw`` follows (``PARAM_LABEL``: w1, b3, b, L1.n2.w1). A parameter must
     be a leaf of the graph with a label (the page names its input by it).
@@ -48,8 +49,7 @@ def find_params(order: list[Value], params: Collection[Value] | None, where: str
             raise ValueError(f"{where}: the parameter {p!r} is not a leaf made by the user; only leaves can be changed")
         if p.label is None:
             raise ValueError(f"{where}: the parameter {p!r} has no label; give it one (Value(x, 'w1') or .relabel)")
-    wanted = set(chosen)
-    return [n for n in order if n in wanted]
+    return list(dict.fromkeys(chosen))  # as given, each once
 
 
 def _explanation(root: Value, target: Value, index: dict[Value, int], precision: int,

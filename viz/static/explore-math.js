@@ -89,7 +89,7 @@ var CG = (function () {
 
   // Python's format(x, ".0f") for |x| >= 1: the integer nearest x, ties to even.
   function formatWhole(x) {
-    var X = parseInt(Math.abs(x).toExponential(0).split("e")[1], 10);
+    var X = parseInt(Math.abs(x).toExponential(99).split("e")[1], 10);  // the exponent before rounding
     var r = roundDigits(x, X + 1);
     var d = r.digits;
     while (d.length < r.exp + 1) { d += "0"; }
