@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from demos.replay import articles_network
+from demos.network import articles_network
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps
 from tests.browser import Tab
@@ -143,7 +143,7 @@ def test_the_arrow_keys_step_through_backward(tab, network_page):
     page.keyboard.press("End")
     assert page.inner_text("[data-step]") == f"step {n} of {n}"
     for k in (n, 13, 40):  # every equation is the replay's, at any step
-        page.evaluate(f"k => {{ location.hash = 'step=' + k; }}", k)
+        page.evaluate("k => { location.hash = 'step=' + k; }", k)
         page.wait_for_function(f"document.querySelector('[data-step]').textContent === 'step {k} of {n}'")
         assert page.inner_text("[data-equation]") == step_equation(steps[k - 1], names, root, digits=3, times="×")
     page.keyboard.press("Home")
@@ -255,15 +255,17 @@ def test_every_op_computes_as_the_engine_does(math_tab):
         assert all(close(a, b) for a, b in zip(ls, locals_)) and len(ls) == len(locals_), (op, xs, ls, locals_)
 
 
+MAKERS = [lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a - b, lambda a, b: a.tanh(),
+          lambda a, b: a.softplus(), lambda a, b: a.sigmoid(), lambda a, b: (a * 0.5).exp(),
+          lambda a, b: a.square(), lambda a, b: a * 3 + 1]
+
+
 def random_graph(rng: random.Random, n_params: int = 3, size: int = 14) -> tuple[Value, list[Value]]:
     params = [Value(rng.uniform(-2, 2), f"w{k + 1}") for k in range(n_params)]
     pool = list(params) + [Value(rng.uniform(-1, 1), "x")]
     for _ in range(size):
         a, b = rng.choice(pool), rng.choice(pool)
-        pick = rng.randrange(9)
-        node = [lambda: a + b, lambda: a * b, lambda: a - b, lambda: a.tanh(), lambda: a.softplus(),
-                lambda: a.sigmoid(), lambda: (a * 0.5).exp(), lambda: a.square(), lambda: a * 3 + 1][pick]()
-        pool.append(node)
+        pool.append(rng.choice(MAKERS)(a, b))
     root = pool[-1]
     for node in pool[-4:-1] + params:  # every parameter in the graph
         root = root + node

@@ -38,11 +38,12 @@ from typing import Any
 
 from engine import Value, topological_order
 from engine.graph import find_node
-from viz.draw import DEFAULT_MAX_NODES, draw, to_svg
+from viz.draw import DEFAULT_MAX_NODES, draw
 from viz.explain import DEFAULT_MAX_PATHS
 from viz.explore_data import find_params, page_data
 from viz.explore_svg import mark_up
 from viz.questions import make_questions
+from viz.render import to_svg
 from viz.step_text import node_names
 
 __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
