@@ -42,6 +42,7 @@ from viz.draw import DEFAULT_MAX_NODES, draw
 from viz.explain import DEFAULT_MAX_PATHS
 from viz.explore_data import find_params, page_data
 from viz.explore_svg import mark_up
+from viz.frames import draw_frame
 from viz.questions import make_questions
 from viz.render import to_svg
 from viz.step_text import node_names
@@ -121,8 +122,12 @@ def explore_html(
     target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=node_names(root))
     # draw() checks precision, max_nodes and compact, and refuses graphs too large to draw.
     picture = draw(root, params=params, precision=precision, compact=compact, max_nodes=max_nodes,
-                   highlight=target, legend=True)
+                   highlight=target, legend=True)  # checks the arguments; refuses graphs too large to draw
     data, graph = page_data(root, params=params, leaf=target, precision=precision, max_paths=max_paths)
+    # Drawn with the grads of a fresh backward pass, each grad cell as wide as a number of
+    # `precision` digits can be: the page rewrites the numbers without moving the boxes.
+    picture = draw_frame(root, grads=dict(zip(topological_order(root), graph.grads)), params=params,
+                         precision=precision, compact=compact, max_nodes=max_nodes, highlight=target, legend=True)
     _check_finite(data)
     data["quizzes"] = _quizzes(root, find_params(topological_order(root), params))
     data["title"] = title

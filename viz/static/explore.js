@@ -185,7 +185,9 @@
       if (localText[key]) { localText[key].textContent = CG.fmt(local, P); }
     });
     var s = K > 0 ? steps[K - 1] : null;
-    if (s) {
+    if (exercise) {
+      // no step marks while practising: they would point at the answers
+    } else if (s) {
       box[s.consumer].classList.add("s-consumer");
       box[s.input].classList.add("s-receiver");
       edgeBox[s.consumer + ":" + s.edge].classList.add("s-edge");
@@ -490,6 +492,7 @@
     exercise = on;
     $("exercise-toggle").checked = on;
     graphBox.classList.toggle("exercise", on);
+    document.body.classList.toggle("exercise-on", on);
     $("quiz").hidden = !on;
     // The questions are about the page's starting point: back to it, and keep it while practising.
     if (on && values.some(function (x, j) { return x !== startValues[j]; })) {
