@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import Value, topological_order
+from engine.checks import check_int, check_str, check_value
 from engine.graph import find_node
 from viz.draw import DEFAULT_MAX_NODES, draw
 from viz.explain import DEFAULT_MAX_PATHS
@@ -115,21 +116,24 @@ def explore_html(
     max_paths: int = DEFAULT_MAX_PATHS,
 ) -> str:
     """The explorer page of ``root``'s graph as HTML text; see ``explore``."""
-    if not isinstance(root, Value):
-        raise TypeError(f"explore: root must be an engine Value, got {type(root).__name__}")
-    if not isinstance(title, str) or not isinstance(subtitle, str):
-        raise TypeError("explore: title and subtitle must be str")
+    check_value(root, "explore", "root", "an engine Value")
+    check_int(precision, "explore", "precision", 1, 17)
+    check_int(max_nodes, "explore", "max_nodes", 1)
+    check_int(max_paths, "explore", "max_paths", 1)
+    check_str(title, "explore", "title")
+    check_str(subtitle, "explore", "subtitle")
+    if not isinstance(compact, bool):
+        raise TypeError(f"explore: compact must be True or False, got {compact!r}")
+    chosen = find_params(topological_order(root), params)  # checked here, named in explore's words
     target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=node_names(root))
-    # draw() checks precision, max_nodes and compact, and refuses graphs too large to draw.
-    picture = draw(root, params=params, precision=precision, compact=compact, max_nodes=max_nodes,
-                   highlight=target, legend=True)  # checks the arguments; refuses graphs too large to draw
-    data, graph = page_data(root, params=params, leaf=target, precision=precision, max_paths=max_paths)
+    draw(root, params=chosen, precision=precision, compact=compact, max_nodes=max_nodes)  # refuses graphs too large
+    data, graph = page_data(root, params=chosen, leaf=target, precision=precision, max_paths=max_paths)
+    _check_finite(data)
+    data["quizzes"] = _quizzes(root, chosen)
     # Drawn with the grads of a fresh backward pass, each grad cell as wide as a number of
     # `precision` digits can be: the page rewrites the numbers without moving the boxes.
-    picture = draw_frame(root, grads=dict(zip(topological_order(root), graph.grads)), params=params,
+    picture = draw_frame(root, grads=dict(zip(topological_order(root), graph.grads)), params=chosen,
                          precision=precision, compact=compact, max_nodes=max_nodes, highlight=target, legend=True)
-    _check_finite(data)
-    data["quizzes"] = _quizzes(root, find_params(topological_order(root), params))
     data["title"] = title
     svg = mark_up(to_svg(picture), graph)
     css = "\n".join(_static(name) for name in STYLES)
