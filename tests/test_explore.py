@@ -251,3 +251,14 @@ def test_the_command_line_names_a_bad_page_path(tmp_path, capsys):
     status = viz_main(["x*2", "--set", "x=1", "--html", str(tmp_path / "no" / "y.html")])
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and "python -m viz: error: explore: cannot write" in err
+
+
+def test_the_pages_files_go_into_the_wheel():
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["viz"]
+    static = sorted(p.relative_to(root / "viz").as_posix() for p in (root / "viz" / "static").iterdir())
+    assert static and all(any(fnmatch(name, pat) for pat in patterns) for name in static), (static, patterns)
