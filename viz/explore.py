@@ -74,7 +74,7 @@ def _script_text(source: str) -> str:
 
 def _quizzes(root: Value, params: list[Value]) -> list[dict[str, Any]]:
     """The practice questions of each parameter's gradient, as the page asks them."""
-    out = []
+    out: list[dict[str, Any]] = []
     for p in params:
         try:
             quiz = make_questions(root, p)
