@@ -341,3 +341,51 @@ def test_the_pages_number_formats_are_pythons(math_tab):
         assert fmts == [fmt(x, p) for p in (1, 2, 3, 4, 6)], x
         assert nums == [format_number(x, d) for d in (2, 3, 4)], x
     assert json.loads(json.dumps(xs)) == xs
+
+
+def test_the_slider_and_buttons_move_the_step_and_stop_at_the_ends(tab, network_page):
+    root, _ = articles_network()
+    steps = backward_steps(root)
+    names = node_names(root)
+    n = len(steps)
+    tab.open(network_page.as_uri())
+    page = tab.page
+    assert page.is_disabled("[data-prev]") and not page.is_disabled("[data-next]")
+    page.eval_on_selector("[data-step-slider]", "s => { s.value = '3'; s.dispatchEvent(new Event('input')); }")
+    assert page.inner_text("[data-step]") == f"step 3 of {n}"
+    assert page.inner_text("[data-equation]") == step_equation(steps[2], names, root, digits=3, times="×")
+    assert page.evaluate("location.hash") == "#step=3"
+    # up, down and Page Up/Down are left to scroll the graph: they do not step
+    for key in ("ArrowDown", "PageDown", "ArrowUp", "PageUp"):
+        page.keyboard.press(key)
+        assert page.inner_text("[data-step]") == f"step 3 of {n}", key
+    page.click("[data-prev]")
+    assert page.inner_text("[data-step]") == f"step 2 of {n}"
+    page.keyboard.press("End")
+    assert page.is_disabled("[data-next]")
+    # a link past the end opens the last step
+    tab.open(network_page.as_uri() + "#step=99999")
+    assert tab.page.inner_text("[data-step]") == f"step {n} of {n}"
+    assert tab.problems() == []
+
+
+def test_each_step_brings_its_boxes_into_view(tab, network_page):
+    # The graph is wider than its frame: the start shows the root, a step its two boxes.
+    tab.open(network_page.as_uri())
+    page = tab.page
+    in_view = (
+        "names => { var v = document.getElementById('graph').getBoundingClientRect();"
+        " return names.map(n => { var r = document.querySelector('[data-node=\"' + n + '\"]').getBoundingClientRect();"
+        " return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom; }); }"
+    )
+    assert page.eval_on_selector("#graph", "g => g.scrollWidth > g.clientWidth")
+    assert page.evaluate(in_view, ["SSR"]) == [True]
+    root, _ = articles_network()
+    steps = backward_steps(root)
+    names = node_names(root)
+    for k in (1, 30, len(steps)):
+        page.eval_on_selector("[data-step-slider]", f"s => {{ s.value = '{k}'; s.dispatchEvent(new Event('input')); }}")
+        s = steps[k - 1]
+        assert page.evaluate(in_view, [names[s.consumer], names[s.input]]) == [True, True], k
+        classes = page.eval_on_selector_all(".s-consumer, .s-receiver", "els => els.map(e => e.dataset.node)")
+        assert sorted(classes) == sorted({names[s.consumer], names[s.input]})
