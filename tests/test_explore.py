@@ -21,7 +21,7 @@ from tests.helpers import backward_grads
 from viz import GraphTooLargeError
 from viz.cli import main as viz_main
 from viz.explain import explain
-from viz.explore import explore, explore_html
+from viz.explorer import explore, explore_html
 from viz.explore_data import page_data
 from viz.explore_svg import GraphText, js_number, mark_up
 from viz.step_text import node_names
@@ -262,3 +262,11 @@ def test_the_pages_files_go_into_the_wheel():
     patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["viz"]
     static = sorted(p.relative_to(root / "viz").as_posix() for p in (root / "viz" / "static").iterdir())
     assert static and all(any(fnmatch(name, pat) for pat in patterns) for name in static), (static, patterns)
+
+
+def test_viz_explore_is_the_function():
+    import viz
+
+    y, *_ = small()
+    assert callable(viz.explore) and "explore" in viz.__all__
+    assert viz.explore.__module__ == "viz.explorer"

@@ -19,7 +19,7 @@ from engine.backward_steps import backward_steps
 from tests.browser import Tab
 from tests.helpers import backward_grads
 from viz.explain import explain
-from viz.explore import explore
+from viz.explorer import explore
 from viz.questions import make_questions
 from viz.step_text import node_names, step_equation
 

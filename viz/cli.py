@@ -14,7 +14,7 @@ from viz.cli_args import OneLineParser, parse_assignments
 from viz.dotexe import DotError, DotNotFoundError, run_dot
 from viz.draw import DEFAULT_MAX_NODES, PARAM_LABEL, draw
 from viz.explain import DEFAULT_MAX_PATHS, explain
-from viz.explore import DEFAULT_TITLE, explore
+from viz.explorer import DEFAULT_TITLE, explore
 from viz.expr import ExpressionError, evaluate
 from viz.formulas import Namer, node_name
 from viz.hand_formula import split_gradient

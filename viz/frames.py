@@ -255,7 +255,7 @@ def write_replay(
     Returns the frame paths (if any) followed by the page's path. ``digits`` is a
     synonym of ``precision`` (the text replay's name for it).
     """
-    from viz.explore import explore  # the page draws with draw(); frames need none of it
+    from viz.explorer import explore  # the page draws with draw(); frames need none of it
 
     if digits is not None:
         precision = digits

@@ -21,6 +21,7 @@ disk and works offline):
 
     >>> from viz import explore
     >>> explore(ssr, "ssr.html", params=model.parameters())     # doctest: +SKIP
+    PosixPath('ssr.html')
 
 The page grows with the graph (one drawing, the explanations' paths), not with
 the number of backward steps.
