@@ -21,9 +21,9 @@ from tests.helpers import backward_grads
 from viz import GraphTooLargeError
 from viz.cli import main as viz_main
 from viz.explain import explain
-from viz.explorer import explore, explore_html
 from viz.explore_data import page_data
 from viz.explore_svg import GraphText, js_number, mark_up
+from viz.explorer import explore, explore_html
 from viz.step_text import node_names
 
 MB = 1_000_000
