@@ -16,6 +16,7 @@ import pytest
 from demos.network import articles_network
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps
+from engine.ops import OPS, POWER
 from tests.browser import Tab
 from tests.helpers import backward_grads
 from viz.explain import explain
@@ -211,17 +212,24 @@ def test_exercise_marks_a_right_answer_right_and_a_wrong_one_wrong(tab, tmp_path
 # ------------------------------------------------------------------ the page's arithmetic
 
 
+EXPONENTS = (2.0, 3.0, -1.0, 0.5, 1.7, -2.5)  # x ** n: the op's name carries n ('**2', '**0.5')
+
+
 def op_examples():
-    """(op name, function of Values, input values) for every op of the engine."""
-    return [
-        ("+", lambda a, b: a + b, 2), ("-", lambda a, b: a - b, 2), ("*", lambda a, b: a * b, 2),
-        ("/", lambda a, b: a / b, 2), ("neg", lambda a: -a, 1), ("**", lambda a, b: a ** b, 2),
-        ("**2", lambda a: a ** 2, 1), ("**3", lambda a: a ** 3, 1), ("**-1", lambda a: a ** -1, 1),
-        ("**0.5", lambda a: a ** 0.5, 1), ("**1.7", lambda a: a ** 1.7, 1),
-        ("exp", lambda a: a.exp(), 1), ("log", lambda a: a.log(), 1), ("softplus", lambda a: a.softplus(), 1),
-        ("sigmoid", lambda a: a.sigmoid(), 1), ("tanh", lambda a: a.tanh(), 1), ("relu", lambda a: a.relu(), 1),
-        ("square", lambda a: a.square(), 1),
-    ]
+    """(op name as in Value.op, function of Values, number of inputs) for every op in engine's OPS."""
+    out = []
+    for name, spec in OPS.items():
+        if name == POWER:
+            out += [(f"**{int(n) if n.is_integer() else n}", lambda a, n=n: a ** n, 1) for n in EXPONENTS]
+        else:
+            out.append((name, lambda *vs, m=spec.method: getattr(vs[0], m)(*vs[1:]), spec.arity))
+    return out
+
+
+def test_the_pages_op_table_covers_every_op_of_the_engine(math_tab):
+    page_ops = set(math_tab.page.evaluate("Object.keys(CG.OPS)"))
+    assert page_ops | {POWER} == set(OPS), "an op of engine/ops.py has no rule in viz/static/explore-math.js"
+    assert all(math_tab.page.evaluate("ops => ops.map(o => CG.rule(o) !== null)", [f"**{n}" for n in EXPONENTS]))
 
 
 @pytest.fixture(scope="module")
@@ -236,15 +244,14 @@ def test_every_op_computes_as_the_engine_does(math_tab):
     rng = random.Random(12)
     cases = []
     for op, f, arity in op_examples():
-        for _ in range(60):
+        made = 0
+        while made < 60:
             xs = [rng.choice([rng.uniform(-5, 5), rng.uniform(-40, 40), rng.uniform(0.01, 3)]) for _ in range(arity)]
-            if op in ("**", "log", "**0.5", "**1.7"):
-                xs[0] = abs(xs[0]) + 1e-3
-            if op == "**":
-                xs[1] = rng.uniform(-3, 3)
-            if op == "/" and xs[1] == 0:
-                continue
-            out = f(*[Value(x) for x in xs])
+            try:
+                out = f(*[Value(x) for x in xs])
+            except (ValueError, ZeroDivisionError, OverflowError):
+                continue  # outside the op's domain: the page's messages are tested apart
+            made += 1
             assert out.op == op
             cases.append((op, xs, out.data, list(out.local_grads)))
     got = math_tab.page.evaluate(
