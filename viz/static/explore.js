@@ -424,10 +424,14 @@
     var i = Object.prototype.hasOwnProperty.call(byName, q.node) ? byName[q.node] : null;
     var cell = i === null ? null : (q.kind === "forward" ? dataText[i] : gradText[i]);
     if (cell) {  // in the node's box, over the number the question is about
-      var b = cell.getBBox(), w = 70, h = 18;
+      // From just after the row's label ("data" or "grad") to the right end of the number.
+      var b = cell.getBBox(), label = cell.previousElementSibling, h = 18;
+      while (label && label.tagName !== "text") { label = label.previousElementSibling; }
+      var left = label ? label.getBBox().x + label.getBBox().width + 3 : b.x + b.width - 60;
+      var w = Math.max(40, b.x + b.width + 2 - left);
       slot = document.createElementNS(SVGNS, "foreignObject");
       slot.setAttribute("class", "answer-slot");
-      slot.setAttribute("x", b.x + b.width - w + 2);
+      slot.setAttribute("x", b.x + b.width + 2 - w);
       slot.setAttribute("y", b.y + b.height / 2 - h / 2);
       slot.setAttribute("width", w); slot.setAttribute("height", h);
       slot.appendChild(answer);
