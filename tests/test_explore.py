@@ -270,3 +270,22 @@ def test_viz_explore_is_the_function():
     y, *_ = small()
     assert callable(viz.explore) and "explore" in viz.__all__
     assert viz.explore.__module__ == "viz.explorer"
+
+
+def test_the_page_is_the_same_every_time():
+    y, *_ = small()
+    assert explore_html(y) == explore_html(y)
+
+
+def test_the_exercise_asks_the_practice_questions(network_page):
+    from viz.questions import make_questions
+
+    root, params, path, page = network_page
+    quizzes = page_json(page)["quizzes"]
+    assert [q["param"] for q in quizzes] == list(params)
+    for quiz, p in zip(quizzes, params.values()):
+        asked = make_questions(root, p)
+        assert [(q["id"], q["prompt"], q["expected"], q["hint"]) for q in quiz["questions"]] == [
+            (q.id, q.prompt, q.expected, q.hint) for q in asked.questions]
+        assert all((q["rel"], q["abs"]) == (asked.questions[0].tolerance.rel, asked.questions[0].tolerance.abs)
+                   for q in quiz["questions"])

@@ -283,7 +283,11 @@
     var input = paramInputs[j], x = text.trim() === "" ? NaN : Number(text);
     if (!isFinite(x)) {
       input.setAttribute("aria-invalid", "true");
-      if (final) { showError(nodes[params[j]].name + ": " + JSON.stringify(text) + " is not a number"); }
+      if (final) {
+        // A number input hands over "" for text that is not a number: say what to do, not what it holds.
+        showError(nodes[params[j]].name + ": " + (text.trim() === "" ? "type a number" : JSON.stringify(text) +
+                  " is not a number") + "; the numbers shown are for " + nodes[params[j]].name + " = " + values[j]);
+      }
       return;
     }
     var next = values.slice();
