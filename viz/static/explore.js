@@ -21,12 +21,27 @@
     edgeBox[key] = g;
     localText[key] = g.querySelector(".e-local");
   });
-  // Numbers in a box are right-aligned: anchor them at their right end, so a longer number grows leftwards.
+  // Numbers in a box are right-aligned: anchor them at their right end, so a longer number grows
+  // leftwards, up to the row's label ("data", "grad"); one longer still is squeezed to that room.
+  var room = new Map();
   function anchorRight(t) {
     if (!t) { return; }
-    var b = t.getBBox();
-    t.setAttribute("x", String(b.x + b.width));
+    var b = t.getBBox(), label = t.previousElementSibling;
+    while (label && label.tagName !== "text") { label = label.previousElementSibling; }
+    var right = b.x + b.width;
+    t.setAttribute("x", String(right));
     t.setAttribute("text-anchor", "end");
+    if (label) { var lb = label.getBBox(); room.set(t, right - (lb.x + lb.width) - 4); }
+  }
+  function setNumber(t, text) {
+    if (t.textContent === text) { return; }
+    t.textContent = text;
+    t.removeAttribute("textLength");
+    var r = room.get(t);
+    if (text && r !== undefined && t.getComputedTextLength() > r) {
+      t.setAttribute("textLength", String(r));
+      t.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    }
   }
   box.forEach(function (g, i) {
     var b = g.getBBox();
@@ -170,11 +185,11 @@
       var g = box[i];
       g.setAttribute("data-value", String(cur.data[i]));
       g.setAttribute("data-grad", String(cur.grad[i]));
-      if (dataText[i]) { dataText[i].textContent = CG.fmt(cur.data[i], P); }
+      if (dataText[i]) { setNumber(dataText[i], CG.fmt(cur.data[i], P)); }
       if (gradText[i]) {
         var reached = Object.prototype.hasOwnProperty.call(kn, i);
         g.classList.toggle("unknown", !reached);
-        gradText[i].textContent = reached ? CG.fmt(kn[i], P) : "";
+        setNumber(gradText[i], reached ? CG.fmt(kn[i], P) : "");
       }
       g.classList.remove("s-consumer", "s-receiver");
     }
