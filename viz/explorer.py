@@ -54,7 +54,7 @@ __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
 DEFAULT_TITLE = "Explore the chain rule"
 
 #: The page's script and style, inlined in this order.
-SCRIPTS = ("explore-math.js", "explore.js")
+SCRIPTS = ("explore-math.js", "explore-text.js", "explore-quiz.js", "explore.js")
 STYLES = ("explore.css",)
 
 

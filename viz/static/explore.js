@@ -99,58 +99,10 @@
     return m;
   }
 
-  // ------------------------------------------------------------ text as the Python side writes it
-  function num(x) { return CG.formatNumber(x, P); }
-  function factor(x) { return x < 0 ? "(" + num(x) + ")" : num(x); }
-  function stepEquation(s) {  // engine's step_equation with times = "×"
-    var r = nodes[ROOT].dname, c = nodes[s.consumer].dname, i = nodes[s.input].dname;
-    return r + "/" + i + " += " + r + "/" + c + " × " + c + "/" + i + " :  " + num(s.before) + " + " +
-      factor(s.upstream) + " × " + factor(s.local) + " = " + num(s.after);
-  }
-  function stepDetail(s) {
-    var d = nodes[ROOT].dname + "/" + nodes[s.input].dname, i = nodes[s.input].name;
-    return s.final
-      ? d + " is now final: " + num(s.after) + " (every consumer of " + i + " has passed its grad back)"
-      : d + " so far: " + num(s.after) + " (" + i + " has more consumers still to pass their grad back)";
-  }
-  function len(s) { return Array.from(s).length; }
-  function ljust(s, w) { return s + " ".repeat(Math.max(0, w - len(s))); }
-  function rstrip(s) { return s.replace(/\s+$/, ""); }
-
-  // str(viz.explain(root, node)) at the current numbers.
-  function explanation(i) {
-    var e = D.explanations[i];
-    if (e.error) { return e.error; }
-    var lines = e.header.concat([""]), products = [];
-    e.paths.forEach(function (path, n) {
-      var product = 1, at = 0, names = [], forms = [], nums = [];
-      path.edges.forEach(function (ed) { product *= cur.locals[ed[0]][ed[1]]; });
-      products.push(product);
-      path.factors.forEach(function (f) {
-        var v = 1;
-        for (var j = at; j < at + f.steps; j++) { v *= cur.locals[path.edges[j][0]][path.edges[j][1]]; }
-        at += f.steps;
-        var shown = CG.fmt(v, P);
-        names.push(f.name);
-        forms.push(f.formula !== null ? f.formula : shown);
-        nums.push(shown);
-      });
-      var head = "path " + (n + 1) + ": ", pad = " ".repeat(head.length - 2);
-      if (!names.length) { lines.push(head + e.leaf + " is the root itself", pad + "= 1", ""); return; }
-      var widths = names.map(function (s, j) { return Math.max(len(s), len(forms[j]), len(nums[j])); });
-      function row(cells) { return rstrip(cells.map(function (s, j) { return ljust(s, widths[j]); }).join(" × ")); }
-      lines.push(head + row(names));
-      if (forms.join("\u0000") !== nums.join("\u0000")) { lines.push(pad + "= " + row(forms)); }
-      if (nums.length > 1) { lines.push(pad + "= " + row(nums)); }
-      lines.push(pad + "= " + CG.fmt(product, P), "");
-    });
-    var total = CG.fsum(products), d = "d" + e.root + "/d" + e.leaf, g = cur.grad[i];
-    lines.push("sum over paths   " + d + " = " + CG.fmt(total, P));
-    var verdict = CG.isclose(total, g, 1e-9, 1e-12) ? "agree"
-      : "DIFFER: leaves accumulate over backward() calls; call zero_grad() before backward()";
-    lines.push("engine's grad    " + e.leaf + ".grad = " + CG.fmt(g, P) + "   (" + verdict + ")");
-    return lines.join("\n");
-  }
+  // ------------------------------------------------------------ text (explore-text.js)
+  function stepEquation(s) { return CGText.stepEquation(nodes, s, P); }
+  function stepDetail(s) { return CGText.stepDetail(nodes, s, P); }
+  function explanation(i) { return CGText.explanation(D.explanations[i], cur.locals, cur.grad[i], P); }
 
   // ------------------------------------------------------------ showing the state
   function onPaths(i) {  // i and every node that depends on it
@@ -394,121 +346,9 @@
     showValues();
   });
 
-  // ------------------------------------------------------------ exercise (viz.questions' quiz)
-  var quiz = null, qi = 0, tries = 0, score = 0, done = false, slot = null, answer = null;
-  var revealed = {};
-  var byName = {};
-  nodes.forEach(function (n, i) { byName[n.name] = i; });
-  var quizzes = D.quizzes || [];
-  quizzes.forEach(function (q, k) {
-    var opt = document.createElement("option");
-    opt.value = String(k);
-    opt.textContent = q.gradient || ("d" + nodes[ROOT].name + "/d" + q.param);
-    $("quiz-param").appendChild(opt);
-  });
-
-  function removeSlot() {
-    if (slot && slot.parentNode) { slot.parentNode.removeChild(slot); }
-    box.forEach(function (g) { g.classList.remove("asked"); });
-    slot = null; answer = null;
-  }
-
-  function hideData() {
-    box.forEach(function (g, i) {
-      var n = nodes[i];
-      g.classList.toggle("hide-data", exercise && n.inputs.length > 0 && !revealed[n.name]);
-    });
-  }
-
-  function ask() {
-    removeSlot();
-    var qs = quiz.questions;
-    $("quiz-score").textContent = "score: " + score + "/" + qs.length;
-    if (qi >= qs.length) {
-      $("quiz-prompt").textContent = "Done: " + score + " of " + qs.length + " right.";
-      $("quiz-feedback").textContent = "";
-      return;
-    }
-    var q = qs[qi];
-    tries = 0; done = false;
-    $("quiz-prompt").textContent = "Question " + (qi + 1) + " of " + qs.length + ": " + q.prompt + " = ?";
-    $("quiz-feedback").textContent = "";
-    $("quiz-feedback").removeAttribute("data-verdict");
-    answer = document.createElement("input");
-    answer.type = "text";
-    answer.setAttribute("inputmode", "decimal");
-    answer.setAttribute("data-answer", q.node || q.id);
-    answer.setAttribute("aria-label", q.prompt);
-    answer.autocomplete = "off";
-    var i = Object.prototype.hasOwnProperty.call(byName, q.node) ? byName[q.node] : null;
-    var cell = i === null ? null : (q.kind === "forward" ? dataText[i] : gradText[i]);
-    if (cell) {  // in the node's box, over the number the question is about
-      // From just after the row's label ("data" or "grad") to the right end of the number.
-      var b = cell.getBBox(), label = cell.previousElementSibling, h = 18;
-      while (label && label.tagName !== "text") { label = label.previousElementSibling; }
-      var left = label ? label.getBBox().x + label.getBBox().width + 3 : b.x + b.width - 60;
-      var w = Math.max(40, b.x + b.width + 2 - left);
-      slot = document.createElementNS(SVGNS, "foreignObject");
-      slot.setAttribute("class", "answer-slot");
-      slot.setAttribute("x", b.x + b.width + 2 - w);
-      slot.setAttribute("y", b.y + b.height / 2 - h / 2);
-      slot.setAttribute("width", w); slot.setAttribute("height", h);
-      slot.appendChild(answer);
-      box[i].appendChild(slot);
-      box[i].classList.add("asked");
-      var r = box[i].getBoundingClientRect(), view = graphBox.getBoundingClientRect();
-      if (r.left < view.left || r.right > view.right || r.top < view.top || r.bottom > view.bottom) {
-        graphBox.scrollLeft += (r.left + r.right) / 2 - (view.left + view.width / 2);
-        graphBox.scrollTop += (r.top + r.bottom) / 2 - (view.top + view.height / 2);
-      }
-    } else {
-      slot = answer;
-      $("quiz-answer-home").appendChild(answer);
-    }
-    answer.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter") { ev.preventDefault(); if (done) { qi++; ask(); } else { check(); } }
-    });
-    answer.focus({ preventScroll: true });
-  }
-
-  function check() {
-    var q = quiz.questions[qi], text = answer.value.trim(), x = text === "" ? NaN : Number(text);
-    var fb = $("quiz-feedback");
-    if (!isFinite(x)) { fb.textContent = "Type a number (" + JSON.stringify(text) + " is not one)."; return; }
-    // viz.questions.Tolerance.accepts: |answer - expected| <= max(rel |expected|, abs)
-    var right = Math.abs(x - q.expected) <= Math.max(q.rel * Math.abs(q.expected), q.abs);
-    var shown = CG.formatG(q.expected, 6);
-    answer.setAttribute("data-verdict", right ? "right" : "wrong");
-    fb.setAttribute("data-verdict", right ? "right" : "wrong");
-    if (right) {
-      score++; done = true;
-      fb.textContent = "Right: " + q.prompt + " = " + shown + ". Enter for the next question.";
-    } else if (++tries < 2) {
-      fb.textContent = "Not quite. Hint: " + q.hint + ". One more try.";
-    } else {
-      done = true;
-      fb.textContent = "The answer is " + shown + (q.formula ? " (" + q.formula + ")" : "") + ". Hint: " + q.hint +
-        ". Enter for the next question.";
-    }
-    answer.title = fb.textContent;
-    if (done && q.kind === "forward" && q.node) { revealed[q.node] = true; hideData(); }
-    $("quiz-score").textContent = "score: " + score + "/" + quiz.questions.length;
-  }
-
-  function startQuiz() {
-    var q = quizzes[Number($("quiz-param").value || 0)];
-    removeSlot();
-    qi = 0; score = 0; revealed = {};
-    if (!q || q.error) {
-      quiz = null;
-      $("quiz-prompt").textContent = q ? "No questions for this graph: " + q.error
-        : "No questions: the page has no parameter to ask about.";
-      return;
-    }
-    quiz = q;
-    hideData();
-    ask();
-  }
+  // ------------------------------------------------------------ exercise (explore-quiz.js)
+  var quiz = chaingradQuiz({ nodes: nodes, root: ROOT, box: box, dataText: dataText, gradText: gradText,
+                             graphBox: graphBox, quizzes: D.quizzes || [] });
 
   function setExercise(on) {
     if (on === exercise) { return; }
@@ -525,12 +365,11 @@
     }
     paramInputs.concat(paramSliders).forEach(function (el) { el.disabled = on; });
     $("descend").disabled = on; $("reset").disabled = on;
-    if (on) { startQuiz(); } else { removeSlot(); revealed = {}; hideData(); }
+    if (on) { quiz.start(); } else { quiz.stop(); }
     show();
     writeHash();
   }
   $("exercise-toggle").addEventListener("change", function () { setExercise($("exercise-toggle").checked); });
-  $("quiz-param").addEventListener("change", startQuiz);
 
   // ------------------------------------------------------------ events
   box.forEach(function (g, i) {
