@@ -420,3 +420,19 @@ def test_each_step_brings_its_boxes_into_view(tab, network_page):
         assert page.evaluate(in_view, [names[s.consumer], names[s.input]]) == [True, True], k
         classes = page.eval_on_selector_all(".s-consumer, .s-receiver", "els => els.map(e => e.dataset.node)")
         assert sorted(classes) == sorted({names[s.consumer], names[s.input]})
+
+
+def test_the_pages_fsum_and_isclose_are_pythons(math_tab):
+    rng = random.Random(8)
+    lists = [[rng.uniform(-1, 1) * 10 ** rng.randint(-20, 20) for _ in range(rng.randint(0, 9))] for _ in range(300)]
+    lists += [[1e100, 1.0, -1e100], [0.1] * 10, [1.0, 1e-16, 1e-16], [2.0 ** 53, 1.0, -(2.0 ** 53)], [-0.0, 0.0]]
+    got = math_tab.page.evaluate("ls => ls.map(l => CG.fsum(l))", lists)
+    assert [float(x) for x in got] == [math.fsum(xs) for xs in lists]
+    pairs = [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(100)]
+    pairs += [(x, x * (1 + d)) for x in (1.0, -3.0, 1e-13, 0.0) for d in (1e-10, 1e-9, 2e-9, 1e-8)]
+    pairs += [(0.0, 1e-12), (0.0, 2e-12)]
+    got = math_tab.page.evaluate("ps => ps.map(p => CG.isclose(p[0], p[1], 1e-9, 1e-12))", pairs)
+    assert got == [math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in pairs]
+    assert math_tab.page.evaluate("[CG.isclose(Infinity, Infinity, 1e-9, 0), CG.isclose(Infinity, 1, 1e-9, 0),"
+                                  " CG.isclose(NaN, NaN, 1e-9, 0)]") == [
+        math.isclose(math.inf, math.inf), math.isclose(math.inf, 1.0), math.isclose(math.nan, math.nan)]
