@@ -70,9 +70,11 @@ def test_bad_arguments_are_refused_clearly(args, kwargs, error, message):
         explore_html(*args, **kwargs)
 
 
-def test_a_missing_directory_is_named(tmp_path):
+def test_a_missing_directory_or_a_path_that_is_none_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="explore: cannot write .* the directory .* does not exist"):
         explore(small()[0], tmp_path / "no" / "page.html")
+    with pytest.raises(TypeError, match="explore: path must be a str or a Path, got NoneType"):
+        explore(small()[0], None)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ the page

@@ -127,7 +127,8 @@ def explore_html(
         raise TypeError(f"explore: compact must be True or False, got {compact!r}")
     chosen = find_params(topological_order(root), params)  # checked here, named in explore's words
     target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=node_names(root))
-    draw(root, params=chosen, precision=precision, compact=compact, max_nodes=max_nodes)  # refuses graphs too large
+    # draw() first: it refuses a graph too large to draw before any of the work below.
+    draw(root, params=chosen, precision=precision, compact=compact, max_nodes=max_nodes)
     data, graph = page_data(root, params=chosen, leaf=target, precision=precision, max_paths=max_paths)
     _check_finite(data)
     data["quizzes"] = _quizzes(root, chosen)
@@ -174,12 +175,14 @@ def explore(
     More than ``max_nodes`` values raise ``GraphTooLargeError``; a node with more than
     ``max_paths`` paths to the root gets a message instead of its explanation.
     """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"explore: path must be a str or a Path, got {type(path).__name__}")
     path = Path(path)
-    page = explore_html(root, params=params, leaf=leaf, precision=precision, compact=compact, title=title,
-                        subtitle=subtitle, max_nodes=max_nodes, max_paths=max_paths)
     if not path.parent.is_dir():
         raise FileNotFoundError(
             f"explore: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
         )
+    page = explore_html(root, params=params, leaf=leaf, precision=precision, compact=compact, title=title,
+                        subtitle=subtitle, max_nodes=max_nodes, max_paths=max_paths)
     path.write_text(page, encoding="utf-8")
     return path
