@@ -48,8 +48,8 @@ names, + - * / **, unary -, name = expression statements separated by ';' or
 it is never eval'ed. Free names are leaves: give each a value with --set
 (after the expression, or before it with -- ahead of the expression).
 backward() is run from the last statement before drawing. Without -o, --html,
---format or --explain the DOT text is printed. Errors exit with status 2; --check
-exits with status 1 when the formula disagrees with the engine.
+--format or --explain the DOT text is printed. Errors exit with status 2;
+--check exits with status 1 when the formula disagrees with the engine.
 """
 
 DESCRIPTION = """\
