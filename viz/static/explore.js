@@ -43,6 +43,15 @@
       t.setAttribute("lengthAdjust", "spacingAndGlyphs");
     }
   }
+  // An edge's number ends its label: its room reaches to the label's widest line.
+  Object.keys(localText).forEach(function (key) {
+    var t = localText[key];
+    if (!t) { return; }
+    var right = Math.max.apply(null, [].map.call(edgeBox[key].querySelectorAll("text"), function (u) {
+      var b = u.getBBox(); return b.x + b.width;
+    }));
+    room.set(t, Math.max(right - t.getBBox().x, 48));  // a short label still leaves a readable number
+  });
   box.forEach(function (g, i) {
     var b = g.getBBox();
     var halo = document.createElementNS(SVGNS, "rect");
@@ -149,7 +158,7 @@
       var ck = key.split(":"), local = cur.locals[+ck[0]][+ck[1]];
       edgeBox[key].setAttribute("data-local", String(local));
       edgeBox[key].classList.remove("s-edge");
-      if (localText[key]) { localText[key].textContent = CG.fmt(local, P); }
+      if (localText[key]) { setNumber(localText[key], CG.fmt(local, P)); }
     });
     var s = K > 0 ? steps[K - 1] : null;
     if (exercise) {
