@@ -436,3 +436,15 @@ def test_the_pages_fsum_and_isclose_are_pythons(math_tab):
     assert math_tab.page.evaluate("[CG.isclose(Infinity, Infinity, 1e-9, 0), CG.isclose(Infinity, 1, 1e-9, 0),"
                                   " CG.isclose(NaN, NaN, 1e-9, 0)]") == [
         math.isclose(math.inf, math.inf), math.isclose(math.inf, 1.0), math.isclose(math.nan, math.nan)]
+
+
+def test_a_leaf_keeps_only_the_steps_on_its_paths(tab, tmp_path):
+    root, params = articles_network()
+    page = explore(root, tmp_path / "b3.html", params=list(params.values()), leaf="b3")
+    steps = backward_steps(root, leaf=params["b3"])
+    names = node_names(root)
+    tab.open(page.as_uri() + "#step=13")
+    assert tab.page.inner_text("[data-step]") == f"step 13 of {len(steps)}" == "step 13 of 13"
+    assert tab.page.inner_text("[data-equation]") == step_equation(steps[-1], names, root, digits=3, times="×")
+    assert "b3 is now final" in tab.page.inner_text("[data-detail]")
+    assert tab.problems() == []
