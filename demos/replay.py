@@ -4,7 +4,8 @@
     python -m demos.replay --step           # pause for Enter after each step
     python -m demos.replay --equations      # each step as a chain-rule equation
     python -m demos.replay --leaf w1        # only the steps on the paths from w1
-    python -m demos.replay --html out/      # frame_000.svg ... and a self-contained index.html
+    python -m demos.replay --html out/      # out/index.html: the explorer page, one file
+    python -m demos.replay --html out/ --frames   # and frame_000.svg ... for slides
 
 The network (StatQuest, "Neural Networks Pt. 2: Backpropagation Main Ideas"):
 one input, two softplus hidden neurons, one linear output, and the sum of
@@ -107,9 +108,13 @@ def main(
     parser.add_argument("--digits", type=int, default=4,
                         help="significant digits of the printed numbers (default 4; drawings show 3)")
     parser.add_argument("--html", metavar="DIR",
-                        help="instead of printing, write frame_000.svg ... and a self-contained index.html into DIR")
+                        help="instead of printing, write DIR/index.html: one self-contained page that steps "
+                        "through backward on one drawing (and shows a node's chain rule, changes parameters, "
+                        "practises)")
+    parser.add_argument("--frames", action="store_true",
+                        help="with --html, also write each step as DIR/frame_000.svg ... (for slides)")
     parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
-                        help=f"the most frames --html draws (default {MAX_FRAMES})")
+                        help=f"the most frames --frames draws (default {MAX_FRAMES})")
     args = parser.parse_args(argv)
     try:
         assigned = parse_assignments(args.set)
@@ -123,17 +128,20 @@ def main(
         parser.error(f"--digits must be in 1..17, got {args.digits}")
     if args.max_frames < 1:
         parser.error(f"--max-frames must be at least 1, got {args.max_frames}")
+    if args.frames and not args.html:
+        parser.error("--frames writes SVG files beside the page: give --html DIR too")
 
     if args.html:
-        # The page holds the frames and every step's equation: no table is printed.
+        # The page holds every step's equation: no table is printed.
         try:
             paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()),
-                                 max_frames=args.max_frames)
+                                 frames=args.frames, max_frames=args.max_frames)
         except (ValueError, OSError) as err:
             message = " ".join(str(err).split())  # one line, whatever the error text holds
             print(f"{parser.prog}: error: {message}", file=sys.stderr)
             return 2
-        print(f"wrote {len(paths) - 1} frames and {paths[-1]}", file=stdout)
+        frames = f"{len(paths) - 1} frames and " if args.frames else ""
+        print(f"wrote {frames}{paths[-1]}", file=stdout)
         return 0
 
     steps = backward_steps(root, leaf=leaf)

@@ -3,6 +3,8 @@
 # tests/test_cli_viz.py checks that docs/network.dot is what this command draws.
 # --compact puts each op inside its value's box: half as many ranks, so the figure fits a
 # 16:9 slide with its edge labels still readable.
+# docs/explore.png, the explorer page in a browser, is made by `python docs/screenshot.py
+# docs/explore.png` (it needs chromium, and a browser's pixels are not reproducible byte for byte).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

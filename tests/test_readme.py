@@ -471,7 +471,7 @@ def test_start_here_setup_commands():
 def test_relative_links_and_images_exist():
     check_links(README_TEXT)
     # Guards the link finder: the figures README shows are among what it checks.
-    assert "docs/network.svg" in README_TEXT and "docs/replay.png" in README_TEXT
+    assert "docs/network.svg" in README_TEXT and "docs/explore.png" in README_TEXT
 
 
 # --- Every check can fail: altered copies of the README must be caught -------------------
@@ -525,8 +525,8 @@ ALTERATIONS = [
      lambda t, p: check_nonfinite_error(t), "Train a network"),
     ("setup command", 'pip install -e ".[test]" && pytest', "pip install -e .[test] && pytest",
      lambda t, p: check_setup_commands(t), "Start here"),
-    ("missing image", "(docs/replay.png)", "(docs/replay-missing.png)",
-     lambda t, p: check_links(t), "Watch backward, one step at a time"),
+    ("missing image", "(docs/explore.png)", "(docs/explore-missing.png)",
+     lambda t, p: check_links(t), "The explorer page"),
     ("broken anchor", "(#rendering)", "(#rendring)",
      lambda t, p: check_links(t), "Start here"),
 ]

@@ -1,4 +1,4 @@
-"""Frames of the backward replay (their DOT text) and the self-contained stepper page."""
+"""Frames of the backward replay (their DOT text), and the files and page the replay writes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import html
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -17,7 +16,6 @@ from engine.backward_steps import backward_steps
 from tests.helpers import backward_grads, boxes
 from viz.frames import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
 from viz.step_text import node_names, step_equation
-from viz.stepper import inline_svg, stepper_html
 from viz.style import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
 from viz.text import fmt
 
@@ -176,36 +174,11 @@ def test_too_many_frames_is_a_clear_error_before_drawing():
 # ------------------------------------------------------------------ files and the page
 
 
-class _Audit(HTMLParser):
-    """Collects what a page would fetch or run: tags, src/href values, ids and the inline scripts."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags, self.refs, self.ids, self.scripts = [], [], [], []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        attrs = dict(attrs)
-        for key in ("src", "href", "xlink:href", "srcset", "poster", "action", "data"):
-            if attrs.get(key) is not None:
-                self.refs.append((tag, key, attrs[key]))
-        if "id" in attrs:
-            self.ids.append(attrs["id"])
-        if tag == "script":
-            self._in_script = True
-            self.scripts.append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = False
-
-
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     root, params = articles_network()
     out = tmp_path_factory.mktemp("replay")
-    paths = write_replay(root, out, leaf=params["b3"], params=list(params.values()))
+    paths = write_replay(root, out, leaf=params["b3"], params=list(params.values()), frames=True)
     return root, params, out, paths
 
 
@@ -222,70 +195,38 @@ def test_write_replay_writes_numbered_svgs_and_a_page(written):
     assert f">{b3}</text>" in html.unescape(paths[-2].read_text(encoding="utf-8"))  # dot writes - as &#45;
 
 
-def test_the_page_is_self_contained(written):
+def test_without_frames_only_the_page_is_written(tmp_path):
+    root, params = articles_network()
+    paths = write_replay(root, tmp_path / "new", params=list(params.values()))
+    assert paths == [tmp_path / "new" / "index.html"]
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["index.html"]
+
+
+def test_the_page_holds_one_drawing_not_one_per_frame(written):
     root, params, out, paths = written
     page = paths[-1].read_text(encoding="utf-8")
-    audit = _Audit()
-    audit.feed(page)
-    # Nothing to fetch: every reference is an in-page #fragment or a data: URL.
-    assert audit.refs, "the page should at least carry its data: icon"
-    for tag, key, value in audit.refs:
-        assert value.startswith(("#", "data:")), (tag, key, value)
-    assert all("src" not in attrs for attrs in audit.scripts)
-    for forbidden in ("<link rel=\"stylesheet", "@import", "@font-face", "<iframe", "<img", "//fonts.", "fetch(",
-                      "XMLHttpRequest", "import("):
-        assert forbidden not in page
-    assert not re.search(r"url\((?!#)", page)
-    # All frames are inline, each once, with ids kept unique across frames.
-    n = len(paths) - 1
-    assert audit.tags.count("svg") == n
-    assert len(audit.ids) == len(set(audit.ids))
-    for k in range(n):
-        assert f'id="frame-{k}"' in page
-
-
-def test_the_pages_captions_are_the_frames_equations(written):
-    root, params, out, paths = written
-    page = paths[-1].read_text(encoding="utf-8")
-    data = re.search(r'<script type="application/json" id="captions">(.*?)</script>', page, re.DOTALL)
-    captions = [c["equation"] for c in json.loads(data.group(1))]
-    frames = replay_frames(root, leaf=params["b3"])
-    assert captions == [f.caption for f in frames]
-
-
-def test_stepper_escapes_text_that_could_break_the_page():
-    svg = '<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><title>n0</title></g></svg>'
-    nasty = '</script><script>alert(1)</script> & <b>'
-    page = stepper_html([svg, svg], [nasty, "two"], title="<T>", details=["", nasty])
-    assert page.count("</script>") == 2  # the data block and the script: nothing closed early
-    assert "<script>alert" not in page
-    assert "<title>&lt;T&gt;</title>" in page
-    data = re.search(r'id="captions">(.*?)</script>', page, re.DOTALL).group(1)
-    assert json.loads(data)[0]["equation"] == nasty
-    with pytest.raises(ValueError, match="2 frames but 1 captions"):
-        stepper_html([svg, svg], ["one"])
-    with pytest.raises(ValueError, match="at least one frame"):
-        stepper_html([], [])
-
-
-def test_inline_svg_prefixes_ids_and_drops_the_prolog():
-    svg = (
-        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n'
-        '<!-- made by dot -->\n<svg id="graph0">\n  <g id="node1"><path fill="url(#g1)"/></g>\n'
-        '  <a href="#node1">x</a>\n</svg>\n'
-    )
-    out = inline_svg(svg, "f3-")
-    assert out == (
-        '<svg id="f3-graph0"><g id="f3-node1"><path fill="url(#f3-g1)"/></g>'
-        '<a href="#f3-node1">x</a></svg>'
-    )
-    with pytest.raises(ValueError, match="expected SVG text"):
-        inline_svg("not svg", "p")
+    assert page.count("<svg") == 1
+    assert sum(p.stat().st_size for p in paths[:-1]) > 5 * len(page.encode())  # the frames stay outside
+    # Its steps are the replay's: the same edges in the same order, the start's caption first.
+    data = json.loads(re.search(r'id="chaingrad-data">(.*?)</script>', page, re.DOTALL).group(1))
+    index = {node: i for i, node in enumerate(topological_order(root))}
+    steps = backward_steps(root, leaf=params["b3"])
+    assert data["steps"] == [[index[s.consumer], s.edge] for s in steps]
+    assert data["start"] == replay_frames(root, leaf=params["b3"], max_frames=1000)[0].caption
+    assert data["leaf"] == index[params["b3"]]
 
 
 def test_command_line_writes_the_page(tmp_path):
     out = io.StringIO()
     status = main(["--leaf", "b3", "--html", str(tmp_path)], stdout=out)
+    assert status == 0
+    assert out.getvalue().splitlines() == [f"wrote {tmp_path / 'index.html'}"]
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+
+
+def test_command_line_writes_frames_on_request(tmp_path):
+    out = io.StringIO()
+    status = main(["--leaf", "b3", "--html", str(tmp_path), "--frames"], stdout=out)
     assert status == 0
     root, params = articles_network()
     n = len(backward_steps(root, leaf=params["b3"])) + 1
@@ -295,10 +236,19 @@ def test_command_line_writes_the_page(tmp_path):
 
 def test_command_line_frame_limit(tmp_path, capsys):
     out = io.StringIO()
-    status = main(["--html", str(tmp_path), "--max-frames", "5"], stdout=out)
+    status = main(["--html", str(tmp_path), "--frames", "--max-frames", "5"], stdout=out)
     assert status == 2
     assert "more than max_frames=5" in capsys.readouterr().err and out.getvalue() == ""
     assert not (tmp_path / "index.html").exists()
+    # The page alone has no frame limit: it grows with the graph, not with the steps.
+    assert main(["--html", str(tmp_path), "--max-frames", "5"], stdout=out) == 0
+
+
+def test_frames_need_a_page_directory(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--frames"], stdout=io.StringIO())
+    assert stop.value.code == 2
+    assert "--frames writes SVG files beside the page: give --html DIR too" in capsys.readouterr().err
 
 
 def test_compact_frames_focus_ids_that_exist_in_the_drawing():

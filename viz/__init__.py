@@ -9,12 +9,16 @@
     >>> print(explain(y, w).paths[0].factors[0].name)
     dy/dw
 
-``python -m viz --help`` draws expressions from the command line.
+``explore(y, "y.html")`` writes the explorer page: one self-contained HTML file where
+a click on a node shows its chain rule, parameters can be changed, backward steps
+one ``+=`` at a time and an exercise hides the grads. ``python -m viz --help`` draws
+expressions from the command line (``--html`` for the page).
 """
 
 from viz.dotexe import DotError, DotNotFoundError, find_dot
 from viz.draw import DEFAULT_MAX_NODES, GraphTooLargeError, draw
 from viz.explain import Explanation, TooManyPathsError, explain
+from viz.explorer import explore
 from viz.render import ChainGraph, render, to_png, to_svg
 
 __all__ = [
@@ -24,6 +28,7 @@ __all__ = [
     "to_png",
     "explain",
     "Explanation",
+    "explore",
     "TooManyPathsError",
     "find_dot",
     "ChainGraph",

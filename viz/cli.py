@@ -14,6 +14,7 @@ from viz.cli_args import OneLineParser, parse_assignments
 from viz.dotexe import DotError, DotNotFoundError, run_dot
 from viz.draw import DEFAULT_MAX_NODES, PARAM_LABEL, draw
 from viz.explain import DEFAULT_MAX_PATHS, explain
+from viz.explorer import DEFAULT_TITLE, explore
 from viz.expr import ExpressionError, evaluate
 from viz.formulas import Namer, node_name
 from viz.hand_formula import split_gradient
@@ -46,9 +47,9 @@ names, + - * / **, unary -, name = expression statements separated by ';' or
 {_FUNCTIONS_LINE}
 it is never eval'ed. Free names are leaves: give each a value with --set
 (after the expression, or before it with -- ahead of the expression).
-backward() is run from the last statement before drawing. Without -o, --format
-or --explain the DOT text is printed. Errors exit with status 2; --check exits
-with status 1 when the formula disagrees with the engine.
+backward() is run from the last statement before drawing. Without -o, --html,
+--format or --explain the DOT text is printed. Errors exit with status 2;
+--check exits with status 1 when the formula disagrees with the engine.
 """
 
 DESCRIPTION = """\
@@ -98,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                    default=[], help="value of each free name (leaf), e.g. --set w1=3.34 x=0.5")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the drawing; .svg, .png or .dot chosen by the suffix")
+    p.add_argument("--html", metavar="FILE",
+                   help="write the explorer page: one self-contained HTML file where a click on a node "
+                   "shows its chain rule, the parameters can be changed, backward steps one += at a "
+                   "time and an exercise hides the grads (--highlight NAME: only the steps from NAME)")
     p.add_argument("--format", choices=FORMATS,
                    help="output format (overrides the suffix of -o; without -o the drawing goes to stdout)")
     p.add_argument("--explain", metavar="NAME", action="append", default=[],
@@ -175,6 +180,12 @@ def _run(args: argparse.Namespace) -> int:
         for n in args.explain
     ]
 
+    if args.html:
+        page = explore(root, args.html, params=params, leaf=options["highlight"], precision=args.precision,
+                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths)
+        print(f"wrote {page}")
+        if not (args.output or args.format or explanations):
+            return 0
     if args.output:
         path = render(root, args.output, format=args.format, **options)
         print(f"wrote {path}")

@@ -1,4 +1,4 @@
-"""Frames of the backward replay: one drawing per ``+=``, and a stepper page that holds them all.
+"""Frames of the backward replay: one drawing per ``+=`` (for slides), and the replay's page.
 
 Frame 0 is the start (only the root's grad is known: 1; the root's box is
 outlined in the grads' colour); frame ``k`` is the graph after step ``k`` of
@@ -11,8 +11,10 @@ its last step), and grads not yet reached are blank. The last frame shows every 
 (``viz.step_text.node_names``: ``x1[2]`` where a label repeats).
 
     >>> from viz.frames import write_replay
-    >>> write_replay(ssr, "replay/")        # doctest: +SKIP
-    # replay/frame_000.svg ... replay/frame_067.svg, replay/index.html
+    >>> write_replay(ssr, "replay/")                # doctest: +SKIP
+    # replay/index.html: the explorer page (viz.explore), stepping on one drawing
+    >>> write_replay(ssr, "replay/", frames=True)   # doctest: +SKIP
+    # and replay/frame_000.svg ... replay/frame_067.svg
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from engine.format import format_number
 from viz.draw import Marks, drawing, to_dot
 from viz.render import ChainGraph, to_svg
 from viz.step_text import d_name, node_names, step_equation
-from viz.stepper import write_stepper
 from viz.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
 from viz.text import fmt
 
@@ -237,39 +238,46 @@ def write_replay(
     *,
     leaf: Value | None = None,
     params: Collection[Value] | None = None,
+    frames: bool = False,
     max_frames: int = MAX_FRAMES,
     precision: int = 3,
     digits: int | None = None,
     title: str = "Backward, one step at a time",
     **draw_options: Any,
 ) -> list[Path]:
-    """Write every frame as ``frame_NNN.svg`` and all of them in one ``index.html`` stepper.
+    """Write the replay's page, ``directory/index.html``, and with ``frames=True`` every frame as an SVG.
 
-    Returns the frame paths followed by the page's path. The page is
-    self-contained (see ``viz.stepper``). ``digits`` is a synonym of
-    ``precision`` (the text replay's name for it).
+    The page is the explorer (``viz.explore``): one drawing whose boxes and edges
+    change class from step to step, the step's equation under it, and the rest of the
+    explorer (a node's chain rule, the parameters, an exercise). ``frames=True`` also
+    writes ``frame_000.svg``, ``frame_001.svg`` ... for slides (more than ``max_frames``
+    frames raise ``TooManyFramesError``; ``draw_options`` go to their drawings).
+    Returns the frame paths (if any) followed by the page's path. ``digits`` is a
+    synonym of ``precision`` (the text replay's name for it).
     """
+    from viz.explorer import explore  # the page draws with draw(); frames need none of it
+
     if digits is not None:
         precision = digits
-    frames = replay_frames(
-        root, leaf=leaf, params=params, max_frames=max_frames, precision=precision, **draw_options
-    )
-    paths = write_frames(frames, directory)
-    svgs = [p.read_text(encoding="utf-8") for p in paths]
+    directory = Path(directory)
+    paths: list[Path] = []
+    if frames:
+        paths = write_frames(
+            replay_frames(root, leaf=leaf, params=params, max_frames=max_frames, precision=precision,
+                          **draw_options),
+            directory,
+        )
+    elif not directory.is_dir():
+        directory.mkdir(parents=True)
     names = node_names(root)
     r = names[root]
+    n_steps = len(backward_steps(root, leaf=leaf))
     subtitle = (
         f"Each step adds grad(consumer) × local derivative to the grad of one input "
-        f"(grad = {d_name(r)}/d(node)); {len(frames) - 1} steps"
+        f"(grad = {d_name(r)}/d(node)); {n_steps} steps"
         + (f" on the paths from {names[leaf]} to {r}." if leaf is not None else ".")
+        + " Click a node for its chain rule."
     )
-    page = write_stepper(
-        Path(directory) / "index.html",
-        svgs,
-        [f.caption for f in frames],
-        details=[f.detail for f in frames],
-        focus=[" ".join(f.focus) or None for f in frames],
-        title=title,
-        subtitle=subtitle,
-    )
+    page = explore(root, directory / "index.html", leaf=leaf, params=params, precision=precision,
+                   title=title, subtitle=subtitle)
     return paths + [page]

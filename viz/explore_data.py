@@ -1,0 +1,135 @@
+"""What the explorer page knows about a graph, as JSON-ready data.
+
+``page_data(root, ...)`` describes the graph for the page's script: every node
+in topological order (its name, op, inputs, data, local derivatives and grad),
+the parameters the page lets the learner change, the backward steps (which
+edge each ``+=`` uses), and for every node the chain-rule explanation that
+``viz.explain`` gives, as structure: the header text, and per path its edges
+and how they group into named factors with their formulas. The page computes
+every number itself (forward, local derivatives, backward, path products) from
+this structure, so that a changed parameter changes all of them; the text it
+writes is laid out as ``str(explain(...))`` and ``step_equation`` lay it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from engine import Value, topological_order
+from engine.backward_steps import backward_steps, grads_after
+from engine.graph import iter_paths
+from viz.draw import PARAM_LABEL
+from viz.explain import TooManyPathsError, explain
+from viz.explore_svg import GraphText
+from viz.step_text import d_name, node_names
+
+__all__ = ["page_data", "find_params"]
+
+Edge = tuple[int, int]  # (consumer's topological index, input position)
+
+
+def find_params(order: list[Value], params: Collection[Value] | None, where: str = "explore") -> list[Value]:
+    """The parameters: ``params`` as given, else the leaves labelled like ones in topological order.
+
+    The rule ``draw`` follows (``PARAM_LABEL``: w1, b3, b, L1.n2.w1). A parameter must
+    be a leaf of the graph with a label (the page names its input by it).
+    """
+    if params is None:
+        return [n for n in order if n.is_leaf and not n.is_constant and n.label is not None
+                and PARAM_LABEL.fullmatch(n.label)]
+    chosen = list(params)
+    members = set(order)
+    for p in chosen:
+        if not isinstance(p, Value):
+            raise TypeError(f"{where}: params must hold Values, got {type(p).__name__}")
+        if p not in members:
+            raise ValueError(f"{where}: the parameter {p!r} is not in the graph of the root")
+        if not p.is_leaf or p.is_constant:
+            raise ValueError(f"{where}: the parameter {p!r} is not a leaf made by the user; only leaves can be changed")
+        if p.label is None:
+            raise ValueError(f"{where}: the parameter {p!r} has no label; give it one (Value(x, 'w1') or .relabel)")
+    return list(dict.fromkeys(chosen))  # as given, each once
+
+
+def _explanation(root: Value, target: Value, index: dict[Value, int], precision: int,
+                 max_paths: int) -> dict[str, Any]:
+    """``explain(root, target)`` as structure: header lines, names, and per path its factors' edges."""
+    try:
+        e = explain(root, target, precision=precision, max_paths=max_paths)
+    except TooManyPathsError as err:
+        return {"error": str(err)}
+    text = str(e).split("\n")
+    header = text[: text.index("")]
+    paths = []
+    for chain, edges in zip(e.paths, iter_paths(root, target), strict=True):
+        factors, at = [], 0
+        for f in chain.factors:
+            group = edges[at: at + f.steps]
+            # The grouping explain made: from f.top down to f.bottom over f.steps edges.
+            if not group or group[0][0] is not f.top or group[-1][0].inputs[group[-1][1]] is not f.bottom:
+                raise RuntimeError(f"explore: the path of {f.name} does not match explain's factors")
+            factors.append({"name": f.name, "formula": f.formula, "steps": f.steps})
+            at += f.steps
+        if at != len(edges):
+            raise RuntimeError("explore: explain's factors do not cover the whole path")
+        paths.append({"edges": [[index[c], k] for c, k in edges], "factors": factors})
+    return {"header": header, "root": e.root_name, "leaf": e.leaf_name, "paths": paths}
+
+
+def page_data(
+    root: Value,
+    *,
+    params: Collection[Value] | None = None,
+    leaf: Value | None = None,
+    precision: int = 3,
+    max_paths: int = 64,
+) -> tuple[dict[str, Any], GraphText]:
+    """The page's description of ``root``'s graph, and the numbers the drawing's attributes hold.
+
+    Numbers are the engine's: data and local derivatives as the nodes hold them,
+    grads as ``root.zero_grad(); root.backward()`` would leave them (computed by
+    ``backward_steps``, no ``.grad`` is changed). ``leaf``: the steps are those on
+    the paths from ``leaf`` to ``root``.
+    """
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    names = node_names(root)
+    every_step = backward_steps(root)
+    grads = grads_after(root, every_step, len(every_step))
+    chosen = find_params(order, params)
+    steps = every_step if leaf is None else backward_steps(root, leaf=leaf)
+    nodes = []
+    for node in order:
+        nodes.append({
+            "name": names[node],
+            "dname": d_name(names[node]),
+            "label": node.label,
+            "op": node.op,
+            "inputs": [index[inp] for inp in node.inputs],
+            "data": node.data,
+            "locals": list(node.local_grads),
+            "grad": grads.get(node, 0.0),
+            "constant": node.is_constant,
+        })
+    r = d_name(names[root])
+    data: dict[str, Any] = {
+        "precision": precision,
+        "nodes": nodes,
+        "params": [index[p] for p in chosen],
+        "leaf": None if leaf is None else index[leaf],
+        "steps": [[index[s.consumer], s.edge] for s in steps],
+        "start": f"start: {r}/{r} = 1; every other grad is still unknown",
+        "explanations": [_explanation(root, node, index, precision, max_paths) for node in order],
+    }
+    edges = [(i, k) for i, node in enumerate(order) for k in range(len(node.inputs))]
+    graph = GraphText(
+        names=[names[n] for n in order],
+        data=[n.data for n in order],
+        grads=[grads.get(n, 0.0) for n in order],
+        constant=[n.is_constant for n in order],
+        edges=edges,
+        inputs=[[index[inp] for inp in n.inputs] for n in order],
+        locals_=[order[i].local_grads[k] for i, k in edges],
+    )
+    return data, graph
