@@ -249,6 +249,18 @@ def test_without_params_nn_labels_are_parameters_too():
         assert not PARAM_LABEL.fullmatch(name), name
 
 
+def test_labelled_params_are_the_users_leaves_named_like_parameters_in_order():
+    from engine import topological_order
+    from viz.draw import labelled_params
+
+    w1, x, b = Value(2.0, "w1"), Value(3.0, "x"), Value(1.0, "b")
+    w2 = (w1 * x).relabel("w2")  # computed: not a parameter whatever its name
+    y = (w2 + b) * Value(4.0, "L1.n2.w1") + 5
+    order = topological_order(y)
+    assert labelled_params(order) == [n for n in order if n.label in ("w1", "b", "L1.n2.w1")]
+    assert [n.label for n in labelled_params(order)] == ["w1", "b", "L1.n2.w1"]
+
+
 def test_precision_and_rankdir():
     x = Value(1.0 / 3.0, "x")
     y = (x * x).relabel("y")

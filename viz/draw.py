@@ -47,7 +47,8 @@ from viz.style import (
 )
 from viz.text import fmt, html_escape
 
-__all__ = ["draw", "GraphTooLargeError", "DEFAULT_MAX_NODES", "PARAM_LABEL", "Drawing", "Marks", "drawing", "to_dot"]
+__all__ = ["draw", "GraphTooLargeError", "DEFAULT_MAX_NODES", "PARAM_LABEL", "labelled_params", "Drawing", "Marks",
+           "drawing", "to_dot"]
 
 #: Drawings with more value nodes than this raise ``GraphTooLargeError`` (``max_nodes=`` to change).
 DEFAULT_MAX_NODES = 200
@@ -58,6 +59,12 @@ DEFAULT_MAX_NODES = 200
 PARAM_LABEL = re.compile(r"(?:\w+\.)*(?:w\d+|b\d*)")
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
+
+
+def labelled_params(order: list[Value]) -> list[Value]:
+    """The user's leaves labelled like parameters (``PARAM_LABEL``), in ``order``: the default ``params``."""
+    return [n for n in order if n.is_leaf and not n.is_constant and n.label is not None
+            and PARAM_LABEL.fullmatch(n.label)]
 
 
 class GraphTooLargeError(ValueError):
@@ -190,11 +197,7 @@ def drawing(
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     order = topological_order(root)
     _check_size(len(order), max_nodes)
-    if params is not None:
-        params_set = set(params)
-    else:  # the naming conventions of the articles (w1 ... b3) and of nn (w1, b, L1.n2.w1)
-        params_set = {n for n in order if n.is_leaf and not n.is_constant and n.label is not None
-                      and PARAM_LABEL.fullmatch(n.label)}
+    params_set = set(labelled_params(order) if params is None else params)
     for p in params_set:
         if not isinstance(p, Value):
             raise TypeError(f"draw: params must hold Values, got {type(p).__name__}")

@@ -19,7 +19,7 @@ from typing import Any
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps, grads_after
 from engine.graph import iter_paths
-from viz.draw import PARAM_LABEL
+from viz.draw import labelled_params
 from viz.explain import TooManyPathsError, explain
 from viz.explore_svg import GraphText
 from viz.step_text import d_name, node_names
@@ -29,26 +29,25 @@ __all__ = ["page_data", "find_params"]
 Edge = tuple[int, int]  # (consumer's topological index, input position)
 
 
-def find_params(order: list[Value], params: Collection[Value] | None, where: str = "explore") -> list[Value]:
+def find_params(order: list[Value], params: Collection[Value] | None) -> list[Value]:
     """The parameters: ``params`` as given, else the leaves labelled like ones in topological order.
 
-    The rule ``draw`` follows (``PARAM_LABEL``: w1, b3, b, L1.n2.w1). A parameter must
+    The rule ``draw`` follows (``viz.draw.labelled_params``: w1, b3, b, L1.n2.w1). A parameter must
     be a leaf of the graph with a label (the page names its input by it).
     """
     if params is None:
-        return [n for n in order if n.is_leaf and not n.is_constant and n.label is not None
-                and PARAM_LABEL.fullmatch(n.label)]
+        return labelled_params(order)
     chosen = list(params)
     members = set(order)
     for p in chosen:
         if not isinstance(p, Value):
-            raise TypeError(f"{where}: params must hold Values, got {type(p).__name__}")
+            raise TypeError(f"explore: params must hold Values, got {type(p).__name__}")
         if p not in members:
-            raise ValueError(f"{where}: the parameter {p!r} is not in the graph of the root")
+            raise ValueError(f"explore: the parameter {p!r} is not in the graph of the root")
         if not p.is_leaf or p.is_constant:
-            raise ValueError(f"{where}: the parameter {p!r} is not a leaf made by the user; only leaves can be changed")
+            raise ValueError(f"explore: the parameter {p!r} is not a leaf made by the user; only leaves can be changed")
         if p.label is None:
-            raise ValueError(f"{where}: the parameter {p!r} has no label; give it one (Value(x, 'w1') or .relabel)")
+            raise ValueError(f"explore: the parameter {p!r} has no label; give it one (Value(x, 'w1') or .relabel)")
     return list(dict.fromkeys(chosen))  # as given, each once
 
 
