@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from engine.checks import check_int
+
 __all__ = ["format_number", "Style", "STYLES"]
 
 Style = Literal["general", "significant", "fixed", "fixed_or_e", "loss"]
@@ -42,8 +44,7 @@ def format_number(x: float, digits: int = 4, *, style: Style = "general", parens
     ``format_number(-4.70312) == '-4.703'``, ``format_number(12345.6, 3, style="significant")
     == '12346'``, ``format_number(-2.6037, 4, style="fixed", parens=True) == '(-2.6037)'``.
     """
-    if type(digits) is not int or digits < 0:
-        raise ValueError(f"format_number: digits must be an int >= 0, got {digits!r}")
+    check_int(digits, "format_number", "digits", 0)
     if style == "general":
         text = _general(x, digits)
     elif style == "significant":
