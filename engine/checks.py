@@ -28,7 +28,6 @@ __all__ = [
     "check_positive_int",
     "check_int",
     "check_str",
-    "check_bool",
     "check_choice",
     "check_value",
     "did_you_mean",
@@ -102,13 +101,6 @@ def check_str(s: object, func: str, arg: str, *, empty: bool = True) -> str:
     if not empty and not s:
         raise ValueError(f"{func}: {arg} must be a non-empty str")
     return s
-
-
-def check_bool(b: object, func: str, arg: str) -> bool:
-    """``True`` or ``False``; ``TypeError`` for anything else (``1``, ``"yes"``, ``None``): a switch, not truthiness."""
-    if not isinstance(b, bool):
-        raise TypeError(f"{func}: {arg} must be True or False, got {b!r}")
-    return b
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -7,7 +7,6 @@ import pytest
 
 from engine import Value
 from engine.checks import (
-    check_bool,
     check_choice,
     check_finite,
     check_int,
@@ -35,8 +34,6 @@ GOOD = [
     (check_int, (17, 1, 17), 17),
     (check_str, ("",), ""),
     (check_str, ("x",), "x"),
-    (check_bool, (True,), True),
-    (check_bool, (False,), False),
 ]
 
 
@@ -75,9 +72,6 @@ BAD = [
     (check_int, False, (0,), ValueError, "train: lr must be an int >= 0, got False"),
     (check_str, 3, (), TypeError, "train: lr must be a str, got int 3"),
     (check_str, b"x", (), TypeError, "train: lr must be a str, got bytes b'x'"),
-    (check_bool, 1, (), TypeError, "train: lr must be True or False, got 1"),
-    (check_bool, "yes", (), TypeError, "train: lr must be True or False, got 'yes'"),
-    (check_bool, None, (), TypeError, "train: lr must be True or False, got None"),
     (check_value, 2.0, (), TypeError, "train: lr must be a Value, got float"),
     (check_value, None, ("an engine Value",), TypeError, "train: lr must be an engine Value, got NoneType"),
 ]

@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from engine import Value
-from engine.checks import check_bool, check_int, check_value
+from engine.checks import check_int, check_value
 from engine.graph import find_node, nodes_on_paths, path_sum, topological_order
 from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
 from viz.render import ChainGraph
@@ -192,7 +192,8 @@ def drawing(
     check_value(root, "draw", "root", "an engine Value")
     check_int(precision, "draw", "precision", 1, 17)
     check_int(max_nodes, "draw", "max_nodes", 1)
-    check_bool(compact, "draw", "compact")
+    if not isinstance(compact, bool):
+        raise TypeError(f"draw: compact must be True or False, got {compact!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     order = topological_order(root)
