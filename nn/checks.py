@@ -26,7 +26,7 @@ from engine.checks import (
 from nn.activations import ActivationLike
 
 __all__ = [
-    "InputLike", "Scalar", "make_rng", "as_inputs", "check_sizes", "check_layer_activations",
+    "InputLike", "Scalar", "check_number", "make_rng", "as_inputs", "check_sizes", "check_layer_activations",
     "check_assignments", "check_renames", "clashing_name", "check_unique_names", "unknown_parameter", "check_pairs",
     "check_lr", "check_stopping", "named_parameters_of", "select_parameters", "check_samples", "pair_outputs",
     "check_sgd_parameters", "check_text_options",
@@ -48,6 +48,14 @@ def _check_sequence(xs: object, func: str, arg: str, what: str) -> Sequence[Any]
     if not _is_sequence(xs):
         raise TypeError(f"{func}: {arg} must be {what}, got {type(xs).__name__}")
     return xs
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def check_number(x: object, func: str, arg: str, what: str = "a number") -> float:
+    """``engine.checks.check_finite`` (``what``: what ``arg`` may be, for its ``TypeError``)."""
+    return check_finite(x, func, arg, what)
 
 
 # ------------------------------------------------------------------ modules
@@ -88,7 +96,7 @@ def as_inputs(x: object, nin: int, func: str) -> list[Value]:
         if isinstance(v, Value):
             out.append(v)
         else:
-            number = check_finite(v, func, f"input {i}", "a number or a Value")
+            number = check_number(v, func, f"input {i}", "a number or a Value")
             out.append(Value(number, "input" if nin == 1 else f"input{i}"))
     return out
 
@@ -140,7 +148,7 @@ def check_assignments(values: object, named: list[tuple[str, Value]]) -> list[tu
         if name not in by_name:
             raise unknown_parameter(name, list(by_name), "set_parameters")
         number = value.data if isinstance(value, Value) else value
-        out.append((by_name[name], check_finite(number, "set_parameters", f"value for {name!r}", "a real number")))
+        out.append((by_name[name], check_number(number, "set_parameters", f"value for {name!r}", "a real number")))
     return out
 
 
@@ -213,7 +221,7 @@ def check_pairs(observed: object, predicted: object, func: str) -> list[tuple[Sc
                     f"{func}: {name}[{i}] must be a number or a Value, got a list"
                     " (did the model have more than one output?)"
                 )
-            column.append(v if isinstance(v, Value) else check_finite(v, func, f"{name}[{i}]", "a number or a Value"))
+            column.append(v if isinstance(v, Value) else check_number(v, func, f"{name}[{i}]", "a number or a Value"))
         columns.append(column)
     return list(zip(columns[0], columns[1]))
 
@@ -308,9 +316,9 @@ def check_samples(inputs: object, targets: object, func: str) -> tuple[list[Any]
         if _is_sequence(t):
             for j, v in enumerate(t, start=1):
                 if not isinstance(v, Value):
-                    check_finite(v, func, f"target {i}, output {j}", "a number")
+                    check_number(v, func, f"target {i}, output {j}", "a number")
         elif not isinstance(t, Value):
-            check_finite(t, func, f"target {i}", "a number (or a list of numbers for several outputs)")
+            check_number(t, func, f"target {i}", "a number (or a list of numbers for several outputs)")
     return list(xs), list(ts)
 
 
