@@ -1,0 +1,117 @@
+"""Pictures of training: descent.png, fit.png and loss.png (matplotlib, the ``plot`` extra).
+
+Run alone with ``python -m demos.pictures [--out DIR]``; ``python -m demos``
+writes them after part 4 from the runs it has just trained.
+
+* ``descent.png``: SSR as a function of b3 (the other parameters at the
+  published optimum) and the Main Ideas run on it: each step's point, its
+  tangent with the engine's slope dSSR/db3, and the step to the next point;
+* ``fit.png``: the network's prediction over the inputs 0 to 1 beside the
+  three observed points, at the start and at the end of the seven-parameter
+  run (learning rate 0.02, 5000 steps);
+* ``loss.png``: the SSR after each step of the seven-parameter runs at 0.1 and
+  0.02, on a log scale, with why each stopped.
+
+Without matplotlib the pictures are skipped with one line saying how to get them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from demos import network as net
+from demos._console import Console, cli
+from nn import Ledger, train
+from nn import statquest as sq
+from viz.plots import EXTRA_HINT, PlotError, plot_descent, plot_fit, plot_loss
+
+__all__ = ["FILES", "b3_curve", "prediction", "runs", "write", "run", "main"]
+
+#: The files written, in order.
+FILES = ("descent.png", "fit.png", "loss.png")
+#: Pixels per inch of the PNGs: 6.4 x 4 inches -> 960 x 600 pixels, sharp on a slide.
+DPI = 150
+
+
+def b3_curve(start: dict[str, float] | None = None) -> Callable[[float], float]:
+    """SSR as a function of b3 alone, the others at ``start`` (Main Ideas'), in plain floats."""
+    params = dict(sq.MAIN_IDEAS_START if start is None else start)
+
+    def ssr_at(b3: float) -> float:
+        return net.ssr_floats({**params, "b3": b3})
+
+    return ssr_at
+
+
+def prediction(params: dict[str, float]) -> Callable[[float], float]:
+    """The network's prediction for one input at ``params``, in plain floats."""
+    fixed = dict(params)
+    return lambda dose: net.forward_floats(fixed, dose)["predicted"]
+
+
+def runs() -> dict[str, Ledger]:
+    """The runs the pictures show, trained as part 4 trains them: "b3", "fast" (lr 0.1), "slow" (lr 0.02)."""
+    def seven(lr: float) -> Ledger:
+        return train(sq.network(sq.DETAILS_2_START), sq.INPUTS, sq.OBSERVED, lr=lr, steps=sq.DETAILS_2_STEPS)
+
+    b3 = train(sq.network(sq.MAIN_IDEAS_START), sq.INPUTS, sq.OBSERVED, params=["b3"], lr=sq.LEARNING_RATE)
+    return {"b3": b3, "fast": seven(sq.LEARNING_RATE), "slow": seven(sq.DETAILS_2_LEARNING_RATE)}
+
+
+def write(out: Path, ledgers: dict[str, Ledger]) -> list[Path]:
+    """Write the three PNGs into ``out`` (created); ``PlotError`` without matplotlib."""
+    b3, fast, slow = ledgers["b3"], ledgers["fast"], ledgers["slow"]
+    descent = plot_descent(b3, b3_curve())
+    fit = plot_fit(
+        {
+            "start (Details Pt. 2)": prediction(sq.DETAILS_2_START),
+            f"after {len(slow)} steps at lr {slow.lr:g}": prediction(slow.final_values),
+        },
+        sq.INPUTS, sq.OBSERVED, x_range=(0.0, 1.0),
+    )
+    fit.axes[0].set_title("The fit: the prediction over the input range, before and after training", fontsize=10)
+    loss = plot_loss(slow, label=f"lr {slow.lr:g}: {_reason(slow)}")
+    plot_loss(fast, label=f"lr {fast.lr:g}: {_reason(fast)}", ax=loss.axes[0])
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, figure in zip(FILES, (descent, fit, loss)):
+        path = out / name
+        # No date or software version in the file: the same run gives the same bytes.
+        figure.savefig(path, dpi=DPI, metadata={"Software": None})
+        written.append(path)
+    return written
+
+
+def _reason(ledger: Ledger) -> str:
+    """The summary's first line: "5000 steps at lr = 0.1; stopped because ..."."""
+    return ledger.summary().splitlines()[0]
+
+
+def run(con: Console, out: Path, ledgers: dict[str, Ledger] | None = None) -> list[Path]:
+    """Write the pictures and list them; without matplotlib, say once how to get them."""
+    con.title("Pictures of training")
+    con.line()
+    try:
+        written = write(out, runs() if ledgers is None else ledgers)
+    except PlotError:
+        con.paragraph(f"Skipped descent.png, fit.png and loss.png: matplotlib is not installed; {EXTRA_HINT}.")
+        return []
+    for path in written:
+        con.line(f"  written: {path}")
+    con.pause()
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m demos.pictures [--out DIR]``: train the runs and write the PNGs."""
+
+    def body(con: Console, args) -> None:
+        if not args.no_graph:
+            run(con, args.out)
+
+    return cli("demos.pictures", __doc__, body, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

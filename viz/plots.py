@@ -1,0 +1,323 @@
+"""Pictures of training with matplotlib (the ``plot`` extra): descent, fit, loss per step.
+
+    plot_descent(ledger, loss_at)      # the loss curve over one parameter, each step on it
+    plot_fit({"start": f, "end": g}, inputs, observed)   # predictions over the input range
+    plot_loss(ledger)                  # the loss after each step, log scale, why it stopped
+
+Each takes plain data: a training ``Ledger`` (read through its attributes, so
+viz does not import nn) and callables that give a number for a number. Each
+returns the ``matplotlib.figure.Figure`` (shown inline by Jupyter; save with
+``fig.savefig("loss.png")``), or draws into ``ax=`` when given one.
+
+matplotlib is imported when a picture is asked for, never on ``import viz``;
+without it the call raises ``PlotError`` saying how to install the extra.
+The descent's points and tangent slopes are the ledger's numbers (each step
+``k`` starts at ``(value before k, loss before k)`` with slope
+``d loss/d param`` there, and moves by ``step size = slope x lr``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # only for the annotations; matplotlib is imported when a picture is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["PlotError", "DescentData", "descent_data", "plot_descent", "plot_fit", "plot_loss", "loss_curve",
+           "EXTRA_HINT"]
+
+#: How to get matplotlib, as every "not installed" message says it.
+EXTRA_HINT = "pip install \"chaingrad[plot]\" (in a checkout: pip install -e \".[plot]\")"
+
+#: The colours: the steps in the graphs' parameter orange, the curve in a dark blue.
+CURVE, STEP, TANGENT, OBSERVED, START, END = "#1f4e79", "#d95f02", "#7570b3", "#000000", "#9e9ac8", "#1b9e77"
+
+
+class PlotError(ImportError):
+    """matplotlib is missing: the message names the ``plot`` extra to install."""
+
+
+class _Step(Protocol):
+    step: int
+    loss: float
+    grads: dict[str, float]
+    step_sizes: dict[str, float]
+    new_values: dict[str, float]
+
+
+class _Ledger(Protocol):
+    """What the pictures read of ``nn.Ledger``."""
+
+    names: tuple[str, ...]
+    lr: float
+    start: dict[str, float]
+    loss_name: str
+    rows: list[Any]
+    final_loss: float | None
+    stop_reason: str | None
+
+    def summary(self, precision: int = 4) -> str: ...
+
+
+def _pyplot_free_figure(who: str) -> Figure:
+    """A new Figure without pyplot (no global state, no window), or ``PlotError``."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise PlotError(f"{who}: matplotlib is not installed; {EXTRA_HINT}") from None
+    return Figure(figsize=(6.4, 4.0), layout="constrained")
+
+
+def _axes(ax: Axes | None, who: str) -> Axes:
+    if ax is None:
+        return _pyplot_free_figure(who).add_subplot()
+    try:
+        from matplotlib.axes import Axes as _Axes
+    except ImportError:
+        raise PlotError(f"{who}: matplotlib is not installed; {EXTRA_HINT}") from None
+    if not isinstance(ax, _Axes):
+        raise TypeError(f"{who}: ax must be a matplotlib Axes, got {type(ax).__name__}")
+    return ax
+
+
+def _check_ledger(ledger: object, who: str) -> _Ledger:
+    for attr in ("names", "rows", "lr", "start", "loss_name", "final_loss"):
+        if not hasattr(ledger, attr):
+            raise TypeError(f"{who}: ledger must be an nn Ledger (from train), got {type(ledger).__name__}")
+    return ledger  # type: ignore[return-value]
+
+
+def _check_callable(f: object, who: str, what: str) -> Callable[[float], float]:
+    if not callable(f):
+        raise TypeError(f"{who}: {what} must be a function of one number, got {type(f).__name__}")
+    return f  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- descent
+
+
+@dataclass(frozen=True)
+class DescentData:
+    """What ``plot_descent`` draws, from the ledger alone.
+
+    ``values[k]``/``losses[k]`` are the parameter and the loss before step
+    ``k + 1`` (the last entry: after the last step); ``slopes[k]`` is the
+    ledger's d loss/d param at step ``k + 1`` and ``step_sizes[k] = slopes[k] x lr``.
+    """
+
+    param: str
+    lr: float
+    values: tuple[float, ...]
+    losses: tuple[float, ...]
+    slopes: tuple[float, ...]
+    step_sizes: tuple[float, ...]
+
+
+def descent_data(ledger: object, param: str | None = None) -> DescentData:
+    """The points, slopes and step sizes of a one-parameter training run, read from its ledger."""
+    who = "descent_data"
+    led = _check_ledger(ledger, who)
+    if param is None:
+        if len(led.names) != 1:
+            raise ValueError(
+                f"{who}: the ledger trains {len(led.names)} parameters ({', '.join(led.names)}); the loss"
+                " curve over one parameter holds the others fixed, so train one (params=['b3'])"
+            )
+        param = led.names[0]
+    if not isinstance(param, str):
+        raise TypeError(f"{who}: param must be a parameter name (str), got {type(param).__name__}")
+    if param not in led.names:
+        raise ValueError(f"{who}: param {param!r} is not trained in this ledger; it trains {', '.join(led.names)}")
+    if len(led.names) != 1:
+        raise ValueError(
+            f"{who}: the ledger trains {len(led.names)} parameters ({', '.join(led.names)}); the loss curve"
+            f" over {param} holds the others fixed, which they were not: train {param} alone (params=[{param!r}])"
+        )
+    if not led.rows:
+        raise ValueError(f"{who}: the ledger has no steps to draw")
+    values = [led.start[param]] + [r.new_values[param] for r in led.rows]
+    final = led.final_loss if led.final_loss is not None else math.nan
+    losses = [r.loss for r in led.rows] + [final]
+    return DescentData(
+        param=param,
+        lr=led.lr,
+        values=tuple(values),
+        losses=tuple(losses),
+        slopes=tuple(r.grads[param] for r in led.rows),
+        step_sizes=tuple(r.step_sizes[param] for r in led.rows),
+    )
+
+
+def plot_descent(
+    ledger: object,
+    loss_at: Callable[[float], float],
+    param: str | None = None,
+    *,
+    labelled: int = 2,
+    ax: Axes | None = None,
+) -> Figure:
+    """The loss as a function of one parameter, and each gradient-descent step on it.
+
+    ``loss_at(v)`` is the loss with the parameter at ``v`` (the others as in
+    training). For each step: the point (value, loss), the tangent whose slope is
+    the ledger's d loss/d param there, and an arrow to the next point
+    (``new = old - slope x lr``). The first ``labelled`` tangents carry their
+    numbers. Returns the Figure; draws into ``ax`` when given.
+    """
+    who = "plot_descent"
+    data = descent_data(ledger, param)
+    loss_at = _check_callable(loss_at, who, "loss_at")
+    if isinstance(labelled, bool) or not isinstance(labelled, int) or labelled < 0:
+        raise ValueError(f"{who}: labelled must be an int >= 0, got {labelled!r}")
+    axes = _axes(ax, who)
+    led = _check_ledger(ledger, who)
+    name, lname = data.param, led.loss_name
+
+    lo, hi = min(data.values), max(data.values)
+    span = (hi - lo) or 1.0
+    lo, hi = lo - 0.15 * span, hi + 0.15 * span
+    xs = [lo + (hi - lo) * i / 200 for i in range(201)]
+    ys = [float(loss_at(x)) for x in xs]
+    axes.plot(xs, ys, color=CURVE, linewidth=2, label=f"{lname} as a function of {name}", gid="curve")
+
+    # Tangents: a segment through each point with the engine's slope, as wide as a tenth of the curve.
+    half = 0.1 * (hi - lo)
+    for k, (v, loss, slope) in enumerate(zip(data.values, data.losses, data.slopes), start=1):
+        axes.plot([v - half, v + half], [loss - slope * half, loss + slope * half], color=TANGENT,
+                  linewidth=1.2, linestyle="--", gid=f"tangent{k}", label="tangent: slope = the engine's d/d" + name
+                  if k == 1 else None)
+        if k <= labelled:
+            axes.annotate(f"slope {slope:.3g}\nstep size {slope:.3g} × {data.lr:g} = {slope * data.lr:.3g}",
+                          (v, loss), xytext=(10, 4), textcoords="offset points", fontsize=8, color=TANGENT)
+    # Steps: old point -> new point along the curve.
+    for k in range(len(data.slopes)):
+        arrow = axes.annotate("", xy=(data.values[k + 1], data.losses[k + 1]),
+                              xytext=(data.values[k], data.losses[k]),
+                              arrowprops=dict(arrowstyle="->", color=STEP, linewidth=1.2))
+        arrow.set_gid(f"step{k + 1}")
+    finite = [(v, y) for v, y in zip(data.values, data.losses) if math.isfinite(y)]
+    axes.plot([v for v, _ in finite], [y for _, y in finite], "o", color=STEP, markersize=5,
+              label=f"{len(data.slopes)} steps at lr = {data.lr:g}", gid="points")
+
+    # Keep steep tangents from stretching the axes: the curve decides the height.
+    ok = [y for y in ys if math.isfinite(y)]
+    if ok:
+        bottom, top = min(ok), max(ok)
+        pad = 0.08 * ((top - bottom) or 1.0)
+        axes.set_ylim(bottom - pad, top + pad)
+    axes.set_xlim(lo, hi)
+    axes.set_xlabel(name)
+    axes.set_ylabel(lname)
+    axes.set_title(f"Gradient descent on {name}: new {name} = old {name} - d{lname}/d{name} × {data.lr:g}",
+                   fontsize=10)
+    axes.legend(fontsize=8, loc="upper right")
+    return axes.figure  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- fit
+
+
+def plot_fit(
+    curves: Mapping[str, Callable[[float], float]],
+    inputs: Sequence[float],
+    observed: Sequence[float],
+    *,
+    x_range: tuple[float, float] | None = None,
+    points: int = 101,
+    ax: Axes | None = None,
+) -> Figure:
+    """Each curve's prediction over the input range, with the observed data points.
+
+    ``curves`` maps a legend label to a function input -> prediction (e.g.
+    ``{"start": f, "after training": g}``), drawn at ``points`` inputs evenly
+    spaced over ``x_range`` (default: from the smallest to the largest input).
+    """
+    who = "plot_fit"
+    if not isinstance(curves, Mapping) or not curves:
+        raise TypeError(f"{who}: curves must be a non-empty dict of label -> function, got {curves!r}")
+    for label, f in curves.items():
+        _check_callable(f, who, f"curves[{label!r}]")
+    xs_data = _numbers(inputs, who, "inputs")
+    ys_data = _numbers(observed, who, "observed")
+    if len(xs_data) != len(ys_data):
+        raise ValueError(f"{who}: inputs and observed differ in length: {len(xs_data)} and {len(ys_data)}")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 2:
+        raise ValueError(f"{who}: points must be an int >= 2, got {points!r}")
+    if x_range is None:
+        if not xs_data:
+            raise ValueError(f"{who}: give x_range or at least one input")
+        x_range = (min(xs_data), max(xs_data))
+    lo, hi = _numbers(x_range, who, "x_range")
+    if not lo < hi:
+        raise ValueError(f"{who}: x_range must be (low, high) with low < high, got {x_range!r}")
+    axes = _axes(ax, who)
+    xs = [lo + (hi - lo) * i / (points - 1) for i in range(points)]
+    colours = [START, END, CURVE, STEP]
+    for i, (label, f) in enumerate(curves.items()):
+        axes.plot(xs, [float(f(x)) for x in xs], color=colours[i % len(colours)], linewidth=2,
+                  linestyle="--" if i == 0 and len(curves) > 1 else "-", label=label, gid=f"curve:{label}")
+    axes.plot(xs_data, ys_data, "o", color=OBSERVED, markersize=7, label="observed", gid="observed")
+    axes.set_xlabel("input")
+    axes.set_ylabel("prediction")
+    axes.legend(fontsize=8)
+    return axes.figure  # type: ignore[return-value]
+
+
+def _numbers(xs: object, who: str, what: str) -> list[float]:
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+        raise TypeError(f"{who}: {what} must be a sequence of numbers, got {type(xs).__name__}")
+    out = []
+    for i, x in enumerate(xs, start=1):
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise TypeError(f"{who}: {what}[{i}] must be a number, got {type(x).__name__} {x!r}")
+        if not math.isfinite(x):
+            raise ValueError(f"{who}: {what}[{i}] must be finite, got {x!r}")
+        out.append(float(x))
+    return out
+
+
+# ---------------------------------------------------------------- loss per step
+
+
+def loss_curve(ledger: object) -> tuple[list[int], list[float]]:
+    """(steps taken, loss): the loss after 0, 1, ... n steps (the last one is ``final_loss``)."""
+    led = _check_ledger(ledger, "loss_curve")
+    losses = [r.loss for r in led.rows]
+    if led.final_loss is not None:
+        losses.append(led.final_loss)
+    return list(range(len(losses))), losses
+
+
+def plot_loss(ledger: object, *, label: str | None = None, ax: Axes | None = None) -> Figure:
+    """The loss after each step of a training ``Ledger``, on a log scale, with why training stopped.
+
+    Point ``k`` is the loss after ``k`` steps (``k = 0``: before training). The
+    scale is logarithmic when every loss is positive (linear otherwise); losses
+    that are not finite (a diverged run) are left out, and the text says so.
+    Draw several ledgers into one ``ax`` to compare runs (``label`` names each).
+    """
+    who = "plot_loss"
+    led = _check_ledger(ledger, who)
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"{who}: label must be a str, got {type(label).__name__}")
+    if not led.rows:
+        raise ValueError(f"{who}: the ledger has no steps to draw")
+    axes = _axes(ax, who)
+    steps, losses = loss_curve(led)
+    shown = [(k, y) for k, y in zip(steps, losses) if math.isfinite(y)]
+    reason = led.summary().splitlines()[0]
+    axes.plot([k for k, _ in shown], [y for _, y in shown], marker="." if len(shown) <= 60 else None,
+              linewidth=1.5, label=label or reason, gid=f"loss:{label or led.lr}")
+    # Log scale when every loss drawn on these axes (this run's and earlier ones') is positive.
+    drawn = [y for line in axes.lines if str(line.get_gid()).startswith("loss:") for y in line.get_ydata()]
+    axes.set_yscale("log" if all(y > 0 for y in drawn) else "linear")
+    axes.set_xlabel("steps taken")
+    axes.set_ylabel(f"{led.loss_name} (log scale)" if axes.get_yscale() == "log" else led.loss_name)
+    axes.set_title(f"{led.loss_name} after each step", fontsize=10)
+    # Below the axes: the stopping reasons are long and a loss curve can fill any corner.
+    axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    return axes.figure  # type: ignore[return-value]
