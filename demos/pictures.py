@@ -17,6 +17,7 @@ Without matplotlib the pictures are skipped with one line saying how to get them
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def run(con: Console, out: Path, ledgers: dict[str, Ledger] | None = None) -> li
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.pictures [--out DIR]``: train the runs and write the PNGs."""
 
-    def body(con: Console, args) -> None:
+    def body(con: Console, args: argparse.Namespace) -> None:
         if not args.no_graph:
             run(con, args.out)
 

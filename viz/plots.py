@@ -19,9 +19,10 @@ The descent's points and tangent slopes are the ledger's numbers (each step
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib is imported when a picture is drawn
     from matplotlib.axes import Axes
@@ -35,6 +36,10 @@ EXTRA_HINT = "pip install \"chaingrad[plot]\" (in a checkout: pip install -e \".
 
 #: The colours: the steps in the graphs' parameter orange, the curve in a dark blue.
 CURVE, STEP, TANGENT, OBSERVED, START, END = "#1f4e79", "#d95f02", "#7570b3", "#000000", "#9e9ac8", "#1b9e77"
+
+
+#: The loss plot's highest decade: matplotlib's log ticks overflow a little above 1e250.
+LOG_TOP = 250
 
 
 class PlotError(ImportError):
@@ -88,13 +93,13 @@ def _check_ledger(ledger: object, who: str) -> _Ledger:
     for attr in ("names", "rows", "lr", "start", "loss_name", "final_loss"):
         if not hasattr(ledger, attr):
             raise TypeError(f"{who}: ledger must be an nn Ledger (from train), got {type(ledger).__name__}")
-    return ledger  # type: ignore[return-value]
+    return cast(_Ledger, ledger)
 
 
 def _check_callable(f: object, who: str, what: str) -> Callable[[float], float]:
     if not callable(f):
         raise TypeError(f"{who}: {what} must be a function of one number, got {type(f).__name__}")
-    return f  # type: ignore[return-value]
+    return cast(Callable[[float], float], f)
 
 
 # ---------------------------------------------------------------- descent
@@ -309,12 +314,28 @@ def plot_loss(ledger: object, *, label: str | None = None, ax: Axes | None = Non
     axes = _axes(ax, who)
     steps, losses = loss_curve(led)
     shown = [(k, y) for k, y in zip(steps, losses) if math.isfinite(y)]
-    reason = led.summary().splitlines()[0]
+    reason = "\n".join(textwrap.wrap(led.summary().splitlines()[0], 75))
     axes.plot([k for k, _ in shown], [y for _, y in shown], marker="." if len(shown) <= 60 else None,
               linewidth=1.5, label=label or reason, gid=f"loss:{label or led.lr}")
     # Log scale when every loss drawn on these axes (this run's and earlier ones') is positive.
-    drawn = [y for line in axes.lines if str(line.get_gid()).startswith("loss:") for y in line.get_ydata()]
-    axes.set_yscale("log" if all(y > 0 for y in drawn) else "linear")
+    import numpy  # a dependency of matplotlib
+
+    drawn = [numpy.asarray(line.get_ydata(), dtype=float) for line in axes.lines
+             if str(line.get_gid()).startswith("loss:")]
+    if all(bool((y > 0).all()) for y in drawn):
+        # Whole decades, set before the scale (which autoscales at once): matplotlib's
+        # margins and tick positions overflow near 1e308, where diverging runs end.
+        low = min(float(y.min()) for y in drawn if y.size)
+        high = max(float(y.max()) for y in drawn if y.size)
+        top = math.ceil(math.log10(high))
+        axes.set_ylim(10.0 ** math.floor(math.log10(low)), 10.0 ** min(top, LOG_TOP))
+        axes.set_yscale("log")
+        if top > LOG_TOP:
+            axes.text(0.02, 0.97, f"losses above 1e{LOG_TOP} are off the chart", transform=axes.transAxes,
+                      fontsize=8, va="top", gid="clipped")
+    else:
+        axes.set_yscale("linear")
+        axes.autoscale(axis="y")
     axes.set_xlabel("steps taken")
     axes.set_ylabel(f"{led.loss_name} (log scale)" if axes.get_yscale() == "log" else led.loss_name)
     axes.set_title(f"{led.loss_name} after each step", fontsize=10)
