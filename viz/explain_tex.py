@@ -1,0 +1,212 @@
+"""An explanation as LaTeX (amsmath) for a slide, or as Markdown with LaTeX for Jupyter.
+
+``to_latex(e)`` writes d root / d leaf as an ``align*`` block: for each path
+the product of its factors, each factor's formula, the numbers, the product;
+then the sum over paths beside the engine's grad. ``to_markdown(e)`` puts the
+same lines in ``$$\\begin{aligned} ... \\end{aligned}$$`` between sentences,
+which Jupyter (MathJax) and GitHub render.
+
+Names become math: a one-letter name with digits is subscripted (``w1`` ->
+``w_{1}``), longer words are upright (``\\mathrm{predicted}``), ``sigmoid`` is
+``\\sigma``; anything else is escaped into ``\\text{...}``, so a label can
+never break the LaTeX. Output is ASCII for ASCII labels (pdflatex reads it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from engine import Value, topological_order
+from viz.formulas import Namer, node_name
+from viz.text import fmt
+
+if TYPE_CHECKING:  # explain imports this module at run time
+    from viz.explain import Explanation
+
+__all__ = ["to_latex", "to_markdown", "tex_name", "tex_formula", "tex_number"]
+
+# The functions formula text can hold, as LaTeX operators.
+_FUNCTIONS = {
+    "sigmoid": r"\sigma",
+    "exp": r"\exp",
+    "log": r"\log",
+    "ln": r"\ln",
+    "tanh": r"\tanh",
+    "softplus": r"\operatorname{softplus}",
+    "relu": r"\operatorname{relu}",
+    "square": r"\operatorname{square}",
+}
+_OPERATORS = {"·": r" \cdot ", "×": r" \times ", "+": " + ", "-": " - ", "/": "/", ">": " > ",
+              "(": "(", ")": ")", "[": "[", "]": "]", ",": ", "}
+# A name: letters (and underscores), optional digits, optional [k] (the replay's data-point index).
+_NAME = re.compile(r"([A-Za-z_][A-Za-z_]*?)(\d*)(\[\d+\])?")
+_NUMBER = re.compile(r"\d+(\.\d*)?(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf|nan")
+_TOKEN = re.compile(r"\s*(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|[A-Za-z_][A-Za-z_0-9]*(?:\[\d+\])?|.)")
+_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+            "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
+
+
+def _escape_text(text: str) -> str:
+    """``text`` safe inside ``\\text{...}``: LaTeX's special characters spelled out."""
+    return "".join(_SPECIAL.get(ch, ch) for ch in text)
+
+
+def tex_name(name: str) -> str:
+    """A node's name as math: ``w1`` -> ``w_{1}``, ``predicted`` -> ``\\mathrm{predicted}``, ``x1[2]`` -> ``x_{1}[2]``."""
+    m = _NAME.fullmatch(name)
+    if m is None:
+        return r"\text{" + _escape_text(name) + "}"
+    letters, digits, index = m.groups()
+    base = letters if len(letters) == 1 else r"\mathrm{" + letters.replace("_", r"\_") + "}"
+    return base + (f"_{{{digits}}}" if digits else "") + (index or "")
+
+
+def tex_number(x: float, precision: int = 3) -> str:
+    """``fmt(x)`` as math: ``1.5e-05`` -> ``1.5 \\times 10^{-5}``, negatives as they come."""
+    text = fmt(x, precision)
+    mantissa, e, exponent = text.partition("e")
+    if not e or not exponent.lstrip("+-").isdigit():
+        return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}.get(text, text)
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def _factor_number(x: float, precision: int) -> str:
+    """A number inside a product: in parentheses when negative."""
+    text = tex_number(x, precision)
+    return f"({text})" if text.startswith("-") else text
+
+
+def tex_formula(text: str) -> str:
+    """A formula of ``viz.formulas`` (``-2·(observed - predicted)``, ``sigmoid(x1)``) as math."""
+    tokens = [t for t in _TOKEN.findall(text) if t.strip()]
+    out, _ = _tex_tokens(tokens, 0, stop=None)
+    return out.strip()
+
+
+def _tex_tokens(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
+    """Tokens from ``i`` up to the closing ``stop`` bracket, as LaTeX; returns (text, next index)."""
+    out: list[str] = []
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok == stop:
+            return "".join(out), i
+        if tok == "^":  # the exponent: the next atom, or a bracketed group without its brackets
+            i += 1
+            if i < len(tokens) and tokens[i] == "(":
+                inner, i = _tex_tokens(tokens, i + 1, ")")
+            else:
+                inner = _atom(tokens[i]) if i < len(tokens) else ""
+            out.append("^{" + inner.strip() + "}")
+        elif tok == "(":
+            inner, i = _tex_tokens(tokens, i + 1, ")")
+            out.append("(" + inner.strip() + ")")
+        elif tok == "-" and (not out or out[-1].endswith(("(", " "))):
+            out.append("-")  # a sign, not a difference: -2, (-a)
+        elif tok in _OPERATORS:
+            out.append(_OPERATORS[tok])
+        else:
+            out.append(_atom(tok))
+        i += 1
+    return "".join(out), i
+
+
+def _atom(tok: str) -> str:
+    if tok in _FUNCTIONS:
+        return _FUNCTIONS[tok]
+    if _NUMBER.fullmatch(tok):
+        return tok
+    return tex_name(tok)
+
+
+def _partial(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {tex_name(top)}}}{{\partial {tex_name(bottom)}}}"
+
+
+def _check(e: object, who: str) -> Explanation:
+    from viz.explain import Explanation  # here: viz.explain imports this module
+
+    if not isinstance(e, Explanation):
+        raise TypeError(f"{who}: expected an Explanation (from explain), got {type(e).__name__}")
+    return e
+
+
+def _lines(e: Explanation) -> tuple[list[str], str, str]:
+    """The aligned lines of the paths, the left side d root / d leaf, and the sum over paths."""
+    p = e.precision
+    namer = Namer(p)
+    order: list[Value] = topological_order(e.root)
+    lhs = _partial(e.root_name, e.leaf_name)
+    lines: list[str] = []
+    for k, path in enumerate(e.paths, start=1):
+        lines.append(rf"&\text{{path {k}:}}")
+        if not path.factors:
+            lines.append(rf"&\qquad {tex_name(e.leaf_name)} \text{{ is the root itself}} = 1")
+            continue
+        names = [_partial(node_name(f.top, namer, order), node_name(f.bottom, namer, order)) for f in path.factors]
+        lines.append(r"&\qquad " + r" \times ".join(names))
+        forms = [tex_formula(f.formula) if f.formula is not None else _factor_number(f.value, p)
+                 for f in path.factors]
+        nums = [_factor_number(f.value, p) for f in path.factors]
+        if forms != nums:
+            lines.append(r"&\qquad = " + r" \times ".join(
+                f"({form})" if f.formula is not None and _needs_brackets(f.formula) else form
+                for form, f in zip(forms, path.factors)))
+        if len(nums) > 1:
+            lines.append(r"&\qquad = " + r" \times ".join(nums))
+        lines.append(r"&\qquad = " + tex_number(path.product, p))
+    products = [_factor_number(path.product, p) for path in e.paths]
+    total = tex_number(e.total, p)
+    sum_line = (" + ".join(products) + " = " + total) if len(products) > 1 else total
+    return lines, lhs, sum_line
+
+
+def _needs_brackets(formula: str) -> bool:
+    """A sum or difference at the top level (``1 - tanh(x)^2``) needs brackets inside a product."""
+    depth = 0
+    for i, ch in enumerate(formula):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and ch in "+-" and i > 0 and formula[i - 1] == " ":  # binary, not a sign
+            return True
+    return False
+
+
+def _verdict(e: Explanation) -> str:
+    return "agree" if e.agrees else "DIFFER: call zero_grad() before backward()"
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span, whatever backticks it holds."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
+
+
+def to_latex(explanation: object) -> str:
+    """The explanation as an amsmath ``align*`` block (needs ``\\usepackage{amsmath}``), ending in a newline."""
+    e = _check(explanation, "to_latex")
+    lines, lhs, sum_line = _lines(e)
+    grad = tex_number(e.grad, e.precision)
+    leaf = tex_name(e.leaf_name)
+    n = len(e.paths)
+    head = (rf"{lhs} &= \sum_{{\text{{{n} path{'s' if n != 1 else ''}}}}}"
+            r" \prod \text{local derivatives along the path}")
+    body = [head, *lines, rf"{lhs} &= {sum_line}"
+            rf" \qquad \text{{engine's grad: }} {leaf}.\mathrm{{grad}} = {grad}\ \text{{({_verdict(e)})}}"]
+    return "\\begin{align*}\n" + " \\\\\n".join(body) + "\n\\end{align*}\n"
+
+
+def to_markdown(explanation: object) -> str:
+    """The explanation as Markdown: a sentence, the derivation in ``$$\\begin{aligned}...$$``, the check."""
+    e = _check(explanation, "to_markdown")
+    lines, lhs, sum_line = _lines(e)
+    n = len(e.paths)
+    intro = (f"{_code(f'd{e.root_name}/d{e.leaf_name}')} is the sum over {n} path{'s' if n != 1 else ''}"
+             f" from {_code(e.root_name)} down to {_code(e.leaf_name)} of the product of the local"
+             " derivatives along each path:")
+    math = "$$\n\\begin{aligned}\n" + " \\\\\n".join([*lines, rf"{lhs} &= {sum_line}"]) + "\n\\end{aligned}\n$$"
+    grad, total = fmt(e.grad, e.precision), fmt(e.total, e.precision)
+    check = f"Sum over paths: {total}; engine's {_code(e.leaf_name + '.grad')} = {grad} ({_verdict(e)})."
+    return f"{intro}\n\n{math}\n\n{check}\n"
