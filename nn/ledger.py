@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from engine.checks import check_int
 from engine.format import format_number
@@ -128,6 +128,25 @@ class Ledger:
         Every step by default; with ``max_lines``, the first and last steps that fit.
         """
         return ledger_format.markdown(self, *check_text_options(max_lines, precision, "Ledger.to_markdown"))
+
+    def to_html(self, max_lines: int | None = 40, precision: int = 4) -> str:
+        """An HTML table, one row per (step, parameter), then the summary (the first and last steps that fit)."""
+        return ledger_format.html(self, max_lines, precision)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a ledger as its HTML table."""
+        return self.to_html()
+
+    def plot(self, *, label: str | None = None, ax: Any = None) -> Any:
+        """The loss after each step on a log scale, with why training stopped: a matplotlib Figure.
+
+        Needs matplotlib (``pip install "chaingrad[plot]"``); the drawing is
+        ``viz.plots.plot_loss``, imported here so that nn itself needs only the
+        standard library. ``ax`` draws into existing axes (several runs on one).
+        """
+        from viz.plots import plot_loss  # nn does not depend on viz until a picture is asked for
+
+        return plot_loss(self, label=label, ax=ax)
 
     def to_csv(self, path: str | Path | None = None) -> str:
         """CSV, one row per step: ``step``, the loss, then per parameter

@@ -7,6 +7,7 @@ number of parameters; a long run shows its first and last steps.
 from __future__ import annotations
 
 import csv
+import html as _html
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from engine.format import format_number
 if TYPE_CHECKING:  # nn.ledger imports this module to hand its methods over
     from nn.ledger import Ledger
 
-__all__ = ["STOP_REASONS", "summary", "table", "markdown", "to_csv", "save"]
+__all__ = ["STOP_REASONS", "summary", "table", "markdown", "html", "to_csv", "save"]
 
 #: Why training stopped -> how the summary says it.
 STOP_REASONS = {
@@ -89,6 +90,25 @@ def markdown(ledger: Ledger, max_lines: int | None, precision: int) -> str:
             out.append("| " + " | ".join(cells) + " |")
     first, *rest = summary(ledger, precision).split("\n")
     out += ["", first, ""] + [f"- {line}" for line in rest]
+    return "\n".join(out) + "\n"
+
+
+def html(ledger: Ledger, max_lines: int | None, precision: int) -> str:
+    """An HTML table (what Jupyter shows for a ledger), one row per (step, parameter), then the summary."""
+    esc = _html.escape
+    align = ["right" if a == "r" else "left" for a in _ALIGN]
+    head = "".join(f'<th style="text-align:{a}">{esc(c)}</th>' for c, a in zip(_columns(ledger), align))
+    out = ['<table class="chaingrad-ledger">', f"<thead><tr>{head}</tr></thead>", "<tbody>"]
+    skipped = _skipped(ledger, max_lines)
+    for cells in _cells(ledger, precision, max_lines):
+        if cells is None:
+            out.append(f'<tr><td colspan="6" style="text-align:center">... {skipped} steps not shown ...</td></tr>')
+        else:
+            tds = "".join(f'<td style="text-align:{a}">{esc(c)}</td>' for c, a in zip(cells, align))
+            out.append(f"<tr>{tds}</tr>")
+    out += ["</tbody>", "</table>"]
+    lines = summary(ledger, precision).split("\n")
+    out.append("<p>" + "<br>".join(esc(line) for line in lines) + "</p>")
     return "\n".join(out) + "\n"
 
 
