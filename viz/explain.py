@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import overload
 
 from engine import Value, topological_order
 from engine.checks import check_int, check_value
 from engine.graph import Edge, count_paths, find_node, iter_paths
+from viz.explain_tex import to_latex, to_markdown
 from viz.formulas import Formula, Namer, edge_formula, formula_text, multiply, node_name
 from viz.text import fmt
 
@@ -27,6 +30,13 @@ __all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError",
 
 #: ``explain`` refuses graphs with more root-to-leaf paths than this (``max_paths=`` to change).
 DEFAULT_MAX_PATHS = 64
+
+#: explain(..., format=name) -> the text that format gives.
+FORMATS: dict[str, Callable[[Explanation], str]] = {
+    "text": str,
+    "latex": lambda e: to_latex(e),
+    "markdown": lambda e: to_markdown(e),
+}
 
 #: The explanation's header is wrapped to this many columns.
 TEXT_WIDTH = 80
@@ -116,6 +126,30 @@ class Explanation:
         lines.append(f"engine's grad    {self.leaf_name}.grad = {fmt(self.grad, p)}   ({verdict})")
         return "\n".join(lines)
 
+    def latex(self) -> str:
+        """The derivation as an amsmath ``align*`` block, for a slide (``\\usepackage{amsmath}``)."""
+        return to_latex(self)
+
+    def markdown(self) -> str:
+        """The derivation as Markdown with LaTeX (``$$\\begin{aligned}...$$``)."""
+        return to_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows an explanation as Markdown with its formulas typeset."""
+        return to_markdown(self)
+
+
+@overload
+def explain(
+    root: Value, leaf: Value | str, *, precision: int = 3, max_paths: int = DEFAULT_MAX_PATHS, format: None = None
+) -> Explanation: ...
+
+
+@overload
+def explain(
+    root: Value, leaf: Value | str, *, precision: int = 3, max_paths: int = DEFAULT_MAX_PATHS, format: str
+) -> str: ...
+
 
 def explain(
     root: Value,
@@ -123,8 +157,13 @@ def explain(
     *,
     precision: int = 3,
     max_paths: int = DEFAULT_MAX_PATHS,
-) -> Explanation:
+    format: str | None = None,
+) -> Explanation | str:
     """The chain rule for d root / d leaf, path by path, beside the engine's ``leaf.grad``.
+
+    Returns an ``Explanation`` (``str()`` of it is the text); with ``format``
+    the text itself: ``"text"``, ``"latex"`` (amsmath, for a slide) or
+    ``"markdown"`` (Markdown with LaTeX, for a notebook).
 
     ``leaf`` is a node of the graph (a Value, or a label that names exactly one
     node). Each path from ``root`` down to ``leaf`` contributes the product of the
@@ -135,6 +174,9 @@ def explain(
     check_value(root, "explain", "root", "an engine Value")
     check_int(precision, "explain", "precision", 1, 17)
     check_int(max_paths, "explain", "max_paths", 1)
+    if format is not None and format not in FORMATS:
+        raise ValueError(f"explain: format must be one of {', '.join(map(repr, FORMATS))} (or None),"
+                         f" got {format!r}")
     order = topological_order(root)
     target = find_node(root, leaf, "explain", "leaf", order=order)
     count = count_paths(root, target, order=order)  # paths from each node down to the target
@@ -151,7 +193,8 @@ def explain(
 
     paths = tuple(_factors(edges, target, name, order) for edges in iter_paths(root, target, count=count))
     total = math.fsum(p.product for p in paths)
-    return Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision)
+    e = Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision)
+    return e if format is None else FORMATS[format](e)
 
 
 def _factors(edges: list[Edge], target: Value, name: Namer, order: list[Value]) -> ChainPath:

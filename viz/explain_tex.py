@@ -15,6 +15,7 @@ never break the LaTeX. Output is ASCII for ASCII labels (pdflatex reads it).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from engine import Value, topological_order
@@ -43,6 +44,8 @@ _OPERATORS = {"·": r" \cdot ", "×": r" \times ", "+": " + ", "-": " - ", "/": 
 _NAME = re.compile(r"([A-Za-z_][A-Za-z_]*?)(\d*)(\[\d+\])?")
 _NUMBER = re.compile(r"\d+(\.\d*)?(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf|nan")
 _TOKEN = re.compile(r"\s*(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|[A-Za-z_][A-Za-z_0-9]*(?:\[\d+\])?|.)")
+# Marks a token that is a whole label (kept from being split into pieces).
+_WHOLE = "\0"
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
             "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
@@ -53,7 +56,8 @@ def _escape_text(text: str) -> str:
 
 
 def tex_name(name: str) -> str:
-    """A node's name as math: ``w1`` -> ``w_{1}``, ``predicted`` -> ``\\mathrm{predicted}``, ``x1[2]`` -> ``x_{1}[2]``."""
+    """A node's name as math: ``w1`` -> ``w_{1}``, ``predicted`` -> ``\\mathrm{predicted}``,
+    ``x1[2]`` -> ``x_{1}[2]``; any other text -> ``\\text{...}``, escaped."""
     m = _NAME.fullmatch(name)
     if m is None:
         return r"\text{" + _escape_text(name) + "}"
@@ -77,9 +81,29 @@ def _factor_number(x: float, precision: int) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def tex_formula(text: str) -> str:
-    """A formula of ``viz.formulas`` (``-2·(observed - predicted)``, ``sigmoid(x1)``) as math."""
-    tokens = [t for t in _TOKEN.findall(text) if t.strip()]
+def tex_formula(text: str, names: Iterable[str] = ()) -> str:
+    """A formula of ``viz.formulas`` (``-2·(observed - predicted)``, ``sigmoid(x1)``) as math.
+
+    ``names`` are labels to keep whole although they are not plain names
+    (``a$b``, ``loss [1]``): the graph's labels, which formulas quote as they are.
+    """
+    odd = sorted({n for n in names if n and not _NAME.fullmatch(n)}, key=len, reverse=True)
+    tokens: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        whole = next((n for n in odd if text.startswith(n, i)), None)
+        if whole is not None:
+            tokens.append(_WHOLE + whole)
+            i += len(whole)
+            continue
+        m = _TOKEN.match(text, i)
+        assert m is not None  # the last alternative matches any character
+        if m.group(1).strip():
+            tokens.append(m.group(1))
+        i = m.end()
     out, _ = _tex_tokens(tokens, 0, stop=None)
     return out.strip()
 
@@ -95,6 +119,10 @@ def _tex_tokens(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
             i += 1
             if i < len(tokens) and tokens[i] == "(":
                 inner, i = _tex_tokens(tokens, i + 1, ")")
+            elif i + 1 < len(tokens) and tokens[i] in _FUNCTIONS and tokens[i + 1] == "(":
+                name = _FUNCTIONS[tokens[i]]  # a^exp(b): the whole call is the exponent
+                inner, i = _tex_tokens(tokens, i + 2, ")")
+                inner = f"{name}({inner.strip()})"
             else:
                 inner = _atom(tokens[i]) if i < len(tokens) else ""
             out.append("^{" + inner.strip() + "}")
@@ -105,6 +133,8 @@ def _tex_tokens(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
             out.append("-")  # a sign, not a difference: -2, (-a)
         elif tok in _OPERATORS:
             out.append(_OPERATORS[tok])
+        elif tok in _FUNCTIONS and i + 1 < len(tokens) and tokens[i + 1] != "(":
+            out.append(_FUNCTIONS[tok] + " ")  # \\ln a, not \\lna
         else:
             out.append(_atom(tok))
         i += 1
@@ -112,6 +142,8 @@ def _tex_tokens(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
 
 
 def _atom(tok: str) -> str:
+    if tok.startswith(_WHOLE):
+        return tex_name(tok[len(_WHOLE):])
     if tok in _FUNCTIONS:
         return _FUNCTIONS[tok]
     if _NUMBER.fullmatch(tok):
@@ -136,6 +168,7 @@ def _lines(e: Explanation) -> tuple[list[str], str, str]:
     p = e.precision
     namer = Namer(p)
     order: list[Value] = topological_order(e.root)
+    labels = {n.label for n in order if n.label is not None}
     lhs = _partial(e.root_name, e.leaf_name)
     lines: list[str] = []
     for k, path in enumerate(e.paths, start=1):
@@ -145,13 +178,14 @@ def _lines(e: Explanation) -> tuple[list[str], str, str]:
             continue
         names = [_partial(node_name(f.top, namer, order), node_name(f.bottom, namer, order)) for f in path.factors]
         lines.append(r"&\qquad " + r" \times ".join(names))
-        forms = [tex_formula(f.formula) if f.formula is not None else _factor_number(f.value, p)
+        forms = [tex_formula(f.formula, labels) if f.formula is not None else _factor_number(f.value, p)
                  for f in path.factors]
         nums = [_factor_number(f.value, p) for f in path.factors]
         if forms != nums:
             lines.append(r"&\qquad = " + r" \times ".join(
-                f"({form})" if f.formula is not None and _needs_brackets(f.formula) else form
-                for form, f in zip(forms, path.factors)))
+                f"({form})" if len(forms) > 1 and f.formula is not None and _needs_brackets(f.formula, j == 0)
+                else form
+                for j, (form, f) in enumerate(zip(forms, path.factors))))
         if len(nums) > 1:
             lines.append(r"&\qquad = " + r" \times ".join(nums))
         lines.append(r"&\qquad = " + tex_number(path.product, p))
@@ -161,8 +195,11 @@ def _lines(e: Explanation) -> tuple[list[str], str, str]:
     return lines, lhs, sum_line
 
 
-def _needs_brackets(formula: str) -> bool:
-    """A sum or difference at the top level (``1 - tanh(x)^2``) needs brackets inside a product."""
+def _needs_brackets(formula: str, first: bool) -> bool:
+    """Whether a factor's formula needs brackets inside a product: a sum or a difference at the
+    top level (``1 - tanh(x)^2``) does, and so does a sign after ``×`` (``× (-a/b^2)``)."""
+    if formula.startswith("-") and not first:
+        return True
     depth = 0
     for i, ch in enumerate(formula):
         if ch in "([":
@@ -175,7 +212,7 @@ def _needs_brackets(formula: str) -> bool:
 
 
 def _verdict(e: Explanation) -> str:
-    return "agree" if e.agrees else "DIFFER: call zero_grad() before backward()"
+    return "agree" if e.agrees else _escape_text("DIFFER: call zero_grad() before backward()")
 
 
 def _code(text: str) -> str:
