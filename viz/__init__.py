@@ -16,6 +16,7 @@ expressions from the command line (``--html`` for the page).
 """
 
 from viz.dotexe import DotError, DotNotFoundError, find_dot
+from viz.dotpath import dot_on_path
 from viz.draw import DEFAULT_MAX_NODES, GraphTooLargeError, draw
 from viz.explain import Explanation, TooManyPathsError, explain
 from viz.explorer import explore
@@ -31,6 +32,7 @@ __all__ = [
     "explore",
     "TooManyPathsError",
     "find_dot",
+    "dot_on_path",
     "ChainGraph",
     "GraphTooLargeError",
     "DotNotFoundError",
