@@ -18,6 +18,8 @@ The descent's points and tangent slopes are the ledger's numbers (each step
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -68,13 +70,30 @@ class _Ledger(Protocol):
     def summary(self, precision: int = 4) -> str: ...
 
 
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """matplotlib's Figure with a PNG for Jupyter (``ImportError`` without matplotlib)."""
+    from matplotlib.figure import Figure
+
+    class PlotFigure(Figure):
+        """A Figure that Jupyter shows as a PNG even when pyplot was never imported."""
+
+        def _repr_png_(self) -> bytes:
+            buf = io.BytesIO()
+            self.savefig(buf, format="png")
+            return buf.getvalue()
+
+    return PlotFigure
+
+
 def _pyplot_free_figure(who: str) -> Figure:
     """A new Figure without pyplot (no global state, no window), or ``PlotError``."""
     try:
-        from matplotlib.figure import Figure
+        import matplotlib.figure  # noqa: F401 - checked on every call, the class below is made once
+        cls = _figure_class()
     except ImportError:
         raise PlotError(f"{who}: matplotlib is not installed; {EXTRA_HINT}") from None
-    return Figure(figsize=(6.4, 4.0), layout="constrained")
+    return cls(figsize=(6.4, 4.0), layout="constrained")
 
 
 def _axes(ax: Axes | None, who: str) -> Axes:
