@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", metavar='"dROOT/dNAME = FORMULA"', action="append", default=[],
                    help="check a gradient derived by hand (per data point, summed over the data) against "
                    "the engine; exit status 1 when it disagrees (repeatable)")
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--latex", dest="explain_format", action="store_const", const="latex",
+                      help="print each --explain as LaTeX (amsmath align*) for a slide, and nothing else "
+                      "on stdout ('wrote FILE' goes to stderr)")
+    text.add_argument("--markdown", dest="explain_format", action="store_const", const="markdown",
+                      help="print each --explain as Markdown with LaTeX, and nothing else on stdout")
     p.add_argument("--highlight", metavar="NAME",
                    help="draw the paths from NAME up to the root in red")
     p.add_argument("--no-grads", dest="show_grads", action="store_false",
@@ -147,6 +153,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.explain_format and not args.explain:
+        raise ExpressionError(f"--{args.explain_format} prints explanations: give --explain NAME too")
+    if args.explain_format and args.format and not args.output:
+        raise ExpressionError(f"--{args.explain_format} and --format without -o would both write to stdout;"
+                              " give -o FILE for the drawing")
+    if args.explain_format and args.check:
+        raise ExpressionError(f"--{args.explain_format} prints only the derivations, to paste; run --check without it")
     prog = evaluate(args.expression, parse_assignments(args.assignments))
     root = prog.root
     root.backward()
@@ -188,7 +201,8 @@ def _run(args: argparse.Namespace) -> int:
             return 0
     if args.output:
         path = render(root, args.output, format=args.format, **options)
-        print(f"wrote {path}")
+        # With --latex/--markdown stdout holds only the text to paste.
+        print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
     elif args.format:
         source = draw(root, **options).source
         data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format)
@@ -201,6 +215,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.check and not explanations:
         return _checks(root, args.check)
+
+    if args.explain_format:
+        print("\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations), end="")
+        return 0
 
     # The name the drawing's legend and the explanations give the root: its label, a short
     # expression such as (x·2), or "root"; one name for it in everything printed.
