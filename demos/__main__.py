@@ -12,6 +12,8 @@ Parts, each also a module of its own (``python -m demos.output_layer`` ...):
 3. ``demos.hidden_layer``: dSSR/dw1, db1, dw2, db2 (Details Pt. 2);
 4. ``demos.gradient_descent``: one step by hand, then the training runs;
 5. ``demos.graph``: the computation graph as SVG, the path from w1 in red;
+   then ``demos.pictures``: descent.png, fit.png and loss.png of part 4's runs
+   (with matplotlib, the ``plot`` extra; without it, one line says how to get them).
 6. ``demos.article_formulas``: the articles' printed formulas through the checker.
 
 Every number the engine gives is checked against a hand formula (and each
@@ -24,7 +26,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from demos import article_formulas, forward, gradient_descent, graph, hidden_layer, output_layer
+from demos import article_formulas, forward, gradient_descent, graph, hidden_layer, output_layer, pictures
 from demos._console import Console, cli
 
 __all__ = ["main"]
@@ -42,9 +44,10 @@ def run(con: Console, args: argparse.Namespace) -> None:
     forward.run(con)
     output_layer.run(con)
     hidden_layer.run(con)
-    gradient_descent.run(con)
+    ledgers = gradient_descent.run(con)
     if not args.no_graph:
         graph.run(con, args.out)
+        pictures.run(con, args.out, ledgers)  # the runs part 4 trained, drawn
     article_formulas.run(con)
     con.title("Next")
     con.line()

@@ -25,7 +25,7 @@ from demos._derivative import HAND_TOL
 from engine import Value
 from nn import ssr
 from nn import statquest as sq
-from viz import DotNotFoundError, explain, render
+from viz import DotNotFoundError, draw, explain, render
 from viz.step_text import node_names
 
 __all__ = ["POINT", "ONE_POINT_INPUT", "ONE_POINT_FILE", "WHOLE_FILE", "run", "main"]
@@ -35,6 +35,8 @@ POINT = sq.DETAILS_2_START
 #: The data point of the one-point picture: the one where every factor is non-zero
 #: (at input 0, dx1/dw1 = input = 0 and the path from w1 carries nothing).
 ONE_POINT_INPUT = 0.5
+#: The largest drawing, in inches (Graphviz's size): a 16:9 slide.
+SLIDE = "13.33,7.5"
 ONE_POINT_FILE = "network-one-point.svg"
 WHOLE_FILE = "network-ssr.svg"
 
@@ -46,8 +48,12 @@ def _render(con: Console, root: Value, path: Path, params: Mapping[str, Value], 
         # (y1w3, residual, sq ...), and x1[1], x1[2], x1[3] tell the data points apart.
         # (Labelling happens after explain() has read the paths, whose cuts follow labels.)
         net.name_terms(root)
-        return render(root, path, highlight=params["w1"], params=list(params.values()),
-                      title=title, names=node_names(root))
+        # Compact (each op inside its value's box): about half as wide; and no larger than
+        # a 16:9 slide (13.33 x 7.5 inches), which dot reaches by scaling a wider drawing down.
+        graph = draw(root, highlight=params["w1"], params=list(params.values()),
+                     title=title, names=node_names(root), compact=True)
+        graph.graph_attr["size"] = SLIDE
+        return render(graph, path)
     except DotNotFoundError as err:
         con.line()
         con.paragraph(f"Could not draw {path.name}: {err}")

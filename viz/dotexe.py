@@ -20,6 +20,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from viz.svgfont import with_font_stack
+
 __all__ = ["ENV_VAR", "DotNotFoundError", "DotError", "find_dot", "run_dot", "INSTALL_HELP"]
 
 #: Environment variable that names the dot executable to use, overriding the search.
@@ -116,4 +118,5 @@ def run_dot(source: str, fmt: str, *, timeout: float | None = 120.0) -> bytes:
     if proc.returncode != 0 or not proc.stdout:
         message = proc.stderr.decode("utf-8", "replace").strip() or "no output"
         raise DotError(f"{exe} -T{fmt} failed (exit {proc.returncode}): {message}")
-    return proc.stdout
+    # SVG text in faces with Helvetica's widths wherever the picture is shown (viz.svgfont).
+    return with_font_stack(proc.stdout) if fmt == "svg" else proc.stdout

@@ -332,11 +332,12 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
                 )
         cells.append(f'<td bgcolor="{OP_FILL}" border="1" color="{OP_BORDER}" style="rounded">operation</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
+        # Two lines, each one run of text: pieces set side by side on one line would overlap
+        # wherever the renderer's font is wider than the layout's.
+        rows.append('<tr><td colspan="20">edge numbers: local derivative d(output)/d(input) of each step</td></tr>')
         rows.append(
-            '<tr><td colspan="20">'
-            "edge numbers: local derivative d(output)/d(input) of each step; "
-            f'<font color="{GRAD_COLOUR}">grad</font>: d{html_escape(node_name(d.root, d.namer, d.order))}/d(node)'
-            "</td></tr>"
+            f'<tr><td colspan="20"><font color="{GRAD_COLOUR}">grad:'
+            f" d{html_escape(node_name(d.root, d.namer, d.order))}/d(node)</font></td></tr>"
         )
     if not rows:
         return None
