@@ -20,10 +20,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from engine import Value
-from engine.checks import check_int, check_value
+from engine.checks import check_int
 from engine.graph import find_node, nodes_on_paths, path_sum, topological_order
 from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
 from viz.render import ChainGraph
+from viz.roots import check_root
 from viz.style import (
     EDGE_COLOUR,
     FOCUS,
@@ -189,7 +190,7 @@ def drawing(
     compact: bool = False,
 ) -> Drawing:
     """``draw``'s arguments checked (messages name ``draw``) and resolved into a ``Drawing``."""
-    check_value(root, "draw", "root", "an engine Value")
+    check_root(root, "draw")
     check_int(precision, "draw", "precision", 1, 17)
     check_int(max_nodes, "draw", "max_nodes", 1)
     if not isinstance(compact, bool):

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import overload
 
 from engine import Value, topological_order
-from engine.checks import check_int, check_value
+from engine.checks import check_int
 from engine.graph import Edge, count_paths, find_node, iter_paths
 from viz.explain_tex import to_latex, to_markdown
 from viz.formulas import Formula, Namer, edge_formula, formula_text, multiply, node_name
+from viz.roots import check_root
 from viz.text import fmt
 
 __all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError", "DEFAULT_MAX_PATHS"]
@@ -171,7 +172,7 @@ def explain(
     ``leaf.grad`` after ``root.backward()``. Paths are counted first (dynamic
     programming); more than ``max_paths`` raises ``TooManyPathsError`` with the count.
     """
-    check_value(root, "explain", "root", "an engine Value")
+    check_root(root, "explain")
     check_int(precision, "explain", "precision", 1, 17)
     check_int(max_paths, "explain", "max_paths", 1)
     if format is not None and format not in FORMATS:

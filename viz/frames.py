@@ -28,10 +28,11 @@ import graphviz
 
 from engine import Value
 from engine.backward_steps import BackwardStep, backward_steps, grads_after
-from engine.checks import check_int, check_value
+from engine.checks import check_int
 from engine.format import format_number
 from viz.draw import Marks, drawing, to_dot
 from viz.render import ChainGraph, to_svg
+from viz.roots import check_root
 from viz.step_text import d_name, node_names, step_equation
 from viz.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
 from viz.text import fmt
@@ -171,7 +172,7 @@ def replay_frames(
     drawn. Other keyword arguments go to ``viz.draw`` (``rankdir``,
     ``formulas``, ``max_nodes`` ...).
     """
-    check_value(root, "replay_frames", "root", "an engine Value")
+    check_root(root, "replay_frames")
     for reserved in ("grads", "focus", "focus_edge", "highlight", "title", "names"):
         if reserved in draw_options:
             raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")
