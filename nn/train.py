@@ -81,16 +81,66 @@ def _diverged(
 ) -> NonFiniteLossError:
     """The error to raise; its ledger is marked ``diverged`` first, so its summary says so.
 
-    ``loss`` is the loss at the ledger's final values, when it was computed.
+    ``loss`` is the loss at the ledger's final values, when it was computed. The
+    message ends at "diverged)"; ``_descend`` adds the learning rate to try.
     """
     ledger.stop_reason = "diverged"
     ledger.stop_note = f"{what} {where}"
     ledger.final_loss = loss
     return NonFiniteLossError(
         f"{func}: {what} {where} with learning rate {format_number(lr, 6)}: the steps grew instead of"
-        f" shrinking (gradient descent diverged); try a smaller learning rate, e.g. lr={format_number(lr / 10, 6)}",
+        " shrinking (gradient descent diverged)",
         step, lr, ledger,
     )
+
+
+#: After a divergence, these smaller learning rates (lr / k) are tried from the same start.
+TRY_SMALLER = (10, 100, 1000)
+
+
+def _suggestion(
+    loss_fn: Callable[[], Value],
+    named: list[tuple[str, Value]],
+    start: dict[str, float],
+    lr: float,
+    stopping: tuple[float, int, int | None],
+    func: str,
+) -> str:
+    """Which smaller learning rate converges from ``start``, found by training with it.
+
+    Converges: the run ends without diverging and lower than it started. The
+    parameters are put back as they were (at the divergence) afterwards.
+    """
+    at_error = [p.data for _, p in named]
+    diverging: list[str] = []
+    found = ""
+    try:
+        for k in TRY_SMALLER:
+            trial_lr = lr / k
+            for name, p in named:
+                p.data = start[name]
+            try:
+                trial = _loop(loss_fn, named, trial_lr, *stopping, func)
+            except NonFiniteLossError:
+                diverging.append(format_number(trial_lr, 6))
+                continue
+            if trial.rows and trial.final_loss is not None and trial.final_loss < trial.rows[0].loss:
+                n = len(trial)
+                # Converged when the stopping rule ended it; a fixed or capped run only descended.
+                verb = "converges" if trial.stop_reason == "min_step_size" else "descends without diverging"
+                found = (f"lr={format_number(trial_lr, 6)} {verb} from the same start ({n} step{'s' if n != 1 else ''},"
+                         f" {trial.loss_name} {format_number(trial.rows[0].loss, 4)} ->"
+                         f" {format_number(trial.final_loss, 4)})")
+                break
+            diverging.append(format_number(trial_lr, 6))
+    finally:
+        for (_, p), value in zip(named, at_error):
+            p.data = value
+    tried = " and ".join(", ".join(f"lr={x}" for x in diverging).rsplit(", ", 1))
+    if found:
+        return found + (f"; {tried} diverge{'s' if len(diverging) == 1 else ''} too" if diverging else "")
+    smallest = format_number(lr / TRY_SMALLER[-1] / 10, 6)
+    return f"{tried} do not descend from the same start either; try a smaller learning rate still, e.g. lr={smallest}"
 
 
 def _evaluate(
@@ -144,12 +194,35 @@ def _descend(
     steps: int | None,
     func: str,
 ) -> Ledger:
-    """``gradient_descent``, its messages naming ``func`` (the function the user called)."""
+    """``gradient_descent``, its messages naming ``func`` (the function the user called).
+
+    On a divergence the error says which smaller learning rate converges, found
+    by training again from the start with lr / 10, lr / 100, lr / 1000 (at most
+    three more runs, only when training has failed).
+    """
     lr = check_lr(lr, func)
     check_stopping(min_step_size, max_steps, steps, (MIN_STEP_SIZE, MAX_STEPS), func)
     if isinstance(params, Module):
         params = dict(check_unique_names(params.named_parameters(), type(params).__name__, func))
     named = named_parameters_of(params, func)
+    stopping = (min_step_size, max_steps, steps)
+    try:
+        return _loop(loss_fn, named, lr, *stopping, func)
+    except NonFiniteLossError as err:
+        hint = _suggestion(loss_fn, named, err.ledger.start, lr, stopping, func)
+        raise NonFiniteLossError(f"{err}; {hint}", err.step, err.lr, err.ledger) from None
+
+
+def _loop(
+    loss_fn: Callable[[], Value],
+    named: list[tuple[str, Value]],
+    lr: float,
+    min_step_size: float,
+    max_steps: int,
+    steps: int | None,
+    func: str,
+) -> Ledger:
+    """The steps themselves, from the parameters' current values; arguments already checked."""
     names = [n for n, _ in named]
     values = [p for _, p in named]
     opt = SGD(values, lr)

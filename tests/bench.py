@@ -5,6 +5,10 @@
     python -m tests.bench --no-micrograd    # ours only
     python -m tests.bench --deep-micrograd  # micrograd on deep graphs too (recursion limit raised)
 
+``python -m tests.bench`` runs from the repository root: ``tests`` is not
+installed with chaingrad. From any other directory, run the file:
+``python path/to/chaingrad/tests/bench.py`` (it imports only chaingrad's engine).
+
 Where ``micrograd`` (``pip install micrograd==0.1.0``) is installed, the same
 workloads run on it in the same process and the table shows the ratio
 ours / micrograd beside the target (time: <= 0.4, memory: <= 0.5).
