@@ -18,3 +18,5 @@ for out in docs/network.svg docs/network.png docs/network.dot; do
 done
 python -m viz "$NETWORK" --set "${VALUES[@]}" --compact --no-grads --title "Exercise: fill in every grad" \
     -o docs/network-exercise.svg
+# The pictures of training (matplotlib, the plot extra): descent.png, fit.png, loss.png.
+python -m demos.pictures --out docs >/dev/null

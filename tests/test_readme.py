@@ -15,7 +15,7 @@ about output is re-run against the code:
 - the excerpt in "Start here" is a contiguous run of lines of
   ``python -m demos.hidden_layer``'s output;
 - the NonFiniteLossError line in "Train a network" is what
-  ``train(network(), INPUTS, OBSERVED, lr=10)`` raises;
+  ``train(network(DETAILS_2_START), INPUTS, OBSERVED, lr=10)`` raises;
 - the set-up commands in "Start here" are the ones the project supports;
 - every relative link and image exists, and every ``#anchor`` names a heading.
 
@@ -349,19 +349,20 @@ def check_excerpt(text: str) -> None:
 
 def check_nonfinite_error(text: str) -> None:
     from nn import train
-    from nn.statquest import INPUTS, OBSERVED, network
+    from nn.statquest import DETAILS_2_START, INPUTS, OBSERVED, network
 
     where = "Train a network"
     shown = [b for b in section(text, where).blocks if b.lang == "" and b.text.startswith("NonFiniteLossError")]
     assert len(shown) == 1, f"README.md section {where!r}: expected one NonFiniteLossError block, found {len(shown)}"
     try:
-        train(network(), INPUTS, OBSERVED, lr=DIVERGENT_LR)
+        train(network(DETAILS_2_START), INPUTS, OBSERVED, lr=DIVERGENT_LR)
     except Exception as exc:  # the type is part of what is compared
         actual = f"{type(exc).__name__}: {exc}"
     else:
-        actual = f"(no error: train(network(), INPUTS, OBSERVED, lr={DIVERGENT_LR}) returned)"
+        actual = f"(no error: train(network(DETAILS_2_START), INPUTS, OBSERVED, lr={DIVERGENT_LR}) returned)"
     assert_same(shown[0].text, actual, where,
-                f"the error shown at line {shown[0].line} for train(network(), INPUTS, OBSERVED, lr={DIVERGENT_LR})")
+                f"the error shown at line {shown[0].line} for train(network(DETAILS_2_START), INPUTS, OBSERVED,"
+                f" lr={DIVERGENT_LR})")
 
 
 def check_setup_commands(text: str) -> None:
