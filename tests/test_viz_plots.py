@@ -151,10 +151,11 @@ BAD = [
     (plot_loss, ("b3",), {"ax": "axes"}, TypeError, "plot_loss: ax must be a matplotlib Axes"),
     (plot_descent, ("b3", None), {}, TypeError, "plot_descent: loss_at must be a function"),
     (plot_descent, ("b3", abs), {"labelled": -1}, ValueError, "labelled must be an int >= 0"),
-    (plot_descent, ("b3", abs), {"param": "w1"}, ValueError, "param 'w1' is not trained"),
-    (plot_descent, ("b3", abs), {"param": 1}, TypeError, "param must be a parameter name"),
-    (plot_descent, ("seven", abs), {}, ValueError, "trains 7 parameters"),
-    (plot_descent, ("seven", abs), {"param": "b3"}, ValueError, "train b3 alone"),
+    (plot_descent, ("b3", abs), {"param": "w1"}, ValueError, "plot_descent: param 'w1' is not trained"),
+    (plot_descent, ("b3", abs), {"param": 1}, TypeError, "plot_descent: param must be a parameter name"),
+    (plot_descent, ("seven", abs), {}, ValueError, "plot_descent: the ledger trains 7 parameters"),
+    (plot_descent, ("seven", abs), {"param": "b3"}, ValueError, "train b3 alone (params=['b3'])"),
+    (plot_descent, ("empty", abs), {}, ValueError, "plot_descent: the ledger has no steps"),
     (plot_fit, ({}, [0.0], [1.0]), {}, TypeError, "plot_fit: curves must be a non-empty dict"),
     (plot_fit, ({"a": 3}, [0.0], [1.0]), {}, TypeError, "curves['a'] must be a function"),
     (plot_fit, ({"a": abs}, "01", [1.0]), {}, TypeError, "inputs must be a sequence of numbers"),
@@ -164,7 +165,8 @@ BAD = [
     (plot_fit, ({"a": abs}, [0.0], [1.0]), {}, ValueError, "x_range must be (low, high) with low < high"),
     (plot_fit, ({"a": abs}, [0.0, 1.0], [1.0, 2.0]), {"points": 1}, ValueError, "points must be an int >= 2"),
     (plot_fit, ({"a": abs}, [], []), {}, ValueError, "give x_range or at least one input"),
-    (descent_data, ("empty",), {}, ValueError, "the ledger has no steps"),
+    (descent_data, ("empty",), {}, ValueError, "descent_data: the ledger has no steps"),
+    (descent_data, (3,), {}, TypeError, "descent_data: ledger must be an nn Ledger (from train), got int"),
 ]
 
 

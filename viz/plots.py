@@ -143,7 +143,10 @@ class DescentData:
 
 def descent_data(ledger: object, param: str | None = None) -> DescentData:
     """The points, slopes and step sizes of a one-parameter training run, read from its ledger."""
-    who = "descent_data"
+    return _descent_data(ledger, param, "descent_data")
+
+
+def _descent_data(ledger: object, param: str | None, who: str) -> DescentData:
     led = _check_ledger(ledger, who)
     if param is None:
         if len(led.names) != 1:
@@ -193,7 +196,7 @@ def plot_descent(
     numbers. Returns the Figure; draws into ``ax`` when given.
     """
     who = "plot_descent"
-    data = descent_data(ledger, param)
+    data = _descent_data(ledger, param, who)
     loss_at = _check_callable(loss_at, who, "loss_at")
     if isinstance(labelled, bool) or not isinstance(labelled, int) or labelled < 0:
         raise ValueError(f"{who}: labelled must be an int >= 0, got {labelled!r}")
