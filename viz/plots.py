@@ -36,7 +36,7 @@ __all__ = ["PlotError", "DescentData", "descent_data", "plot_descent", "plot_fit
 #: How to get matplotlib, as every "not installed" message says it.
 EXTRA_HINT = "pip install \"chaingrad[plot]\" (in a checkout: pip install -e \".[plot]\")"
 
-#: The colours: the steps in the graphs' parameter orange, the curve in a dark blue.
+#: The colours: a dark blue curve, orange steps, purple tangents, black data (told apart in greys too).
 CURVE, STEP, TANGENT, OBSERVED, START, END = "#1f4e79", "#d95f02", "#7570b3", "#000000", "#9e9ac8", "#1b9e77"
 
 
@@ -48,14 +48,6 @@ class PlotError(ImportError):
     """matplotlib is missing: the message names the ``plot`` extra to install."""
 
 
-class _Step(Protocol):
-    step: int
-    loss: float
-    grads: dict[str, float]
-    step_sizes: dict[str, float]
-    new_values: dict[str, float]
-
-
 class _Ledger(Protocol):
     """What the pictures read of ``nn.Ledger``."""
 
@@ -63,7 +55,7 @@ class _Ledger(Protocol):
     lr: float
     start: dict[str, float]
     loss_name: str
-    rows: list[Any]
+    rows: list[Any]  # nn.Step: step, loss, grads, step_sizes, new_values
     final_loss: float | None
     stop_reason: str | None
 
