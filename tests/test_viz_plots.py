@@ -62,6 +62,10 @@ def test_descent_tangents_have_the_engines_slope(b3_ledger):
         assert slope == pytest.approx(central, rel=1e-6, abs=1e-6)
 
 
+def test_descent_legend_names_the_loss_and_the_parameter(b3_ledger):
+    legend = [t.get_text() for t in plot_descent(b3_ledger, pictures.b3_curve()).axes[0].get_legend().get_texts()]
+    assert legend == ["SSR as a function of b3", "tangent: slope = the engine's dSSR/db3", "10 steps at lr = 0.1"]
+
 def test_descent_steps_move_by_slope_times_lr(b3_ledger):
     fig = plot_descent(b3_ledger, pictures.b3_curve())
     arrows = {a.get_gid(): a for a in fig.axes[0].texts if a.get_gid()}

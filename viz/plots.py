@@ -207,8 +207,8 @@ def plot_descent(
     half = 0.1 * (hi - lo)
     for k, (v, loss, slope) in enumerate(zip(data.values, data.losses, data.slopes), start=1):
         axes.plot([v - half, v + half], [loss - slope * half, loss + slope * half], color=TANGENT,
-                  linewidth=1.2, linestyle="--", gid=f"tangent{k}", label="tangent: slope = the engine's d/d" + name
-                  if k == 1 else None)
+                  linewidth=1.2, linestyle="--", gid=f"tangent{k}",
+                  label=f"tangent: slope = the engine's d{lname}/d{name}" if k == 1 else None)
         if k <= labelled:
             axes.annotate(f"slope {slope:.3g}\nstep size {slope:.3g} × {data.lr:g} = {slope * data.lr:.3g}",
                           (v, loss), xytext=(10, 4), textcoords="offset points", fontsize=8, color=TANGENT)
