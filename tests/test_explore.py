@@ -152,6 +152,19 @@ def test_every_box_carries_its_name_and_numbers(network_page):
     assert page.count('tabindex="0"') == len(names)  # every box can be reached with Tab
 
 
+def test_every_box_shows_the_name_the_steps_use(network_page):
+    # The steps say dpredicted[1]/db3: the box of that node must read predicted[1], not predicted.
+    root, params, path, page = network_page
+    shown = {}
+    for m in re.finditer(r'<g id="node\d+" class="node value" data-node="([^"]*)".*?</g>', page, re.DOTALL):
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", m.group(0))
+        shown[html.unescape(m.group(1))] = [html.unescape(t) for t in texts]
+    assert len(shown) == len(node_names(root))
+    for node, name in node_names(root).items():
+        if node.label is not None:
+            assert name in shown[name], (name, shown[name])
+    assert "predicted[1]" in shown["predicted[1]"] and "x1[3]" in shown["x1[3]"]
+
 def test_text_that_could_break_the_page_is_escaped():
     nasty = '</script><script>alert(1)</script> & <b>'
     w = Value(2.0, "w1")

@@ -134,8 +134,10 @@ def explore_html(
     data["quizzes"] = _quizzes(root, chosen)
     # Drawn with the grads of a fresh backward pass, each grad cell as wide as a number of
     # `precision` digits can be: the page rewrites the numbers without moving the boxes.
+    # Boxes show the names the steps and data-node use (x1[2] where a label repeats), as the SVG frames do.
     picture = draw_frame(root, grads=dict(zip(topological_order(root), graph.grads)), params=chosen,
-                         precision=precision, compact=compact, max_nodes=max_nodes, highlight=target, legend=True)
+                         precision=precision, compact=compact, max_nodes=max_nodes, highlight=target, legend=True,
+                         names=dict(zip(topological_order(root), graph.names)))
     data["title"] = title
     svg = mark_up(to_svg(picture), graph)
     css = "\n".join(_static(name) for name in STYLES)
