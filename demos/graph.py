@@ -66,8 +66,9 @@ def run(con: Console, out: Path, params: Mapping[str, float] | None = None) -> l
     con.title("5. The computation graph")
     con.line()
     con.paragraph(
-        "The network as the engine built it: a box per value (data and grad), an oval"
-        " per operation, and on each edge the local derivative of that step. The paths"
+        "The network as the engine built it: a box per value (its data and grad, and"
+        " in a grey tab the operation that made it), and on each edge the local"
+        " derivative of that step. The paths"
         " from w1 up to the SSR are red: the product of the numbers along a path is"
         " that path's share of dSSR/dw1."
     )
