@@ -1,4 +1,4 @@
-"""Pictures of training: descent.png, fit.png and loss.png (matplotlib, the ``plot`` extra).
+"""Pictures of training: descent.png, fit.png and loss.png (matplotlib, the plot extra).
 
 Run alone with ``python -m demos.pictures [--out DIR]``; ``python -m demos``
 writes them after part 4 from the runs it has just trained.
