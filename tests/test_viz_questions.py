@@ -196,3 +196,21 @@ def test_data_points_split_a_sum_of_one_term_per_point():
     assert data_points(twice)[0].ambiguous == frozenset({"u"})
     with pytest.raises(TypeError, match="data_points: root must be an engine Value"):
         data_points(3.0)
+
+
+def test_data_points_see_through_a_named_partial_sum():
+    # The replay names SSR's partial sum sq[1]+sq[2]; its points are still the three data points.
+    root, params = net.articles_network(START)
+    pts = data_points(root)
+    assert [p.nodes["input"].data for p in pts] == [0.0, 0.5, 1.0]
+    for p, (dose, observed) in zip(pts, DATA):
+        assert p.nodes["x1"].data == pytest.approx(hand(START, dose, observed)["x1"], rel=1e-15, abs=1e-15)
+        assert p.nodes["y1"].data == pytest.approx(hand(START, dose, observed)["y1"], rel=1e-15)
+    # its questions name the boxes of the replay's drawing: x1[2], not x1
+    names = set(node_names(root).values())
+    q = make_questions(root, "w1", points=[2])
+    asked = {x.node for x in q.questions} - {None}
+    assert "x1[2]" in asked and asked <= names
+    # a named partial sum whose terms carry different labels is still not split
+    a, b, c, d = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c"), Value(4.0, "d")
+    assert len(data_points(((a * b + c).relabel("s") + d).relabel("y"))) == 1

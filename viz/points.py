@@ -10,8 +10,9 @@ nodes; and since d SSR / d term = 1,
     dSSR/dw = sum over the points k of d term_k / dw.
 
 ``data_points(root)`` splits the root when it is a sum (``+`` nodes, unlabelled below
-the root) of two or more terms that carry the same labels; otherwise the whole graph
-is one data point.
+the root; or labelled too, when only that finds the points: the replay names SSR's
+partial sum ``sq[1]+sq[2]``) of two or more terms that carry the same labels; otherwise
+the whole graph is one data point.
 """
 
 from __future__ import annotations
@@ -45,15 +46,19 @@ class DataPoint:
         return {label: node.data for label, node in self.nodes.items()}
 
 
-def _terms(root: Value) -> list[Value]:
-    """The terms of the root's sum, left to right (``[root]`` when the root is not a sum)."""
+def _terms(root: Value, *, through_labels: bool = False) -> list[Value]:
+    """The terms of the root's sum, left to right (``[root]`` when the root is not a sum).
+
+    A labelled ``+`` below the root is a term, unless ``through_labels``: then it is split
+    too (a partial sum given a name, as the replay names ``sq[1]+sq[2]``).
+    """
     if root.op != "+":
         return [root]
     terms: list[Value] = []
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.op == "+" and (node is root or node.label is None):
+        if node.op == "+" and (node is root or node.label is None or through_labels):
             stack.extend(reversed(node.inputs))  # inputs[0] on top: walked first
         else:
             terms.append(node)
@@ -82,12 +87,14 @@ def data_points(root: Value) -> list[DataPoint]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"data_points: root must be an engine Value, got {type(root).__name__}")
-    terms = _terms(root)
-    if len(terms) > 1:
-        found = [_labelled(t) for t in terms]
-        first = set(found[0][0]) | found[0][1]
-        if first and all(set(n) | a == first for n, a in found):
-            return [DataPoint(k, t, n, a) for k, (t, (n, a)) in enumerate(zip(terms, found), 1)]
+    # Unlabelled partial sums first; labelled ones only when that finds no points.
+    for through_labels in (False, True):
+        terms = _terms(root, through_labels=through_labels)
+        if len(terms) > 1:
+            found = [_labelled(t) for t in terms]
+            first = set(found[0][0]) | found[0][1]
+            if first and all(set(n) | a == first for n, a in found):
+                return [DataPoint(k, t, n, a) for k, (t, (n, a)) in enumerate(zip(terms, found), 1)]
     nodes, ambiguous = _labelled(root)
     return [DataPoint(1, root, nodes, ambiguous)]
 
