@@ -226,6 +226,20 @@ def test_exercise_marks_a_right_answer_right_and_a_wrong_one_wrong(tab, tmp_path
     assert tab.problems() == []
 
 
+def test_an_exercise_opened_by_its_address_shows_the_first_questions_box(tab, network_page):
+    # #exercise asks about input*w1[1], far left of the root where the page starts: the box is scrolled to.
+    tab.open(network_page.as_uri() + "#exercise")
+    first = tab.page.locator("input[data-answer]")
+    assert first.get_attribute("data-answer") == "input*w1[1]"
+    inside = tab.page.evaluate(
+        "() => { var a = document.querySelector('input[data-answer]').getBoundingClientRect();"
+        " var v = document.getElementById('graph').getBoundingClientRect();"
+        " return a.left >= v.left && a.right <= v.right && a.top >= v.top && a.bottom <= v.bottom; }"
+    )
+    assert inside
+    assert "#exercise" in tab.page.url
+    assert tab.problems() == []
+
 # ------------------------------------------------------------------ the page's arithmetic
 
 

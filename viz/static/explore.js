@@ -419,8 +419,9 @@
   function fromHash() {
     var tokens = hashTokens(), k = 0;
     tokens.forEach(function (t) { var m = /^step=(\d+)$/.exec(t); if (m) { k = parseInt(m[1], 10); } });
-    setExercise(tokens.indexOf("exercise") >= 0);
+    // The step first: the exercise then scrolls to its first question's box (the step would scroll it away).
     goTo(k);
+    setExercise(tokens.indexOf("exercise") >= 0);
   }
   window.addEventListener("hashchange", fromHash);
 
