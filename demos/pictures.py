@@ -1,7 +1,7 @@
 """Pictures of training: descent.png, fit.png and loss.png (matplotlib, the plot extra).
 
 Run alone with ``python -m demos.pictures [--out DIR]``; ``python -m demos``
-writes them after part 4 from the runs it has just trained.
+writes them after part 5 (the graph), from the runs part 4 trained.
 
 * ``descent.png``: SSR as a function of b3 (the other parameters at the
   published optimum) and the Main Ideas run on it: each step's point, its
