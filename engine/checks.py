@@ -28,6 +28,8 @@ __all__ = [
     "check_positive_int",
     "check_int",
     "check_str",
+    "check_bool",
+    "check_callable",
     "check_choice",
     "check_value",
     "did_you_mean",
@@ -101,6 +103,20 @@ def check_str(s: object, func: str, arg: str, *, empty: bool = True) -> str:
     if not empty and not s:
         raise ValueError(f"{func}: {arg} must be a non-empty str")
     return s
+
+
+def check_bool(x: object, func: str, arg: str) -> bool:
+    """``True`` or ``False``; ``TypeError`` for anything else (``show_grads="no"`` is truthy: a slip)."""
+    if x is not True and x is not False:
+        raise TypeError(f"{func}: {arg} must be True or False, got {type(x).__name__} {x!r}")
+    return x
+
+
+def check_callable(f: object, func: str, arg: str, what: str = "a function") -> object:
+    """``f`` if it can be called; ``TypeError`` naming what was expected otherwise."""
+    if not callable(f):
+        raise TypeError(f"{func}: {arg} must be {what}, got {type(f).__name__} {f!r}")
+    return f
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engine.checks import check_finite, check_positive
+from engine.checks import check_callable, check_finite, check_non_negative, check_positive
 from engine.value import Value
 
 __all__ = ["numerical_grad", "check_grad", "GradCheck"]
@@ -24,7 +24,8 @@ def _evaluate(f: Function, xs: Sequence[float]) -> float:
     return out.data if isinstance(out, Value) else float(out)
 
 
-def _check_args(name: str, xs: Sequence[float], h: float) -> list[float]:
+def _check_args(name: str, f: object, xs: Sequence[float], h: float) -> list[float]:
+    check_callable(f, name, "f", "a function (of one Value per entry of xs)")
     check_positive(h, name, "step h")
     if isinstance(xs, (str, bytes, Value)) or not isinstance(xs, Sequence):
         raise TypeError(
@@ -40,7 +41,7 @@ def numerical_grad(f: Function, xs: Sequence[float], h: float = 1e-6) -> list[fl
     ``f`` takes one ``Value`` per entry of ``xs`` and returns a ``Value`` (or a
     float); it is only evaluated forward, never differentiated.
     """
-    point = _check_args("numerical_grad", xs, h)
+    point = _check_args("numerical_grad", f, xs, h)
     grads = []
     for i in range(len(point)):
         up, down = list(point), list(point)
@@ -88,7 +89,10 @@ def check_grad(
     Returns a ``GradCheck``; it is truthy when they agree within
     ``atol + rtol * |numeric|``, so ``assert check_grad(f, xs)`` works.
     """
-    point = _check_args("check_grad", xs, h)
+    point = _check_args("check_grad", f, xs, h)
+    # nan would fail every comparison: a correct gradient would be reported wrong.
+    rtol = check_non_negative(rtol, "check_grad", "rtol")
+    atol = check_non_negative(atol, "check_grad", "atol")
     leaves = [Value(x) for x in point]
     out = f(*leaves)
     if not isinstance(out, Value):

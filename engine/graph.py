@@ -47,7 +47,14 @@ def topological_order(root: Value, *, include_leaves: bool = True) -> list[Value
     The order depends only on the graph's structure, never on ``id()``:
     ``inputs[0]``'s subgraph comes before ``inputs[1]``'s.
     """
-    if not include_leaves and not root.inputs:
+    try:
+        inputs = root.inputs
+    except AttributeError:  # not a Value: say so in the function's words (backward pays nothing here)
+        check_value(root, "topological_order", "root")
+        raise
+    if include_leaves is not True and include_leaves is not False:
+        raise TypeError(f"topological_order: include_leaves must be True or False, got {include_leaves!r}")
+    if not include_leaves and not inputs:
         return []
     order: list[Value] = []
     expanded: set[Value] = set()  # nodes whose inputs have been pushed

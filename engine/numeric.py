@@ -29,6 +29,10 @@ def to_float(data: object, what: str) -> float:
     )
 
 
+#: Floats above this are all integers, and n - 1.0 is no longer exact.
+_EXACT_INT = 2.0**53
+
+
 def power_rule(a: float, n: float, out: float) -> float:
     """d(a^n)/da = n a^(n-1), given ``out`` = a^n (n != 0).
 
@@ -36,6 +40,10 @@ def power_rule(a: float, n: float, out: float) -> float:
     a^n is not; the derivative is then n a^n / a, which is +-inf when it
     truly does not fit (as an overflowing product is), finite when it does.
     """
+    if abs(n) > _EXACT_INT and a != 0.0:
+        # Beyond 2**53 every float is an even integer and n - 1.0 rounds back to n:
+        # a^(n-1) = a^n / a keeps the odd exponent's sign ((-1) ** 2**54: d = -2**54).
+        return n * (out / a)
     try:
         d: float = n * a ** (n - 1.0)
         return d

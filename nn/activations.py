@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine import Value, relu, sigmoid, softplus, tanh
+from engine.checks import did_you_mean
 
-__all__ = ["Activation", "ActivationLike", "ACTIVATIONS", "linear", "get_activation", "activation_name"]
+__all__ = ["Activation", "ActivationLike", "ACTIVATIONS", "linear", "get_activation", "resolve_activation",
+           "activation_name"]
 
 Activation = Callable[[Value], Value]
 #: An activation as ``Neuron`` and ``MLP`` take it: a name of ``ACTIVATIONS``, or a function.
@@ -20,6 +22,8 @@ ActivationLike = str | Activation
 
 def linear(x: Value) -> Value:
     """The identity, f(x) = x; d/dx = 1. Returns ``x`` itself, adding no node."""
+    if not isinstance(x, Value):  # the other activations refuse a non-Value too
+        raise TypeError(f"linear: x must be a Value, got {type(x).__name__} {x!r}")
     return x
 
 
@@ -39,18 +43,24 @@ def get_activation(activation: ActivationLike) -> Activation:
 
     Raises ``ValueError`` for an unknown name, listing the known ones.
     """
+    return resolve_activation(activation, "get_activation")
+
+
+def resolve_activation(activation: object, func: str) -> Activation:
+    """``get_activation`` for ``func`` (``Neuron``, ``Layer``, ``MLP``): its errors name ``func``."""
     if callable(activation):
-        return activation
+        return activation  # any callable: it is called on a Value
     if isinstance(activation, str):
         try:
             return ACTIVATIONS[activation]
         except KeyError:
             known = ", ".join(repr(n) for n in ACTIVATIONS)
             raise ValueError(
-                f"unknown activation {activation!r}; choose one of {known} (or pass a function)"
+                f"{func}: unknown activation {activation!r}; {did_you_mean(activation, ACTIVATIONS)}"
+                f"choose one of {known} (or pass a function)"
             ) from None
     raise TypeError(
-        f"activation must be a name (str) or a function, got {type(activation).__name__}"
+        f"{func}: activation must be a name (str) or a function, got {type(activation).__name__} {activation!r}"
     )
 
 

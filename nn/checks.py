@@ -23,10 +23,11 @@ from engine.checks import (
     check_str,
     check_value,
 )
-from nn.activations import ActivationLike
+from nn.activations import ActivationLike, resolve_activation
 
 __all__ = [
-    "InputLike", "Scalar", "check_number", "make_rng", "as_inputs", "check_sizes", "check_layer_activations",
+    "InputLike", "Scalar", "check_number", "check_name", "make_rng", "as_inputs", "check_sizes",
+    "check_layer_activations",
     "check_assignments", "check_renames", "clashing_name", "check_unique_names", "unknown_parameter", "check_pairs",
     "check_lr", "check_stopping", "named_parameters_of", "select_parameters", "check_samples", "pair_outputs",
     "check_sgd_parameters", "check_text_options",
@@ -59,6 +60,13 @@ def check_number(x: object, func: str, arg: str, what: str = "a number") -> floa
 
 
 # ------------------------------------------------------------------ modules
+
+
+def check_name(name: object, func: str) -> str | None:
+    """A module's ``name=`` (it prefixes its parameters' names): None or a str."""
+    if name is not None:
+        check_str(name, func, "name")
+    return name  # type: ignore[return-value]  # a str or None, checked above
 
 
 def make_rng(seed: object, rng: object, func: str) -> random.Random:
@@ -116,6 +124,7 @@ def check_layer_activations(
         hidden: list[ActivationLike] = ["tanh"] * (layers - 1)
         return hidden + ["linear"]
     if isinstance(activations, str) or callable(activations):
+        resolve_activation(activations, "MLP")
         return [activations] * layers
     if not isinstance(activations, Sequence):
         # a set or a dict has no order to match the layers with
@@ -129,6 +138,8 @@ def check_layer_activations(
             f"MLP: {layers} layers need {layers} activations"
             f" (or one name for all), got {len(activations)}: {activations!r}"
         )
+    for a in activations:
+        resolve_activation(a, "MLP")
     return list(activations)
 
 

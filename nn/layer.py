@@ -6,8 +6,8 @@ import random
 
 from engine import Value
 from engine.checks import check_positive_int
-from nn.activations import ActivationLike
-from nn.checks import InputLike, as_inputs, make_rng
+from nn.activations import ActivationLike, resolve_activation
+from nn.checks import InputLike, as_inputs, check_name, make_rng
 from nn.module import Module
 from nn.neuron import Neuron
 
@@ -33,6 +33,8 @@ class Layer(Module):
         self.nin = check_positive_int(nin, "Layer", "nin (number of inputs)")
         self.nout = check_positive_int(nout, "Layer", "nout (number of neurons)")
         rng = make_rng(seed, rng, "Layer")
+        resolve_activation(activation, "Layer")
+        check_name(name, "Layer")
         prefix = f"{name}." if name else ""
         self.neurons = [
             Neuron(nin, activation, rng=rng, name=f"{prefix}n{j + 1}") for j in range(nout)

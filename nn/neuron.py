@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from engine import Value
 from engine.checks import check_positive_int
-from nn.activations import ActivationLike, activation_name, get_activation
-from nn.checks import InputLike, as_inputs, make_rng
+from nn.activations import ActivationLike, activation_name, resolve_activation
+from nn.checks import InputLike, as_inputs, check_name, make_rng
 from nn.module import Module
 
 __all__ = ["Neuron"]
@@ -51,8 +51,9 @@ class Neuron(Module):
     ) -> None:
         self.nin = check_positive_int(nin, "Neuron", "nin (number of inputs)")
         rng = make_rng(seed, rng, "Neuron")
+        self._act = resolve_activation(activation, "Neuron")
         self.activation = activation_name(activation)
-        self._act = get_activation(activation)
+        check_name(name, "Neuron")
         prefix = f"{name}." if name else ""
         self.name = name
         self._names = [f"{prefix}w{i + 1}" for i in range(nin)] + [f"{prefix}b"]

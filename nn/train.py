@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from engine import Value
-from engine.checks import check_value
+from engine.checks import check_callable, check_value
 from engine.format import format_number
 from nn.checks import (
     InputLike,
@@ -200,6 +200,7 @@ def _descend(
     by training again from the start with lr / 10, lr / 100, lr / 1000 (at most
     three more runs, only when training has failed).
     """
+    check_callable(loss_fn, func, "loss_fn", "a function of no arguments that returns the loss Value")
     lr = check_lr(lr, func)
     check_stopping(min_step_size, max_steps, steps, (MIN_STEP_SIZE, MAX_STEPS), func)
     if isinstance(params, Module):
@@ -288,6 +289,7 @@ def train(
     func = "train"
     if not isinstance(model, Module) or not callable(model):
         raise TypeError(f"{func}: model must be a callable nn Module, got {type(model).__name__}")
+    check_callable(loss, func, "loss", "a function (observed, predicted) -> Value such as nn.ssr")
     samples, observed = check_samples(inputs, targets, func)
     named = check_unique_names(model.named_parameters(), type(model).__name__, func)
     chosen = named if params is None else select_parameters(named, params, func)

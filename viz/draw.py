@@ -16,11 +16,11 @@ the chain rule multiplies along that edge. How the boxes and edges look is
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from engine import Value
-from engine.checks import check_int
+from engine.checks import check_bool, check_int, check_str
 from engine.graph import find_node, nodes_on_paths, path_sum, topological_order
 from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
 from viz.render import ChainGraph
@@ -193,8 +193,14 @@ def drawing(
     check_root(root, "draw")
     check_int(precision, "draw", "precision", 1, 17)
     check_int(max_nodes, "draw", "max_nodes", 1)
-    if not isinstance(compact, bool):
-        raise TypeError(f"draw: compact must be True or False, got {compact!r}")
+    for flag, arg in ((show_grads, "show_grads"), (formulas, "formulas"), (legend, "legend"),
+                      (compact, "compact")):
+        check_bool(flag, "draw", arg)
+    if title is not None:
+        check_str(title, "draw", "title")
+    if params is not None and (isinstance(params, (str, bytes, Value)) or not isinstance(params, Iterable)):
+        raise TypeError(f"draw: params must be a collection of Values (model.parameters()), "
+                        f"got {type(params).__name__} {params!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     order = topological_order(root)

@@ -8,12 +8,15 @@
 
 from __future__ import annotations
 
+import inspect
+import os
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
 from engine import Value
+from engine.checks import check_str, check_value, did_you_mean
 from viz.dotexe import DotNotFoundError, run_dot
 
 __all__ = ["ChainGraph", "FORMATS", "render", "to_svg", "to_png"]
@@ -127,6 +130,10 @@ def render(
     and ``DotNotFoundError`` says where and how to install dot.
     Returns the path written.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"render: path must be a file name (str or Path), got {type(path).__name__} {path!r}")
+    if format is not None:
+        check_str(format, "render", "format", empty=False)
     path = Path(path)
     fmt_name = (format or path.suffix.lstrip(".")).lower()
     if fmt_name not in FORMATS:
@@ -142,8 +149,15 @@ def render(
             raise TypeError("render: drawing options apply to a Value, not to an already drawn graph")
         source = root.source
     else:
+        check_value(root, "render", "root", "an engine Value or a drawing from viz.draw")
         # Imported here: viz.draw builds the ChainGraph defined above, so it imports this module.
         from viz.draw import draw
+
+        known = [p for p in inspect.signature(draw).parameters if p != "root"]
+        for option in draw_options:
+            if option not in known:
+                raise TypeError(f"render: unknown drawing option {option!r}; "
+                                f"{did_you_mean(option, known)}draw() takes {', '.join(known)}")
 
         source = draw(root, **draw_options).source
     if not path.parent.is_dir():

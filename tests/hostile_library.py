@@ -1,0 +1,180 @@
+"""Hostile arguments to every public function of engine, nn and viz, as data.
+
+Each row: the public name, the argument it attacks, a call, and the outcome
+expected: the error class and a piece of its message. Every message must also
+start with the function's name (``topological_order: root must be ...``), so
+the user learns which call went wrong. ``tests/test_hostile_library.py`` runs
+the rows and checks that every public callable, and every one of its
+parameters, has at least one: a new function or option without hostile rows
+fails the suite.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import engine
+from engine import Value, check_grad, numerical_grad, topological_order
+from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
+from viz import draw, explain, render, to_png, to_svg
+
+
+@dataclass(frozen=True)
+class Row:
+    """``call()`` must raise ``error`` whose message starts with ``name + ':'`` and contains ``says``."""
+
+    name: str  # the public name (as in engine/nn/viz __all__)
+    arg: str  # the parameter attacked ("*" for the function as a whole)
+    call: Callable[[], Any]
+    error: type[BaseException]
+    says: str
+    prefix: str | None = None  # the message's first word when the function reports as another name
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}-{self.arg}-{self.says[:30]}"
+
+
+def _root() -> Value:
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    y = (w * x).relabel("y")
+    y.backward()
+    return y
+
+
+def _model() -> MLP:
+    return MLP(1, [2, 1], activations=("softplus", "linear"))
+
+
+def _square(a: Value) -> Value:
+    return a * a
+
+
+NAN, INF = math.nan, math.inf
+
+ROWS: list[Row] = [
+    # ---------------------------------------------------------------- engine
+    Row("Value", "data", lambda: Value("3"), TypeError, "expected a real number"),
+    Row("Value", "data", lambda: Value(True), TypeError, "got bool"),
+    Row("Value", "data", lambda: Value(NAN), ValueError, "must be finite"),
+    Row("Value", "data", lambda: Value(10**400), OverflowError, "too large for a float"),
+    Row("Value", "label", lambda: Value(1.0, 3), TypeError, "label must be a str or None"),
+    Row("topological_order", "root", lambda: topological_order(3), TypeError, "root must be a Value, got int"),
+    Row("topological_order", "root", lambda: topological_order([]), TypeError, "root must be a Value, got list"),
+    Row("topological_order", "include_leaves", lambda: topological_order(_root(), include_leaves="no"),
+        TypeError, "include_leaves must be True or False"),
+    Row("numerical_grad", "f", lambda: numerical_grad(3, [1.0]), TypeError, "f must be a function"),
+    Row("numerical_grad", "xs", lambda: numerical_grad(_square, "1"), TypeError, "xs must be a sequence"),
+    Row("numerical_grad", "xs", lambda: numerical_grad(_square, [NAN]), ValueError, "argument 0 must be finite"),
+    Row("numerical_grad", "h", lambda: numerical_grad(_square, [1.0], h=0), ValueError, "step h must be a positive"),
+    Row("numerical_grad", "h", lambda: numerical_grad(_square, [1.0], h=10**400), ValueError, "too large"),
+    Row("check_grad", "f", lambda: check_grad(None, [1.0]), TypeError, "f must be a function"),
+    Row("check_grad", "xs", lambda: check_grad(_square, [True]), TypeError, "argument 0 must be a number"),
+    Row("check_grad", "h", lambda: check_grad(_square, [1.0], h="a"), TypeError, "step h must be a number"),
+    Row("check_grad", "rtol", lambda: check_grad(_square, [1.0], rtol="a"), TypeError, "rtol must be a number"),
+    Row("check_grad", "rtol", lambda: check_grad(_square, [1.0], rtol=NAN), ValueError, "rtol must be a number >= 0"),
+    Row("check_grad", "rtol", lambda: check_grad(_square, [1.0], rtol=-1e-5), ValueError, "rtol must be a number >= 0"),
+    Row("check_grad", "atol", lambda: check_grad(_square, [1.0], atol=NAN), ValueError, "atol must be a number >= 0"),
+    Row("check_grad", "atol", lambda: check_grad(_square, [1.0], atol=INF), ValueError, "atol must be a number >= 0"),
+    # every function form (exp, log, ...) is in the rows made from engine.FUNCTIONS below
+    # ---------------------------------------------------------------- nn
+    Row("Neuron", "nin", lambda: Neuron(0), ValueError, "nin (number of inputs) must be a positive int"),
+    Row("Neuron", "activation", lambda: Neuron(1, "sigmiod"), ValueError, "did you mean 'sigmoid'"),
+    Row("Neuron", "activation", lambda: Neuron(1, 3), TypeError, "activation must be a name (str) or a function"),
+    Row("Neuron", "seed", lambda: Neuron(1, seed=None), TypeError, "seed must be an int"),
+    Row("Neuron", "rng", lambda: Neuron(1, rng=3), TypeError, "rng must be a random.Random"),
+    Row("Neuron", "name", lambda: Neuron(1, name=3), TypeError, "name must be a str"),
+    Row("Layer", "nin", lambda: Layer(True, 1), ValueError, "nin (number of inputs) must be a positive int"),
+    Row("Layer", "nout", lambda: Layer(1, 0), ValueError, "nout (number of neurons) must be a positive int"),
+    Row("Layer", "activation", lambda: Layer(1, 2, ""), ValueError, "unknown activation ''"),
+    Row("Layer", "seed", lambda: Layer(1, 2, seed=1.5), TypeError, "seed must be an int"),
+    Row("Layer", "rng", lambda: Layer(1, 2, rng=random), TypeError, "rng must be a random.Random"),
+    Row("Layer", "name", lambda: Layer(1, 2, name=b"L1"), TypeError, "name must be a str"),
+    Row("MLP", "nin", lambda: MLP(-1, [1]), ValueError, "nin (number of inputs) must be a positive int"),
+    Row("MLP", "sizes", lambda: MLP(1, []), ValueError, "sizes"),
+    Row("MLP", "activations", lambda: MLP(1, [2, 1], activations="x"), ValueError, "unknown activation 'x'"),
+    Row("MLP", "activations", lambda: MLP(1, [2, 1], activations=["relu", 3]), TypeError, "activation must be"),
+    Row("MLP", "seed", lambda: MLP(1, [1], seed="0"), TypeError, "seed must be an int"),
+    Row("ssr", "observed", lambda: ssr(3, [Value(1.0)]), TypeError, "observed"),
+    Row("ssr", "predicted", lambda: ssr([1.0], [NAN]), ValueError, "finite"),
+    Row("mse", "observed", lambda: mse([], []), ValueError, "at least one"),
+    Row("mse", "predicted", lambda: mse([1.0], ["a"]), TypeError, "predicted"),
+    Row("SGD", "parameters", lambda: SGD(3, 0.1), TypeError, "parameters"),
+    Row("SGD", "lr", lambda: SGD(_model(), NAN), ValueError, "lr"),
+    Row("train", "model", lambda: train(3, [0.0], [1.0]), TypeError, "model must be a callable nn Module"),
+    Row("train", "inputs", lambda: train(_model(), [0.0, 1.0], [1.0]), ValueError, "inputs"),
+    Row("train", "targets", lambda: train(_model(), [0.0], ["1"]), TypeError, "target"),
+    Row("train", "loss", lambda: train(_model(), [0.0], [1.0], loss="ssr"), TypeError, "loss must be a function"),
+    Row("train", "params", lambda: train(_model(), [0.0], [1.0], params=["w9"]), ValueError, "w9"),
+    Row("train", "lr", lambda: train(_model(), [0.0], [1.0], lr=0), ValueError, "lr"),
+    Row("train", "min_step_size", lambda: train(_model(), [0.0], [1.0], min_step_size=-1), ValueError,
+        "min_step_size"),
+    Row("train", "max_steps", lambda: train(_model(), [0.0], [1.0], max_steps=0), ValueError, "max_steps"),
+    Row("train", "steps", lambda: train(_model(), [0.0], [1.0], steps=2.5), ValueError, "steps"),
+    Row("gradient_descent", "loss_fn", lambda: gradient_descent(3, [Value(1.0, "a")]), TypeError,
+        "loss_fn must be a function"),
+    Row("gradient_descent", "params", lambda: gradient_descent(lambda: Value(1.0), 3), TypeError, "params"),
+    Row("gradient_descent", "lr", lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], lr="a"),
+        TypeError, "lr"),
+    Row("gradient_descent", "min_step_size",
+        lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], min_step_size=NAN), ValueError,
+        "min_step_size"),
+    Row("gradient_descent", "max_steps",
+        lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], max_steps=True), ValueError, "max_steps"),
+    Row("gradient_descent", "steps",
+        lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], steps=-3), ValueError, "steps"),
+    Row("get_activation", "activation", lambda: get_activation("Relu"), ValueError, "did you mean 'relu'"),
+    Row("get_activation", "activation", lambda: get_activation(None), TypeError, "got NoneType"),
+    Row("linear", "x", lambda: linear("a"), TypeError, "x must be a Value"),
+    # ---------------------------------------------------------------- viz
+    Row("draw", "root", lambda: draw(3), TypeError, "root must be an engine Value, got int"),
+    Row("draw", "highlight", lambda: draw(_root(), highlight="q"), ValueError, "no node labelled 'q'"),
+    Row("draw", "highlight", lambda: draw(_root(), highlight=3), TypeError, "highlight must be a Value or a label"),
+    Row("draw", "show_grads", lambda: draw(_root(), show_grads="no"), TypeError, "show_grads must be True or False"),
+    Row("draw", "precision", lambda: draw(_root(), precision=0), ValueError, "precision must be an int between"),
+    Row("draw", "rankdir", lambda: draw(_root(), rankdir="lr"), ValueError, "rankdir must be"),
+    Row("draw", "max_nodes", lambda: draw(_root(), max_nodes=2.0), ValueError, "max_nodes must be an int"),
+    Row("draw", "max_nodes", lambda: draw(_root(), max_nodes=2), ValueError, "more than max_nodes=2"),
+    Row("draw", "formulas", lambda: draw(_root(), formulas=None), TypeError, "formulas must be True or False"),
+    Row("draw", "params", lambda: draw(_root(), params=3), TypeError, "params must be a collection of Values"),
+    Row("draw", "params", lambda: draw(_root(), params=["w"]), TypeError, "params must hold Values"),
+    Row("draw", "legend", lambda: draw(_root(), legend=1), TypeError, "legend must be True or False"),
+    Row("draw", "title", lambda: draw(_root(), title=3), TypeError, "title must be a str"),
+    Row("draw", "names", lambda: draw(_root(), names=["a"]), TypeError, "names must be a mapping"),
+    Row("draw", "compact", lambda: draw(_root(), compact="yes"), TypeError, "compact must be True or False"),
+    Row("render", "root", lambda: render(3, "a.svg"), TypeError, "root must be an engine Value or a drawing"),
+    Row("render", "path", lambda: render(_root(), 3), TypeError, "path must be a file name"),
+    Row("render", "path", lambda: render(_root(), "graph.txt"), ValueError, "cannot tell what to write"),
+    Row("render", "format", lambda: render(_root(), "a.svg", format=""), ValueError, "format must be a non-empty"),
+    Row("render", "format", lambda: render(_root(), "a.svg", format=3), TypeError, "format must be a str"),
+    Row("render", "draw_options", lambda: render(_root(), "a.svg", colour=1), TypeError,
+        "unknown drawing option 'colour'"),
+    Row("to_svg", "digraph", lambda: to_svg(3), TypeError, "expected a graphviz.Digraph"),
+    Row("to_svg", "digraph", lambda: to_svg("<svg></svg>"), ValueError, "got SVG text"),
+    Row("to_png", "digraph", lambda: to_png(None), TypeError, "expected a graphviz.Digraph"),
+    Row("explain", "root", lambda: explain("y", "w"), TypeError, "root must be"),
+    Row("explain", "leaf", lambda: explain(_root(), "q"), ValueError, "no node labelled 'q'"),
+    Row("explain", "precision", lambda: explain(_root(), "w", precision=99), ValueError, "precision"),
+    Row("explain", "max_paths", lambda: explain(_root(), "w", max_paths=0), ValueError, "max_paths"),
+]
+
+# Every function form (engine.exp, engine.log ...): a string is refused naming the function.
+ROWS += [
+    Row(name, "x", lambda f=f: f("1.5"), TypeError, "real number, got str")
+    for name, f in engine.FUNCTIONS.items()
+]
+
+#: Public names that take no hostile rows, and why.
+EXEMPT = {
+    "Module": "a base class: subclasses define what they take",
+    "GradCheck": "a result record made by check_grad",
+    "Ledger": "a result record made by train and gradient_descent",
+    "Step": "a row of a Ledger, made by train and gradient_descent",
+    "Explanation": "a result record made by explain",
+    "ChainGraph": "graphviz.Digraph's own constructor, made by draw",
+    "find_dot": "takes no arguments; its hostile environment (CHAINGRAD_DOT) is in the command-line table",
+}
