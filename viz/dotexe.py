@@ -13,16 +13,20 @@ All of them accept dot's flags (``-Tsvg``, ``-Tpng``) and read DOT on stdin.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import time
 from pathlib import Path
 
 from viz.svgfont import with_font_stack
 
-__all__ = ["ENV_VAR", "DotNotFoundError", "DotError", "find_dot", "run_dot", "INSTALL_HELP"]
+__all__ = ["ENV_VAR", "TIMEOUT_VAR", "DEFAULT_TIMEOUT", "NOTICE_AFTER", "DotNotFoundError", "DotError", "find_dot",
+           "dot_timeout", "run_dot", "INSTALL_HELP"]
 
 #: Environment variable that names the dot executable to use, overriding the search.
 ENV_VAR = "CHAINGRAD_DOT"
@@ -95,28 +99,76 @@ def find_dot() -> str:
     )
 
 
-def run_dot(source: str, fmt: str, *, timeout: float | None = 120.0) -> bytes:
+#: Environment variable: seconds a dot run may take before it is stopped (default ``DEFAULT_TIMEOUT``).
+TIMEOUT_VAR = "CHAINGRAD_DOT_TIMEOUT"
+
+#: Seconds a dot run may take by default. Every drawing the default limits admit takes
+#: a few seconds; a dot that takes longer is stuck or the limits were raised.
+DEFAULT_TIMEOUT = 30.0
+
+#: After this many seconds a render says on stderr (a terminal) that it is waiting for dot.
+NOTICE_AFTER = 2.0
+
+
+def dot_timeout() -> float:
+    """The seconds a dot run may take: ``$CHAINGRAD_DOT_TIMEOUT`` if set, else ``DEFAULT_TIMEOUT``."""
+    text = os.environ.get(TIMEOUT_VAR)
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and math.isfinite(value)):
+        raise DotError(f"{TIMEOUT_VAR}={text!r} is not a positive number of seconds; fix or unset it")
+    return value
+
+
+def _nodes(source: str) -> int:
+    """How many nodes the DOT text declares (its lines ``n3 [...]``, ``op3 [...]``)."""
+    return len(re.findall(r"^\s*(?:n|op)\d+ \[", source, re.M))
+
+
+def run_dot(source: str, fmt: str, *, timeout: float | None = None) -> bytes:
     """``source`` (DOT text) laid out and rendered by the found dot as ``fmt`` (``svg``, ``png``...).
 
     The source goes in on stdin as UTF-8; the rendered bytes come back from stdout.
+    ``timeout``: seconds before dot is stopped and ``DotError`` raised (default
+    ``dot_timeout()``: ``$CHAINGRAD_DOT_TIMEOUT`` or 30). After ``NOTICE_AFTER``
+    seconds, when stderr is a terminal, a line says that Graphviz is still working.
     """
     exe = find_dot()
+    budget = dot_timeout() if timeout is None else timeout
+    # -Kdot: the layout engine by name, as Graphviz otherwise picks it from the
+    # program's own name (a dot installed as dot-2.43 or dot-debian would fail).
+    command = [exe, "-Kdot", f"-T{fmt}"]
     try:
-        proc = subprocess.run(
-            [exe, f"-T{fmt}"],
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise DotError(
-            f"{exe} -T{fmt} did not finish within {timeout:g} s; draw a smaller graph"
-        ) from None
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as err:
         raise DotError(f"could not run {exe}: {err}") from None
-    if proc.returncode != 0 or not proc.stdout:
-        message = proc.stderr.decode("utf-8", "replace").strip() or "no output"
+    data = source.encode("utf-8")
+    start = time.monotonic()
+    try:
+        try:
+            out, err = proc.communicate(data, timeout=min(NOTICE_AFTER, budget))
+        except subprocess.TimeoutExpired:
+            if _isatty(sys.stderr):
+                print(f"chaingrad: Graphviz is laying out {_nodes(source)} nodes "
+                      f"(waiting up to {budget:g} s; {TIMEOUT_VAR} to change)...", file=sys.stderr, flush=True)
+            out, err = proc.communicate(timeout=max(budget - (time.monotonic() - start), 0.0))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise DotError(
+            f"{exe} -T{fmt} did not finish within {budget:g} s; draw a smaller graph "
+            f"(compact=True, or a part of it), or allow more time with {TIMEOUT_VAR}=SECONDS"
+        ) from None
+    except BaseException:  # Ctrl-C while waiting: leave no dot running
+        proc.kill()
+        proc.communicate()
+        raise
+    if proc.returncode != 0 or not out:
+        message = err.decode("utf-8", "replace").strip() or "no output"
         raise DotError(f"{exe} -T{fmt} failed (exit {proc.returncode}): {message}")
     # SVG text in faces with Helvetica's widths wherever the picture is shown (viz.svgfont).
-    return with_font_stack(proc.stdout) if fmt == "svg" else proc.stdout
+    return with_font_stack(out) if fmt == "svg" else out

@@ -23,6 +23,7 @@ from engine import Value
 from engine.checks import check_bool, check_int, check_str
 from engine.graph import find_node, nodes_on_paths, path_sum, topological_order
 from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
+from viz.layout import DEFAULT_MAX_LAYOUT, EFFORT, EFFORT_ABOVE, MAX_FORMULA, MAX_NAME, MAX_TITLE, layout_size, shorten
 from viz.render import ChainGraph
 from viz.roots import check_root
 from viz.style import (
@@ -48,8 +49,8 @@ from viz.style import (
 )
 from viz.text import fmt, html_escape
 
-__all__ = ["draw", "GraphTooLargeError", "DEFAULT_MAX_NODES", "PARAM_LABEL", "labelled_params", "Drawing", "Marks",
-           "drawing", "to_dot"]
+__all__ = ["draw", "GraphTooLargeError", "DEFAULT_MAX_NODES", "DEFAULT_MAX_LAYOUT", "PARAM_LABEL", "labelled_params",
+           "Drawing", "Marks", "drawing", "to_dot"]
 
 #: Drawings with more value nodes than this raise ``GraphTooLargeError`` (``max_nodes=`` to change).
 DEFAULT_MAX_NODES = 200
@@ -80,6 +81,7 @@ def draw(
     precision: int = 3,
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_MAX_NODES,
+    max_layout: int = DEFAULT_MAX_LAYOUT,
     formulas: bool = True,
     params: Collection[Value] | None = None,
     legend: bool = True,
@@ -117,13 +119,18 @@ def draw(
       so a network fits a slide (``python -m viz --compact``).
     - ``precision``: significant digits; ``rankdir``: ``"LR"`` or ``"TB"`` (or ``"RL"``/``"BT"``).
     - ``title``: a line above the drawing; ``legend=False`` leaves out the key of colours.
-    - More than ``max_nodes`` values raises ``GraphTooLargeError``.
+    - More than ``max_nodes`` values, or a layout of more than ``max_layout`` pieces
+      (``viz.layout.layout_size``: boxes, ops, edges and the ranks long edges cross,
+      what Graphviz's time grows with), raises ``GraphTooLargeError`` before dot
+      starts, saying what to draw instead. A box shows at most ``viz.layout.MAX_NAME``
+      characters of a name, an edge at most ``MAX_FORMULA`` of a formula (else the number alone).
 
     Node ids are topological indices (``n0`` ... root last) and op nodes ``op<k>`` (none when ``compact``),
     so the same graph always gives the same DOT text.
     """
     return to_dot(drawing(root, highlight=highlight, show_grads=show_grads, precision=precision,
-                          rankdir=rankdir, max_nodes=max_nodes, formulas=formulas, params=params,
+                          rankdir=rankdir, max_nodes=max_nodes, max_layout=max_layout,
+                          formulas=formulas, params=params,
                           legend=legend, title=title, names=names, compact=compact))
 
 
@@ -182,6 +189,7 @@ def drawing(
     precision: int = 3,
     rankdir: str = "LR",
     max_nodes: int = DEFAULT_MAX_NODES,
+    max_layout: int = DEFAULT_MAX_LAYOUT,
     formulas: bool = True,
     params: Collection[Value] | None = None,
     legend: bool = True,
@@ -193,6 +201,7 @@ def drawing(
     check_root(root, "draw")
     check_int(precision, "draw", "precision", 1, 17)
     check_int(max_nodes, "draw", "max_nodes", 1)
+    check_int(max_layout, "draw", "max_layout", 1)
     for flag, arg in ((show_grads, "show_grads"), (formulas, "formulas"), (legend, "legend"),
                       (compact, "compact")):
         check_bool(flag, "draw", arg)
@@ -204,6 +213,7 @@ def drawing(
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     order = topological_order(root)
+    _check_layout(order, max_layout, compact)
     _check_size(len(order), max_nodes)
     params_set = set(labelled_params(order) if params is None else params)
     for p in params_set:
@@ -230,6 +240,8 @@ def to_dot(d: Drawing) -> ChainGraph:
     """The DOT graph of a checked ``Drawing``: a box per value, an oval per op, labelled edges."""
     g = ChainGraph(name="chaingrad", format="svg")
     g.attr(rankdir=d.rankdir, fontname=FONT, bgcolor="white", nodesep=NODESEP, ranksep=RANKSEP)
+    if layout_size(d.order, compact=d.compact).total > EFFORT_ABOVE:
+        g.attr(**EFFORT)  # Graphviz's own effort limits: a large drawing stays seconds, not minutes
     g.attr("node", fontname=FONT, fontsize=str(NODE_FONT_SIZE))
     g.attr("edge", fontname=FONT, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
 
@@ -242,7 +254,7 @@ def to_dot(d: Drawing) -> ChainGraph:
             kinds_seen.append(kind)
         g.node(
             f"n{i}",
-            label=value_label(node, d.shown.get(node), kind, _grad_text(node, d), d.precision,
+            label=value_label(node, _short(d.shown.get(node)), kind, _grad_text(node, d), d.precision,
                               node in d.on_path, grad_width,
                               op=op_text(node.op) if d.compact and node.inputs else None),
             # The focus is outlined around the box, which keeps its size: frames that
@@ -261,6 +273,8 @@ def to_dot(d: Drawing) -> ChainGraph:
                    **op_attrs(node is marks.focus, node in d.on_path))
         for k, (inp, local) in enumerate(zip(node.inputs, node.local_grads)):
             formula = formula_text(edge_formula(node, k, d.namer), d.precision) if d.formulas else None
+            if formula is not None and len(formula) > MAX_FORMULA:
+                formula = None  # the number alone: a label as long as the graph would slow dot down
             # Where two or more edges meet one op, their labels sit side by side:
             # decorate ties each label to its own edge with a line.
             decorate = {"decorate": "true"} if len(node.inputs) > 1 else {}
@@ -281,6 +295,11 @@ def to_dot(d: Drawing) -> ChainGraph:
         # With a title the caption goes on top, where a title belongs; else it sits below.
         g.attr(label=caption, labelloc="t" if d.title is not None else "b", labeljust="c", fontsize="12")
     return g
+
+
+def _short(name: str | None) -> str | None:
+    """A box's name, at most ``MAX_NAME`` characters (Graphviz refuses labels beyond 16384)."""
+    return None if name is None else shorten(name, MAX_NAME)
 
 
 def _kind(node: Value, d: Drawing) -> str:
@@ -312,10 +331,10 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
     """The title, the highlight's claim (sum over its red paths = its grad) and the legend."""
     rows = []
     if d.title is not None:
-        rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{html_escape(d.title)}</b></font></td></tr>')
+        rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{html_escape(shorten(d.title, MAX_TITLE))}</b></font></td></tr>')
     if d.target is not None:
         n_paths, total = path_sum(d.root, d.target, order=d.order)
-        t, r = node_name(d.target, d.namer, d.order), node_name(d.root, d.namer, d.order)
+        t, r = (shorten(node_name(n, d.namer, d.order), MAX_NAME) for n in (d.target, d.root))
         paths = "1 red path" if n_paths == 1 else f"the {n_paths} red paths"
         claim = (
             f"d{r}/d{t} = sum over {paths} from {t} to {r} "
@@ -344,7 +363,7 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
         rows.append('<tr><td colspan="20">edge numbers: local derivative d(output)/d(input) of each step</td></tr>')
         rows.append(
             f'<tr><td colspan="20"><font color="{GRAD_COLOUR}">grad:'
-            f" d{html_escape(node_name(d.root, d.namer, d.order))}/d(node)</font></td></tr>"
+            f" d{html_escape(shorten(node_name(d.root, d.namer, d.order), MAX_NAME))}/d(node)</font></td></tr>"
         )
     if not rows:
         return None
@@ -363,6 +382,20 @@ def _check_size(n_nodes: int, max_nodes: int) -> None:
             f"Pass max_nodes={n_nodes} (or --max-nodes {n_nodes} on the command line) "
             f"to draw it anyway, or draw a smaller part of the graph"
         )
+
+
+def _check_layout(order: list[Value], max_layout: int, compact: bool) -> None:
+    """Refuse, before dot starts, a drawing whose layout would take Graphviz long."""
+    size = layout_size(order, compact=compact)
+    if size.total <= max_layout:
+        return
+    hints = [] if compact else ["compact=True (half the ranks; --compact)"]
+    hints.append("a smaller part of the graph (a sub-expression; a replay's leaf=, --leaf)")
+    raise GraphTooLargeError(
+        f"draw: laying out this graph means placing {size.describe()}, more than max_layout={max_layout}; "
+        f"Graphviz could take minutes. Draw " + " or ".join(hints) + f", or pass max_layout={size.total} "
+        f"(--max-layout {size.total}) to try anyway"
+    )
 
 
 def _shown_names(order: list[Value], names: Mapping[Value, str] | None) -> dict[Value, str]:
