@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import IO
 
 from engine.format import format_number
+from viz.cli_args import OneLineParser
+from viz.cli_run import run_command
 
 __all__ = [
     "WIDTH",
@@ -23,6 +25,7 @@ __all__ = [
     "Console",
     "parse_args",
     "run_main",
+    "check_out_dir",
     "cli",
     "fixed",
     "check_close",
@@ -171,7 +174,10 @@ class Console:
         if not self.step:
             return
         print(self._paint("-- press Enter to go on --", _BOLD), end="", file=self.out, flush=True)
-        answer = self.inp.readline()
+        try:
+            answer = self.inp.readline() if self.inp is not None else ""
+        except (OSError, ValueError):  # standard input closed (<&-): as at its end
+            answer = ""
         isatty = getattr(self.inp, "isatty", None)
         if not answer:  # EOF: go on without pausing again
             self.step = False
@@ -182,7 +188,7 @@ class Console:
 
 def parse_args(prog: str, description: str, argv: Sequence[str] | None) -> argparse.Namespace:
     """The options every demo takes: --step, --out DIR, --no-graph."""
-    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser = OneLineParser(prog=prog, description=description)
     parser.add_argument(
         "--step", action="store_true", help="pause after each step until Enter is pressed"
     )
@@ -201,25 +207,35 @@ def run_main(body: Callable[[], object], prog: str) -> int:
     """Run ``body()`` and return the exit status (``body``'s own, when it returns an int).
 
     A ``Mismatch`` gives 1 with the disagreement spelled out on stderr (the demos
-    double as an acceptance test of the engine); Ctrl-C during a pause gives 130;
-    a closed pipe on stdout ends quietly.
+    double as an acceptance test of the engine); every other failure is
+    ``viz.cli_run.run_command``'s: one line on stderr (status 2), a closed pipe
+    quietly, Ctrl-C 130.
     """
-    try:
-        status = body()
-    except Mismatch as exc:
+
+    def mismatch(exc: BaseException) -> int | None:
+        if not isinstance(exc, Mismatch):
+            return None
         sys.stdout.flush()
         print(f"\n{prog}: MISMATCH, a check failed:\n  {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`python -m demos | head`): stop quietly, and point
-        # stdout at devnull so that the interpreter's final flush does not complain.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    return status if isinstance(status, int) else 0
+
+    return run_command(f"python -m {prog}", body, mismatch)
+
+
+def check_out_dir(path: Path) -> Path:
+    """``--out DIR`` checked before any work: a folder, or one that can be created; ``ValueError`` if not."""
+    if path.exists():
+        if not path.is_dir():
+            raise ValueError(f"--out {str(path)!r}: it is a file, not a folder; give a folder for the pictures")
+        if not os.access(path, os.W_OK):
+            raise ValueError(f"--out {str(path)!r}: this folder cannot be written to")
+        return path
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {str(path)!r}: cannot create this folder in {str(parent)!r}")
+    return path
 
 
 def cli(
@@ -234,5 +250,10 @@ def cli(
     a module's ``__doc__`` will do); the exit status is ``run_main``'s.
     """
     args = parse_args(f"python -m {module}", description.strip().splitlines()[0], argv)
-    con = Console(step=args.step)
-    return run_main(lambda: body(con, args), module)
+
+    def run() -> object:
+        if not args.no_graph:
+            check_out_dir(args.out)  # before the work: not after seconds of output
+        return body(Console(step=args.step), args)
+
+    return run_main(run, module)

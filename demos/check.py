@@ -19,6 +19,7 @@ from demos import network as net
 from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from nn.statquest import DETAILS_2_START, INPUTS, PARAMETER_NAMES
 from viz.check import check
+from viz.cli_run import run_command
 from viz.hand_formula import FORMULA_HELP, FormulaError, split_gradient
 
 __all__ = ["main", "DEFAULT_POINT"]
@@ -93,4 +94,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(PROG, main))

@@ -25,6 +25,7 @@ from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from engine import Value
 from nn.statquest import INPUTS, PARAMETER_NAMES
 from viz.check import check
+from viz.cli_run import run_command
 from viz.hand_formula import FormulaError, read_formula
 from viz.questions import SHOWN_DECIMALS, Question, Quiz, make_questions
 from viz.text import fmt
@@ -152,6 +153,8 @@ def main(argv: Sequence[str] | None = None, *, inp: TextIO | None = None, out: T
     """Run a practice session; 0 (whatever the score), 2 for a usage error."""
     inp = sys.stdin if inp is None else inp
     out = sys.stdout if out is None else out
+    if inp is None:  # python -m demos.practice <&-
+        raise ValueError("standard input is closed; practice reads your answers from it")
     args = build_parser().parse_args(argv)
     try:
         values, param, point = draw_point(args.seed)
@@ -189,4 +192,4 @@ def main(argv: Sequence[str] | None = None, *, inp: TextIO | None = None, out: T
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(PROG, main))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -11,8 +13,9 @@ from typing import NoReturn
 from engine import FUNCTIONS, Value, topological_order
 from viz.check import check
 from viz.cli_args import OneLineParser, parse_assignments
-from viz.dotexe import DotError, DotNotFoundError, run_dot
-from viz.draw import DEFAULT_MAX_NODES, PARAM_LABEL, draw
+from viz.cli_run import run_command
+from viz.dotexe import TIMEOUT_VAR, run_dot
+from viz.draw import DEFAULT_MAX_LAYOUT, DEFAULT_MAX_NODES, PARAM_LABEL, draw
 from viz.explain import DEFAULT_MAX_PATHS, explain
 from viz.explorer import DEFAULT_TITLE, explore
 from viz.expr import ExpressionError, evaluate
@@ -136,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="a title above the drawing")
     p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
                    help=f"refuse to draw more than N value nodes (default {DEFAULT_MAX_NODES})")
+    p.add_argument("--max-layout", type=int, default=DEFAULT_MAX_LAYOUT, metavar="N",
+                   help="refuse a drawing whose layout has more than N pieces: values, ops, edges and the "
+                   f"ranks long edges cross (default {DEFAULT_MAX_LAYOUT}; Graphviz's time grows with it)")
+    p.add_argument("--dot-timeout", type=float, metavar="SECONDS",
+                   help=f"stop Graphviz after SECONDS (default: ${TIMEOUT_VAR}, else 30)")
     p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
                    help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
     return p
@@ -144,12 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0; 1 when a --check disagrees; 2 on any error)."""
     args = build_parser().parse_args(argv)
-    try:
-        return _run(args)
-    except (ExpressionError, ValueError, TypeError, OSError, DotNotFoundError, DotError) as err:
-        message = " ".join(str(err).split())  # one line, whatever the error text holds
-        print(f"{PROG}: error: {message}", file=sys.stderr)
-        return 2
+    # Every failure (a bad expression, dot failing or too slow, stdout closed or full) is one line.
+    return run_command(PROG, lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -160,6 +164,10 @@ def _run(args: argparse.Namespace) -> int:
                               " give -o FILE for the drawing")
     if args.explain_format and args.check:
         raise ExpressionError(f"--{args.explain_format} prints only the derivations, to paste; run --check without it")
+    if args.dot_timeout is not None:
+        if not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
+            raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
+        os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what every dot run of this process reads
     prog = evaluate(args.expression, parse_assignments(args.assignments))
     root = prog.root
     root.backward()
@@ -182,6 +190,7 @@ def _run(args: argparse.Namespace) -> int:
         precision=args.precision,
         rankdir=args.rankdir,
         max_nodes=args.max_nodes,
+        max_layout=args.max_layout,
         formulas=args.formulas,
         params=params,
         legend=args.legend,

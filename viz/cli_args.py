@@ -2,7 +2,7 @@
 
 ``--set NAME=VALUE`` words (``parse_assignments``) and argparse's usage errors
 on one line with exit status 2 (``OneLineParser``), as every chaingrad command
-reports errors.
+reports errors; an empty value (``-o ''``) is such an error for every option.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         message = " ".join(message.split())
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> object:
+        # The one rule for every option and argument of every command: an empty value
+        # (-o '', --leaf '', an empty expression) is refused, never silently taken as absent.
+        if isinstance(arg_string, str) and not arg_string.strip() and arg_string is not action.default:
+            name = "/".join(action.option_strings) or action.metavar or action.dest
+            self.error(f"argument {name}: empty value; give {action.metavar or action.dest.upper()}")
+        return super()._get_value(action, arg_string)
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, float]:

@@ -17,6 +17,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -143,32 +144,52 @@ def run_dot(source: str, fmt: str, *, timeout: float | None = None) -> bytes:
     # program's own name (a dot installed as dot-2.43 or dot-debian would fail).
     command = [exe, "-Kdot", f"-T{fmt}"]
     try:
-        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # Its own process group: a dot that is a wrapper script is stopped with all it started.
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=hasattr(os, "killpg"))
     except OSError as err:
         raise DotError(f"could not run {exe}: {err}") from None
     data = source.encode("utf-8")
     start = time.monotonic()
     try:
         try:
-            out, err = proc.communicate(data, timeout=min(NOTICE_AFTER, budget))
+            out, errors = proc.communicate(data, timeout=min(NOTICE_AFTER, budget))
         except subprocess.TimeoutExpired:
             if _isatty(sys.stderr):
                 print(f"chaingrad: Graphviz is laying out {_nodes(source)} nodes "
                       f"(waiting up to {budget:g} s; {TIMEOUT_VAR} to change)...", file=sys.stderr, flush=True)
-            out, err = proc.communicate(timeout=max(budget - (time.monotonic() - start), 0.0))
+            out, errors = proc.communicate(timeout=max(budget - (time.monotonic() - start), 0.0))
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
+        _stop(proc)
         raise DotError(
             f"{exe} -T{fmt} did not finish within {budget:g} s; draw a smaller graph "
             f"(compact=True, or a part of it), or allow more time with {TIMEOUT_VAR}=SECONDS"
         ) from None
     except BaseException:  # Ctrl-C while waiting: leave no dot running
-        proc.kill()
-        proc.communicate()
+        _stop(proc)
         raise
     if proc.returncode != 0 or not out:
-        message = err.decode("utf-8", "replace").strip() or "no output"
+        message = errors.decode("utf-8", "replace").strip() or "no output"
         raise DotError(f"{exe} -T{fmt} failed (exit {proc.returncode}): {message}")
     # SVG text in faces with Helvetica's widths wherever the picture is shown (viz.svgfont).
     return with_font_stack(out) if fmt == "svg" else out
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End a dot run and whatever it started (its process group, where the platform has them)."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover  # Windows
+            proc.kill()
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):  # a closed stream
+        return False

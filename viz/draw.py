@@ -331,7 +331,8 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
     """The title, the highlight's claim (sum over its red paths = its grad) and the legend."""
     rows = []
     if d.title is not None:
-        rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{html_escape(shorten(d.title, MAX_TITLE))}</b></font></td></tr>')
+        title = html_escape(shorten(d.title, MAX_TITLE))
+        rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{title}</b></font></td></tr>')
     if d.target is not None:
         n_paths, total = path_sum(d.root, d.target, order=d.order)
         t, r = (shorten(node_name(n, d.namer, d.order), MAX_NAME) for n in (d.target, d.root))

@@ -160,6 +160,8 @@ def render(
                                 f"{did_you_mean(option, known)}draw() takes {', '.join(known)}")
 
         source = draw(root, **draw_options).source
+    if path.is_dir():
+        raise IsADirectoryError(f"render: cannot write {str(path)!r}: it is a directory; give a file name")
     if not path.parent.is_dir():
         raise FileNotFoundError(
             f"render: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
