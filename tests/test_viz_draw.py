@@ -299,9 +299,10 @@ def test_frames_with_different_grads_and_focus_keep_one_layout():
     y = s.tanh().relabel("y")
     blank = draw_frame(y, grads={x: None, w: None, b: None, s: None, y: 1.0})
     filled = draw_frame(y, grads={x: -0.523, w: 12.5, b: 1.0, s: 0.0, y: 1.0}, focus=s)
-    cells = re.findall(r'<td align="right"( width="\d+")?><font color="#0B7285">', blank.source)
+    grad_cell = r'<td align="right"( width="\d+" height="\d+" fixedsize="true")?><font color="#0B7285">'
+    cells = re.findall(grad_cell, blank.source)
     assert len(cells) == 6 and len(set(cells)) == 1 and cells[0]  # one width, on every grad cell
-    assert re.findall(r'<td align="right"( width="\d+")?><font color="#0B7285">', filled.source) == cells
+    assert re.findall(grad_cell, filled.source) == cells
     a, c = boxes(to_svg(blank)), boxes(to_svg(filled))
     assert len(a) == 6 and a == c  # every box where it was, as large as it was
     assert not re.search(r'<td align="right" width=', draw(y).source)  # without grads=: as narrow as can be

@@ -213,7 +213,6 @@ def drawing(
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     order = topological_order(root)
-    _check_layout(order, max_layout, compact)
     _check_size(len(order), max_nodes)
     params_set = set(labelled_params(order) if params is None else params)
     for p in params_set:

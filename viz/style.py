@@ -19,9 +19,15 @@ __all__ = [
     "op_text", "number_width", "value_label", "edge_label", "outline_attrs", "op_attrs", "edge_emphasis",
 ]
 
-FONT = "Helvetica"
+# Arial has Helvetica's widths and is found everywhere under that name (Liberation Sans on Linux).
+# "Helvetica" is not: Debian's Graphviz lays it out as DejaVu Sans, 12% wider, and its drawings
+# came out wider than graphviz-pure's, and frames' boxes moved with their numbers.
+FONT = "Arial"
 NODE_FONT_SIZE = 13
 CELL_PADDING = 3
+#: Points: a fixed-width grad cell's height, a line of the node font and the padding
+#: (no taller than the row's other cell, so that fixing the width does not change the height).
+GRAD_CELL_HEIGHT = math.ceil(1.2 * NODE_FONT_SIZE) + 2 * CELL_PADDING - 2
 # Inches between boxes in one rank and between ranks: tight, so that a network of a dozen
 # values fits a slide's width at a readable size (the edge labels keep their own room).
 NODESEP = "0.2"
@@ -66,7 +72,7 @@ def op_text(op: str) -> str:
 def number_width(precision: int) -> int:
     """Points a grad cell needs for a number such as ``-0.523`` (``precision`` digits, sign, point).
 
-    From Helvetica's advance widths in ems (digit 0.556, minus 0.333, point 0.278)
+    From Helvetica's (and Arial's) advance widths in ems (digit 0.556, minus 0.333, point 0.278)
     at the node font size, plus the cell's padding on both sides and a point of slack.
     Numbers of that length or shorter (and a blank) then leave the box's width alone.
     """
@@ -103,7 +109,10 @@ def value_label(node: Value, name: str | None, kind: str, grad: str, precision: 
         rows.append(f'<tr><td colspan="2" bgcolor="{OP_FILL}" style="rounded">{html_escape(op)}</td></tr><hr/>')
     rows.append(f'<tr><td align="left">data</td><td align="right">{data}</td></tr>')
     grad_cell = html_escape(grad) if grad else " "
-    fixed = f' width="{grad_width}"' if grad_width is not None else ""
+    # fixedsize: the cell keeps this width whatever the number and whatever the font's
+    # real widths in the dot at hand, so frames with other grads keep one layout.
+    fixed = (f' width="{grad_width}" height="{GRAD_CELL_HEIGHT}" fixedsize="true"'
+             if grad_width is not None else "")
     rows.append(
         f'<tr><td align="left"><font color="{GRAD_COLOUR}">grad</font></td>'
         f'<td align="right"{fixed}><font color="{GRAD_COLOUR}">{grad_cell}</font></td></tr>'
