@@ -24,6 +24,7 @@ __all__ = [
     "Mismatch",
     "Console",
     "parse_args",
+    "build_parser",
     "run_main",
     "check_out_dir",
     "cli",
@@ -188,6 +189,11 @@ class Console:
 
 def parse_args(prog: str, description: str, argv: Sequence[str] | None) -> argparse.Namespace:
     """The options every demo takes: --step, --out DIR, --no-graph."""
+    return build_parser(prog, description).parse_args(list(argv) if argv is not None else None)
+
+
+def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """The parser of every demo's options (``parse_args``)."""
     parser = OneLineParser(prog=prog, description=description)
     parser.add_argument(
         "--step", action="store_true", help="pause after each step until Enter is pressed"
@@ -200,7 +206,7 @@ def parse_args(prog: str, description: str, argv: Sequence[str] | None) -> argpa
         help=f"folder for pictures, created if missing (default: ./{DEFAULT_OUT})",
     )
     parser.add_argument("--no-graph", action="store_true", help="do not draw the graph")
-    return parser.parse_args(list(argv) if argv is not None else None)
+    return parser
 
 
 def run_main(body: Callable[[], object], prog: str) -> int:
@@ -223,18 +229,15 @@ def run_main(body: Callable[[], object], prog: str) -> int:
 
 
 def check_out_dir(path: Path) -> Path:
-    """``--out DIR`` checked before any work: a folder, or one that can be created; ``ValueError`` if not."""
-    if path.exists():
-        if not path.is_dir():
-            raise ValueError(f"--out {str(path)!r}: it is a file, not a folder; give a folder for the pictures")
-        if not os.access(path, os.W_OK):
-            raise ValueError(f"--out {str(path)!r}: this folder cannot be written to")
-        return path
-    parent = path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise ValueError(f"--out {str(path)!r}: cannot create this folder in {str(parent)!r}")
+    """``--out DIR`` made ready before any work (created if missing); ``ValueError`` when it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--out {str(path)!r}: it is a file, not a folder; give a folder for the pictures")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"--out {str(path)!r}: cannot create this folder: {err.strerror or err}") from None
+    if not os.access(path, os.W_OK):
+        raise ValueError(f"--out {str(path)!r}: this folder cannot be written to")
     return path
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "find_node",
     "point_lines",
     "main",
+    "build_parser",
 ]
 
 # The numbers (StatQuest's published optimum, the data) live in nn.statquest, the graph
@@ -89,12 +90,8 @@ def _check_assignments(parser: argparse.ArgumentParser, assigned: Mapping[str, f
             parser.error(f"--set {name}: {value} is not a finite number")
 
 
-def main(
-    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
-) -> int:
-    """Run the replay command line; returns the exit status."""
-    stdin = sys.stdin if stdin is None else stdin
-    stdout = sys.stdout if stdout is None else stdout
+def build_parser() -> argparse.ArgumentParser:
+    """The replay's command line."""
     parser = OneLineParser(
         prog="python -m demos.replay",
         description="Replay backward on the articles' network, one += per line.",
@@ -115,6 +112,16 @@ def main(
                         help="with --html, also write each step as DIR/frame_000.svg ... (for slides)")
     parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
                         help=f"the most frames --frames draws (default {MAX_FRAMES})")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    """Run the replay command line; returns the exit status."""
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    parser = build_parser()
     args = parser.parse_args(argv)
     try:
         assigned = parse_assignments(args.set)

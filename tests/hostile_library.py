@@ -46,6 +46,15 @@ def _root() -> Value:
     return y
 
 
+def _product(n: int) -> Value:
+    """x * x * ... * x, n factors: x feeds every product, the layout Graphviz finds hardest."""
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(n - 1):
+        y = y * x
+    return y
+
+
 def _model() -> MLP:
     return MLP(1, [2, 1], activations=("softplus", "linear"))
 
@@ -139,6 +148,8 @@ ROWS: list[Row] = [
     Row("draw", "rankdir", lambda: draw(_root(), rankdir="lr"), ValueError, "rankdir must be"),
     Row("draw", "max_nodes", lambda: draw(_root(), max_nodes=2.0), ValueError, "max_nodes must be an int"),
     Row("draw", "max_nodes", lambda: draw(_root(), max_nodes=2), ValueError, "more than max_nodes=2"),
+    Row("draw", "max_layout", lambda: draw(_root(), max_layout=0), ValueError, "max_layout must be an int >= 1"),
+    Row("draw", "max_layout", lambda: draw(_product(100)), ValueError, "more than max_layout=2500"),
     Row("draw", "formulas", lambda: draw(_root(), formulas=None), TypeError, "formulas must be True or False"),
     Row("draw", "params", lambda: draw(_root(), params=3), TypeError, "params must be a collection of Values"),
     Row("draw", "params", lambda: draw(_root(), params=["w"]), TypeError, "params must hold Values"),

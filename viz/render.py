@@ -135,6 +135,8 @@ def render(
     if format is not None:
         check_str(format, "render", "format", empty=False)
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"render: cannot write {str(path)!r}: it is a directory; give a file name")
     fmt_name = (format or path.suffix.lstrip(".")).lower()
     if fmt_name not in FORMATS:
         what = f"format {format!r}" if format else (
@@ -160,8 +162,6 @@ def render(
                                 f"{did_you_mean(option, known)}draw() takes {', '.join(known)}")
 
         source = draw(root, **draw_options).source
-    if path.is_dir():
-        raise IsADirectoryError(f"render: cannot write {str(path)!r}: it is a directory; give a file name")
     if not path.parent.is_dir():
         raise FileNotFoundError(
             f"render: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"

@@ -1,0 +1,123 @@
+"""Hostile command lines, as data: what a careless or hostile user types, and what must come back.
+
+Two tables, run by ``tests/test_hostile_cli.py``:
+
+- ``COMMANDS``: every ``python -m`` command and how to build its parser. From it,
+  every option that takes a value gets a row ``--option ''`` automatically (the
+  empty-value rule), so a new option is covered the day it is added.
+- ``RUNS``: whole runs in a subprocess, with their environment (a ``dot`` that
+  fails, is missing or hangs), standard input (closed) and output (closed, a full
+  disk), and the expected outcome: the exit status, one line on stderr saying
+  ``says``, nothing on stdout when the error must come before any work, and a
+  time bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import demos._console
+import demos.check
+import demos.practice
+import demos.replay
+import viz.cli
+
+#: Text the ``dot`` placeholders below are replaced with in ``RUNS``' environments.
+HANGING_DOT = "{hanging_dot}"  # a script that sleeps for a minute
+MISSING = "{tmp}/no-such-dot"
+
+
+def _demo_parser() -> argparse.ArgumentParser:
+    return demos._console.build_parser("python -m demos", "demo")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command line: its module, its parser, and the arguments that make a valid run of it."""
+
+    module: str
+    parser: Callable[[], argparse.ArgumentParser]
+    base: tuple[str, ...] = ()  # positional arguments it needs
+
+
+COMMANDS = [
+    Command("viz", viz.cli.build_parser, ("x*2",)),
+    Command("demos", _demo_parser),
+    Command("demos.replay", demos.replay.build_parser),
+    Command("demos.check", demos.check.build_parser, ("dSSR/db3 = -2*(observed - predicted)",)),
+    Command("demos.practice", demos.practice.build_parser),
+]
+
+#: The other demos' command lines are ``demos``' own (``demos._console.cli``).
+SAME_AS_DEMOS = ["demos.forward", "demos.output_layer", "demos.hidden_layer", "demos.gradient_descent",
+                 "demos.graph", "demos.article_formulas"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """``python -m module *argv`` must exit ``status`` with ``says`` on one line of stderr."""
+
+    module: str
+    argv: tuple[str, ...]
+    status: int
+    says: str  # a piece of the one stderr line ("" when stderr must be empty)
+    env: dict[str, str] = field(default_factory=dict)
+    stdin: str = "devnull"  # "devnull", "closed" or text to feed
+    stdout: str = "pipe"  # "pipe", "closed" or "full" (/dev/full)
+    before_work: bool = False  # nothing may be printed on stdout first
+    seconds: float = 30.0  # a generous bound for a loaded machine; the point is "not minutes"
+
+    @property
+    def id(self) -> str:
+        return f"{self.module} {' '.join(self.argv)} [{self.stdin}/{self.stdout}]"[:90]
+
+
+PRODUCT_100 = "*".join(["x"] * 100)  # 100 factors of x: the drawing the issue found taking minutes
+
+RUNS = [
+    # standard output closed or full, standard input closed
+    Run("viz", ("x*2", "--set", "x=1"), 2, "standard output is closed", stdout="closed"),
+    Run("viz", ("x*2", "--set", "x=1"), 2, "cannot write to standard output", stdout="full"),
+    Run("demos.replay", ("--leaf", "b3"), 2, "cannot write to standard output", stdout="full"),
+    Run("demos.replay", ("--step", "--leaf", "b3"), 0, "", stdin="closed"),
+    Run("demos", ("--step", "--no-graph"), 0, "", stdin="closed", seconds=60),
+    Run("demos.practice", (), 2, "standard input is closed", stdin="closed"),
+    Run("demos.check", ("dSSR/db3 = -2*(observed - predicted)",), 2, "standard output is closed", stdout="closed"),
+    Run("demos.replay", (), 0, "", stdin="closed"),
+    # --out / -o that cannot be written, found before the work
+    Run("demos", ("--out", "{tmp}/a-file"), 2, "it is a file, not a folder", before_work=True),
+    Run("demos", ("--out", "/proc/no/such/folder"), 2, "cannot create this folder", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}"), 2, "it is a directory"),
+    Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/no/such/dir/y.svg"), 2, "does not exist"),
+    Run("demos.replay", ("--html", "{tmp}/a-file"), 2, "a-file"),
+    # dot failing, missing, hanging
+    Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/y.svg"), 2, "failed (exit 1)",
+        env={"CHAINGRAD_DOT": "/bin/false"}),
+    Run("demos.replay", ("--html", "{tmp}/replay"), 2, "failed (exit 1)", env={"CHAINGRAD_DOT": "/bin/false"}),
+    # no dot at all: the demos say so among their output and go on (the numbers are the point)
+    Run("demos", ("--out", "{tmp}/out"), 0, "", env={"CHAINGRAD_DOT": MISSING}, seconds=60),
+    Run("demos.graph", ("--out", "{tmp}/out"), 2, "failed (exit 1)", env={"CHAINGRAD_DOT": "/bin/false"}),
+    Run("viz", ("x*2", "--set", "x=1", "--format", "svg"), 2, "does not name an executable",
+        env={"CHAINGRAD_DOT": MISSING}),
+    Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/y.svg"), 2, "did not finish within 1 s",
+        env={"CHAINGRAD_DOT": HANGING_DOT, "CHAINGRAD_DOT_TIMEOUT": "1"}, seconds=15),
+    Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/y.svg", "--dot-timeout", "1"), 2, "did not finish within 1 s",
+        env={"CHAINGRAD_DOT": HANGING_DOT}, seconds=15),
+    Run("demos.replay", ("--html", "{tmp}/replay"), 2, "did not finish within 1 s",
+        env={"CHAINGRAD_DOT": HANGING_DOT, "CHAINGRAD_DOT_TIMEOUT": "1"}, seconds=15),
+    Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/y.svg"), 2, "CHAINGRAD_DOT_TIMEOUT='soon'",
+        env={"CHAINGRAD_DOT_TIMEOUT": "soon"}),
+    Run("viz", ("x*2", "--set", "x=1", "--dot-timeout", "0"), 2, "--dot-timeout must be a positive number"),
+    # drawings too large to lay out quickly: refused before dot starts
+    Run("viz", (PRODUCT_100, "--set", "x=1", "-o", "{tmp}/p.svg"), 2, "more than max_layout=",
+        env={"CHAINGRAD_DOT": HANGING_DOT}, seconds=10),
+    Run("viz", (PRODUCT_100, "--set", "x=1", "--max-layout", "0"), 2, "max_layout must be an int >= 1"),
+    # usage errors: one line, like every other error
+    Run("demos", ("--bogus",), 2, "unrecognized arguments: --bogus", before_work=True),
+    Run("demos.replay", ("--bogus",), 2, "unrecognized arguments: --bogus", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "-o", ""), 2, "empty value", before_work=True),
+    Run("demos.replay", ("--leaf", ""), 2, "empty value", before_work=True),
+    Run("viz", ("",), 2, "empty value", before_work=True),
+]
