@@ -4,6 +4,7 @@
     python -m tests.bench --quick           # small sizes, a smoke test of a second or two
     python -m tests.bench --no-micrograd    # ours only
     python -m tests.bench --deep-micrograd  # micrograd on deep graphs too (recursion limit raised)
+    python -m tests.bench --drawing         # drawing time of the largest admitted graphs (bench_drawing)
 
 ``python -m tests.bench`` runs from the repository root: ``tests`` is not
 installed with chaingrad. From any other directory, run the file:
@@ -361,7 +362,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also run micrograd on graphs deeper than its recursion allows (up to 1e5 ops), "
         "with sys.setrecursionlimit raised around those rows",
     )
+    parser.add_argument("--drawing", action="store_true",
+                        help="instead: drawing time of the largest graphs draw() admits, with every dot at hand "
+                        "(tests/bench_drawing.py)")
     args = parser.parse_args(argv)
+    if args.drawing:
+        from tests import bench_drawing
+
+        return bench_drawing.main(quick=args.quick)
 
     MV = None if args.no_micrograd else micrograd_value()
     if args.quick:
