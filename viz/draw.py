@@ -214,6 +214,7 @@ def drawing(
         raise ValueError(f"draw: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
     order = topological_order(root)
     _check_size(len(order), max_nodes)
+    _check_layout(order, max_layout, compact)
     params_set = set(labelled_params(order) if params is None else params)
     for p in params_set:
         if not isinstance(p, Value):
