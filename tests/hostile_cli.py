@@ -52,7 +52,7 @@ COMMANDS = [
 
 #: The other demos' command lines are ``demos``' own (``demos._console.cli``).
 SAME_AS_DEMOS = ["demos.forward", "demos.output_layer", "demos.hidden_layer", "demos.gradient_descent",
-                 "demos.graph", "demos.article_formulas"]
+                 "demos.graph", "demos.article_formulas", "demos.pictures"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ RUNS = [
     # no dot at all: the demos say so among their output and go on (the numbers are the point)
     Run("demos", ("--out", "{tmp}/out"), 0, "", env={"CHAINGRAD_DOT": MISSING}, seconds=60),
     Run("demos.graph", ("--out", "{tmp}/out"), 2, "failed (exit 1)", env={"CHAINGRAD_DOT": "/bin/false"}),
+    Run("demos.pictures", ("--out", "{tmp}/a-file"), 2, "it is a file, not a folder", before_work=True),
     Run("viz", ("x*2", "--set", "x=1", "--format", "svg"), 2, "does not name an executable",
         env={"CHAINGRAD_DOT": MISSING}),
     Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/y.svg"), 2, "did not finish within 1 s",

@@ -20,7 +20,7 @@ from typing import Any
 import engine
 from engine import Value, check_grad, numerical_grad, topological_order
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
-from viz import draw, explain, render, to_png, to_svg
+from viz import draw, explain, explore, render, to_png, to_svg
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ ROWS: list[Row] = [
     Row("draw", "title", lambda: draw(_root(), title=3), TypeError, "title must be a str"),
     Row("draw", "names", lambda: draw(_root(), names=["a"]), TypeError, "names must be a mapping"),
     Row("draw", "compact", lambda: draw(_root(), compact="yes"), TypeError, "compact must be True or False"),
-    Row("render", "root", lambda: render(3, "a.svg"), TypeError, "root must be an engine Value or a drawing"),
+    Row("render", "root", lambda: render(3, "a.svg"), TypeError, "root must be an engine Value, got int"),
     Row("render", "path", lambda: render(_root(), 3), TypeError, "path must be a file name"),
     Row("render", "path", lambda: render(_root(), "graph.txt"), ValueError, "cannot tell what to write"),
     Row("render", "format", lambda: render(_root(), "a.svg", format=""), ValueError, "format must be a non-empty"),
@@ -171,6 +171,20 @@ ROWS: list[Row] = [
     Row("explain", "leaf", lambda: explain(_root(), "q"), ValueError, "no node labelled 'q'"),
     Row("explain", "precision", lambda: explain(_root(), "w", precision=99), ValueError, "precision"),
     Row("explain", "max_paths", lambda: explain(_root(), "w", max_paths=0), ValueError, "max_paths"),
+    Row("explain", "format", lambda: explain(_root(), "w", format="tex"), ValueError, "format"),
+    Row("explore", "root", lambda: explore(None, "page.html"), TypeError, "root must be an engine Value"),
+    Row("explore", "path", lambda: explore(_root(), 3), TypeError, "path must be a str or a Path"),
+    Row("explore", "path", lambda: explore(_root(), "no/such/dir/page.html"), FileNotFoundError, "does not exist"),
+    Row("explore", "params", lambda: explore(_root(), "page.html", params=[3]), TypeError, "params"),
+    Row("explore", "leaf", lambda: explore(_root(), "page.html", leaf="q"), ValueError, "'q'"),
+    Row("explore", "precision", lambda: explore(_root(), "page.html", precision=0), ValueError, "precision"),
+    Row("explore", "compact", lambda: explore(_root(), "page.html", compact="no"), TypeError,
+        "compact must be True or False"),
+    Row("explore", "title", lambda: explore(_root(), "page.html", title=None), TypeError, "title must be a str"),
+    Row("explore", "subtitle", lambda: explore(_root(), "page.html", subtitle=1), TypeError, "subtitle must be a str"),
+    Row("explore", "max_nodes", lambda: explore(_root(), "page.html", max_nodes=-1), ValueError, "max_nodes"),
+    Row("explore", "max_layout", lambda: explore(_root(), "page.html", max_layout=0), ValueError, "max_layout"),
+    Row("explore", "max_paths", lambda: explore(_root(), "page.html", max_paths=0), ValueError, "max_paths"),
 ]
 
 # Every function form (engine.exp, engine.log ...): a string is refused naming the function.
@@ -188,4 +202,5 @@ EXEMPT = {
     "Explanation": "a result record made by explain",
     "ChainGraph": "graphviz.Digraph's own constructor, made by draw",
     "find_dot": "takes no arguments; its hostile environment (CHAINGRAD_DOT) is in the command-line table",
+    "dot_on_path": "takes no arguments; with no dot at all it raises find_dot's DotNotFoundError",
 }

@@ -11,7 +11,7 @@ from viz.frames import replay_frames
 
 CALLS = [
     ("draw", lambda m, tmp: draw(m)),
-    ("draw", lambda m, tmp: render(m, tmp / "m.svg")),
+    ("render", lambda m, tmp: render(m, tmp / "m.svg")),
     ("explain", lambda m, tmp: explain(m, "w1")),
     ("replay_frames", lambda m, tmp: replay_frames(m)),
 ]

@@ -40,7 +40,7 @@ from typing import Any
 from engine import Value, topological_order
 from engine.checks import check_int, check_str, check_value
 from engine.graph import find_node
-from viz.draw import DEFAULT_MAX_NODES, draw
+from viz.draw import DEFAULT_MAX_LAYOUT, DEFAULT_MAX_NODES, draw
 from viz.explain import DEFAULT_MAX_PATHS
 from viz.explore_data import find_params, page_data
 from viz.explore_svg import mark_up
@@ -114,12 +114,14 @@ def explore_html(
     title: str = DEFAULT_TITLE,
     subtitle: str = "",
     max_nodes: int = DEFAULT_MAX_NODES,
+    max_layout: int = DEFAULT_MAX_LAYOUT,
     max_paths: int = DEFAULT_MAX_PATHS,
 ) -> str:
     """The explorer page of ``root``'s graph as HTML text; see ``explore``."""
     check_value(root, "explore", "root", "an engine Value")
     check_int(precision, "explore", "precision", 1, 17)
     check_int(max_nodes, "explore", "max_nodes", 1)
+    check_int(max_layout, "explore", "max_layout", 1)
     check_int(max_paths, "explore", "max_paths", 1)
     check_str(title, "explore", "title")
     check_str(subtitle, "explore", "subtitle")
@@ -128,7 +130,7 @@ def explore_html(
     chosen = find_params(topological_order(root), params)  # checked here, named in explore's words
     target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=node_names(root))
     # draw() first: it refuses a graph too large to draw before any of the work below.
-    draw(root, params=chosen, precision=precision, compact=compact, max_nodes=max_nodes)
+    draw(root, params=chosen, precision=precision, compact=compact, max_nodes=max_nodes, max_layout=max_layout)
     data, graph = page_data(root, params=chosen, leaf=target, precision=precision, max_paths=max_paths)
     _check_finite(data)
     data["quizzes"] = _quizzes(root, chosen)
@@ -136,8 +138,8 @@ def explore_html(
     # `precision` digits can be: the page rewrites the numbers without moving the boxes.
     # Boxes show the names the steps and data-node use (x1[2] where a label repeats), as the SVG frames do.
     picture = draw_frame(root, grads=dict(zip(topological_order(root), graph.grads)), params=chosen,
-                         precision=precision, compact=compact, max_nodes=max_nodes, highlight=target, legend=True,
-                         names=dict(zip(topological_order(root), graph.names)))
+                         precision=precision, compact=compact, max_nodes=max_nodes, max_layout=max_layout,
+                         highlight=target, legend=True, names=dict(zip(topological_order(root), graph.names)))
     data["title"] = title
     svg = mark_up(to_svg(picture), graph)
     css = "\n".join(_static(name) for name in STYLES)
@@ -166,6 +168,7 @@ def explore(
     title: str = DEFAULT_TITLE,
     subtitle: str = "",
     max_nodes: int = DEFAULT_MAX_NODES,
+    max_layout: int = DEFAULT_MAX_LAYOUT,
     max_paths: int = DEFAULT_MAX_PATHS,
 ) -> Path:
     """Write the explorer page of ``root``'s graph to ``path`` (one self-contained HTML file); returns the path.
@@ -174,7 +177,8 @@ def explore(
     like parameters, ``w1``, ``b3``, ``b``; each needs a label). ``leaf``: step only
     through the ``+=`` on the paths from that node (a Value or its name), drawn in red.
     ``precision``: significant digits shown. ``compact=False`` draws op ovals.
-    More than ``max_nodes`` values raise ``GraphTooLargeError``; a node with more than
+    More than ``max_nodes`` values or a layout of more than ``max_layout`` pieces (see
+    ``viz.draw``) raise ``GraphTooLargeError``; a node with more than
     ``max_paths`` paths to the root gets a message instead of its explanation.
     """
     if not isinstance(path, (str, Path)):
@@ -185,6 +189,6 @@ def explore(
             f"explore: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
         )
     page = explore_html(root, params=params, leaf=leaf, precision=precision, compact=compact, title=title,
-                        subtitle=subtitle, max_nodes=max_nodes, max_paths=max_paths)
+                        subtitle=subtitle, max_nodes=max_nodes, max_layout=max_layout, max_paths=max_paths)
     path.write_text(page, encoding="utf-8")
     return path

@@ -16,8 +16,9 @@ from typing import Any
 import graphviz
 
 from engine import Value
-from engine.checks import check_str, check_value, did_you_mean
+from engine.checks import check_str, did_you_mean
 from viz.dotexe import DotNotFoundError, run_dot
+from viz.roots import check_root
 
 __all__ = ["ChainGraph", "FORMATS", "render", "to_svg", "to_png"]
 
@@ -151,7 +152,7 @@ def render(
             raise TypeError("render: drawing options apply to a Value, not to an already drawn graph")
         source = root.source
     else:
-        check_value(root, "render", "root", "an engine Value or a drawing from viz.draw")
+        check_root(root, "render")
         # Imported here: viz.draw builds the ChainGraph defined above, so it imports this module.
         from viz.draw import draw
 
