@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run every part; returns 0, or 1 when a hand formula and the engine disagree."""
     return cli(
         "demos", "The articles' backpropagation, step by step, with the engine doing the work.",
-        run, argv,
+        run, argv, draws=True,
     )
 
 

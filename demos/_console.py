@@ -246,16 +246,19 @@ def cli(
     description: str,
     body: Callable[[Console, argparse.Namespace], object],
     argv: Sequence[str] | None = None,
+    *,
+    draws: bool = False,
 ) -> int:
     """``python -m <module>``: parse the common options, then ``body(con, args)``.
 
     Every demo's ``main``. ``description`` heads the help (its first line, so
-    a module's ``__doc__`` will do); the exit status is ``run_main``'s.
+    a module's ``__doc__`` will do); the exit status is ``run_main``'s. A demo that
+    ``draws`` into ``--out`` has the folder made ready (or refused) before any work.
     """
     args = parse_args(f"python -m {module}", description.strip().splitlines()[0], argv)
 
     def run() -> object:
-        if not args.no_graph:
+        if draws and not args.no_graph:
             check_out_dir(args.out)  # before the work: not after seconds of output
         return body(Console(step=args.step), args)
 

@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_graph:
             run(con, args.out)
 
-    return cli("demos.pictures", __doc__, body, argv)
+    return cli("demos.pictures", __doc__, body, argv, draws=True)
 
 
 if __name__ == "__main__":
