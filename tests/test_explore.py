@@ -17,6 +17,7 @@ import pytest
 
 from demos.network import articles_network
 from engine import Value, topological_order
+from tests.articles import network
 from tests.helpers import backward_grads
 from viz import GraphTooLargeError
 from viz.cli import main as viz_main
@@ -183,8 +184,9 @@ def test_explanations_hold_explains_factors_and_their_edges():
     root, params = articles_network()
     data, _ = page_data(root, params=list(params.values()))
     order = topological_order(root)
+    names = node_names(root)
     for i, node in enumerate(order):
-        e = explain(root, node)
+        e = explain(root, node, names=names)  # the boxes' names: dsq[1]/dresidual[1]
         model = data["explanations"][i]
         assert model["header"] == str(e).split("\n")[: str(e).split("\n").index("")]
         assert len(model["paths"]) == len(e.paths)
@@ -196,6 +198,19 @@ def test_explanations_hold_explains_factors_and_their_edges():
                 assert (f["name"], f["formula"], f["steps"]) == (factor.name, factor.formula, factor.steps)
                 assert math.prod(locals_[at: at + f["steps"]]) == factor.value
                 at += f["steps"]
+
+
+def test_the_panels_paths_use_the_boxes_names_and_spell_out_unlabelled_nodes():
+    root, params = network()  # the residual observed - predicted has no label here
+    data, _ = page_data(root, params=list(params.values()))
+    w1 = topological_order(root).index(params["w1"])
+    for k, path in enumerate(data["explanations"][w1]["paths"], start=1):
+        assert [(f["name"], f["formula"]) for f in path["factors"]] == [
+            (f"dSSR/dpredicted[{k}]", f"-2·(observed[{k}] - predicted[{k}])"),
+            (f"dpredicted[{k}]/dy1[{k}]", "w3"),
+            (f"dy1[{k}]/dx1[{k}]", f"sigmoid(x1[{k}])"),
+            (f"dx1[{k}]/dw1", f"input[{k}]"),
+        ]
 
 
 def test_a_node_with_too_many_paths_says_so():

@@ -76,14 +76,18 @@ def test_clicking_w1_shows_its_chain_rule_and_the_engines_grad(tab, network_page
     text = tab.page.inner_text("[data-panel]")
     assert "dSSR/dw1" in text
     assert f"w1.grad = {params['w1'].grad:.3g}" in text
-    assert text == str(explain(root, params["w1"]))
+    assert text == str(explain(root, params["w1"], names=node_names(root)))
+    # with the boxes' names, per data point: each path through its own sq[k] and x1[k]
+    for k in (1, 2, 3):
+        assert f"dsq[{k}]/dresidual[{k}]" in text and f"sigmoid(x1[{k}])" in text
+    assert "dsq/dresidual" not in text
     # its paths are highlighted: w1, the three x1, y1 ... predicted boxes up to SSR
     lit = tab.page.eval_on_selector_all(".node.on-path, .node.selected", "els => els.map(e => e.dataset.node)")
     assert {"w1", "x1[1]", "x1[2]", "x1[3]", "SSR"} <= set(lit) and "w2" not in lit
     # from the keyboard: Tab to a node, Enter
     tab.page.focus('[data-node="b3"]')
     tab.page.keyboard.press("Enter")
-    assert tab.page.inner_text("[data-panel]") == str(explain(root, params["b3"]))
+    assert tab.page.inner_text("[data-panel]") == str(explain(root, params["b3"], names=node_names(root)))
     assert tab.problems() == []
 
 
@@ -98,7 +102,7 @@ def test_setting_b3_recomputes_every_number_as_the_engine_does(tab, network_page
         value, grad = shown[name]
         assert close(value, node.data) and close(grad, grads[node]), (name, value, node.data, grad, grads[node])
     assert shown["SSR"][0] != attributes_at_start()["SSR"]
-    assert tab.page.inner_text("[data-panel]") == str(explain(root, params["w1"]))
+    assert tab.page.inner_text("[data-panel]") == str(explain(root, params["w1"], names=node_names(root)))
     locals_ = tab.page.eval_on_selector_all("[data-edge]", "els => els.map(e => [e.dataset.edge, e.dataset.local])")
     order = topological_order(root)
     for key, local in locals_:

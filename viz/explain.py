@@ -9,13 +9,15 @@ whose nodes are labelled like the articles' reads::
     = -2·(observed - predicted) × w3 × sigmoid(x1) × input
 
 The sum of the path products is set beside the engine's ``grad`` of the leaf.
+``names=`` writes nodes by other names, as ``draw(names=)`` does: with the replay's
+``viz.step_text.node_names`` the paths read ``dsq[1]/dresidual[1]`` like its boxes.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import overload
 
@@ -83,6 +85,7 @@ class Explanation:
     total: float  # sum of the path products
     grad: float  # the engine's leaf.grad, for comparison
     precision: int = 3
+    names: Mapping[Value, str] | None = None  # explain's names=: shown instead of labels
 
     @property
     def agrees(self) -> bool:
@@ -142,13 +145,15 @@ class Explanation:
 
 @overload
 def explain(
-    root: Value, leaf: Value | str, *, precision: int = 3, max_paths: int = DEFAULT_MAX_PATHS, format: None = None
+    root: Value, leaf: Value | str, *, precision: int = 3, max_paths: int = DEFAULT_MAX_PATHS,
+    names: Mapping[Value, str] | None = None, format: None = None
 ) -> Explanation: ...
 
 
 @overload
 def explain(
-    root: Value, leaf: Value | str, *, precision: int = 3, max_paths: int = DEFAULT_MAX_PATHS, format: str
+    root: Value, leaf: Value | str, *, precision: int = 3, max_paths: int = DEFAULT_MAX_PATHS,
+    names: Mapping[Value, str] | None = None, format: str
 ) -> str: ...
 
 
@@ -158,6 +163,7 @@ def explain(
     *,
     precision: int = 3,
     max_paths: int = DEFAULT_MAX_PATHS,
+    names: Mapping[Value, str] | None = None,
     format: str | None = None,
 ) -> Explanation | str:
     """The chain rule for d root / d leaf, path by path, beside the engine's ``leaf.grad``.
@@ -171,6 +177,12 @@ def explain(
     local derivatives on its edges; their sum is d root / d leaf, which equals
     ``leaf.grad`` after ``root.backward()``. Paths are counted first (dynamic
     programming); more than ``max_paths`` raises ``TooManyPathsError`` with the count.
+
+    ``names``: a mapping Value -> the name to write instead of its label, in the
+    factors, formulas and sums, as ``draw(names=)`` shows it in the boxes
+    (``viz.step_text.node_names`` gives the replay's ``sq[1]``, ``x1[2]``); a string
+    ``leaf`` is looked up by it. Constants keep their number; factors still run
+    between labelled nodes, so only the names change.
     """
     check_root(root, "explain")
     check_int(precision, "explain", "precision", 1, 17)
@@ -179,10 +191,13 @@ def explain(
         raise ValueError(f"explain: format must be one of {', '.join(map(repr, FORMATS))} (or None),"
                          f" got {format!r}")
     order = topological_order(root)
-    target = find_node(root, leaf, "explain", "leaf", order=order)
+    shown = _shown_names(order, names)
+    # By its shown name (names= or its label), as draw's highlight= is found.
+    target = find_node(root, leaf, "explain", "leaf", order=order, names=shown if names is not None else None,
+                       says="labelled")
     count = count_paths(root, target, order=order)  # paths from each node down to the target
     total_paths = count.get(root, 0)
-    name = Namer(precision)
+    name = Namer(precision, names=shown)
     root_name = node_name(root, name, order)
     leaf_name = node_name(target, name, order)
     if total_paths > max_paths:
@@ -194,8 +209,26 @@ def explain(
 
     paths = tuple(_factors(edges, target, name, order) for edges in iter_paths(root, target, count=count))
     total = math.fsum(p.product for p in paths)
-    e = Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision)
+    e = Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision,
+                    None if names is None else shown)
     return e if format is None else FORMATS[format](e)
+
+
+def _shown_names(order: list[Value], names: Mapping[Value, str] | None) -> dict[Value, str]:
+    """``names`` checked, for the graph's nodes that it names (constants keep their number)."""
+    if names is None:
+        return {}
+    if not isinstance(names, Mapping):
+        raise TypeError(f"explain: names must be a mapping Value -> str, got {type(names).__name__}")
+    shown: dict[Value, str] = {}
+    for node in order:
+        name = names.get(node)
+        if name is None or node.is_constant:
+            continue
+        if not isinstance(name, str):
+            raise TypeError(f"explain: names values must be str, got {type(name).__name__} {name!r}")
+        shown[node] = name
+    return shown
 
 
 def _factors(edges: list[Edge], target: Value, name: Namer, order: list[Value]) -> ChainPath:

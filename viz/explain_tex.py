@@ -166,9 +166,9 @@ def _check(e: object, who: str) -> Explanation:
 def _lines(e: Explanation) -> tuple[list[str], str, str]:
     """The aligned lines of the paths, the left side d root / d leaf, and the sum over paths."""
     p = e.precision
-    namer = Namer(p)
+    namer = Namer(p, names=e.names)
     order: list[Value] = topological_order(e.root)
-    labels = {n.label for n in order if n.label is not None}
+    labels = {n.label for n in order if n.label is not None} | set((e.names or {}).values())
     lhs = _partial(e.root_name, e.leaf_name)
     lines: list[str] = []
     for k, path in enumerate(e.paths, start=1):

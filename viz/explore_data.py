@@ -4,8 +4,9 @@
 in topological order (its name, op, inputs, data, local derivatives and grad),
 the parameters the page lets the learner change, the backward steps (which
 edge each ``+=`` uses), and for every node the chain-rule explanation that
-``viz.explain`` gives, as structure: the header text, and per path its edges
-and how they group into named factors with their formulas. The page computes
+``viz.explain`` gives with the boxes' names (``node_names``: ``sq[1]``), as
+structure: the header text, and per path its edges and how they group into
+named factors with their formulas. The page computes
 every number itself (forward, local derivatives, backward, path products) from
 this structure, so that a changed parameter changes all of them; the text it
 writes is laid out as ``str(explain(...))`` and ``step_equation`` lay it out.
@@ -51,11 +52,16 @@ def find_params(order: list[Value], params: Collection[Value] | None) -> list[Va
     return list(dict.fromkeys(chosen))  # as given, each once
 
 
-def _explanation(root: Value, target: Value, index: dict[Value, int], precision: int,
+def _explanation(root: Value, target: Value, index: dict[Value, int], names: dict[Value, str], precision: int,
                  max_paths: int) -> dict[str, Any]:
-    """``explain(root, target)`` as structure: header lines, names, and per path its factors' edges."""
+    """``explain(root, target, names=names)`` as structure: header lines, names, and per path its factors' edges.
+
+    ``names`` are the boxes' names of the labelled nodes (``node_names``): the panel's paths read
+    ``dsq[1]/dresidual[1]``; an unlabelled node is still written as its expression
+    (``-2·(observed[1] - predicted[1])``, clearer than its box's ``-#19``).
+    """
     try:
-        e = explain(root, target, precision=precision, max_paths=max_paths)
+        e = explain(root, target, precision=precision, max_paths=max_paths, names=names)
     except TooManyPathsError as err:
         return {"error": str(err)}
     text = str(e).split("\n")
@@ -94,6 +100,7 @@ def page_data(
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
     names = node_names(root)
+    labelled = {node: name for node, name in names.items() if node.label is not None}
     every_step = backward_steps(root)
     grads = grads_after(root, every_step, len(every_step))
     chosen = find_params(order, params)
@@ -119,7 +126,7 @@ def page_data(
         "leaf": None if leaf is None else index[leaf],
         "steps": [[index[s.consumer], s.edge] for s in steps],
         "start": f"start: {r}/{r} = 1; every other grad is still unknown",
-        "explanations": [_explanation(root, node, index, precision, max_paths) for node in order],
+        "explanations": [_explanation(root, node, index, labelled, precision, max_paths) for node in order],
     }
     edges = [(i, k) for i, node in enumerate(order) for k in range(len(node.inputs))]
     graph = GraphText(

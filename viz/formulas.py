@@ -17,7 +17,7 @@ with the inputs' names put in place of ``{x}``, ``{a}``, ``{b}``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from engine import Value
@@ -51,18 +51,22 @@ def _wrap(s: Symbol) -> str:
 
 
 class Namer:
-    """What a node is called in formulas: its label, its number, or a short expression.
+    """What a node is called in formulas: its shown name, its label, its number, or a short expression.
 
-    An unlabelled interior node is described by the expression that made it
-    (``observed - predicted``), as long as that stays within ``max_len``
+    ``names`` (Value -> str) overrides labels, as ``draw(names=)`` does: the replay's
+    per-point names (``sq[1]``, ``+#4``) of ``viz.step_text.node_names``; a constant
+    keeps its number. An unlabelled interior node is described by the expression that
+    made it (``observed - predicted``), as long as that stays within ``max_len``
     characters and ``max_depth`` operations; beyond that it has no name and
     formulas that need it fall back to the bare number.
     """
 
-    def __init__(self, precision: int = 3, *, max_len: int = 28, max_depth: int = 3) -> None:
+    def __init__(self, precision: int = 3, *, names: Mapping[Value, str] | None = None, max_len: int = 28,
+                 max_depth: int = 3) -> None:
         self.precision = precision
         self.max_len = max_len
         self.max_depth = max_depth
+        self._names = {} if names is None else names
         self._cache: dict[Value, Symbol | None] = {}
 
     def __call__(self, node: Value) -> Symbol | None:
@@ -71,6 +75,9 @@ class Namer:
         return self._cache[node]
 
     def _name(self, node: Value, depth: int) -> Symbol | None:
+        shown = self._names.get(node)
+        if shown is not None and not node.is_constant:
+            return Symbol(shown, True)
         if node.label is not None:
             return Symbol(node.label, True)
         if not node.inputs:  # a constant or an unlabelled leaf: its number
