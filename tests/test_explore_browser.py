@@ -418,17 +418,22 @@ def test_the_slider_and_buttons_move_the_step_and_stop_at_the_ends(tab, network_
     assert tab.problems() == []
 
 
+IN_VIEW = (
+    "names => { var v = document.getElementById('graph').getBoundingClientRect();"
+    " return names.map(n => { var r = document.querySelector('[data-node=\"' + n + '\"]').getBoundingClientRect();"
+    " return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom; }); }"
+)
+# The graph's width on the page over its drawn width (1 unless zoomed).
+ZOOM = "() => { var s = document.querySelector('#graph svg'); return s.getBoundingClientRect().width / s.width.baseVal.value; }"
+
+
 def test_each_step_brings_its_boxes_into_view(tab, network_page):
-    # The graph is wider than its frame: the start shows the root, a step its two boxes.
+    # The graph is wider than its frame: the page opens on its leaves, a step shows its two boxes.
     tab.open(network_page.as_uri())
     page = tab.page
-    in_view = (
-        "names => { var v = document.getElementById('graph').getBoundingClientRect();"
-        " return names.map(n => { var r = document.querySelector('[data-node=\"' + n + '\"]').getBoundingClientRect();"
-        " return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom; }); }"
-    )
+    in_view = IN_VIEW
     assert page.eval_on_selector("#graph", "g => g.scrollWidth > g.clientWidth")
-    assert page.evaluate(in_view, ["SSR"]) == [True]
+    assert page.evaluate(in_view, ["SSR"]) == [False]
     root, _ = articles_network()
     steps = backward_steps(root)
     names = node_names(root)
@@ -438,6 +443,45 @@ def test_each_step_brings_its_boxes_into_view(tab, network_page):
         assert page.evaluate(in_view, [names[s.consumer], names[s.input]]) == [True, True], k
         classes = page.eval_on_selector_all(".s-consumer, .s-receiver", "els => els.map(e => e.dataset.node)")
         assert sorted(classes) == sorted({names[s.consumer], names[s.input]})
+    page.keyboard.press("Home")  # back at the start: the root, whose grad the start sets to 1
+    assert page.evaluate(in_view, ["SSR"]) == [True]
+
+
+# Window width -> how the articles' page (drawn 2139 px wide) opens: too wide to fit at a readable
+# scale (edge labels >= 10 px: zoom >= 0.7) at 1280, so at full size on its leaves; fitted at 1920.
+OPENINGS = [
+    (1280, 860, "leaves"),
+    (900, 700, "leaves"),
+    (1920, 1080, "fit"),
+]
+
+
+@pytest.mark.parametrize(("width", "height", "how"), OPENINGS)
+def test_the_page_opens_readable_on_the_start_of_the_graph(chromium_browser, network_page, width, height, how):
+    tab = Tab(chromium_browser, width=width, height=height)
+    try:
+        tab.open(network_page.as_uri())
+        page = tab.page
+        frame = page.eval_on_selector("#graph", "g => [g.scrollLeft, g.scrollTop, g.scrollWidth, g.clientWidth]")
+        zoom = page.evaluate(ZOOM)
+        if how == "fit":  # the whole width, root included, at a readable scale
+            assert frame[2] <= frame[3] and 0.7 <= zoom < 1
+            assert page.evaluate(IN_VIEW, ["SSR", "w1", "input[1]"]) == [True, True, True]
+        else:  # full size, from the top left corner: the leaves where the forward pass starts
+            assert frame[:2] == [0, 0] and frame[2] > frame[3] and abs(zoom - 1) < 1e-3
+            assert page.evaluate(IN_VIEW, ["input[2]", "w1", "SSR"]) == [True, True, False]
+        assert tab.problems() == []
+    finally:
+        tab.page.close()
+
+
+def test_a_small_graph_opens_whole_at_its_own_size(tab, tmp_path):
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    y = (a * b).tanh().relabel("y")
+    tab.open(explore(y, tmp_path / "small.html").as_uri())
+    assert abs(tab.page.evaluate(ZOOM) - 1) < 1e-3  # not blown up to the frame's width
+    assert tab.page.eval_on_selector("#graph", "g => g.scrollWidth <= g.clientWidth")
+    assert tab.page.evaluate(IN_VIEW, ["a", "b", "y"]) == [True, True, True]
 
 
 def test_the_pages_fsum_and_isclose_are_pythons(math_tab):

@@ -416,6 +416,29 @@
     });
   });
 
+  // Opening: the whole width when it fits at a readable scale (edge labels, 11pt, stay >= 10 px),
+  // else at full size with the leaves, where the forward pass starts, in view (not the root at
+  // the far end, which hid the graph's start until "fit" was pressed). A small graph keeps size 1.
+  var READABLE_ZOOM = 0.7;
+  function openView() {
+    var fit = (graphBox.clientWidth - 4) / natural.w;
+    if (fit < 1 && fit >= READABLE_ZOOM) { setZoom(fit); }
+  }
+  function scrollToLeaves() {
+    graphBox.scrollLeft = 0;
+    graphBox.scrollTop = 0;  // the top left corner, unless the leaves' first box is not in view there
+    var view = graphBox.getBoundingClientRect(), left = Infinity, top = Infinity;
+    nodes.forEach(function (n, i) {
+      if (n.inputs.length) { return; }
+      var r = box[i].getBoundingClientRect();
+      left = Math.min(left, r.left);
+      top = Math.min(top, r.top);
+    });
+    if (left === Infinity) { return; }
+    if (left + 40 > view.right) { graphBox.scrollLeft = left - view.left - 8; }
+    if (top + 40 > view.bottom) { graphBox.scrollTop = top - view.top - 8; }
+  }
+
   function fromHash() {
     var tokens = hashTokens(), k = 0;
     tokens.forEach(function (t) { var m = /^step=(\d+)$/.exec(t); if (m) { k = parseInt(m[1], 10); } });
@@ -428,6 +451,8 @@
   computeSteps();
   showValues();
   history = [];
+  openView();
   fromHash();
+  if (stepK === 0 && !exercise) { scrollToLeaves(); }  // a step or a question scrolls to its own boxes
   window.chaingradPage = { data: D, state: function () { return { values: values.slice(), cur: cur, step: stepK }; } };
 })();
