@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from demos import network as net
 from demos._console import Console, cli
@@ -27,7 +28,10 @@ from nn import Ledger, train
 from nn import statquest as sq
 from viz.plots import EXTRA_HINT, PlotError, plot_descent, plot_fit, plot_loss
 
-__all__ = ["FILES", "b3_curve", "prediction", "runs", "write", "run", "main"]
+if TYPE_CHECKING:  # matplotlib is imported when a picture is drawn
+    from matplotlib.figure import Figure
+
+__all__ = ["FILES", "b3_curve", "prediction", "runs", "loss_figure", "write", "run", "main"]
 
 #: The files written, in order.
 FILES = ("descent.png", "fit.png", "loss.png")
@@ -72,8 +76,7 @@ def write(out: Path, ledgers: dict[str, Ledger]) -> list[Path]:
         sq.INPUTS, sq.OBSERVED, x_range=(0.0, 1.0),
     )
     fit.axes[0].set_title("The fit: the prediction over the input range, before and after training", fontsize=10)
-    loss = plot_loss(slow, label=f"lr {slow.lr:g}: {_reason(slow)}")
-    plot_loss(fast, label=f"lr {fast.lr:g}: {_reason(fast)}", ax=loss.axes[0])
+    loss = loss_figure(slow, fast)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, figure in zip(FILES, (descent, fit, loss)):
@@ -84,9 +87,38 @@ def write(out: Path, ledgers: dict[str, Ledger]) -> list[Path]:
     return written
 
 
-def _reason(ledger: Ledger) -> str:
-    """The summary's first line: "5000 steps at lr = 0.1; stopped because ..."."""
-    return ledger.summary().splitlines()[0]
+def loss_figure(*ledgers: Ledger) -> Figure:
+    """The runs' losses on one axes, each named by its learning rate (``lr = 0.02``).
+
+    What the runs share, how many steps and why they stopped, is said once, above
+    the names; a run that differs in it says its own after its name.
+    """
+    if not ledgers:
+        raise ValueError("loss_figure: give at least one ledger")
+    stops = [_stop(led) for led in ledgers]
+    shared = len(set(stops)) == 1
+    fig = plot_loss(ledgers[0], label=_lr_label(ledgers[0], stops[0], shared))
+    for led, stop in zip(ledgers[1:], stops[1:]):
+        plot_loss(led, label=_lr_label(led, stop, shared), ax=fig.axes[0])
+    legend = fig.axes[0].get_legend()
+    if shared and legend is not None:
+        legend.set_title(f"each run: {stops[0]}")
+        legend.get_title().set_fontsize(8)
+    return fig
+
+
+def _lr_label(ledger: Ledger, stop: str, shared: bool) -> str:
+    return f"lr = {ledger.lr:g}" if shared else f"lr = {ledger.lr:g}: {stop}"
+
+
+def _stop(ledger: Ledger) -> str:
+    """How many steps and why training stopped: the summary's first line without its learning rate.
+
+    "5000 steps at lr = 0.1; stopped because X." -> "5000 steps; stopped because X."
+    """
+    first = ledger.summary().splitlines()[0]
+    steps, _, why = first.partition("; ")
+    return f"{steps.split(' at lr = ')[0]}; {why}"
 
 
 def run(con: Console, out: Path, ledgers: dict[str, Ledger] | None = None) -> list[Path]:

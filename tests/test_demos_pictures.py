@@ -49,3 +49,24 @@ def test_without_matplotlib_one_line_says_how_to_get_them(tmp_path, ledgers, mon
 def test_no_graph_draws_nothing(tmp_path, capsys):
     assert pictures.main(["--no-graph", "--out", str(tmp_path / "x")]) == 0
     assert capsys.readouterr().out == "" and not (tmp_path / "x").exists()
+
+
+def legend_of(fig):
+    legend = fig.axes[0].get_legend()
+    return legend.get_title().get_text(), [t.get_text() for t in legend.get_texts()]
+
+
+def test_the_loss_legend_names_each_run_by_its_lr_and_says_what_they_share_once(ledgers):
+    pytest.importorskip("matplotlib", reason="matplotlib (the plot extra) is not installed")
+    slow, fast = ledgers["slow"], ledgers["fast"]
+    title, names = legend_of(pictures.loss_figure(slow, fast))
+    assert names == ["lr = 0.02", "lr = 0.1"]
+    assert title == "each run: 5000 steps; stopped because the fixed number of steps was done."
+    assert "lr" not in title
+    # Runs that stop differently: each says its own, its learning rate once.
+    title, names = legend_of(pictures.loss_figure(ledgers["b3"], fast))
+    assert title == ""
+    assert names == ["lr = 0.1: 10 steps; stopped because every step size was below 0.001.",
+                     "lr = 0.1: 5000 steps; stopped because the fixed number of steps was done."]
+    with pytest.raises(ValueError, match="loss_figure: give at least one ledger"):
+        pictures.loss_figure()

@@ -222,3 +222,16 @@ def test_demo_pictures_are_written_and_deterministic(tmp_path):
     for a, b in zip(first, second):
         data = a.read_bytes()
         assert data.startswith(b"\x89PNG") and data == b.read_bytes()
+
+
+def test_descent_tangents_stand_out_from_the_curve(b3_ledger):
+    axes = plot_descent(b3_ledger, pictures.b3_curve()).axes[0]
+    (curve,) = [line for line in axes.lines if line.get_gid() == "curve"]
+    tangents = [line for line in axes.lines if str(line.get_gid()).startswith("tangent")]
+    assert len(tangents) == len(b3_ledger)
+    width = axes.get_xlim()[1] - axes.get_xlim()[0]
+    for t in tangents:
+        assert t.get_color() not in (curve.get_color(), "#d95f02")  # neither the curve's nor the steps' colour
+        assert t.get_linewidth() >= curve.get_linewidth() and t.get_zorder() > curve.get_zorder()  # on top
+        (x0, _), (x1, _) = t.get_xydata()
+        assert x1 - x0 == pytest.approx(width / 4)  # long enough to leave the curve on both sides

@@ -36,8 +36,8 @@ __all__ = ["PlotError", "DescentData", "descent_data", "plot_descent", "plot_fit
 #: How to get matplotlib, as every "not installed" message says it.
 EXTRA_HINT = "pip install \"chaingrad[plot]\" (in a checkout: pip install -e \".[plot]\")"
 
-#: The colours: a dark blue curve, orange steps, purple tangents, black data (told apart in greys too).
-CURVE, STEP, TANGENT, OBSERVED, START, END = "#1f4e79", "#d95f02", "#7570b3", "#000000", "#9e9ac8", "#1b9e77"
+#: The colours: a dark blue curve, orange steps, magenta tangents, black data (told apart in greys too).
+CURVE, STEP, TANGENT, OBSERVED, START, END = "#1f4e79", "#d95f02", "#c51b7d", "#000000", "#9e9ac8", "#1b9e77"
 
 
 #: The loss plot's highest decade: matplotlib's log ticks overflow a little above 1e250.
@@ -203,11 +203,12 @@ def plot_descent(
     ys = [float(loss_at(x)) for x in xs]
     axes.plot(xs, ys, color=CURVE, linewidth=2, label=f"{lname} as a function of {name}", gid="curve")
 
-    # Tangents: a segment through each point with the engine's slope, as wide as a tenth of the curve.
-    half = 0.1 * (hi - lo)
+    # Tangents: a segment through each point with the engine's slope, as wide as a quarter of the
+    # axis (it leaves the curve visibly on either side), drawn over the curve in another colour.
+    half = 0.125 * (hi - lo)
     for k, (v, loss, slope) in enumerate(zip(data.values, data.losses, data.slopes), start=1):
         axes.plot([v - half, v + half], [loss - slope * half, loss + slope * half], color=TANGENT,
-                  linewidth=1.2, linestyle="--", gid=f"tangent{k}",
+                  linewidth=2, linestyle=(0, (4, 2)), zorder=3, gid=f"tangent{k}",
                   label=f"tangent: slope = the engine's d{lname}/d{name}" if k == 1 else None)
         if k <= labelled:
             axes.annotate(f"slope {slope:.3g}\nstep size {slope:.3g} × {data.lr:g} = {slope * data.lr:.3g}",
@@ -219,7 +220,7 @@ def plot_descent(
                               arrowprops=dict(arrowstyle="->", color=STEP, linewidth=1.2))
         arrow.set_gid(f"step{k + 1}")
     finite = [(v, y) for v, y in zip(data.values, data.losses) if math.isfinite(y)]
-    axes.plot([v for v, _ in finite], [y for _, y in finite], "o", color=STEP, markersize=5,
+    axes.plot([v for v, _ in finite], [y for _, y in finite], "o", color=STEP, markersize=5, zorder=4,
               label=f"{len(data.slopes)} steps at lr = {data.lr:g}", gid="points")
 
     # Keep steep tangents from stretching the axes: the curve decides the height.
