@@ -424,7 +424,8 @@ IN_VIEW = (
     " return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom; }); }"
 )
 # The graph's width on the page over its drawn width (1 unless zoomed).
-ZOOM = "() => { var s = document.querySelector('#graph svg'); return s.getBoundingClientRect().width / s.width.baseVal.value; }"
+ZOOM = ("() => { var s = document.querySelector('#graph svg');"
+        " return s.getBoundingClientRect().width / s.width.baseVal.value; }")
 
 
 def test_each_step_brings_its_boxes_into_view(tab, network_page):
