@@ -25,7 +25,8 @@ from engine.ops import POWER, OpSpec, spec_of
 from viz.step_text import is_one_word
 from viz.text import fmt
 
-__all__ = ["Symbol", "Formula", "Namer", "node_name", "expression_of", "edge_formula", "formula_text", "multiply"]
+__all__ = ["Symbol", "Formula", "Namer", "is_position_name", "node_name", "expression_of", "edge_formula",
+           "formula_text", "multiply"]
 
 
 class Symbol(NamedTuple):
@@ -54,11 +55,14 @@ class Namer:
     """What a node is called in formulas: its shown name, its label, its number, or a short expression.
 
     ``names`` (Value -> str) overrides labels, as ``draw(names=)`` does: the replay's
-    per-point names (``sq[1]``, ``+#4``) of ``viz.step_text.node_names``; a constant
+    per-point names (``sq[1]``, ``x1[2]``) of ``viz.step_text.node_names``; a constant
     keeps its number. An unlabelled interior node is described by the expression that
-    made it (``observed - predicted``), as long as that stays within ``max_len``
+    made it (``observed[1] - predicted[1]``), as long as that stays within ``max_len``
     characters and ``max_depth`` operations; beyond that it has no name and
-    formulas that need it fall back to the bare number.
+    formulas that need it fall back to the bare number. The position name
+    ``node_names`` gives such a node (``-#19``: op and place, ``is_position_name``)
+    only says which box it is: the expression is written instead, and the position
+    name only where the expression is too long (``1 - tanh(+#4)^2``, ``2·(-#19)``).
     """
 
     def __init__(self, precision: int = 3, *, names: Mapping[Value, str] | None = None, max_len: int = 28,
@@ -72,11 +76,18 @@ class Namer:
     def __call__(self, node: Value) -> Symbol | None:
         if node not in self._cache:
             self._cache[node] = self._name(node, self.max_depth)
-        return self._cache[node]
+        sym = self._cache[node]
+        if sym is None:
+            # Cached apart from the expressions, so that an expression holding this
+            # node is written out in full or not at all, never half in position names.
+            shown = self._names.get(node)
+            if shown is not None and is_position_name(node, shown):
+                return Symbol(shown, node.op.isidentifier())  # 2·(-#19), 2·tanh#4
+        return sym
 
     def _name(self, node: Value, depth: int) -> Symbol | None:
         shown = self._names.get(node)
-        if shown is not None and not node.is_constant:
+        if shown is not None and not node.is_constant and not is_position_name(node, shown):
             return Symbol(shown, True)
         if node.label is not None:
             return Symbol(node.label, True)
@@ -95,6 +106,16 @@ class Namer:
         if sym is None or len(sym.text) > self.max_len:
             return None
         return sym
+
+
+def is_position_name(node: Value, name: str) -> bool:
+    """True when ``name`` is the name ``viz.step_text.node_names`` makes for an unlabelled
+    ``node`` (not a constant) from its op and topological position: ``*#7``, ``-#19``, ``tanh#4``,
+    ``leaf#0`` (``*#7#7`` where a label takes ``*#7``). Such a name points at a box; it is no word for a formula.
+    """
+    if node.label is not None or node.is_constant:
+        return False
+    return re.fullmatch(re.escape(node.op or "leaf") + r"#(\d+)(?:#\1)?", name) is not None
 
 
 def node_name(node: Value, name: Namer, order: list[Value]) -> str:
