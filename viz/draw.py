@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from engine import Value
 from engine.checks import check_bool, check_int, check_str
 from engine.graph import find_node, nodes_on_paths, path_sum, topological_order
-from viz.formulas import Namer, Symbol, edge_formula, formula_text, node_name
+from viz.formulas import Namer, edge_formula, formula_text, node_name
 from viz.layout import DEFAULT_MAX_LAYOUT, EFFORT, EFFORT_ABOVE, MAX_FORMULA, MAX_NAME, MAX_TITLE, layout_size, shorten
 from viz.render import ChainGraph
 from viz.roots import check_root
+from viz.step_text import is_one_word
 from viz.style import (
     EDGE_COLOUR,
     FOCUS,
@@ -112,7 +113,9 @@ def draw(
       box, in the edge formulas and in the caption (``viz.step_text.node_names``
       gives ``x1[1]``, ``x1[2]`` ... where a network run on several data points
       repeats a label). ``highlight="x1[2]"`` then finds the node by that name.
-      Constants keep showing their number.
+      Constants keep showing their number. An unlabelled node's position name
+      (``-#19``) marks its box only: formulas write its expression in the names
+      shown (``2·(observed[1] - predicted[1])``), or the position name where that is too long.
     - ``compact=True``: no op ovals; each computed value's box shows its op in a
       grey cell beside its name, and each edge goes straight from an input to
       the value it makes, labelled with d(value)/d(input). Half as many ranks,
@@ -227,7 +230,7 @@ def drawing(
     return Drawing(
         root, order, index, shown, params_set, target,
         on_path=set(nodes_on_paths(root, target, order=order)) if target is not None else set(),
-        namer=_ShownNamer(precision, shown),
+        namer=Namer(precision, names=shown),
         precision=precision, show_grads=show_grads, rankdir=rankdir, formulas=formulas,
         legend=legend, title=title, compact=compact,
     )
@@ -327,6 +330,15 @@ def _grad_text(node: Value, d: Drawing) -> str:
     return fmt(node.grad, d.precision)
 
 
+def _box_name(node: Value, d: Drawing) -> str:
+    """A node in the caption's d.../d...: the name on its box (``x1[2]``; ``(*#7)``, as the replay's
+    captions write it), else as ``viz.formulas.node_name`` writes it (``(a·3)``, ``node7``)."""
+    name = d.shown.get(node)
+    if name is None:
+        return node_name(node, d.namer, d.order)
+    return name if is_one_word(name) else f"({name})"
+
+
 def _caption(d: Drawing, kinds: list[str]) -> str | None:
     """The title, the highlight's claim (sum over its red paths = its grad) and the legend."""
     rows = []
@@ -335,7 +347,7 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
         rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{title}</b></font></td></tr>')
     if d.target is not None:
         n_paths, total = path_sum(d.root, d.target, order=d.order)
-        t, r = (shorten(node_name(n, d.namer, d.order), MAX_NAME) for n in (d.target, d.root))
+        t, r = (shorten(_box_name(n, d), MAX_NAME) for n in (d.target, d.root))
         paths = "1 red path" if n_paths == 1 else f"the {n_paths} red paths"
         claim = (
             f"d{r}/d{t} = sum over {paths} from {t} to {r} "
@@ -364,7 +376,7 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
         rows.append('<tr><td colspan="20">edge numbers: local derivative d(output)/d(input) of each step</td></tr>')
         rows.append(
             f'<tr><td colspan="20"><font color="{GRAD_COLOUR}">grad:'
-            f" d{html_escape(shorten(node_name(d.root, d.namer, d.order), MAX_NAME))}/d(node)</font></td></tr>"
+            f" d{html_escape(shorten(_box_name(d.root, d), MAX_NAME))}/d(node)</font></td></tr>"
         )
     if not rows:
         return None
@@ -412,17 +424,3 @@ def _shown_names(order: list[Value], names: Mapping[Value, str] | None) -> dict[
         if name is not None:
             shown[node] = name
     return shown
-
-
-class _ShownNamer(Namer):
-    """Formulas that call each node by its shown name (``sigmoid(x1[2])``), else as ``Namer`` does."""
-
-    def __init__(self, precision: int, shown: Mapping[Value, str]) -> None:
-        super().__init__(precision)
-        self._shown = shown
-
-    def _name(self, node: Value, depth: int) -> Symbol | None:
-        if node in self._shown:
-            return Symbol(self._shown[node], True)
-        return super()._name(node, depth)
-
