@@ -109,6 +109,23 @@ def test_too_long_an_expression_leaves_the_position_name_in_parentheses():
     assert f"<b>{fmt(2.0 * u)}</b>" in edge_labels(draw(sq).source)
 
 
+def test_where_the_expression_makes_the_formula_too_long_the_box_name_stands_in():
+    x, w, b1 = Value(0.3, "x"), Value(2.0, "w"), Value(-0.1, "b1")
+    y = (x * w + b1).sigmoid().relabel("y")
+    y.backward()
+    z = y.inputs[0]
+    names = node_names(y)
+    s = 1.0 / (1.0 + math.exp(-(0.3 * 2.0 - 0.1)))
+    # "sigmoid(x·w + b1)·(1 - sigmoid(x·w + b1))" is 41 characters, one beyond MAX_FORMULA
+    labels = edge_labels(draw(y, names=names).source)
+    assert formula_label(f"sigmoid({names[z]})·(1 - sigmoid({names[z]}))", s * (1.0 - s)) in labels
+    assert f"<b>{fmt(s * (1.0 - s))}</b>" in edge_labels(draw(y).source)  # without names=: the number alone
+    # One character less, and the expression fits.
+    y2 = (x * w + Value(-0.1, "b")).sigmoid().relabel("y")
+    assert formula_label("sigmoid(x·w + b)·(1 - sigmoid(x·w + b))", s * (1.0 - s)) in edge_labels(
+        draw(y2, names=node_names(y2)).source)
+
+
 def test_the_caption_names_the_highlighted_box_as_the_replay_does():
     y, a, b = tanh_graph()
     source = draw(y, names=node_names(y), highlight="+#3").source

@@ -275,9 +275,7 @@ def to_dot(d: Drawing) -> ChainGraph:
             g.node(into, label=f"<{html_escape(op_text(node.op))}>",
                    **op_attrs(node is marks.focus, node in d.on_path))
         for k, (inp, local) in enumerate(zip(node.inputs, node.local_grads)):
-            formula = formula_text(edge_formula(node, k, d.namer), d.precision) if d.formulas else None
-            if formula is not None and len(formula) > MAX_FORMULA:
-                formula = None  # the number alone: a label as long as the graph would slow dot down
+            formula = _formula(node, k, d) if d.formulas else None
             # Where two or more edges meet one op, their labels sit side by side:
             # decorate ties each label to its own edge with a line.
             decorate = {"decorate": "true"} if len(node.inputs) > 1 else {}
@@ -298,6 +296,20 @@ def to_dot(d: Drawing) -> ChainGraph:
         # With a title the caption goes on top, where a title belongs; else it sits below.
         g.attr(label=caption, labelloc="t" if d.title is not None else "b", labeljust="c", fontsize="12")
     return g
+
+
+def _formula(node: Value, k: int, d: Drawing) -> str | None:
+    """The formula of the edge from ``node.inputs[k]``, at most ``MAX_FORMULA`` characters, or None.
+
+    Unlabelled nodes are written as their expressions; where that makes the formula too long,
+    as the position names of their boxes (``sigmoid(+#4)·(1 - sigmoid(+#4))``, only with
+    ``names=``), else there is none: the number alone, as a label as long as the graph would slow dot down.
+    """
+    for namer in (d.namer, Namer(d.precision, names=d.shown, max_len=0)):
+        formula = formula_text(edge_formula(node, k, namer), d.precision)
+        if formula is None or len(formula) <= MAX_FORMULA:
+            return formula
+    return None
 
 
 def _short(name: str | None) -> str | None:
