@@ -1,0 +1,295 @@
+"""Python source for a recorded graph: forward lines, then backward's chain rule, node by node.
+
+Names in the generated code (never labels; a label that is a plain identifier
+is a comment at most):
+
+* ``p<j>`` parameter j's value, ``gp<j>`` d(loss)/d(parameter j);
+* ``v<i>`` node i's value, ``g<i>`` d(loss)/d(node i);
+* in a loop over repetitions (``engine.trace_plan.Loop`` number m): ``a<m>_<p>``
+  the current repetition's node at position p, ``h<m>_<p>`` its grad,
+  ``c<m>_<p>`` the previous repetition's node (a loop-carried value),
+  ``i<m>_<p>`` grad flowing into a repetition from outside it, ``d<m>_<s>``
+  the repetition's constants (from the table ``D<m>``), ``S<m>`` the values
+  each repetition's backward needs, saved by its forward.
+
+Backward follows ``Value.backward`` exactly: grads start at 0.0 (the loss's at
+1.0), nodes are visited in reverse topological order, a node whose grad is 0
+passes nothing on, and each input gets ``+= local_grad * grad`` in input order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from engine.trace_ops import OpTemplate, template_for
+from engine.trace_plan import Loop, Recorded
+
+__all__ = ["Code", "generate", "MissingTemplateError"]
+
+_NAME = re.compile(r"\b[a-z]+\d+(?:_\d+)?\b")
+
+
+class MissingTemplateError(TypeError):
+    """A node's op has no code template (``engine.trace_ops``): the graph cannot be traced."""
+
+
+@dataclass
+class Code:
+    """The generated lines (unindented bodies) and the objects they read by name."""
+
+    params: list[str]          # one line per parameter: p<j> = P[j]
+    forward: list[str]
+    backward: list[str]
+    loss: str                  # the expression of the loss after forward
+    grads: list[str]           # gp0, gp1, ...
+    namespace: dict[str, object] = field(default_factory=dict)
+
+
+def _comment(node_label: str | None) -> str:
+    return f"  # {node_label}" if node_label is not None and node_label.isidentifier() else ""
+
+
+def _const(x: float, code: Code) -> str:
+    """A constant as source: its ``repr`` if finite, else a name bound in the namespace."""
+    if math.isfinite(x):
+        text = repr(float(x))
+        return f"({text})" if text.startswith("-") else text
+    name = f"k{len(code.namespace)}"
+    code.namespace[name] = float(x)
+    return name
+
+
+def _times(local: str, grad: str) -> str:
+    """``local * grad`` as the chain rule writes it; a local derivative of 1.0 is left out (1.0 * g == g)."""
+    if local == "1.0":
+        return grad
+    return f"{local if _atomic(local) else '(' + local + ')'} * {grad}"
+
+
+def _atomic(expr: str) -> bool:
+    """True if ``expr`` needs no parentheses as an operand: no spaces, or one parenthesized group."""
+    if " " not in expr:
+        return True
+    if not expr.startswith("("):
+        return False
+    depth = 0
+    for k, ch in enumerate(expr):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return k == len(expr) - 1
+    return False
+
+
+def _template(node_op: str, arity: int, where: str) -> OpTemplate:
+    tpl = template_for(node_op)
+    if tpl is None:
+        raise MissingTemplateError(
+            f"trace: no code template for op {node_op!r} ({where}); the ops that can be traced are"
+            " those of engine.trace_ops.TEMPLATES and x ** n"
+        )
+    if tpl.arity != arity:
+        raise MissingTemplateError(f"trace: op {node_op!r} ({where}) has {arity} inputs, its template {tpl.arity}")
+    return tpl
+
+
+def generate(rec: Recorded, names: list[str], loops: list[Loop]) -> Code:
+    """The code of ``rec``: straight lines, with ``loops`` written as loops over their repetitions.
+
+    ``names`` are the parameters' names, shown as comments where they are plain identifiers.
+    """
+    return _Writer(rec, names, loops).write()
+
+
+Source = tuple[str, str | None]  # an input as read (value) and as written to (grad; None: not needed)
+
+
+class _Writer:
+    def __init__(self, rec: Recorded, names: list[str], loops: list[Loop]) -> None:
+        self.rec = rec
+        self.loops = loops
+        self.code = Code([f"p{j} = P[{j}]{_comment(name)}" for j, name in enumerate(names)], [], [], "",
+                         [f"gp{j}" for j in range(len(names))])
+        self.in_loop = [-1] * len(rec.nodes)
+        for m, loop in enumerate(loops):
+            for i in range(loop.start, loop.stop):
+                self.in_loop[i] = m
+
+    def value(self, t: int) -> str:
+        """Node t's value as read from outside its loop (after the loop: its last repetition)."""
+        m = self.in_loop[t]
+        return f"v{t}" if m < 0 else f"a{m}_{(t - self.loops[m].start) % self.loops[m].length}"
+
+    def grad(self, t: int) -> str:
+        """Node t's grad as written from outside its loop."""
+        m = self.in_loop[t]
+        return f"g{t}" if m < 0 else f"i{m}_{(t - self.loops[m].start) % self.loops[m].length}"
+
+    def inputs(self, i: int, names: dict[int, tuple[str, str]], m: int | None = None,
+               slots: list[float] | None = None) -> list[Source]:
+        """Node i's inputs; ``names`` maps the nodes of loop ``m``, whose constants go to ``slots``."""
+        out: list[Source] = []
+        for kind, x in self.rec.refs[i]:
+            if kind == "n":
+                t = int(x)
+                out.append(names[t] if t in names else (self.value(t), self.grad(t)))
+            elif kind == "p":
+                out.append((f"p{int(x)}", f"gp{int(x)}"))
+            elif slots is not None:
+                slots.append(float(x))
+                out.append((f"d{m}_{len(slots) - 1}", None))
+            else:
+                out.append((_const(float(x), self.code), None))
+        return out
+
+    def node_lines(self, i: int, ins: list[Source], out: str, g: str) -> tuple[list[str], list[str]]:
+        """Forward lines (guard, rule) and backward block of node i, named ``out`` and ``g``."""
+        node = self.rec.nodes[i]
+        tpl = _template(node.op, len(ins), f"node {i}" + (f" {node.label!r}" if node.label else ""))
+        args = [src for src, _ in ins]
+        fwd = []
+        if tpl.guard is not None:
+            fwd.append(f"if {tpl.guard.format(*args)}: raise _Domain")
+        fwd.append(f"{out} = {tpl.forward.format(*args)}{_comment(node.label)}")
+        bwd = [f"if {g}:"]
+        for (_, target), local in zip(ins, tpl.local_grads):
+            if target is not None:
+                bwd.append(f"    {target} += {_times(local.format(*args, out=out), g)}")
+        return fwd, bwd
+
+    def write(self) -> Code:
+        rec, loops, code = self.rec, self.loops, self.code
+        fwd_parts: list[list[str]] = []
+        bwd_parts: list[list[str]] = []
+        straight: list[int] = []
+        i = m = 0
+        while i < len(rec.nodes):
+            if m < len(loops) and loops[m].start == i:
+                f, b = self.loop_code(m)
+                i = loops[m].stop
+                m += 1
+            else:
+                straight.append(i)
+                f, b = self.node_lines(i, self.inputs(i, {}), f"v{i}", f"g{i}")
+                i += 1
+            fwd_parts.append(f)
+            bwd_parts.append(b)
+        kind, x = rec.root
+        zero = [f"g{t}" for t in straight]
+        zero += [f"i{m}_{p}" for m, lp in enumerate(loops) for p in _incoming(rec, lp)]
+        zero += code.grads
+        seed = ""
+        if kind == "n":
+            seed = self.grad(int(x))
+            zero.remove(seed)
+            code.loss = self.value(int(x))
+        elif kind == "p":
+            code.loss = f"p{int(x)}"
+        else:
+            code.loss = _const(float(x), code)
+        code.forward = [line for part in fwd_parts for line in part]
+        # Named once forward is done: backward's loops reuse their value names.
+        code.forward.append(f"loss = {code.loss}")
+        code.loss = "loss"
+        code.backward = [" = ".join(zero) + " = 0.0"] if zero else []
+        if kind == "n":
+            code.backward.append(f"{seed} = 1.0")
+            code.backward += [line for part in reversed(bwd_parts) for line in part]
+        elif kind == "p":
+            code.backward.append(f"gp{int(x)} += 1.0")
+        return code
+
+    def loop_code(self, m: int) -> tuple[list[str], list[str]]:
+        """Forward and backward of loop m: the body of its second repetition, with names per position."""
+        rec, loop, code = self.rec, self.loops[m], self.code
+        start, length, reps = loop.start, loop.length, loop.reps
+        carried = _carried(rec, loop)
+        incoming = _incoming(rec, loop)
+        base = start + length  # the second repetition reads like every other
+        names: dict[int, tuple[str, str]] = {}
+        for t in range(start, base + length):
+            p = (t - start) % length
+            names[t] = (f"a{m}_{p}", f"h{m}_{p}") if t >= base else (f"c{m}_{p}", f"i{m}_{p}")
+        slots: list[float] = []
+        fwd_body: list[str] = []
+        bwd_blocks: list[list[str]] = []
+        for j in range(length):
+            f, b = self.node_lines(base + j, self.inputs(base + j, names, m, slots), f"a{m}_{j}", f"h{m}_{j}")
+            fwd_body += f
+            bwd_blocks.append(b)
+        # The constants of every repetition, in slot order: a table in the namespace.
+        table = []
+        for k in range(reps):
+            row: list[float] = []
+            for j in range(length):
+                row += [float(x) for kind, x in rec.refs[start + k * length + j] if kind == "c"]
+            table.append(tuple(row))
+        code.namespace[f"D{m}"] = tuple(table)
+        bwd_body = [line for block in reversed(bwd_blocks) for line in block]
+        used = sorted({w for line in bwd_body for w in _NAME.findall(line)
+                       if w.startswith((f"a{m}_", f"c{m}_", f"d{m}_"))}, key=_natural)
+        saved = ", ".join(used) + ("," if len(used) == 1 else "")
+        dslots = [f"d{m}_{s}" for s in range(len(slots))]
+
+        fwd = [f"S{m} = []", f"S{m}_append = S{m}.append"]
+        fwd += [f"c{m}_{q} = {self.value(x)}" for q, x in sorted(carried.items())]
+        fwd.append(f"for k in range({reps}):")
+        if dslots:
+            fwd.append(f"    {', '.join(dslots)}{',' if len(dslots) == 1 else ''} = D{m}[k]")
+        fwd += ["    " + line for line in fwd_body]
+        if used:
+            fwd.append(f"    S{m}_append(({saved}))")
+        fwd += [f"    c{m}_{q} = a{m}_{q}" for q in sorted(carried)]
+
+        bwd = [f"for k in range({reps - 1}, -1, -1):"]
+        if used:
+            bwd.append(f"    {saved} = S{m}[k]")
+        for p in incoming:
+            bwd.append(f"    h{m}_{p} = i{m}_{p}")
+            # the first repetition's grads flow on to the node it read before the loop
+            reset = f"0.0 if k else {self.grad(carried[p])}" if p in carried else "0.0"
+            bwd.append(f"    i{m}_{p} = {reset}")
+        others = [f"h{m}_{p}" for p in range(length) if p not in incoming]
+        if others:
+            bwd.append("    " + " = ".join(others) + " = 0.0")
+        bwd += ["    " + line for line in bwd_body]
+        bwd += [f"{self.grad(x)} = i{m}_{q}" for q, x in sorted(carried.items())]
+        return fwd, bwd
+
+
+def _incoming(rec: Recorded, loop: Loop) -> list[int]:
+    """Positions whose grad flows in from outside a repetition: read by the next one, after the loop, or the loss."""
+    stop = loop.stop
+    last = loop.start + loop.length * (loop.reps - 1)
+    found = set(_carried(rec, loop))
+    root = int(rec.root[1]) if rec.root[0] == "n" else -1
+    readers: dict[int, int] = {}
+    for i in range(stop, len(rec.nodes)):
+        for kind, x in rec.refs[i]:
+            if kind == "n":
+                readers[int(x)] = i
+    for p in range(loop.length):
+        t = last + p
+        if t in readers or t == root:
+            found.add(p)
+    return sorted(found)
+
+
+def _carried(rec: Recorded, loop: Loop) -> dict[int, int]:
+    """Position q read from the previous repetition -> the node read in its place by the first repetition."""
+    out: dict[int, int] = {}
+    for j in range(loop.length):
+        i = loop.start + j
+        for kind, x in rec.refs[i]:
+            if kind == "n" and int(x) < loop.start:
+                d = i - int(x)
+                if d > j:  # before this repetition: the previous one (or, for the first, before the loop)
+                    out[j - d + loop.length] = int(x)
+    return out
+
+
+def _natural(name: str) -> tuple[str, int]:
+    head, _, tail = name.rpartition("_")
+    return head, int(tail)
