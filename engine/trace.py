@@ -45,7 +45,7 @@ from typing import NoReturn
 from engine import trace_plan
 from engine.trace_codegen import Code, MissingTemplateError, generate
 from engine.trace_ops import NAMESPACE
-from engine.trace_plan import Recorded, find_loops, record
+from engine.trace_plan import Recorded, find_loops, is_node, is_param, record
 from engine.value import Value
 
 __all__ = ["trace", "Tape", "GraphChangedError", "MissingTemplateError"]
@@ -209,8 +209,8 @@ def _rows(rec: Recorded) -> list[str]:
     """Each recorded node as text for a message: ``'*' of node 3 and parameter 2``."""
     out = []
     for node, refs in zip(rec.nodes, rec.refs):
-        parts = [f"node {int(x) + 1}" if kind == "n" else f"parameter {int(x) + 1}" if kind == "p"
-                 else f"the constant {x!r}" for kind, x in refs]
+        parts = [f"node {int(r) + 1}" if is_node(r) else f"parameter {-int(r)}" if is_param(r)
+                 else f"the constant {r!r}" for r in refs]
         out.append(f"{node.op!r} of {' and '.join(parts)}")
     return out
 

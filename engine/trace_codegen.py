@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from engine.trace_ops import OpTemplate, template_for
-from engine.trace_plan import Loop, Recorded
+from engine.trace_plan import Loop, Recorded, Ref, is_node, is_param
 
 __all__ = ["Code", "generate", "MissingTemplateError"]
 
@@ -131,17 +131,17 @@ class _Writer:
                slots: list[float] | None = None) -> list[Source]:
         """Node i's inputs; ``names`` maps the nodes of loop ``m``, whose constants go to ``slots``."""
         out: list[Source] = []
-        for kind, x in self.rec.refs[i]:
-            if kind == "n":
-                t = int(x)
+        for r in self.rec.refs[i]:
+            if is_node(r):
+                t = int(r)
                 out.append(names[t] if t in names else (self.value(t), self.grad(t)))
-            elif kind == "p":
-                out.append((f"p{int(x)}", f"gp{int(x)}"))
+            elif is_param(r):
+                out.append((f"p{-1 - int(r)}", f"gp{-1 - int(r)}"))
             elif slots is not None:
-                slots.append(float(x))
+                slots.append(float(r))
                 out.append((f"d{m}_{len(slots) - 1}", None))
             else:
-                out.append((_const(float(x), self.code), None))
+                out.append((_const(float(r), self.code), None))
         return out
 
     def node_lines(self, i: int, ins: list[Source], out: str, g: str) -> tuple[list[str], list[str]]:
@@ -176,29 +176,29 @@ class _Writer:
                 i += 1
             fwd_parts.append(f)
             bwd_parts.append(b)
-        kind, x = rec.root
+        root = rec.root
         zero = [f"g{t}" for t in straight]
         zero += [f"i{m}_{p}" for m, lp in enumerate(loops) for p in _incoming(rec, lp)]
         zero += code.grads
         seed = ""
-        if kind == "n":
-            seed = self.grad(int(x))
+        if is_node(root):
+            seed = self.grad(int(root))
             zero.remove(seed)
-            code.loss = self.value(int(x))
-        elif kind == "p":
-            code.loss = f"p{int(x)}"
+            code.loss = self.value(int(root))
+        elif is_param(root):
+            code.loss = f"p{-1 - int(root)}"
         else:
-            code.loss = _const(float(x), code)
+            code.loss = _const(float(root), code)
         code.forward = [line for part in fwd_parts for line in part]
         # Named once forward is done: backward's loops reuse their value names.
         code.forward.append(f"loss = {code.loss}")
         code.loss = "loss"
         code.backward = [" = ".join(zero) + " = 0.0"] if zero else []
-        if kind == "n":
+        if is_node(root):
             code.backward.append(f"{seed} = 1.0")
             code.backward += [line for part in reversed(bwd_parts) for line in part]
-        elif kind == "p":
-            code.backward.append(f"gp{int(x)} += 1.0")
+        elif is_param(root):
+            code.backward.append(f"gp{-1 - int(root)} += 1.0")
         return code
 
     def loop_code(self, m: int) -> tuple[list[str], list[str]]:
@@ -219,14 +219,12 @@ class _Writer:
             f, b = self.node_lines(base + j, self.inputs(base + j, names, m, slots), f"a{m}_{j}", f"h{m}_{j}")
             fwd_body += f
             bwd_blocks.append(b)
-        # The constants of every repetition, in slot order: a table in the namespace.
-        table = []
-        for k in range(reps):
-            row: list[float] = []
-            for j in range(length):
-                row += [float(x) for kind, x in rec.refs[start + k * length + j] if kind == "c"]
-            table.append(tuple(row))
-        code.namespace[f"D{m}"] = tuple(table)
+        # The constants of every repetition, in the second one's slot order: a table in the namespace.
+        where = [(j, k) for j in range(length) for k, r in enumerate(rec.refs[base + j]) if not is_node(r)
+                 and not is_param(r)]
+        code.namespace[f"D{m}"] = tuple(
+            tuple(float(rec.refs[start + k * length + j][x]) for j, x in where) for k in range(reps)
+        )
         bwd_body = [line for block in reversed(bwd_blocks) for line in block]
         used = sorted({w for line in bwd_body for w in _NAME.findall(line)
                        if w.startswith((f"a{m}_", f"c{m}_", f"d{m}_"))}, key=_natural)
@@ -234,7 +232,8 @@ class _Writer:
         dslots = [f"d{m}_{s}" for s in range(len(slots))]
 
         fwd = [f"S{m} = []", f"S{m}_append = S{m}.append"]
-        fwd += [f"c{m}_{q} = {self.value(x)}" for q, x in sorted(carried.items())]
+        fwd += [f"c{m}_{q} = {self.value(int(x)) if is_node(x) else _const(float(x), code)}"
+                for q, x in sorted(carried.items())]
         fwd.append(f"for k in range({reps}):")
         if dslots:
             fwd.append(f"    {', '.join(dslots)}{',' if len(dslots) == 1 else ''} = D{m}[k]")
@@ -249,44 +248,42 @@ class _Writer:
         for p in incoming:
             bwd.append(f"    h{m}_{p} = i{m}_{p}")
             # the first repetition's grads flow on to the node it read before the loop
-            reset = f"0.0 if k else {self.grad(carried[p])}" if p in carried else "0.0"
+            x = carried.get(p)
+            reset = f"0.0 if k else {self.grad(int(x))}" if x is not None and is_node(x) else "0.0"
             bwd.append(f"    i{m}_{p} = {reset}")
         others = [f"h{m}_{p}" for p in range(length) if p not in incoming]
         if others:
             bwd.append("    " + " = ".join(others) + " = 0.0")
         bwd += ["    " + line for line in bwd_body]
-        bwd += [f"{self.grad(x)} = i{m}_{q}" for q, x in sorted(carried.items())]
+        bwd += [f"{self.grad(int(x))} = i{m}_{q}" for q, x in sorted(carried.items()) if is_node(x)]
         return fwd, bwd
 
 
 def _incoming(rec: Recorded, loop: Loop) -> list[int]:
     """Positions whose grad flows in from outside a repetition: read by the next one, after the loop, or the loss."""
-    stop = loop.stop
     last = loop.start + loop.length * (loop.reps - 1)
     found = set(_carried(rec, loop))
-    root = int(rec.root[1]) if rec.root[0] == "n" else -1
-    readers: dict[int, int] = {}
-    for i in range(stop, len(rec.nodes)):
-        for kind, x in rec.refs[i]:
-            if kind == "n":
-                readers[int(x)] = i
+    readers: set[Ref] = set()
+    for i in range(loop.stop, len(rec.nodes)):
+        readers.update(r for r in rec.refs[i] if is_node(r))
     for p in range(loop.length):
         t = last + p
-        if t in readers or t == root:
+        if t in readers or t == rec.root and is_node(rec.root):
             found.add(p)
     return sorted(found)
 
 
-def _carried(rec: Recorded, loop: Loop) -> dict[int, int]:
-    """Position q read from the previous repetition -> the node read in its place by the first repetition."""
-    out: dict[int, int] = {}
+def _carried(rec: Recorded, loop: Loop) -> dict[int, Ref]:
+    """Position q read from the previous repetition -> what the first repetition reads in its place.
+
+    That is a node before the loop, or a constant (see ``trace_plan._extend_back``).
+    """
+    out: dict[int, Ref] = {}
+    base = loop.start + loop.length
     for j in range(loop.length):
-        i = loop.start + j
-        for kind, x in rec.refs[i]:
-            if kind == "n" and int(x) < loop.start:
-                d = i - int(x)
-                if d > j:  # before this repetition: the previous one (or, for the first, before the loop)
-                    out[j - d + loop.length] = int(x)
+        for x, r in enumerate(rec.refs[base + j]):
+            if is_node(r) and base + j - int(r) > j:  # the previous repetition
+                out[int(r) - loop.start] = rec.refs[loop.start + j][x]
     return out
 
 

@@ -28,9 +28,17 @@ _MIN_COVER = 64
 #: Candidate periods tried at each position before giving up on it.
 _MAX_TRIES = 3
 
-# An input reference: ("n", index of a recorded node), ("p", parameter index)
-# or ("c", constant value).
-Ref = tuple[str, int] | tuple[str, float]
+# An input reference, kept small (a graph can have a million nodes): an int
+# i >= 0 is recorded node i, an int -1 - j is parameter j, a float is a constant.
+Ref = int | float
+
+
+def is_node(ref: Ref) -> bool:
+    return type(ref) is int and ref >= 0
+
+
+def is_param(ref: Ref) -> bool:
+    return type(ref) is int and ref < 0
 
 
 @dataclass
@@ -57,41 +65,32 @@ class Loop:
 
 def record(root: Value, pindex: dict[Value, int]) -> Recorded:
     """The nodes of ``root``'s graph that depend on a parameter of ``pindex``, with their inputs."""
-    if root in pindex:
-        return Recorded([], [], ("p", pindex[root]))
+    index: dict[Value, int] = {p: -1 - j for p, j in pindex.items()}
+    if root in index:
+        return Recorded([], [], index[root])
     nodes: list[Value] = []
     refs: list[tuple[Ref, ...]] = []
-    index: dict[Value, int] = {}
+    get = index.get
     for node in topological_order(root, include_leaves=False):
-        row: list[Ref] = []
-        depends = False
-        for inp in node.inputs:
-            if inp in index:
-                row.append(("n", index[inp]))
-                depends = True
-            elif inp in pindex:
-                row.append(("p", pindex[inp]))
-                depends = True
-            else:
-                row.append(("c", inp.data))
-        if depends:
-            index[node] = len(nodes)
-            nodes.append(node)
-            refs.append(tuple(row))
-    if root in index:
-        return Recorded(nodes, refs, ("n", index[root]))
-    return Recorded(nodes, refs, ("c", root.data))
+        row = tuple([get(inp, inp.data) for inp in node.inputs])
+        for r in row:
+            if type(r) is int:  # depends on a parameter
+                index[node] = len(nodes)
+                nodes.append(node)
+                refs.append(row)
+                break
+    return Recorded(nodes, refs, get(root, root.data))
 
 
-def shapes(rec: Recorded) -> list[int]:
-    """Each node's shape as a small int: its op and its inputs (relative distance, parameter or constant)."""
+def shapes(rec: Recorded) -> tuple[list[int], list[tuple[object, ...]]]:
+    """Each node's shape as a small int, and the shapes: its op and inputs (distance back, parameter, constant)."""
     interned: dict[tuple[object, ...], int] = {}
     out = []
     for i, (node, row) in enumerate(zip(rec.nodes, rec.refs)):
-        key = (node.op, *((kind, i - x) if kind == "n" else (kind, x) if kind == "p" else ("c",)
-                          for kind, x in row))
+        # a node by its distance back, a parameter by its index, a constant by its kind only
+        key = (node.op, *((i - r if r >= 0 else r) if type(r) is int else None for r in row))
         out.append(interned.setdefault(key, len(interned)))
-    return out
+    return out, list(interned)
 
 
 def find_loops(rec: Recorded, min_nodes: int = ROLL_MIN_NODES) -> list[Loop]:
@@ -105,7 +104,7 @@ def find_loops(rec: Recorded, min_nodes: int = ROLL_MIN_NODES) -> list[Loop]:
     n = len(rec.nodes)
     if n < min_nodes:
         return []
-    sig = shapes(rec)
+    sig, keys = shapes(rec)
     reach = _last_reader(rec)
     nxt = [-1] * n
     seen: dict[int, int] = {}
@@ -116,6 +115,7 @@ def find_loops(rec: Recorded, min_nodes: int = ROLL_MIN_NODES) -> list[Loop]:
     i = 0
     while i < n:
         found = None
+        skip = 1
         cand, tries = nxt[i], 0
         while cand != -1 and tries < _MAX_TRIES and found is None:
             length = cand - i
@@ -125,16 +125,21 @@ def find_loops(rec: Recorded, min_nodes: int = ROLL_MIN_NODES) -> list[Loop]:
             reps = 1
             while i + (reps + 1) * length <= n and sig[i + reps * length: i + (reps + 1) * length] == block:
                 reps += 1
+            if reps == 1 and tries == 0:
+                # The first mismatch fails this period for every start up to it too:
+                # try again after it (a shortcut: a loop starting in between is missed).
+                skip = next(t for t, (a, b) in enumerate(zip(block, sig[cand:cand + length])) if a != b) + 1
             if reps >= 2 and reps * length >= _MIN_COVER:
                 reps = _valid_reps(rec, i, length, reps, reach)
             if reps >= 2 and reps * length >= _MIN_COVER:
                 found = Loop(i, length, reps)
             cand, tries = nxt[cand], tries + 1
         if found is not None:
+            found = _extend_back(found, sig, keys, reach, loops[-1].stop if loops else 0)
             loops.append(found)
             i = found.stop
         else:
-            i += 1
+            i += skip
     return loops
 
 
@@ -142,9 +147,9 @@ def _last_reader(rec: Recorded) -> list[int]:
     """For each node, the index of the last node that reads it (-1 for none)."""
     last = [-1] * len(rec.nodes)
     for i, row in enumerate(rec.refs):
-        for kind, x in row:
-            if kind == "n":
-                last[int(x)] = i
+        for r in row:
+            if type(r) is int and r >= 0:
+                last[r] = i
     return last
 
 
@@ -152,8 +157,8 @@ def _valid_reps(rec: Recorded, start: int, length: int, reps: int, reach: list[i
     """How many of ``reps`` repetitions from ``start`` can be one loop (0: none)."""
     for j in range(length):
         i = start + j
-        for kind, x in rec.refs[i]:
-            if kind == "n" and i - int(x) > j + length:
+        for r in rec.refs[i]:
+            if type(r) is int and r >= 0 and i - r > j + length:
                 return 0  # reads further back than the previous repetition
     for k in range(reps - 1):
         # Repetition k may be read by itself and by the next one only.
@@ -162,3 +167,28 @@ def _valid_reps(rec: Recorded, start: int, length: int, reps: int, reach: list[i
         if any(reach[base + j] >= limit for j in range(length)):
             return k + 1
     return reps
+
+
+def _extend_back(loop: Loop, sig: list[int], keys: list[tuple[object, ...]], reach: list[int], floor: int) -> Loop:
+    """``loop`` with one more repetition before it, if that one differs only by reading constants.
+
+    A sum over data points that starts from a number (``sum(terms)`` is
+    ``0 + term_1 + term_2 ...``) reads the number where later points read the
+    previous point's partial sum: that first point can still be the loop's first
+    repetition, its carried value being the constant.
+    """
+    start, length = loop.start, loop.length
+    first = start - length
+    if first < floor:
+        return loop
+    for j in range(length):
+        if reach[first + j] >= start + length:
+            return loop  # read after the next repetition
+        a, b = keys[sig[first + j]], keys[sig[start + j]]
+        if a[0] != b[0] or len(a) != len(b):
+            return loop
+        for x, y in zip(a[1:], b[1:]):
+            carried_constant = x is None and type(y) is int and y > j
+            if x != y and not carried_constant:
+                return loop
+    return Loop(first, length, loop.reps + 1)

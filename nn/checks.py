@@ -30,7 +30,7 @@ __all__ = [
     "check_layer_activations",
     "check_assignments", "check_renames", "clashing_name", "check_unique_names", "unknown_parameter", "check_pairs",
     "check_lr", "check_stopping", "named_parameters_of", "select_parameters", "check_samples", "pair_outputs",
-    "check_sgd_parameters", "check_text_options",
+    "check_sgd_parameters", "check_text_options", "check_flag",
 ]
 
 #: One sample: a number (for one input), or a sequence of numbers/Values.
@@ -384,3 +384,10 @@ def check_text_options(max_lines: object, precision: object, func: str) -> tuple
     """A ledger table's ``max_lines`` (a positive int, or None for every step) and ``precision`` (an int >= 0)."""
     lines = None if max_lines is None else check_positive_int(max_lines, func, "max_lines")
     return lines, check_int(precision, func, "precision", 0)
+
+
+def check_flag(flag: object, func: str, arg: str) -> bool:
+    """``flag`` if it is True or False; ``TypeError`` otherwise (``compiled=1`` or ``"yes"`` is a slip)."""
+    if not isinstance(flag, bool):
+        raise TypeError(f"{func}: {arg} must be True or False, got {type(flag).__name__} {flag!r}")
+    return flag

@@ -8,7 +8,7 @@ The text and file formats are ``nn.ledger_format``'s; the methods here hand over
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -49,6 +49,12 @@ class Ledger:
     ``stop_reason`` is a key of ``STOP_REASONS``; ``stop_note`` says what
     happened when training diverged. ``final_loss`` is the loss at
     ``final_values`` (``inf``/``nan`` when that is how it diverged).
+
+    The numbers are kept flat, ``numbers``: per step the loss, then for each
+    parameter its gradient, step size and new value (``record`` appends a
+    step). ``rows`` and ``ledger[i]`` build ``Step`` objects from them when read:
+    a training loop then pays for one list extension per step, not for a
+    ``Step`` and three dicts.
     """
 
     names: tuple[str, ...]
@@ -57,18 +63,48 @@ class Ledger:
     loss_name: str = "loss"
     min_step_size: float | None = None
     max_steps: int | None = None
-    rows: list[Step] = field(default_factory=list)
     stop_reason: str | None = None
     final_loss: float | None = None
     stop_note: str | None = None
+    numbers: list[float] = field(default_factory=list)
+
+    # ------------------------------------------------------------ recording
+
+    def record(self, loss: float, grads: Sequence[float], sizes: Sequence[float], values: Sequence[float]) -> None:
+        """Append one step: its loss, and each parameter's gradient, step size and new value."""
+        row = [loss]
+        for g, s, v in zip(grads, sizes, values):
+            row += (g, s, v)
+        self.numbers += row
+
+    def step(self, index: int) -> Step:
+        """Step ``index + 1`` as a ``Step`` (``index`` from 0; negative counts from the end)."""
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"Ledger: step index {index} out of range for {n} steps")
+        width = 1 + 3 * len(self.names)
+        base = index * width
+        nums = self.numbers
+        grads, sizes, values = {}, {}, {}
+        for j, name in enumerate(self.names):
+            at = base + 1 + 3 * j
+            grads[name], sizes[name], values[name] = nums[at], nums[at + 1], nums[at + 2]
+        return Step(step=index + 1, loss=nums[base], grads=grads, step_sizes=sizes, new_values=values)
+
+    @property
+    def rows(self) -> list[Step]:
+        """Every step as a ``Step``, built from ``numbers``."""
+        return [self.step(i) for i in range(len(self))]
 
     # ------------------------------------------------------------ access
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.numbers) // (1 + 3 * len(self.names))
 
     def __iter__(self) -> Iterator[Step]:
-        return iter(self.rows)
+        return (self.step(i) for i in range(len(self)))
 
     @overload
     def __getitem__(self, index: int) -> Step: ...
@@ -78,30 +114,32 @@ class Ledger:
 
     def __getitem__(self, index: int | slice) -> Step | list[Step]:
         """``ledger[i]`` is step ``i + 1`` (a ``Step``); ``ledger[i:j]`` a list of them."""
-        return self.rows[index]
+        if isinstance(index, slice):
+            return [self.step(i) for i in range(len(self))[index]]
+        return self.step(index)
 
     def __repr__(self) -> str:
         # Short on purpose: a long run's rows would fill the screen.
         final = "None" if self.final_loss is None else format_number(self.final_loss, 6)
         return (
-            f"Ledger(names={self.names!r}, steps={len(self.rows)}, lr={format_number(self.lr, 6)},"
+            f"Ledger(names={self.names!r}, steps={len(self)}, lr={format_number(self.lr, 6)},"
             f" stop_reason={self.stop_reason!r}, final_loss={final})"
         )
 
     @property
     def steps(self) -> int:
         """The number of steps taken."""
-        return len(self.rows)
+        return len(self)
 
     @property
     def final_values(self) -> dict[str, float]:
         """Each trained parameter's value after the last step (the start values if no step ran)."""
-        return dict(self.rows[-1].new_values) if self.rows else dict(self.start)
+        return dict(self.step(-1).new_values) if len(self) else dict(self.start)
 
     @property
     def losses(self) -> list[float]:
         """The loss at each step, before that step's update."""
-        return [r.loss for r in self.rows]
+        return self.numbers[:: 1 + 3 * len(self.names)]
 
     # ------------------------------------------------------------ text and files
 

@@ -365,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--drawing", action="store_true",
                         help="instead: drawing time of the largest graphs draw() admits, with every dot at hand "
                         "(tests/bench_drawing.py)")
+    parser.add_argument("--training-only", action="store_true", help="only the training rows (eager and compiled)")
     args = parser.parse_args(argv)
     if args.drawing:
         from tests import bench_drawing
@@ -394,6 +395,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Times: microseconds per op, mean over a block of steps (>= {block_ops:,} ops, gc on), best block;")
     print("total = fwd + bwd + freeing the graph; ratio = ours total / micrograd total.")
     print()
+
+    if args.training_only:
+        verdicts = bench_training.report(args.quick, MV)
+        print(f"\ntargets: {verdicts.count('PASS')} PASS, {verdicts.count('MISS')} MISS")
+        return 0
 
     rows: list[Row] = []
 
@@ -453,11 +459,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_table(["bytes per node", "nodes", "ours", "micrograd", "ratio", "target", "verdict"], mem_rows)
 
     verdicts = [r.cells()[-1] for r in rows] + [r[-1] for r in mem_rows]
+    verdicts += bench_training.report(args.quick, MV)
     if MV is not None:
         note = " (quick sizes are a smoke test; judge the full run)" if args.quick else ""
         print(f"\ntargets: {verdicts.count('PASS')} PASS, {verdicts.count('MISS')} MISS{note}")
     return 0
 
+
+from tests import bench_training  # noqa: E402 - it reads this module's workloads
 
 if __name__ == "__main__":
     sys.exit(main())
