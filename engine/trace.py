@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from types import CodeType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from engine import trace_plan
 from engine.trace_codegen import Code, MissingTemplateError, generate
@@ -61,16 +61,14 @@ class _Domain(ArithmeticError):
 
 #: Compiled code by source text: tracing a graph of the same shape and data again is cheap.
 _COMPILED: dict[str, CodeType] = {}
-_COMPILED_MAX = 64
+_CACHE_SIZE = 64
 
 
 def _compile(source: str) -> CodeType:
     code = _COMPILED.get(source)
     if code is None:
         code = compile(source, "<engine.trace>", "exec")
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.pop(next(iter(_COMPILED)))
-        _COMPILED[source] = code
+        _remember(_COMPILED, source, code)
     return code
 
 
@@ -264,5 +262,31 @@ def trace(loss_fn: Callable[[], Value], params: Sequence[Value] | Mapping[str, V
         raise TypeError(f"trace: loss_fn must return a Value, got {type(root).__name__} {root!r}")
     pindex = {p: j for j, p in enumerate(values)}
     rec = record(root, pindex)
-    code = generate(rec, names, find_loops(rec, trace_plan.ROLL_MIN_NODES))
+    key = _key(rec, names)
+    code = _CODES.get(key) if key is not None else None
+    if code is None:
+        code = generate(rec, names, find_loops(rec, trace_plan.ROLL_MIN_NODES))
+        if key is not None:
+            _remember(_CODES, key, code)
     return Tape(loss_fn, values, names, code, root.label, rec)
+
+
+#: Generated code by recorded graph (small graphs): a training run traces
+#: the same graph as the last one, and its code need not be written again.
+_CODES: dict[tuple[object, ...], Code] = {}
+_KEY_MAX_NODES = 5000
+
+
+def _key(rec: Recorded, names: list[str]) -> tuple[object, ...] | None:
+    """What the generated code depends on: ops, inputs, constants (by their bits, so 0.0 is not -0.0), names."""
+    if len(rec.nodes) > _KEY_MAX_NODES:
+        return None
+    refs = tuple(tuple(r if isinstance(r, int) else r.hex() for r in row) for row in rec.refs)
+    root = rec.root if isinstance(rec.root, int) else rec.root.hex()
+    return (tuple(names), tuple(n.op for n in rec.nodes), tuple(n.label for n in rec.nodes), refs, root)
+
+
+def _remember(cache: dict[Any, Any], key: object, value: object) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))  # the oldest
+    cache[key] = value

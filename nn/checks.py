@@ -41,6 +41,11 @@ Scalar = Value | float | int
 
 def _is_sequence(x: object) -> TypeGuard[Sequence[Any]]:
     """A list, a tuple ...: ordered and reusable (not a str, set, dict or iterator)."""
+    t = type(x)
+    if t is list or t is tuple:
+        return True
+    if t is float or t is int:
+        return False
     return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
@@ -84,7 +89,7 @@ def make_rng(seed: object, rng: object, func: str) -> random.Random:
 
 def as_inputs(x: object, nin: int, func: str) -> list[Value]:
     """One sample as a list of ``nin`` Values; plain numbers become leaves labelled ``input``/``input<i>``."""
-    if isinstance(x, (Value, numbers.Real)):
+    if type(x) is float or isinstance(x, (Value, numbers.Real)):
         xs: list[object] = [x]
     elif not _is_sequence(x):
         # Sets and dicts have no input order; an iterator would be used up by one call.
@@ -223,6 +228,8 @@ def check_pairs(observed: object, predicted: object, func: str) -> list[tuple[Sc
         )
     if not obs:
         raise ValueError(f"{func}: needs at least one (observed, predicted) pair, got none")
+    if all(type(o) is float and o - o == 0.0 for o in obs) and all(type(p) is Value for p in pred):
+        return list(zip(obs, pred))  # finite floats and Values: nothing to convert (the common case)
     columns: list[list[Scalar]] = []
     for name, xs in (("observed", obs), ("predicted", pred)):
         column: list[Scalar] = []

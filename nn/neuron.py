@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from engine import Value
 from engine.checks import check_positive_int
-from nn.activations import ActivationLike, activation_name, resolve_activation
+from nn.activations import ActivationLike, activation_name, node_function
 from nn.checks import InputLike, as_inputs, check_name, make_rng
 from nn.module import Module
 
@@ -51,7 +51,7 @@ class Neuron(Module):
     ) -> None:
         self.nin = check_positive_int(nin, "Neuron", "nin (number of inputs)")
         rng = make_rng(seed, rng, "Neuron")
-        self._act = resolve_activation(activation, "Neuron")
+        self._act = node_function(activation, "Neuron")
         self.activation = activation_name(activation)
         check_name(name, "Neuron")
         prefix = f"{name}." if name else ""
@@ -65,10 +65,14 @@ class Neuron(Module):
 
     def __call__(self, x: InputLike) -> Value:
         """The neuron's output for one sample of ``nin`` inputs."""
-        xs = as_inputs(x, self.nin, "Neuron")
-        z = xs[0] * self.w[0]
-        for xi, wi in zip(xs[1:], self.w[1:]):
-            z = z + xi * wi
+        return self.forward(as_inputs(x, self.nin, "Neuron"))
+
+    def forward(self, xs: Sequence[Value]) -> Value:
+        """The output for inputs already checked: ``nin`` Values (``Layer`` and ``MLP`` check once per sample)."""
+        w = self.w
+        z = xs[0] * w[0]
+        for i in range(1, len(w)):
+            z = z + xs[i] * w[i]
         z = z + self.b
         if self.sum_label is not None:
             z.relabel(self.sum_label)
