@@ -101,7 +101,8 @@ class Tape:
         self._fn = self._define(self.source, "tape")
 
     def _define(self, source: str, name: str) -> Callable[..., object]:
-        namespace: dict[str, object] = {"__builtins__": {"abs": abs, "range": range}, "_Domain": _Domain}
+        builtins = {"abs": abs, "range": range, "ArithmeticError": ArithmeticError, "ValueError": ValueError}
+        namespace: dict[str, object] = {"__builtins__": builtins, "_Domain": _Domain}
         namespace.update(NAMESPACE)
         namespace.update(self._code.namespace)
         exec(_compile(source), namespace)  # noqa: S102 - source built from the library's templates only

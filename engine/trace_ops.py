@@ -37,7 +37,8 @@ class OpTemplate:
 
 
 #: The functions the templates call, by the names they use; the generated code
-#: sees these and nothing else (no builtins but ``abs`` and ``range``).
+#: sees these and nothing else (of the builtins: ``abs``, ``range`` and the two
+#: exception classes the descent loop catches).
 NAMESPACE: dict[str, object] = {
     "_exp": math.exp,
     "_log": math.log,
