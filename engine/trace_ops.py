@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.value import _power_rule, _sigmoid
+from engine.numeric import power_name, power_rule, sigmoid_of
 
 __all__ = ["OpTemplate", "TEMPLATES", "template_for", "NAMESPACE"]
 
@@ -44,8 +44,8 @@ NAMESPACE: dict[str, object] = {
     "_log": math.log,
     "_log1p": math.log1p,
     "_tanh": math.tanh,
-    "_sigmoid": _sigmoid,
-    "_pr": _power_rule,
+    "_sigmoid": sigmoid_of,
+    "_pr": power_rule,
 }
 
 #: op name (``Value.op``) -> template. ``x ** n`` with a number ``n`` has an op
@@ -86,7 +86,7 @@ def _exponent(op: str) -> float | None:
     except ValueError:
         return None
     # Only the names the operator itself writes: finite, and spelled back the same.
-    if not math.isfinite(n) or op != "**" + (str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n)):
+    if not math.isfinite(n) or power_name(n) != op:
         return None
     return n
 
@@ -96,7 +96,7 @@ def template_for(op: str) -> OpTemplate | None:
 
     ``x ** n`` (op ``'**n'`` with the exponent in the name) is written like the
     operator: ``a ** n`` forward and ``n * a ** (n - 1)`` for its derivative;
-    for ``n < 1`` the derivative goes through ``_power_rule`` (as the operator's
+    for ``n < 1`` the derivative goes through ``power_rule`` (as the operator's
     does) because ``a ** (n - 1)`` can overflow where ``a ** n`` does not. A
     fractional ``n`` needs a base >= 0 (> 0 below 1), or the op raises.
     """
