@@ -89,6 +89,8 @@ def make_rng(seed: object, rng: object, func: str) -> random.Random:
 
 def as_inputs(x: object, nin: int, func: str) -> list[Value]:
     """One sample as a list of ``nin`` Values; plain numbers become leaves labelled ``input``/``input<i>``."""
+    if type(x) is float and nin == 1 and x - x == 0.0:  # one finite input: the articles' dose, fast
+        return [Value(x, "input")]
     if type(x) is float or isinstance(x, (Value, numbers.Real)):
         xs: list[object] = [x]
     elif not _is_sequence(x):
@@ -228,8 +230,8 @@ def check_pairs(observed: object, predicted: object, func: str) -> list[tuple[Sc
         )
     if not obs:
         raise ValueError(f"{func}: needs at least one (observed, predicted) pair, got none")
-    if all(type(o) is float and o - o == 0.0 for o in obs) and all(type(p) is Value for p in pred):
-        return list(zip(obs, pred))  # finite floats and Values: nothing to convert (the common case)
+    if _floats_and_values(obs, pred):
+        return list(zip(obs, pred))  # nothing to convert (the common case)
     columns: list[list[Scalar]] = []
     for name, xs in (("observed", obs), ("predicted", pred)):
         column: list[Scalar] = []
@@ -340,10 +342,27 @@ def check_samples(inputs: object, targets: object, func: str) -> tuple[list[Any]
     return list(xs), list(ts)
 
 
+def _floats_and_values(numbers: Sequence[Any], values: Sequence[Any]) -> bool:
+    """True if ``numbers`` are all finite floats and ``values`` all Values: the common case, checked fast.
+
+    Plain loops and exact types: this runs in every training step, where a
+    generator or an abstract-class check would cost more than the ops it guards.
+    """
+    for x in numbers:
+        if type(x) is not float or x - x != 0.0:  # x - x is nan for inf and nan
+            return False
+    for v in values:
+        if type(v) is not Value:
+            return False
+    return True
+
+
 def pair_outputs(
     targets: Sequence[Any], preds: Sequence[Value | list[Value]], func: str
 ) -> tuple[list[Scalar], list[Value]]:
     """Each output beside its target; a model with several outputs needs a target sequence per sample."""
+    if _floats_and_values(targets, preds):
+        return list(targets), list(preds)  # type: ignore[arg-type]  # all Values, checked above
     obs: list[Scalar] = []
     out: list[Value] = []
     for i, (t, p) in enumerate(zip(targets, preds), start=1):

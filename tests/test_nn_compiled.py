@@ -155,3 +155,14 @@ def test_compiled_final_loss_is_the_eager_evaluation():
     ledger = train(model, list(sq.INPUTS), list(sq.OBSERVED), steps=10, compiled=True)
     assert ledger.final_loss == sq.loss(model).data
     assert math.isfinite(ledger.final_loss)
+
+
+@pytest.mark.parametrize("arg", ["sum_label", "out_label"])
+@pytest.mark.parametrize("label", [3, b"x1", ["x1"]], ids=["int", "bytes", "list"])
+def test_a_neuron_label_that_is_not_a_str_is_refused_when_set(arg, label):
+    """Labels are checked once, when set: each forward pass then sets them without a check."""
+    from nn import Neuron
+
+    n = Neuron(1)
+    with pytest.raises(TypeError, match=f"Neuron: {arg} must be a str or None, got {type(label).__name__}"):
+        setattr(n, arg, label)
