@@ -43,9 +43,9 @@ from types import CodeType
 from typing import Any, NoReturn
 
 from engine import trace_plan
-from engine.trace_codegen import Code, MissingTemplateError, generate
+from engine.trace_codegen import Code, MissingTemplateError, check_templates, generate
 from engine.trace_ops import NAMESPACE
-from engine.trace_plan import Recorded, find_loops, is_node, is_param, record
+from engine.trace_plan import Loop, Recorded, find_loops, is_node, is_param, record
 from engine.value import Value
 
 __all__ = ["trace", "Tape", "GraphChangedError", "MissingTemplateError"]
@@ -83,28 +83,53 @@ class Tape:
     ``params`` are the parameter Values in order (``names`` their names);
     ``source`` is the generated Python; ``nodes`` the number of nodes that depend
     on the parameters (the others are constants of the trace).
+
+    The code is written and compiled when first needed: ``tape()`` and
+    ``source`` use the readable code, ``descent()`` the fast one (see
+    ``engine.trace_codegen.generate``); both give the same numbers.
     """
 
     def __init__(self, loss_fn: Callable[[], Value], params: list[Value], names: list[str],
-                 code: Code, loss_label: str | None, recorded: Recorded) -> None:
+                 loss_label: str | None, recorded: Recorded, key: tuple[object, ...] | None) -> None:
         self.loss_fn = loss_fn
         self.params = params
         self.names = names
         self.loss_label = loss_label
-        self.nodes = len(recorded.nodes)
-        self._code = code
+        self.nodes = len(recorded.ops)
         self._recorded = recorded
-        body = ["def tape(P):", '    """Loss and gradients at the parameter values P (one float each)."""']
-        body += _indent(code.params + code.forward + code.backward, 1)
-        body.append(f"    return {code.loss}, ({', '.join(code.grads)}{',' if len(code.grads) == 1 else ''})")
-        self.source = "\n".join(body) + "\n"
-        self._fn = self._define(self.source, "tape")
+        self._key = key
+        self._loops: list[Loop] | None = None
+        self._source: str | None = None
+        self._fn: Callable[..., object] | None = None
 
-    def _define(self, source: str, name: str) -> Callable[..., object]:
+    def _code(self, fast: bool) -> Code:
+        """The generated code (cached by graph for small graphs)."""
+        key = None if self._key is None else (self._key, fast)
+        code = _CODES.get(key) if key is not None else None
+        if code is None:
+            if self._loops is None:
+                self._loops = find_loops(self._recorded, trace_plan.ROLL_MIN_NODES)
+            code = generate(self._recorded, self.names, self._loops, fast)
+            if key is not None:
+                _remember(_CODES, key, code)
+        return code
+
+    @property
+    def source(self) -> str:
+        """The generated Python of ``tape()``, as text."""
+        if self._source is None:
+            code = self._code(fast=False)
+            body = ["def tape(P):", '    """Loss and gradients at the parameter values P (one float each)."""']
+            body += _indent(code.params + code.forward + code.backward, 1)
+            body.append(f"    return {code.loss}, ({', '.join(code.grads)}{',' if len(code.grads) == 1 else ''})")
+            self._source = "\n".join(body) + "\n"
+        return self._source
+
+    def _define(self, source: str, name: str, code: Code) -> Callable[..., object]:
         builtins = {"abs": abs, "range": range, "ArithmeticError": ArithmeticError, "ValueError": ValueError}
         namespace: dict[str, object] = {"__builtins__": builtins, "_Domain": _Domain}
         namespace.update(NAMESPACE)
-        namespace.update(self._code.namespace)
+        namespace.update(code.namespace)
         exec(_compile(source), namespace)  # noqa: S102 - source built from the library's templates only
         fn = namespace[name]
         assert callable(fn)
@@ -113,6 +138,8 @@ class Tape:
     def __call__(self) -> float:
         """The loss at the parameters' ``.data``; sets each parameter's ``.grad`` (as backward after zero_grad)."""
         params = self.params
+        if self._fn is None:
+            self._fn = self._define(self.source, "tape", self._code(fast=False))
         try:
             result = self._fn([p.data for p in params])
         except (ArithmeticError, ValueError):
@@ -142,7 +169,7 @@ class Tape:
         gradient (the step not taken), 3 stopped by ``min_step``, 4 an error raised
         by the step's forward pass (the step not taken).
         """
-        c = self._code
+        c = self._code(fast=True)
         ps = [f"p{j}" for j in range(len(self.params))]
         state = f"({', '.join(ps)}{',' if len(ps) == 1 else ''})"
         lines = ["def descent(P, lr, limit, min_step, record):"]
@@ -166,7 +193,7 @@ class Tape:
 
     def descent(self) -> Callable[..., tuple[int, int, tuple[float, ...]]]:
         """The compiled ``descent_source()`` (see there)."""
-        fn = self._define(self.descent_source(), "descent")
+        fn = self._define(self.descent_source(), "descent", self._code(fast=True))
         return fn  # type: ignore[return-value]
 
     def check(self) -> None:
@@ -184,7 +211,7 @@ class Tape:
         """
         now = record(root, {p: j for j, p in enumerate(self.params)})
         then = self._recorded
-        if now.root == then.root and now.refs == then.refs and [n.op for n in now.nodes] == [n.op for n in then.nodes]:
+        if now.root == then.root and now.refs == then.refs and now.ops == then.ops:
             return
         for k, (a, b) in enumerate(zip(_rows(then), _rows(now))):
             if a != b:
@@ -195,8 +222,8 @@ class Tape:
                     " no changed data): trace it again, or use the eager path"
                 )
         raise GraphChangedError(
-            f"trace: loss_fn built a different graph than the one traced: {len(then.nodes)} nodes depended"
-            f" on the parameters then, {len(now.nodes)} now; trace it again, or use the eager path"
+            f"trace: loss_fn built a different graph than the one traced: {len(then.ops)} nodes depended"
+            f" on the parameters then, {len(now.ops)} now; trace it again, or use the eager path"
         )
 
     def __repr__(self) -> str:
@@ -207,10 +234,10 @@ class Tape:
 def _rows(rec: Recorded) -> list[str]:
     """Each recorded node as text for a message: ``'*' of node 3 and parameter 2``."""
     out = []
-    for node, refs in zip(rec.nodes, rec.refs):
+    for op, refs in zip(rec.ops, rec.refs):
         parts = [f"node {int(r) + 1}" if is_node(r) else f"parameter {-int(r)}" if is_param(r)
                  else f"the constant {r!r}" for r in refs]
-        out.append(f"{node.op!r} of {' and '.join(parts)}")
+        out.append(f"{op!r} of {' and '.join(parts)}")
     return out
 
 
@@ -263,13 +290,10 @@ def trace(loss_fn: Callable[[], Value], params: Sequence[Value] | Mapping[str, V
         raise TypeError(f"trace: loss_fn must return a Value, got {type(root).__name__} {root!r}")
     pindex = {p: j for j, p in enumerate(values)}
     rec = record(root, pindex)
-    key = _key(rec, names)
-    code = _CODES.get(key) if key is not None else None
-    if code is None:
-        code = generate(rec, names, find_loops(rec, trace_plan.ROLL_MIN_NODES))
-        if key is not None:
-            _remember(_CODES, key, code)
-    return Tape(loss_fn, values, names, code, root.label, rec)
+    label = root.label
+    del root, pindex  # the graph is recorded: free it before compiling
+    check_templates(rec)
+    return Tape(loss_fn, values, names, label, rec, _key(rec, names))
 
 
 #: Generated code by recorded graph (small graphs): a training run traces
@@ -280,11 +304,11 @@ _KEY_MAX_NODES = 5000
 
 def _key(rec: Recorded, names: list[str]) -> tuple[object, ...] | None:
     """What the generated code depends on: ops, inputs, constants (by their bits, so 0.0 is not -0.0), names."""
-    if len(rec.nodes) > _KEY_MAX_NODES:
+    if len(rec.ops) > _KEY_MAX_NODES:
         return None
     refs = tuple(tuple(r if isinstance(r, int) else r.hex() for r in row) for row in rec.refs)
     root = rec.root if isinstance(rec.root, int) else rec.root.hex()
-    return (tuple(names), tuple(n.op for n in rec.nodes), tuple(n.label for n in rec.nodes), refs, root)
+    return (tuple(names), tuple(rec.ops), tuple(rec.labels), refs, root)
 
 
 def _remember(cache: dict[Any, Any], key: object, value: object) -> None:

@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 from engine.trace_ops import OpTemplate, template_for
-from engine.trace_plan import Loop, Recorded, Ref, is_node, is_param
+from engine.trace_plan import Loop, Recorded, Ref, is_node, is_param, last_readers
 
-__all__ = ["Code", "generate", "MissingTemplateError"]
+__all__ = ["Code", "generate", "check_templates", "MissingTemplateError"]
 
 _NAME = re.compile(r"\b[a-z]+\d+(?:_\d+)?\b")
 
@@ -95,24 +95,55 @@ def _template(node_op: str, arity: int, where: str) -> OpTemplate:
     return tpl
 
 
-def generate(rec: Recorded, names: list[str], loops: list[Loop]) -> Code:
+def check_templates(rec: Recorded) -> None:
+    """``MissingTemplateError`` naming the first node whose op has no template (or another number of inputs)."""
+    seen: set[tuple[str, int]] = set()
+    for i, (op, refs) in enumerate(zip(rec.ops, rec.refs)):
+        if (op, len(refs)) not in seen:
+            label = rec.labels[i]
+            _template(op, len(refs), f"node {i}" + (f" {label!r}" if label else ""))
+            seen.add((op, len(refs)))
+
+
+def generate(rec: Recorded, names: list[str], loops: list[Loop], fast: bool = False) -> Code:
     """The code of ``rec``: straight lines, with ``loops`` written as loops over their repetitions.
 
     ``names`` are the parameters' names, shown as comments where they are plain identifiers.
+
+    ``fast``: the same numbers, fewer operations, for the training loop rather
+    than for reading. A node's grad is *assigned* by its first chain-rule term
+    instead of being zeroed first and added to (and zeroed in an ``else``
+    when that term is skipped); the sign of a zero grad can then differ from
+    ``0.0 + term``, but a zero grad passes nothing on either way, so every
+    parameter's grad is the same float. ``sigmoid`` is written inline.
     """
-    return _Writer(rec, names, loops).write()
+    return _Writer(rec, names, loops, fast).write()
 
 
-Source = tuple[str, str | None]  # an input as read (value) and as written to (grad; None: not needed)
+# An input as read (its value), as written to (its grad; None: not needed), and
+# whether this is the first chain-rule term its grad gets (assigned in fast code).
+Source = tuple[str, str | None, bool]
+
+_SIGMOID = re.compile(r"_sigmoid\((\(-[\w.+-]+\)|[\w.+-]+)\)")  # of a name or a literal
+
+
+def _inline_sigmoid(expr: str) -> str:
+    """``sigmoid_of`` spelled out: the same float operations, without a function call."""
+    return _SIGMOID.sub(lambda m: "(1.0 / (1.0 + _exp(-{0})) if {0} >= 0.0 else _exp({0}) / (1.0 + _exp({0})))"
+                        .format(m.group(1)), expr)
 
 
 class _Writer:
-    def __init__(self, rec: Recorded, names: list[str], loops: list[Loop]) -> None:
+    def __init__(self, rec: Recorded, names: list[str], loops: list[Loop], fast: bool) -> None:
         self.rec = rec
         self.loops = loops
+        self.fast = fast
+        self.reader = last_readers(rec)
+        self.assigned: set[int] = set()  # straight nodes whose grad the fast code assigns first
+        self.accumulated: set[str] = set()  # grads of a repetition that start from what flows in
         self.code = Code([f"p{j} = P[{j}]{_comment(name)}" for j, name in enumerate(names)], [], [], "",
                          [f"gp{j}" for j in range(len(names))])
-        self.in_loop = [-1] * len(rec.nodes)
+        self.in_loop = [-1] * len(rec.ops)
         for m, loop in enumerate(loops):
             for i in range(loop.start, loop.stop):
                 self.in_loop[i] = m
@@ -131,32 +162,49 @@ class _Writer:
                slots: list[float] | None = None) -> list[Source]:
         """Node i's inputs; ``names`` maps the nodes of loop ``m``, whose constants go to ``slots``."""
         out: list[Source] = []
+        seen = set()
         for r in self.rec.refs[i]:
             if is_node(r):
                 t = int(r)
-                out.append(names[t] if t in names else (self.value(t), self.grad(t)))
+                # The first term of t's grad is node i's when i is t's last reader (reverse order:
+                # backward meets it first), in the same straight run or the same repetition.
+                first = self.fast and self.reader[t] == i and t not in seen and (
+                    names[t][1].startswith("h") and names[t][1] not in self.accumulated if t in names
+                    else self.in_loop[t] < 0 and self.in_loop[i] < 0)
+                seen.add(t)
+                if first and t not in names:
+                    self.assigned.add(t)
+                value, grad = names[t] if t in names else (self.value(t), self.grad(t))
+                out.append((value, grad, first))
             elif is_param(r):
-                out.append((f"p{-1 - int(r)}", f"gp{-1 - int(r)}"))
+                out.append((f"p{-1 - int(r)}", f"gp{-1 - int(r)}", False))
             elif slots is not None:
                 slots.append(float(r))
-                out.append((f"d{m}_{len(slots) - 1}", None))
+                out.append((f"d{m}_{len(slots) - 1}", None, False))
             else:
-                out.append((_const(float(r), self.code), None))
+                out.append((_const(float(r), self.code), None, False))
         return out
 
     def node_lines(self, i: int, ins: list[Source], out: str, g: str) -> tuple[list[str], list[str]]:
         """Forward lines (guard, rule) and backward block of node i, named ``out`` and ``g``."""
-        node = self.rec.nodes[i]
-        tpl = _template(node.op, len(ins), f"node {i}" + (f" {node.label!r}" if node.label else ""))
-        args = [src for src, _ in ins]
+        op, label = self.rec.ops[i], self.rec.labels[i]
+        tpl = _template(op, len(ins), f"node {i}" + (f" {label!r}" if label else ""))
+        args = [src for src, _, _ in ins]
         fwd = []
         if tpl.guard is not None:
             fwd.append(f"if {tpl.guard.format(*args)}: raise _Domain")
-        fwd.append(f"{out} = {tpl.forward.format(*args)}{_comment(node.label)}")
+        forward = tpl.forward.format(*args)
+        fwd.append(f"{out} = {_inline_sigmoid(forward) if self.fast else forward}{_comment(label)}")
         bwd = [f"if {g}:"]
-        for (_, target), local in zip(ins, tpl.local_grads):
+        firsts = []
+        for (_, target, first), local in zip(ins, tpl.local_grads):
             if target is not None:
-                bwd.append(f"    {target} += {_times(local.format(*args, out=out), g)}")
+                term = _times(local.format(*args, out=out), g)
+                bwd.append(f"    {target} {'=' if first else '+='} {_inline_sigmoid(term) if self.fast else term}")
+                if first:
+                    firsts.append(target)
+        if firsts:
+            bwd += ["else:", f"    {' = '.join(firsts)} = 0.0"]
         return fwd, bwd
 
     def write(self) -> Code:
@@ -165,7 +213,7 @@ class _Writer:
         bwd_parts: list[list[str]] = []
         straight: list[int] = []
         i = m = 0
-        while i < len(rec.nodes):
+        while i < len(rec.ops):
             if m < len(loops) and loops[m].start == i:
                 f, b = self.loop_code(m)
                 i = loops[m].stop
@@ -177,7 +225,7 @@ class _Writer:
             fwd_parts.append(f)
             bwd_parts.append(b)
         root = rec.root
-        zero = [f"g{t}" for t in straight]
+        zero = [f"g{t}" for t in straight if t not in self.assigned]
         zero += [f"i{m}_{p}" for m, lp in enumerate(loops) for p in _incoming(rec, lp)]
         zero += code.grads
         seed = ""
@@ -208,10 +256,11 @@ class _Writer:
         carried = _carried(rec, loop)
         incoming = _incoming(rec, loop)
         base = start + length  # the second repetition reads like every other
-        names: dict[int, tuple[str, str]] = {}
+        names: dict[int, tuple[str, str]] = {}  # value and grad names of the nodes a repetition reads
         for t in range(start, base + length):
             p = (t - start) % length
             names[t] = (f"a{m}_{p}", f"h{m}_{p}") if t >= base else (f"c{m}_{p}", f"i{m}_{p}")
+        self.accumulated = {f"h{m}_{p}" for p in incoming}
         slots: list[float] = []
         fwd_body: list[str] = []
         bwd_blocks: list[list[str]] = []
@@ -252,7 +301,7 @@ class _Writer:
             reset = f"0.0 if k else {self.grad(int(x))}" if x is not None and is_node(x) else "0.0"
             bwd.append(f"    i{m}_{p} = {reset}")
         others = [f"h{m}_{p}" for p in range(length) if p not in incoming]
-        if others:
+        if others and not self.fast:  # fast code assigns each of them first
             bwd.append("    " + " = ".join(others) + " = 0.0")
         bwd += ["    " + line for line in bwd_body]
         bwd += [f"{self.grad(int(x))} = i{m}_{q}" for q, x in sorted(carried.items()) if is_node(x)]
@@ -264,7 +313,7 @@ def _incoming(rec: Recorded, loop: Loop) -> list[int]:
     last = loop.start + loop.length * (loop.reps - 1)
     found = set(_carried(rec, loop))
     readers: set[Ref] = set()
-    for i in range(loop.stop, len(rec.nodes)):
+    for i in range(loop.stop, len(rec.ops)):
         readers.update(r for r in rec.refs[i] if is_node(r))
     for p in range(loop.length):
         t = last + p

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from engine.graph import topological_order
 from engine.value import Value
 
-__all__ = ["Recorded", "Loop", "record", "find_loops", "ROLL_MIN_NODES"]
+__all__ = ["Recorded", "Loop", "record", "find_loops", "last_readers", "ROLL_MIN_NODES"]
 
 #: Graphs with fewer nodes are written out in full (straight-line code is the fastest).
 ROLL_MIN_NODES = 2000
@@ -43,9 +43,13 @@ def is_param(ref: Ref) -> bool:
 
 @dataclass
 class Recorded:
-    """The recorded graph: ``nodes`` in topological order, each with its input references."""
+    """The recorded graph: each node's op, label and input references, in topological order.
 
-    nodes: list[Value]
+    Plain strings and numbers, no Values: once recorded, the graph itself can be freed.
+    """
+
+    ops: list[str]
+    labels: list[str | None]
     refs: list[tuple[Ref, ...]]
     root: Ref  # the loss: a node, a parameter, or a constant
 
@@ -67,28 +71,30 @@ def record(root: Value, pindex: dict[Value, int]) -> Recorded:
     """The nodes of ``root``'s graph that depend on a parameter of ``pindex``, with their inputs."""
     index: dict[Value, int] = {p: -1 - j for p, j in pindex.items()}
     if root in index:
-        return Recorded([], [], index[root])
-    nodes: list[Value] = []
+        return Recorded([], [], [], index[root])
+    ops: list[str] = []
+    labels: list[str | None] = []
     refs: list[tuple[Ref, ...]] = []
     get = index.get
     for node in topological_order(root, include_leaves=False):
         row = tuple([get(inp, inp.data) for inp in node.inputs])
         for r in row:
             if type(r) is int:  # depends on a parameter
-                index[node] = len(nodes)
-                nodes.append(node)
+                index[node] = len(ops)
+                ops.append(node.op)
+                labels.append(node.label)
                 refs.append(row)
                 break
-    return Recorded(nodes, refs, get(root, root.data))
+    return Recorded(ops, labels, refs, get(root, root.data))
 
 
 def shapes(rec: Recorded) -> tuple[list[int], list[tuple[object, ...]]]:
     """Each node's shape as a small int, and the shapes: its op and inputs (distance back, parameter, constant)."""
     interned: dict[tuple[object, ...], int] = {}
     out = []
-    for i, (node, row) in enumerate(zip(rec.nodes, rec.refs)):
+    for i, (op, row) in enumerate(zip(rec.ops, rec.refs)):
         # a node by its distance back, a parameter by its index, a constant by its kind only
-        key = (node.op, *((i - r if r >= 0 else r) if type(r) is int else None for r in row))
+        key = (op, *((i - r if r >= 0 else r) if type(r) is int else None for r in row))
         out.append(interned.setdefault(key, len(interned)))
     return out, list(interned)
 
@@ -101,11 +107,11 @@ def find_loops(rec: Recorded, min_nodes: int = ROLL_MIN_NODES) -> list[Loop]:
     repetition is read after the run (so every value crossing a repetition's
     edge is a loop-carried variable).
     """
-    n = len(rec.nodes)
+    n = len(rec.ops)
     if n < min_nodes:
         return []
     sig, keys = shapes(rec)
-    reach = _last_reader(rec)
+    reach = last_readers(rec)
     nxt = [-1] * n
     seen: dict[int, int] = {}
     for i in range(n - 1, -1, -1):
@@ -143,9 +149,9 @@ def find_loops(rec: Recorded, min_nodes: int = ROLL_MIN_NODES) -> list[Loop]:
     return loops
 
 
-def _last_reader(rec: Recorded) -> list[int]:
+def last_readers(rec: Recorded) -> list[int]:
     """For each node, the index of the last node that reads it (-1 for none)."""
-    last = [-1] * len(rec.nodes)
+    last = [-1] * len(rec.ops)
     for i, row in enumerate(rec.refs):
         for r in row:
             if type(r) is int and r >= 0:

@@ -86,6 +86,15 @@ def replayed(tape, params):
     return bits(loss), [bits(p.grad) for p in params]
 
 
+def descended(tape, params):
+    """The loss and grads of one step of the fast code (``tape.descent()``), or None if not finite."""
+    out = []
+    _, status, _ = tape.descent()([p.data for p in params], 0.0, 1, -1.0, out.extend)
+    if status in (1, 2):
+        return None
+    return bits(out[0]), [bits(g) for g in out[1::3]]
+
+
 def check_random_graphs(seed, count, size, n_params=3, **ops):
     rng = random.Random(seed)
     compared = 0
@@ -106,6 +115,9 @@ def check_random_graphs(seed, count, size, n_params=3, **ops):
                 assert str(got.value) == str(e)
             else:
                 assert replayed(tape, params) == want, tape.source
+                fast = descended(tape, params)
+                finite = all(math.isfinite(float.fromhex(x)) for x in [want[0], *want[1]])
+                assert fast == (want if finite else None), tape.descent_source()
                 compared += 1
             for p in params:
                 p.data = rng.uniform(-2.0, 2.0)
@@ -202,6 +214,8 @@ def test_loops_over_random_programs_are_bit_identical(monkeypatch):
             continue
         rolled += "for k in range(" in tape.source
         assert replayed(tape, params) == want, tape.source
+        if all(math.isfinite(float.fromhex(x)) for x in [want[0], *want[1]]):
+            assert descended(tape, params) == want, tape.descent_source()
         compared += 1
     assert compared > 60 and rolled > 30
 
@@ -299,6 +313,7 @@ def test_compiled_code_is_reused_for_the_same_graph():
     trace_module = importlib.import_module("engine.trace")  # engine.trace is also the function
     x = Value(1.0)
     t1 = trace(lambda: x.tanh() * 3.0, [x])
+    t1()
     assert t1.source in trace_module._COMPILED
     t2 = trace(lambda: x.tanh() * 3.0, [x])
     assert t2.source == t1.source
