@@ -172,13 +172,16 @@ class Tape:
         c = self._code(fast=True)
         ps = [f"p{j}" for j in range(len(self.params))]
         state = f"({', '.join(ps)}{',' if len(ps) == 1 else ''})"
-        lines = ["def descent(P, lr, limit, min_step, record):"]
+        # The helpers as default arguments: local names, the fastest to read in the loop.
+        helpers = ", ".join(f"{name}={name}" for name in [*NAMESPACE, "abs"])
+        lines = [f"def descent(P, lr, limit, min_step, record, {helpers}):"]
         lines += _indent(c.params, 1)
         lines += ["    step = 0", "    try:", "        for step in range(limit):"]
         lines += _indent(c.forward, 3)
         lines.append(f"            if {c.loss} - {c.loss}: return step, 1, {state}")
         lines += _indent(c.backward, 3)
-        lines.append(f"            if {' + '.join(f'({g} - {g})' for g in c.grads)}: return step, 2, {state}")
+        # g - g is 0.0 for a finite g and nan (true) for inf and nan; `or` keeps the expression flat
+        lines.append(f"            if {' or '.join(f'{g} - {g}' for g in c.grads)}: return step, 2, {state}")
         row = [c.loss]
         for j, g in enumerate(c.grads):
             lines.append(f"            s{j} = {g} * lr")
@@ -192,8 +195,13 @@ class Tape:
         return "\n".join(lines) + "\n"
 
     def descent(self) -> Callable[..., tuple[int, int, tuple[float, ...]]]:
-        """The compiled ``descent_source()`` (see there)."""
-        fn = self._define(self.descent_source(), "descent", self._code(fast=True))
+        """The compiled ``descent_source()`` (see there); the same function for the same (small) graph."""
+        key = None if self._key is None else (self._key, "descent")
+        fn = _CODES.get(key) if key is not None else None
+        if fn is None:
+            fn = self._define(self.descent_source(), "descent", self._code(fast=True))
+            if key is not None:
+                _remember(_CODES, key, fn)
         return fn  # type: ignore[return-value]
 
     def check(self) -> None:
@@ -296,9 +304,10 @@ def trace(loss_fn: Callable[[], Value], params: Sequence[Value] | Mapping[str, V
     return Tape(loss_fn, values, names, label, rec, _key(rec, names))
 
 
-#: Generated code by recorded graph (small graphs): a training run traces
-#: the same graph as the last one, and its code need not be written again.
-_CODES: dict[tuple[object, ...], Code] = {}
+#: Generated code (and the descent function) by recorded graph, for small
+#: graphs: a training run traces the same graph as the last one, and its code
+#: need not be written again.
+_CODES: dict[tuple[object, ...], Any] = {}
 _KEY_MAX_NODES = 5000
 
 

@@ -193,13 +193,20 @@ class _Writer:
         fwd = []
         if tpl.guard is not None:
             fwd.append(f"if {tpl.guard.format(*args)}: raise _Domain")
-        forward = tpl.forward.format(*args)
+        temp = "e" + out[1:]  # v12 -> e12, a0_5 -> e0_5
+        locals_ = tpl.local_grads
+        if self.fast and tpl.temp is not None and tpl.fast_forward and tpl.fast_local_grads:
+            fwd.append(f"{temp} = {tpl.temp.format(*args)}")
+            forward = tpl.fast_forward.format(*args, t=temp)
+            locals_ = tpl.fast_local_grads
+        else:
+            forward = tpl.forward.format(*args)
         fwd.append(f"{out} = {_inline_sigmoid(forward) if self.fast else forward}{_comment(label)}")
         bwd = [f"if {g}:"]
         firsts = []
-        for (_, target, first), local in zip(ins, tpl.local_grads):
+        for (_, target, first), local in zip(ins, locals_):
             if target is not None:
-                term = _times(local.format(*args, out=out), g)
+                term = _times(local.format(*args, out=out, t=temp), g)
                 bwd.append(f"    {target} {'=' if first else '+='} {_inline_sigmoid(term) if self.fast else term}")
                 if first:
                     firsts.append(target)
@@ -276,7 +283,7 @@ class _Writer:
         )
         bwd_body = [line for block in reversed(bwd_blocks) for line in block]
         used = sorted({w for line in bwd_body for w in _NAME.findall(line)
-                       if w.startswith((f"a{m}_", f"c{m}_", f"d{m}_"))}, key=_natural)
+                       if w.startswith((f"a{m}_", f"c{m}_", f"d{m}_", f"e{m}_"))}, key=_natural)
         saved = ", ".join(used) + ("," if len(used) == 1 else "")
         dslots = [f"d{m}_{s}" for s in range(len(slots))]
 

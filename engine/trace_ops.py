@@ -30,6 +30,11 @@ class OpTemplate:
     forward: str
     local_grads: tuple[str, ...]
     guard: str | None = None
+    # For the fast code: a value both passes need, computed once as ``{t}``
+    # (``temp``), and the forward rule and local derivatives that read it.
+    temp: str | None = None
+    fast_forward: str | None = None
+    fast_local_grads: tuple[str, ...] | None = None
 
     @property
     def arity(self) -> int:
@@ -67,7 +72,12 @@ TEMPLATES: dict[str, OpTemplate] = {
     "exp": OpTemplate("_exp({0})", ("{out}",)),
     # math.log raises on x <= 0, as the op does
     "log": OpTemplate("_log({0})", ("1.0 / {0}",)),
-    "softplus": OpTemplate("({0} if {0} > 0.0 else 0.0) + _log1p(_exp(-abs({0})))", ("_sigmoid({0})",)),
+    # sigmoid(x) = 1/(1 + e^-x) for x >= 0, e^x/(1 + e^x) below: e^-|x| is both, the same float
+    "softplus": OpTemplate(
+        "({0} if {0} > 0.0 else 0.0) + _log1p(_exp(-abs({0})))", ("_sigmoid({0})",),
+        temp="_exp(-abs({0}))", fast_forward="({0} if {0} > 0.0 else 0.0) + _log1p({t})",
+        fast_local_grads=("(1.0 / (1.0 + {t}) if {0} >= 0.0 else {t} / (1.0 + {t}))",),
+    ),
     "sigmoid": OpTemplate("_sigmoid({0})", ("{out} * (1.0 - {out})",)),
     "tanh": OpTemplate("_tanh({0})", ("1.0 - {out} * {out}",)),
     "relu": OpTemplate("({0} if {0} > 0.0 else 0.0)", ("(1.0 if {0} > 0.0 else 0.0)",)),

@@ -71,8 +71,9 @@ class Neuron(Module):
         """The output for inputs already checked: ``nin`` Values (``Layer`` and ``MLP`` check once per sample)."""
         w = self.w
         z = xs[0] * w[0]
-        for i in range(1, len(w)):
-            z = z + xs[i] * w[i]
+        if len(w) > 1:
+            for i in range(1, len(w)):
+                z = z + xs[i] * w[i]
         z = z + self.b
         if self._sum_label is not None:
             z.label = self._sum_label  # a str, checked when it was set

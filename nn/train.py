@@ -151,14 +151,16 @@ def _evaluate(
     loss_fn: Callable[[], Value], func: str, step: int, lr: float, ledger: Ledger, final: bool = False
 ) -> Value:
     """``loss_fn()``, checked to be a finite Value; ``final`` for the evaluation after the last step."""
-    where = f"after the last step (step {step - 1})" if final else f"at step {step}"
     try:
         loss = loss_fn()
     except OverflowError as e:
+        where = f"after the last step (step {step - 1})" if final else f"at step {step}"
         raise _diverged(func, f"a number overflowed ({e})", where, step, lr, ledger) from e
-    check_value(loss, func, "the loss")
+    if type(loss) is not Value:
+        check_value(loss, func, "the loss")
     ledger.loss_name = loss.label or "loss"
     if not math.isfinite(loss.data):
+        where = f"after the last step (step {step - 1})" if final else f"at step {step}"
         raise _diverged(
             func, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, lr, ledger, loss.data
         )
@@ -299,10 +301,14 @@ class _Stepper:
                 p.grad = 0.0
             loss.backward()
             grads = [p.grad for p in values]
-            for name, g in zip(ledger.names, grads):
-                if not math.isfinite(g):
-                    what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
-                    raise _diverged(self.func, what, f"at step {k}", k, self.lr, ledger, loss.data)
+            total = 0.0
+            for g in grads:
+                total += g - g  # 0.0 for a finite g, nan for inf and nan
+            if total != 0.0:
+                for name, g in zip(ledger.names, grads):
+                    if not math.isfinite(g):
+                        what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
+                        raise _diverged(self.func, what, f"at step {k}", k, self.lr, ledger, loss.data)
             sizes = self.opt.step()
             ledger.record(loss.data, grads, sizes, [p.data for p in values])
             del loss  # the graph is freed here, with the collector still paused
