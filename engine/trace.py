@@ -181,14 +181,15 @@ class Tape:
         lines.append(f"            if {c.loss} - {c.loss}: return step, 1, {state}")
         lines += _indent(c.backward, 3)
         # g - g is 0.0 for a finite g and nan (true) for inf and nan; `or` keeps the expression flat
-        lines.append(f"            if {' or '.join(f'{g} - {g}' for g in c.grads)}: return step, 2, {state}")
+        nonfinite = " or ".join(f"{g} - {g}" for g in c.grads) or "False"
+        lines.append(f"            if {nonfinite}: return step, 2, {state}")
         row = [c.loss]
         for j, g in enumerate(c.grads):
             lines.append(f"            s{j} = {g} * lr")
             lines.append(f"            p{j} -= s{j}")
             row += [g, f"s{j}", f"p{j}"]
-        lines.append(f"            record(({', '.join(row)}))")
-        stop = " and ".join(f"abs(s{j}) < min_step" for j in range(len(ps)))
+        lines.append(f"            record(({', '.join(row)},))")
+        stop = " and ".join(f"abs(s{j}) < min_step" for j in range(len(ps))) or "True"  # all(): True for none
         lines.append(f"            if {stop}: return step + 1, 3, {state}")
         lines += ["    except (ArithmeticError, ValueError):", f"        return step, 4, {state}"]
         lines.append(f"    return limit, 0, {state}")

@@ -388,3 +388,12 @@ def test_hostile_inputs_are_refused_clearly(what, fn, params, error, message):
         fn, params = (lambda: y), [x]
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
         trace(fn, params)
+
+
+def test_no_parameters_a_constant_loss():
+    c = Value(2.0)
+    tape = trace(lambda: c * c, [])
+    assert tape() == 4.0
+    out = []
+    assert tape.descent()([], 0.1, 5, 0.001, out.extend) == (1, 3, ())  # every (no) step size is small
+    assert out == [4.0]
