@@ -335,7 +335,14 @@ def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
     step.tape = tape
     ledger.loss_name = tape.loss_label or "loss"
     descent = tape.descent()
-    done, status, state = descent([p.data for p in values], step.lr, limit, min_step, ledger.numbers.extend)
+    paused = gc.isenabled()  # as in an eager step: the generated code makes no reference cycles
+    if paused:
+        gc.disable()
+    try:
+        done, status, state = descent([p.data for p in values], step.lr, limit, min_step, ledger.numbers.extend)
+    finally:
+        if paused:
+            gc.enable()
     for p, v in zip(values, state):
         p.data = v
     if len(ledger):
