@@ -267,7 +267,7 @@ def mlp_runs(points: int, steps: int, MV: object) -> dict[str, Run]:
 
 def report(quick: bool, MV: object) -> list[str]:
     """Print the training tables; return the verdicts (PASS/MISS) of the targets."""
-    rounds = 3 if quick else 7
+    rounds = 3 if quick else 11
     steps = 100 if quick else 1000
     points, mlp_steps = (10, 2) if quick else (100, 3)
     print()
