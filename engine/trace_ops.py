@@ -75,7 +75,8 @@ TEMPLATES: dict[str, OpTemplate] = {
     # sigmoid(x) = 1/(1 + e^-x) for x >= 0, e^x/(1 + e^x) below: e^-|x| is both, the same float
     "softplus": OpTemplate(
         "({0} if {0} > 0.0 else 0.0) + _log1p(_exp(-abs({0})))", ("_sigmoid({0})",),
-        temp="_exp(-abs({0}))", fast_forward="({0} if {0} > 0.0 else 0.0) + _log1p({t})",
+        # -|x| without the call to abs: x if x < 0 else -x (the same float, -0.0 and nan included)
+        temp="_exp({0} if {0} < 0.0 else -{0})", fast_forward="({0} if {0} > 0.0 else 0.0) + _log1p({t})",
         fast_local_grads=("(1.0 / (1.0 + {t}) if {0} >= 0.0 else {t} / (1.0 + {t}))",),
     ),
     "sigmoid": OpTemplate("_sigmoid({0})", ("{out} * (1.0 - {out})",)),

@@ -270,7 +270,6 @@ def report(quick: bool, MV: object) -> list[str]:
     rounds = 3 if quick else 11
     steps = 100 if quick else 1000
     points, mlp_steps = (10, 2) if quick else (100, 3)
-    print()
     print(f"Training: medians of {rounds} alternating rounds, CPU time of this process; each run timed with")
     print("the collector on (as users run) and off.")
     art = medians(articles_runs(steps, MV), rounds)
