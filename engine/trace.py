@@ -301,8 +301,10 @@ def trace(loss_fn: Callable[[], Value], params: Sequence[Value] | Mapping[str, V
     rec = record(root, pindex)
     label = root.label
     del root, pindex  # the graph is recorded: free it before compiling
-    check_templates(rec)
-    return Tape(loss_fn, values, names, label, rec, _key(rec, names))
+    key = _key(rec, names)
+    if key is None or (key, False) not in _CODES and (key, True) not in _CODES:
+        check_templates(rec)  # (a graph whose code is cached was checked when it was written)
+    return Tape(loss_fn, values, names, label, rec, key)
 
 
 #: Generated code (and the descent function) by recorded graph, for small
