@@ -329,8 +329,10 @@ def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
     ledger, values, func = step.ledger, step.opt.parameters, step.func
     try:
         tape = trace(step.loss_fn, dict(zip(ledger.names, values)))
-    except OverflowError:
-        step(1)  # raises the eager path's error for step 1
+    except (TypeError, ValueError, ArithmeticError):
+        # A loss the eager path refuses (not a Value, an overflow ...) is refused in
+        # its words; what only tracing refuses (an op without a template ...) in trace's.
+        _evaluate(step.loss_fn, func, 1, step.lr, ledger)
         raise
     step.tape = tape
     ledger.loss_name = tape.loss_label or "loss"

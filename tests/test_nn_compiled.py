@@ -143,6 +143,30 @@ def test_hostile_compiled_options(what, options, error, message):
         gradient_descent(lambda: a * a, [a], steps=2, **options)
 
 
+@pytest.mark.parametrize(
+    "loss, error",
+    [
+        (lambda a: 3.0, TypeError),  # not a Value
+        (lambda a: (a * 1000.0).exp(), NonFiniteLossError),  # overflows at step 1
+        (lambda a: (a - 5.0).log(), ValueError),  # log of a negative number at step 1
+        (lambda a: a * 2.0 - a * a, None),  # a loss both paths take: the control row
+    ],
+    ids=["not-a-value", "overflow", "log-negative", "fine"],
+)
+def test_a_loss_refused_at_the_first_step_is_refused_in_the_eager_words(loss, error):
+    a = Value(1.0, "a")
+
+    def run(compiled):
+        a.data = 1.0
+        return gradient_descent(lambda: loss(a), [a], steps=3, compiled=compiled)
+
+    eager, compiled = both(run)
+    if error is None:
+        assert bits(compiled) == bits(eager)
+    else:
+        assert isinstance(eager, error) and type(compiled) is type(eager) and str(compiled) == str(eager)
+
+
 def test_a_parameter_that_is_not_a_leaf_is_refused_when_compiled():
     a = Value(1.0)
     b = a * 2.0
