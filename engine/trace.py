@@ -163,7 +163,7 @@ class Tape:
         """Source of ``descent(P, lr, limit, min_step, record)``: gradient descent steps in one loop.
 
         Each step as ``SGD`` takes it: ``size = grad * lr``, ``p -= size``, then
-        ``record((loss, grad_1, size_1, new_1, grad_2, ...))``; it stops when every
+        ``record((loss, grad_1, grad_2, ...))``; it stops when every
         ``abs(size) < min_step`` (that step taken). Returns ``(steps taken, status,
         parameter values)``: status 0 all done, 1 non-finite loss, 2 non-finite
         gradient (the step not taken), 3 stopped by ``min_step``, 4 an error raised
@@ -183,11 +183,10 @@ class Tape:
         # g - g is 0.0 for a finite g and nan (true) for inf and nan; `or` keeps the expression flat
         nonfinite = " or ".join(f"{g} - {g}" for g in c.grads) or "False"
         lines.append(f"            if {nonfinite}: return step, 2, {state}")
-        row = [c.loss]
+        row = [c.loss, *c.grads]
         for j, g in enumerate(c.grads):
             lines.append(f"            s{j} = {g} * lr")
             lines.append(f"            p{j} -= s{j}")
-            row += [g, f"s{j}", f"p{j}"]
         lines.append(f"            record(({', '.join(row)},))")
         stop = " and ".join(f"abs(s{j}) < min_step" for j in range(len(ps))) or "True"  # all(): True for none
         lines.append(f"            if {stop}: return step + 1, 3, {state}")

@@ -39,7 +39,7 @@ class Step:
     new_values: dict[str, float]
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class Ledger:
     """All the steps of one training run, with how it started and why it stopped.
 
@@ -54,7 +54,10 @@ class Ledger:
     parameter its gradient, step size and new value (``record`` appends a
     step). ``rows`` and ``ledger[i]`` build ``Step`` objects from them when read:
     a training loop then pays for one list extension per step, not for a
-    ``Step`` and three dicts.
+    ``Step`` and three dicts. A compiled run records less still, each step's
+    loss and gradients (``add_losses_and_grads``): the step sizes and new values
+    are worked out when first read, with SGD's own two operations
+    (``size = grad * lr``, ``new = old - size``), so they are the same floats.
     """
 
     names: tuple[str, ...]
@@ -66,16 +69,65 @@ class Ledger:
     stop_reason: str | None = None
     final_loss: float | None = None
     stop_note: str | None = None
-    numbers: list[float] = field(default_factory=list)
+    _numbers: list[float] = field(default_factory=list)
+    _compact: list[float] = field(default_factory=list)  # loss, grads ... of steps not yet worked out
 
     # ------------------------------------------------------------ recording
+
+    @property
+    def numbers(self) -> list[float]:
+        """Per step: the loss, then each parameter's gradient, step size and new value (flat)."""
+        if self._compact:
+            self._work_out()
+        return self._numbers
 
     def record(self, loss: float, grads: Sequence[float], sizes: Sequence[float], values: Sequence[float]) -> None:
         """Append one step: its loss, and each parameter's gradient, step size and new value."""
         row = [loss]
         for g, s, v in zip(grads, sizes, values):
             row += (g, s, v)
-        self.numbers += row
+        self.numbers.extend(row)
+
+    def add_losses_and_grads(self, numbers: list[float]) -> None:
+        """Append steps given as their loss and gradients only (flat: loss, grad_1 .. grad_n per step).
+
+        The steps follow the last one recorded (or ``start``) and took SGD's
+        steps at ``lr``; sizes and new values are worked out when read.
+        """
+        if self._compact:
+            self._compact += numbers
+        else:
+            self._compact = numbers
+
+    def _work_out(self) -> None:
+        """Turn the compact steps into full ones: ``size = grad * lr``, ``new = old - size``, as SGD does."""
+        n, lr, out = len(self.names), self.lr, self._numbers
+        width = 1 + 3 * n
+        if out:
+            last = len(out) - width
+            old = [out[last + 3 + 3 * j] for j in range(n)]
+        else:
+            old = [self.start[name] for name in self.names]
+        compact, self._compact = self._compact, []
+        for base in range(0, len(compact), 1 + n):
+            row = [compact[base]]
+            for j in range(n):
+                grad = compact[base + 1 + j]
+                size = grad * lr
+                new = old[j] - size
+                old[j] = new
+                row += (grad, size, new)
+            out += row
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        mine = (self.names, self.lr, self.start, self.loss_name, self.min_step_size, self.max_steps,
+                self.stop_reason, self.final_loss, self.stop_note, self.numbers)
+        return mine == (other.names, other.lr, other.start, other.loss_name, other.min_step_size,
+                        other.max_steps, other.stop_reason, other.final_loss, other.stop_note, other.numbers)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq is
 
     def step(self, index: int) -> Step:
         """Step ``index + 1`` as a ``Step`` (``index`` from 0; negative counts from the end)."""
@@ -101,7 +153,8 @@ class Ledger:
     # ------------------------------------------------------------ access
 
     def __len__(self) -> int:
-        return len(self.numbers) // (1 + 3 * len(self.names))
+        n = len(self.names)
+        return len(self._numbers) // (1 + 3 * n) + len(self._compact) // (1 + n)
 
     def __iter__(self) -> Iterator[Step]:
         return (self.step(i) for i in range(len(self)))

@@ -341,16 +341,18 @@ def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
     if paused:
         gc.disable()
     try:
-        done, status, state = descent([p.data for p in values], step.lr, limit, min_step, ledger.numbers.extend)
+        # Each step's loss and gradients; the ledger works out sizes and new values when read.
+        taken: list[float] = []
+        done, status, state = descent([p.data for p in values], step.lr, limit, min_step, taken.extend)
     finally:
         if paused:
             gc.enable()
+    ledger.add_losses_and_grads(taken)
     for p, v in zip(values, state):
         p.data = v
-    if len(ledger):
-        last = ledger.step(-1).grads
-        for name, p in zip(ledger.names, values):
-            p.grad = last[name]
+    if taken:  # the trained parameters hold the last step's gradient, as after an eager run
+        for p, g in zip(values, taken[len(taken) - len(values):]):
+            p.grad = g
     if status == 3:
         ledger.stop_reason = "min_step_size"
     elif status in (1, 2, 4):

@@ -190,3 +190,18 @@ def test_a_neuron_label_that_is_not_a_str_is_refused_when_set(arg, label):
     n = Neuron(1)
     with pytest.raises(TypeError, match=f"Neuron: {arg} must be a str or None, got {type(label).__name__}"):
         setattr(n, arg, label)
+
+
+def test_a_ledger_works_out_compact_steps_as_sgd_takes_them():
+    """Loss and gradients only: sizes (grad x lr) and new values (old - size) are SGD's floats."""
+    from nn import Ledger
+
+    ledger = Ledger(names=("a", "b"), lr=0.1, start={"a": 1.0, "b": -2.0})
+    ledger.add_losses_and_grads([5.0, 0.3, -0.7, 4.0, 0.2, 0.1])
+    assert len(ledger) == 2
+    ledger.record(3.0, [1.0, 1.0], [0.1, 0.1], [0.0, 0.0])  # an eager step after them
+    a1, b1 = 1.0 - 0.3 * 0.1, -2.0 - (-0.7 * 0.1)
+    assert ledger.numbers == [5.0, 0.3, 0.3 * 0.1, a1, -0.7, -0.7 * 0.1, b1,
+                              4.0, 0.2, 0.2 * 0.1, a1 - 0.2 * 0.1, 0.1, 0.1 * 0.1, b1 - 0.1 * 0.1,
+                              3.0, 1.0, 0.1, 0.0, 1.0, 0.1, 0.0]
+    assert ledger[1].new_values == {"a": a1 - 0.2 * 0.1, "b": b1 - 0.1 * 0.1} and len(ledger) == 3
