@@ -314,10 +314,10 @@ _KEY_MAX_NODES = 5000
 
 
 def _key(rec: Recorded, names: list[str]) -> tuple[object, ...] | None:
-    """What the generated code depends on: ops, inputs, constants (by their bits, so 0.0 is not -0.0), names."""
+    """What the generated code depends on: ops, inputs, constants (a zero by its sign too: 0.0 == -0.0), names."""
     if len(rec.ops) > _KEY_MAX_NODES:
         return None
-    refs = tuple(tuple(r if isinstance(r, int) else r.hex() for r in row) for row in rec.refs)
+    refs = tuple(tuple(r if isinstance(r, int) or r != 0.0 else r.hex() for r in row) for row in rec.refs)
     root = rec.root if isinstance(rec.root, int) else rec.root.hex()
     return (tuple(names), tuple(rec.ops), tuple(rec.labels), refs, root)
 

@@ -327,20 +327,23 @@ def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
     values, which raises the eager path's own error.
     """
     ledger, values, func = step.ledger, step.opt.parameters, step.func
-    try:
-        tape = trace(step.loss_fn, dict(zip(ledger.names, values)))
-    except (TypeError, ValueError, ArithmeticError):
-        # A loss the eager path refuses (not a Value, an overflow ...) is refused in
-        # its words; what only tracing refuses (an op without a template ...) in trace's.
-        _evaluate(step.loss_fn, func, 1, step.lr, ledger)
-        raise
-    step.tape = tape
-    ledger.loss_name = tape.loss_label or "loss"
-    descent = tape.descent()
-    paused = gc.isenabled()  # as in an eager step: the generated code makes no reference cycles
+    # The collector is paused as in an eager step: tracing is step 1's forward and
+    # backward (its graph is freed by reference counting once recorded), and the
+    # generated code makes no reference cycles at all.
+    paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
+        try:
+            tape = trace(step.loss_fn, dict(zip(ledger.names, values)))
+        except (TypeError, ValueError, ArithmeticError):
+            # A loss the eager path refuses (not a Value, an overflow ...) is refused in
+            # its words; what only tracing refuses (an op without a template ...) in trace's.
+            _evaluate(step.loss_fn, func, 1, step.lr, ledger)
+            raise
+        step.tape = tape
+        ledger.loss_name = tape.loss_label or "loss"
+        descent = tape.descent()
         # Each step's loss and gradients; the ledger works out sizes and new values when read.
         taken: list[float] = []
         done, status, state = descent([p.data for p in values], step.lr, limit, min_step, taken.extend)

@@ -397,3 +397,14 @@ def test_no_parameters_a_constant_loss():
     out = []
     assert tape.descent()([], 0.1, 5, 0.001, out.extend) == (1, 3, ())  # every (no) step size is small
     assert out == [4.0]
+
+
+def test_the_code_cache_tells_zero_from_minus_zero():
+    """Cached code is keyed by the graph's constants; 0.0 == -0.0, but x * -0.0 is not x * 0.0."""
+    x = Value(3.0)
+    c = Value(0.0)
+    plus = trace(lambda: x * c, [x])
+    c.data = -0.0
+    minus = trace(lambda: x * c, [x])
+    assert "(-0.0)" in minus.source and "(-0.0)" not in plus.source
+    assert bits(minus()) == bits(-0.0) and bits(plus()) == bits(0.0)
