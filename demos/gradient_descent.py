@@ -105,7 +105,7 @@ def _show_b3_run(con: Console, hand: Sequence[HandStep]) -> Ledger:
     con.line(f"or after {sq.MAX_STEPS} steps.")
     con.line()
     model = sq.network(sq.MAIN_IDEAS_START)
-    ledger = train(model, list(sq.INPUTS), list(sq.OBSERVED), params=["b3"], lr=lr,
+    ledger = train(model, list(sq.INPUTS), list(sq.OBSERVED), params=["b3"], lr=lr, compiled=True,
                    min_step_size=sq.MIN_STEP_SIZE, max_steps=sq.MAX_STEPS)
     for k, s in enumerate(hand):  # the training loop takes the steps worked by hand above
         check_close(f"step {k + 1}: new b3", ledger[k].new_values["b3"], s.new,
@@ -141,7 +141,7 @@ def _show_output_layer_run(con: Console) -> dict[str, Ledger]:
     for key, options in (("rule", dict(min_step_size=sq.MIN_STEP_SIZE, max_steps=sq.MAX_STEPS)),
                          ("fixed", dict(steps=sq.MAX_STEPS))):
         model = sq.network(sq.DETAILS_1_START)
-        runs[key] = train(model, list(sq.INPUTS), list(sq.OBSERVED), params=trained, lr=lr,
+        runs[key] = train(model, list(sq.INPUTS), list(sq.OBSERVED), params=trained, lr=lr, compiled=True,
                           **options)
     rows = []
     for key, what in (("rule", "stopping rule"), ("fixed", "fixed")):
@@ -177,7 +177,7 @@ def _pick(n: int, head: int, tail: int, middle: Sequence[int] = ()) -> list[int 
 
 def _run_all_seven(lr: float) -> Ledger:
     model = sq.network(sq.DETAILS_2_START)
-    return train(model, list(sq.INPUTS), list(sq.OBSERVED), lr=lr, steps=sq.DETAILS_2_STEPS)
+    return train(model, list(sq.INPUTS), list(sq.OBSERVED), lr=lr, steps=sq.DETAILS_2_STEPS, compiled=True)
 
 
 def _after_step(ledger: Ledger, k: int) -> dict[str, float]:

@@ -13,6 +13,7 @@
 from engine.functions import FUNCTIONS, Function
 from engine.gradcheck import GradCheck, check_grad, numerical_grad
 from engine.graph import topological_order
+from engine.trace import GraphChangedError, Tape, trace
 from engine.value import Value
 
 # The call forms, one per op declared with @function in engine/value.py: exp, log, softplus ...
@@ -26,6 +27,9 @@ __all__ = [
     "GradCheck",
     *FUNCTIONS,
     "FUNCTIONS",
+    "trace",
+    "Tape",
+    "GraphChangedError",
 ]
 
 

@@ -13,7 +13,7 @@ from engine import Value, relu, sigmoid, softplus, tanh
 from engine.checks import did_you_mean
 
 __all__ = ["Activation", "ActivationLike", "ACTIVATIONS", "linear", "get_activation", "resolve_activation",
-           "activation_name"]
+           "node_function", "activation_name"]
 
 Activation = Callable[[Value], Value]
 #: An activation as ``Neuron`` and ``MLP`` take it: a name of ``ACTIVATIONS``, or a function.
@@ -62,6 +62,19 @@ def resolve_activation(activation: object, func: str) -> Activation:
     raise TypeError(
         f"{func}: activation must be a name (str) or a function, got {type(activation).__name__} {activation!r}"
     )
+
+
+def node_function(activation: object, func: str) -> Activation:
+    """What a neuron applies to its weighted sum: ``resolve_activation``'s function, by name the ``Value`` method.
+
+    ``Value.softplus`` makes the same node as ``softplus`` (the call form), without
+    the call form's check for a plain number: the sum is always a ``Value``.
+    """
+    act = resolve_activation(activation, func)
+    if isinstance(activation, str) and activation != "linear":
+        method: Activation = getattr(Value, activation)
+        return method
+    return act
 
 
 def activation_name(activation: ActivationLike) -> str:

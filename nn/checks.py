@@ -30,7 +30,7 @@ __all__ = [
     "check_layer_activations",
     "check_assignments", "check_renames", "clashing_name", "check_unique_names", "unknown_parameter", "check_pairs",
     "check_lr", "check_stopping", "named_parameters_of", "select_parameters", "check_samples", "pair_outputs",
-    "check_sgd_parameters", "check_text_options",
+    "check_sgd_parameters", "check_text_options", "check_flag",
 ]
 
 #: One sample: a number (for one input), or a sequence of numbers/Values.
@@ -41,6 +41,11 @@ Scalar = Value | float | int
 
 def _is_sequence(x: object) -> TypeGuard[Sequence[Any]]:
     """A list, a tuple ...: ordered and reusable (not a str, set, dict or iterator)."""
+    t = type(x)
+    if t is list or t is tuple:
+        return True
+    if t is float or t is int:
+        return False
     return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
@@ -84,7 +89,9 @@ def make_rng(seed: object, rng: object, func: str) -> random.Random:
 
 def as_inputs(x: object, nin: int, func: str) -> list[Value]:
     """One sample as a list of ``nin`` Values; plain numbers become leaves labelled ``input``/``input<i>``."""
-    if isinstance(x, (Value, numbers.Real)):
+    if type(x) is float and nin == 1 and x - x == 0.0:  # one finite input: the articles' dose, fast
+        return [Value(x, "input")]
+    if type(x) is float or isinstance(x, (Value, numbers.Real)):
         xs: list[object] = [x]
     elif not _is_sequence(x):
         # Sets and dicts have no input order; an iterator would be used up by one call.
@@ -223,6 +230,8 @@ def check_pairs(observed: object, predicted: object, func: str) -> list[tuple[Sc
         )
     if not obs:
         raise ValueError(f"{func}: needs at least one (observed, predicted) pair, got none")
+    if _floats_and_values(obs, pred):
+        return list(zip(obs, pred))  # nothing to convert (the common case)
     columns: list[list[Scalar]] = []
     for name, xs in (("observed", obs), ("predicted", pred)):
         column: list[Scalar] = []
@@ -333,10 +342,27 @@ def check_samples(inputs: object, targets: object, func: str) -> tuple[list[Any]
     return list(xs), list(ts)
 
 
+def _floats_and_values(numbers: Sequence[Any], values: Sequence[Any]) -> bool:
+    """True if ``numbers`` are all finite floats and ``values`` all Values: the common case, checked fast.
+
+    Plain loops and exact types: this runs in every training step, where a
+    generator or an abstract-class check would cost more than the ops it guards.
+    """
+    for x in numbers:
+        if type(x) is not float or x - x != 0.0:  # x - x is nan for inf and nan
+            return False
+    for v in values:
+        if type(v) is not Value:
+            return False
+    return True
+
+
 def pair_outputs(
     targets: Sequence[Any], preds: Sequence[Value | list[Value]], func: str
 ) -> tuple[list[Scalar], list[Value]]:
     """Each output beside its target; a model with several outputs needs a target sequence per sample."""
+    if _floats_and_values(targets, preds):
+        return list(targets), list(preds)  # type: ignore[arg-type]  # all Values, checked above
     obs: list[Scalar] = []
     out: list[Value] = []
     for i, (t, p) in enumerate(zip(targets, preds), start=1):
@@ -384,3 +410,10 @@ def check_text_options(max_lines: object, precision: object, func: str) -> tuple
     """A ledger table's ``max_lines`` (a positive int, or None for every step) and ``precision`` (an int >= 0)."""
     lines = None if max_lines is None else check_positive_int(max_lines, func, "max_lines")
     return lines, check_int(precision, func, "precision", 0)
+
+
+def check_flag(flag: object, func: str, arg: str) -> bool:
+    """``flag`` if it is True or False; ``TypeError`` otherwise (``compiled=1`` or ``"yes"`` is a slip)."""
+    if not isinstance(flag, bool):
+        raise TypeError(f"{func}: {arg} must be True or False, got {type(flag).__name__} {flag!r}")
+    return flag

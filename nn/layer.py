@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from engine import Value
 from engine.checks import check_positive_int
@@ -43,8 +44,11 @@ class Layer(Module):
 
     def __call__(self, x: InputLike) -> list[Value]:
         """Each neuron's output for one sample, always as a list (even of one)."""
-        xs = as_inputs(x, self.nin, "Layer")
-        return [n(xs) for n in self.neurons]
+        return self.forward(as_inputs(x, self.nin, "Layer"))
+
+    def forward(self, xs: Sequence[Value]) -> list[Value]:
+        """Each neuron's output for inputs already checked (``nin`` Values)."""
+        return [n.forward(xs) for n in self.neurons]
 
     def children(self) -> list[Module]:
         return list(self.neurons)

@@ -8,7 +8,7 @@ The text and file formats are ``nn.ledger_format``'s; the methods here hand over
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -39,7 +39,7 @@ class Step:
     new_values: dict[str, float]
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class Ledger:
     """All the steps of one training run, with how it started and why it stopped.
 
@@ -49,6 +49,15 @@ class Ledger:
     ``stop_reason`` is a key of ``STOP_REASONS``; ``stop_note`` says what
     happened when training diverged. ``final_loss`` is the loss at
     ``final_values`` (``inf``/``nan`` when that is how it diverged).
+
+    The numbers are kept flat, ``numbers``: per step the loss, then for each
+    parameter its gradient, step size and new value (``record`` appends a
+    step). ``rows`` and ``ledger[i]`` build ``Step`` objects from them when read:
+    a training loop then pays for one list extension per step, not for a
+    ``Step`` and three dicts. A compiled run records less still, each step's
+    loss and gradients (``add_losses_and_grads``): the step sizes and new values
+    are worked out when first read, with SGD's own two operations
+    (``size = grad * lr``, ``new = old - size``), so they are the same floats.
     """
 
     names: tuple[str, ...]
@@ -57,18 +66,98 @@ class Ledger:
     loss_name: str = "loss"
     min_step_size: float | None = None
     max_steps: int | None = None
-    rows: list[Step] = field(default_factory=list)
     stop_reason: str | None = None
     final_loss: float | None = None
     stop_note: str | None = None
+    _numbers: list[float] = field(default_factory=list)
+    _compact: list[float] = field(default_factory=list)  # loss, grads ... of steps not yet worked out
+
+    # ------------------------------------------------------------ recording
+
+    @property
+    def numbers(self) -> list[float]:
+        """Per step: the loss, then each parameter's gradient, step size and new value (flat)."""
+        if self._compact:
+            self._work_out()
+        return self._numbers
+
+    def record(self, loss: float, grads: Sequence[float], sizes: Sequence[float], values: Sequence[float]) -> None:
+        """Append one step: its loss, and each parameter's gradient, step size and new value."""
+        row = [loss]
+        for g, s, v in zip(grads, sizes, values):
+            row += (g, s, v)
+        self.numbers.extend(row)
+
+    def add_losses_and_grads(self, numbers: list[float]) -> None:
+        """Append steps given as their loss and gradients only (flat: loss, grad_1 .. grad_n per step).
+
+        The steps follow the last one recorded (or ``start``) and took SGD's
+        steps at ``lr``; sizes and new values are worked out when read.
+        """
+        if self._compact:
+            self._compact += numbers
+        else:
+            self._compact = numbers
+
+    def _work_out(self) -> None:
+        """Turn the compact steps into full ones: ``size = grad * lr``, ``new = old - size``, as SGD does."""
+        n, lr, out = len(self.names), self.lr, self._numbers
+        width = 1 + 3 * n
+        if out:
+            last = len(out) - width
+            old = [out[last + 3 + 3 * j] for j in range(n)]
+        else:
+            old = [self.start[name] for name in self.names]
+        compact, self._compact = self._compact, []
+        for base in range(0, len(compact), 1 + n):
+            row = [compact[base]]
+            for j in range(n):
+                grad = compact[base + 1 + j]
+                size = grad * lr
+                new = old[j] - size
+                old[j] = new
+                row += (grad, size, new)
+            out += row
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        mine = (self.names, self.lr, self.start, self.loss_name, self.min_step_size, self.max_steps,
+                self.stop_reason, self.final_loss, self.stop_note, self.numbers)
+        return mine == (other.names, other.lr, other.start, other.loss_name, other.min_step_size,
+                        other.max_steps, other.stop_reason, other.final_loss, other.stop_note, other.numbers)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq is
+
+    def step(self, index: int) -> Step:
+        """Step ``index + 1`` as a ``Step`` (``index`` from 0; negative counts from the end)."""
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"Ledger: step index {index} out of range for {n} steps")
+        width = 1 + 3 * len(self.names)
+        base = index * width
+        nums = self.numbers
+        grads, sizes, values = {}, {}, {}
+        for j, name in enumerate(self.names):
+            at = base + 1 + 3 * j
+            grads[name], sizes[name], values[name] = nums[at], nums[at + 1], nums[at + 2]
+        return Step(step=index + 1, loss=nums[base], grads=grads, step_sizes=sizes, new_values=values)
+
+    @property
+    def rows(self) -> list[Step]:
+        """Every step as a ``Step``, built from ``numbers``."""
+        return [self.step(i) for i in range(len(self))]
 
     # ------------------------------------------------------------ access
 
     def __len__(self) -> int:
-        return len(self.rows)
+        n = len(self.names)
+        return len(self._numbers) // (1 + 3 * n) + len(self._compact) // (1 + n)
 
     def __iter__(self) -> Iterator[Step]:
-        return iter(self.rows)
+        return (self.step(i) for i in range(len(self)))
 
     @overload
     def __getitem__(self, index: int) -> Step: ...
@@ -78,30 +167,32 @@ class Ledger:
 
     def __getitem__(self, index: int | slice) -> Step | list[Step]:
         """``ledger[i]`` is step ``i + 1`` (a ``Step``); ``ledger[i:j]`` a list of them."""
-        return self.rows[index]
+        if isinstance(index, slice):
+            return [self.step(i) for i in range(len(self))[index]]
+        return self.step(index)
 
     def __repr__(self) -> str:
         # Short on purpose: a long run's rows would fill the screen.
         final = "None" if self.final_loss is None else format_number(self.final_loss, 6)
         return (
-            f"Ledger(names={self.names!r}, steps={len(self.rows)}, lr={format_number(self.lr, 6)},"
+            f"Ledger(names={self.names!r}, steps={len(self)}, lr={format_number(self.lr, 6)},"
             f" stop_reason={self.stop_reason!r}, final_loss={final})"
         )
 
     @property
     def steps(self) -> int:
         """The number of steps taken."""
-        return len(self.rows)
+        return len(self)
 
     @property
     def final_values(self) -> dict[str, float]:
         """Each trained parameter's value after the last step (the start values if no step ran)."""
-        return dict(self.rows[-1].new_values) if self.rows else dict(self.start)
+        return dict(self.step(-1).new_values) if len(self) else dict(self.start)
 
     @property
     def losses(self) -> list[float]:
         """The loss at each step, before that step's update."""
-        return [r.loss for r in self.rows]
+        return self.numbers[:: 1 + 3 * len(self.names)]
 
     # ------------------------------------------------------------ text and files
 

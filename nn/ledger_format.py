@@ -34,7 +34,7 @@ _MARKDOWN_RULE = ["---:", "---:", ":---", "---:", "---:", "---:"]
 
 def summary(ledger: Ledger, precision: int) -> str:
     """Why and when training stopped, the loss before and after, each parameter start -> final."""
-    n = len(ledger.rows)
+    n = len(ledger)
     reason = STOP_REASONS.get(ledger.stop_reason or "", "training has not run")
     if ledger.stop_reason == "min_step_size":
         reason = f"every step size was below {_general(ledger.min_step_size)}"
@@ -43,8 +43,8 @@ def summary(ledger: Ledger, precision: int) -> str:
     elif ledger.stop_reason == "diverged" and ledger.stop_note:
         reason = f"gradient descent diverged: {ledger.stop_note}"
     lines = [f"{n} step{'s' if n != 1 else ''} at lr = {_general(ledger.lr)}; stopped because {reason}."]
-    if ledger.rows:
-        first = _loss_num(ledger.rows[0].loss, precision)
+    if len(ledger):
+        first = _loss_num(ledger.numbers[0], precision)
         last = _loss_num(ledger.final_loss, precision) if ledger.final_loss is not None else "?"
         lines.append(f"{ledger.loss_name}: {first} -> {last}")
     width = max((len(name) for name in ledger.names), default=0)
@@ -120,7 +120,7 @@ def to_csv(ledger: Ledger, path: str | Path | None) -> str:
     for name in ledger.names:
         header += [f"d{ledger.loss_name}/d{name}", f"step size {name}", name]
     writer.writerow(header)
-    for r in ledger.rows:
+    for r in ledger:
         row: list[object] = [r.step, repr(r.loss)]
         for name in ledger.names:
             row += [repr(r.grads[name]), repr(r.step_sizes[name]), repr(r.new_values[name])]
@@ -159,7 +159,7 @@ def _omitted(ledger: Ledger, max_lines: int | None) -> tuple[int, int] | None:
     A long run shows as many first and last steps as fit, at least one of each.
     """
     per_step = max(1, len(ledger.names))
-    n = len(ledger.rows)
+    n = len(ledger)
     if max_lines is None or n * per_step <= max_lines:
         return None
     keep = max(1, max_lines // (2 * per_step))
@@ -177,7 +177,7 @@ def _cells(ledger: Ledger, precision: int, max_lines: int | None) -> list[list[s
     """Rows of cells, one per (step, parameter); ``None`` marks the omitted steps."""
     omitted = _omitted(ledger, max_lines)
     out: list[list[str] | None] = []
-    for i, r in enumerate(ledger.rows):
+    for i, r in enumerate(ledger):
         if omitted and i == omitted[0]:
             out.append(None)
         if omitted and omitted[0] <= i < omitted[1]:

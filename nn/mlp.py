@@ -68,9 +68,10 @@ class MLP(Module):
 
     def outputs(self, x: InputLike) -> list[Value]:
         """Every output for one sample, as a list (of one for a network with one output)."""
+        # The sample is checked here, once: the layers and neurons take it as it is.
         out = as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
-            out = layer(out)
+            out = layer.forward(out)
         return out
 
     def children(self) -> list[Module]:

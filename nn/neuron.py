@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from engine import Value
 from engine.checks import check_positive_int
-from nn.activations import ActivationLike, activation_name, resolve_activation
+from nn.activations import ActivationLike, activation_name, node_function
 from nn.checks import InputLike, as_inputs, check_name, make_rng
 from nn.module import Module
 
@@ -51,7 +51,7 @@ class Neuron(Module):
     ) -> None:
         self.nin = check_positive_int(nin, "Neuron", "nin (number of inputs)")
         rng = make_rng(seed, rng, "Neuron")
-        self._act = resolve_activation(activation, "Neuron")
+        self._act = node_function(activation, "Neuron")
         self.activation = activation_name(activation)
         check_name(name, "Neuron")
         prefix = f"{name}." if name else ""
@@ -60,22 +60,45 @@ class Neuron(Module):
         std = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.gauss(0.0, std), n) for n in self._names[:-1]]
         self.b = Value(0.0, self._names[-1])
-        self.sum_label: str | None = None
-        self.out_label: str | None = None
+        self._sum_label: str | None = None
+        self._out_label: str | None = None
 
     def __call__(self, x: InputLike) -> Value:
         """The neuron's output for one sample of ``nin`` inputs."""
-        xs = as_inputs(x, self.nin, "Neuron")
-        z = xs[0] * self.w[0]
-        for xi, wi in zip(xs[1:], self.w[1:]):
-            z = z + xi * wi
+        return self.forward(as_inputs(x, self.nin, "Neuron"))
+
+    def forward(self, xs: Sequence[Value]) -> Value:
+        """The output for inputs already checked: ``nin`` Values (``Layer`` and ``MLP`` check once per sample)."""
+        w = self.w
+        z = xs[0] * w[0]
+        if len(w) > 1:
+            for i in range(1, len(w)):
+                z = z + xs[i] * w[i]
         z = z + self.b
-        if self.sum_label is not None:
-            z.relabel(self.sum_label)
+        if self._sum_label is not None:
+            z.label = self._sum_label  # a str, checked when it was set
         out = self._act(z)
-        if self.out_label is not None:
-            out.relabel(self.out_label)
+        if self._out_label is not None:
+            out.label = self._out_label
         return out
+
+    @property
+    def sum_label(self) -> str | None:
+        """The label of the weighted-sum node of each forward pass (None: unlabelled)."""
+        return self._sum_label
+
+    @sum_label.setter
+    def sum_label(self, label: str | None) -> None:
+        self._sum_label = _check_label(label, "sum_label")
+
+    @property
+    def out_label(self) -> str | None:
+        """The label of the activation's node of each forward pass (None: unlabelled)."""
+        return self._out_label
+
+    @out_label.setter
+    def out_label(self, label: str | None) -> None:
+        self._out_label = _check_label(label, "out_label")
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return list(zip(self._names, self.w + [self.b]))
@@ -90,3 +113,9 @@ class Neuron(Module):
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+def _check_label(label: object, arg: str) -> str | None:
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"Neuron: {arg} must be a str or None, got {type(label).__name__} {label!r}")
+    return label

@@ -15,16 +15,18 @@ With ``steps=N`` exactly N steps are taken and the rule is off.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
-from engine import Value
+from engine import GraphChangedError, Tape, Value, trace
 from engine.checks import check_callable, check_value
 from engine.format import format_number
 from nn.checks import (
     InputLike,
     Scalar,
+    check_flag,
     check_lr,
     check_samples,
     check_stopping,
@@ -33,7 +35,7 @@ from nn.checks import (
     pair_outputs,
     select_parameters,
 )
-from nn.ledger import Ledger, Step
+from nn.ledger import Ledger
 from nn.losses import ssr
 from nn.mlp import MLP
 from nn.module import Module
@@ -105,6 +107,8 @@ def _suggestion(
     lr: float,
     stopping: tuple[float, int, int | None],
     func: str,
+    compiled: bool = False,
+    zero: Sequence[Value] = (),
 ) -> str:
     """Which smaller learning rate converges from ``start``, found by training with it.
 
@@ -120,7 +124,7 @@ def _suggestion(
             for name, p in named:
                 p.data = start[name]
             try:
-                trial = _loop(loss_fn, named, trial_lr, *stopping, func)
+                trial = _loop(loss_fn, named, trial_lr, *stopping, func, compiled, zero)
             except NonFiniteLossError:
                 diverging.append(format_number(trial_lr, 6))
                 continue
@@ -147,14 +151,16 @@ def _evaluate(
     loss_fn: Callable[[], Value], func: str, step: int, lr: float, ledger: Ledger, final: bool = False
 ) -> Value:
     """``loss_fn()``, checked to be a finite Value; ``final`` for the evaluation after the last step."""
-    where = f"after the last step (step {step - 1})" if final else f"at step {step}"
     try:
         loss = loss_fn()
     except OverflowError as e:
+        where = f"after the last step (step {step - 1})" if final else f"at step {step}"
         raise _diverged(func, f"a number overflowed ({e})", where, step, lr, ledger) from e
-    check_value(loss, func, "the loss")
+    if type(loss) is not Value:
+        check_value(loss, func, "the loss")
     ledger.loss_name = loss.label or "loss"
     if not math.isfinite(loss.data):
+        where = f"after the last step (step {step - 1})" if final else f"at step {step}"
         raise _diverged(
             func, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, lr, ledger, loss.data
         )
@@ -169,6 +175,7 @@ def gradient_descent(
     min_step_size: float = MIN_STEP_SIZE,
     max_steps: int = MAX_STEPS,
     steps: int | None = None,
+    compiled: bool = False,
 ) -> Ledger:
     """Minimise ``loss_fn()`` over ``params`` by gradient descent; returns the ``Ledger``.
 
@@ -179,10 +186,16 @@ def gradient_descent(
     Stops when every ``|step size| < min_step_size`` (that step is taken) or
     after ``max_steps``; with ``steps=N``, after exactly N steps.
 
+    ``compiled=True`` traces ``loss_fn`` once (``engine.trace``) and runs the
+    steps as generated Python: the same ledger bit for bit, many times faster.
+    It needs a ``loss_fn`` that builds the same graph for any parameter values
+    (no branching on ``.data``); the graph after the last step is compared
+    with the traced one, and a difference is a ``GraphChangedError``.
+
     Raises ``NonFiniteLossError`` naming the step when the loss or a gradient
     stops being finite (usually: the learning rate is too large).
     """
-    return _descend(loss_fn, params, lr, min_step_size, max_steps, steps, "gradient_descent")
+    return _descend(loss_fn, params, lr, min_step_size, max_steps, steps, "gradient_descent", compiled)
 
 
 def _descend(
@@ -193,24 +206,29 @@ def _descend(
     max_steps: int,
     steps: int | None,
     func: str,
+    compiled: bool = False,
+    zero: Sequence[Value] = (),
 ) -> Ledger:
     """``gradient_descent``, its messages naming ``func`` (the function the user called).
 
     On a divergence the error says which smaller learning rate converges, found
     by training again from the start with lr / 10, lr / 100, lr / 1000 (at most
     three more runs, only when training has failed).
+    ``zero``: Values besides the trained ones whose grads are reset each step
+    (train's other model parameters), so that they too hold the last step's gradient.
     """
     check_callable(loss_fn, func, "loss_fn", "a function of no arguments that returns the loss Value")
     lr = check_lr(lr, func)
     check_stopping(min_step_size, max_steps, steps, (MIN_STEP_SIZE, MAX_STEPS), func)
+    check_flag(compiled, func, "compiled")
     if isinstance(params, Module):
         params = dict(check_unique_names(params.named_parameters(), type(params).__name__, func))
     named = named_parameters_of(params, func)
     stopping = (min_step_size, max_steps, steps)
     try:
-        return _loop(loss_fn, named, lr, *stopping, func)
+        return _loop(loss_fn, named, lr, *stopping, func, compiled, zero)
     except NonFiniteLossError as err:
-        hint = _suggestion(loss_fn, named, err.ledger.start, lr, stopping, func)
+        hint = _suggestion(loss_fn, named, err.ledger.start, lr, stopping, func, compiled, zero)
         raise NonFiniteLossError(f"{err}; {hint}", err.step, err.lr, err.ledger) from None
 
 
@@ -222,6 +240,8 @@ def _loop(
     max_steps: int,
     steps: int | None,
     func: str,
+    compiled: bool = False,
+    zero: Sequence[Value] = (),
 ) -> Ledger:
     """The steps themselves, from the parameters' current values; arguments already checked."""
     names = [n for n, _ in named]
@@ -234,32 +254,116 @@ def _loop(
     )
     limit = steps if steps is not None else max_steps
     ledger.stop_reason = "steps" if steps is not None else "max_steps"
-    for k in range(1, limit + 1):
-        loss = _evaluate(loss_fn, func, k, lr, ledger)
-        # Zero every leaf under the loss, so that afterwards each grad is the
-        # last step's gradient, not a sum; and every trained parameter too: one
-        # the loss does not reach keeps no stale grad for SGD to apply.
-        loss.zero_grad()
-        opt.zero_grad()
-        loss.backward()
-        grads = [p.grad for p in values]
-        for name, g in zip(names, grads):
-            if not math.isfinite(g):
-                what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
-                raise _diverged(func, what, f"at step {k}", k, lr, ledger, loss.data)
-        sizes = opt.step()
-        ledger.rows.append(Step(
-            step=k,
-            loss=loss.data,
-            grads=dict(zip(names, grads)),
-            step_sizes=dict(zip(names, sizes)),
-            new_values={n: p.data for n, p in named},
-        ))
-        if steps is None and all(abs(s) < min_step_size for s in sizes):
-            ledger.stop_reason = "min_step_size"
-            break
-    ledger.final_loss = _evaluate(loss_fn, func, len(ledger) + 1, lr, ledger, final=True).data
+    step = _Stepper(loss_fn, func, lr, ledger, opt, [p for p in zero if p not in set(values)])
+    if compiled:
+        _run_compiled(step, limit, min_step_size if steps is None else -1.0)
+    else:
+        for k in range(1, limit + 1):
+            sizes = step(k)
+            if steps is None and all(abs(s) < min_step_size for s in sizes):
+                ledger.stop_reason = "min_step_size"
+                break
+    final = _evaluate(loss_fn, func, len(ledger) + 1, lr, ledger, final=True)
+    ledger.final_loss = final.data
+    if compiled:
+        step.tape.check_graph(final)
     return ledger
+
+
+class _Stepper:
+    """One eager gradient-descent step: ``step(k)`` evaluates, backpropagates, checks, updates, records."""
+
+    def __init__(self, loss_fn: Callable[[], Value], func: str, lr: float, ledger: Ledger, opt: SGD,
+                 zero: list[Value]) -> None:
+        self.loss_fn, self.func, self.lr, self.ledger, self.opt = loss_fn, func, lr, ledger, opt
+        self.zero = zero
+        self.tape: Tape
+
+    def __call__(self, k: int) -> list[float]:
+        """Step ``k`` (from 1); returns its step sizes. ``NonFiniteLossError`` if it diverged."""
+        ledger, values = self.ledger, self.opt.parameters
+        # The cyclic garbage collector is paused during the step: a step's
+        # graph holds no reference cycles (a node refers only to its inputs)
+        # and is freed by reference counting when the step drops its loss,
+        # so a collection here would only scan the live graph for nothing
+        # (on an MLP, half of the step's time). It runs again between steps,
+        # for whatever cyclic garbage the user's own code makes.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            loss = _evaluate(self.loss_fn, self.func, k, self.lr, ledger)
+            # Only the leaves that outlive the step need zeroing: the trained
+            # parameters (and train's other parameters). backward() zeroes
+            # the nodes it walks; this step's own leaves start at 0.
+            self.opt.zero_grad()
+            for p in self.zero:
+                p.grad = 0.0
+            loss.backward()
+            grads = [p.grad for p in values]
+            total = 0.0
+            for g in grads:
+                total += g - g  # 0.0 for a finite g, nan for inf and nan
+            if total != 0.0:
+                for name, g in zip(ledger.names, grads):
+                    if not math.isfinite(g):
+                        what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
+                        raise _diverged(self.func, what, f"at step {k}", k, self.lr, ledger, loss.data)
+            sizes = self.opt.step()
+            ledger.record(loss.data, grads, sizes, [p.data for p in values])
+            del loss  # the graph is freed here, with the collector still paused
+        finally:
+            if paused:
+                gc.enable()
+        return sizes
+
+
+def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
+    """Steps 1..limit (or until every step size < ``min_step``) as one generated loop.
+
+    The trace's code records each step into the ledger's flat numbers. When a
+    step cannot be taken (a non-finite loss or gradient, an error in the
+    forward pass), that step is run again eagerly from the same parameter
+    values, which raises the eager path's own error.
+    """
+    ledger, values, func = step.ledger, step.opt.parameters, step.func
+    # The collector is paused as in an eager step: tracing is step 1's forward and
+    # backward (its graph is freed by reference counting once recorded), and the
+    # generated code makes no reference cycles at all.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        try:
+            tape = trace(step.loss_fn, dict(zip(ledger.names, values)))
+        except (TypeError, ValueError, ArithmeticError):
+            # A loss the eager path refuses (not a Value, an overflow ...) is refused in
+            # its words; what only tracing refuses (an op without a template ...) in trace's.
+            _evaluate(step.loss_fn, func, 1, step.lr, ledger)
+            raise
+        step.tape = tape
+        ledger.loss_name = tape.loss_label or "loss"
+        descent = tape.descent()
+        # Each step's loss and gradients; the ledger works out sizes and new values when read.
+        taken: list[float] = []
+        done, status, state = descent([p.data for p in values], step.lr, limit, min_step, taken.extend)
+    finally:
+        if paused:
+            gc.enable()
+    ledger.add_losses_and_grads(taken)
+    for p, v in zip(values, state):
+        p.data = v
+    if taken:  # the trained parameters hold the last step's gradient, as after an eager run
+        for p, g in zip(values, taken[len(taken) - len(values):]):
+            p.grad = g
+    if status == 3:
+        ledger.stop_reason = "min_step_size"
+    elif status in (1, 2, 4):
+        step(done + 1)  # raises the eager path's error for this step
+        raise GraphChangedError(
+            f"{func}: the compiled step {done + 1} failed where the eager step does not: loss_fn builds"
+            " another graph than when it was traced (does it branch on .data?); use compiled=False"
+        )
 
 
 def train(
@@ -273,6 +377,7 @@ def train(
     min_step_size: float = MIN_STEP_SIZE,
     max_steps: int = MAX_STEPS,
     steps: int | None = None,
+    compiled: bool = False,
 ) -> Ledger:
     """Fit ``model`` to ``(inputs, targets)`` by full-batch gradient descent; returns the ``Ledger``.
 
@@ -282,6 +387,7 @@ def train(
     sample. ``params`` picks the parameters to train, by name or as Values
     (default: all of them); the others keep their values. Stopping: see ``gradient_descent``
     (every ``|gradient x lr| < min_step_size``, or ``max_steps``, or exactly ``steps``).
+    ``compiled=True``: the steps run as traced code (see ``gradient_descent``), same ledger.
 
         ledger = train(model, [0.0, 0.5, 1.0], [0.0, 1.0, 0.0], params=["b3"], lr=0.1)
         print(ledger)                      # the step table and a summary
@@ -308,7 +414,8 @@ def train(
         obs, out = pair_outputs(observed, preds, func)
         return loss(obs, out)
 
-    return _descend(loss_fn, dict(chosen), lr, min_step_size, max_steps, steps, func)
+    return _descend(loss_fn, dict(chosen), lr, min_step_size, max_steps, steps, func, compiled,
+                    zero=[p for _, p in named])
 
 
 def _forward(model: Module) -> Forward:

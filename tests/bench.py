@@ -1,10 +1,11 @@
-"""Benchmark of the engine: time per op (forward, backward) and bytes per node.
+"""Benchmark of the engine: training steps eager and compiled, time per op (forward, backward), bytes per node.
 
-    python -m tests.bench                   # full sizes, one to two minutes
-    python -m tests.bench --quick           # small sizes, a smoke test of a second or two
+    python -m tests.bench                   # full sizes, a few minutes
+    python -m tests.bench --quick           # small sizes, a smoke test of some seconds
     python -m tests.bench --no-micrograd    # ours only
     python -m tests.bench --deep-micrograd  # micrograd on deep graphs too (recursion limit raised)
     python -m tests.bench --drawing         # drawing time of the largest admitted graphs (bench_drawing)
+    python -m tests.bench --training-only   # only the training rows (tests/bench_training.py)
 
 ``python -m tests.bench`` runs from the repository root: ``tests`` is not
 installed with chaingrad. From any other directory, run the file:
@@ -365,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--drawing", action="store_true",
                         help="instead: drawing time of the largest graphs draw() admits, with every dot at hand "
                         "(tests/bench_drawing.py)")
+    parser.add_argument("--training-only", action="store_true", help="only the training rows (eager and compiled)")
     args = parser.parse_args(argv)
     if args.drawing:
         from tests import bench_drawing
@@ -394,6 +396,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Times: microseconds per op, mean over a block of steps (>= {block_ops:,} ops, gc on), best block;")
     print("total = fwd + bwd + freeing the graph; ratio = ours total / micrograd total.")
     print()
+
+    # The training rows first, in a process that has not yet built (and freed) the
+    # per-op rows' million-node graphs, as a training script would run.
+    training = bench_training.report(args.quick, MV)
+    print()
+    if args.training_only:
+        print(f"targets: {training.count('PASS')} PASS, {training.count('MISS')} MISS")
+        return 0
 
     rows: list[Row] = []
 
@@ -452,12 +462,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         mem_rows.append(cells)
     print_table(["bytes per node", "nodes", "ours", "micrograd", "ratio", "target", "verdict"], mem_rows)
 
-    verdicts = [r.cells()[-1] for r in rows] + [r[-1] for r in mem_rows]
+    verdicts = [r.cells()[-1] for r in rows] + [r[-1] for r in mem_rows] + training
     if MV is not None:
         note = " (quick sizes are a smoke test; judge the full run)" if args.quick else ""
         print(f"\ntargets: {verdicts.count('PASS')} PASS, {verdicts.count('MISS')} MISS{note}")
     return 0
 
+
+from tests import bench_training  # noqa: E402 - it reads this module's workloads
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import engine
-from engine import Value, check_grad, numerical_grad, topological_order
+from engine import Value, check_grad, numerical_grad, topological_order, trace
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
 from viz import draw, explain, explore, render, to_png, to_svg
 
@@ -76,6 +76,10 @@ ROWS: list[Row] = [
     Row("topological_order", "root", lambda: topological_order([]), TypeError, "root must be a Value, got list"),
     Row("topological_order", "include_leaves", lambda: topological_order(_root(), include_leaves="no"),
         TypeError, "include_leaves must be True or False"),
+    Row("trace", "loss_fn", lambda: trace(3, [Value(1.0)]), TypeError, "loss_fn must be a function"),
+    Row("trace", "loss_fn", lambda: trace(lambda: 3.0, [Value(1.0)]), TypeError, "must return a Value, got float"),
+    Row("trace", "params", lambda: trace(lambda: Value(1.0), "w"), TypeError, "params must be a list of Values"),
+    Row("trace", "params", lambda: trace(lambda: Value(1.0), [Value(1.0) * 2]), ValueError, "must be a leaf"),
     Row("numerical_grad", "f", lambda: numerical_grad(3, [1.0]), TypeError, "f must be a function"),
     Row("numerical_grad", "xs", lambda: numerical_grad(_square, "1"), TypeError, "xs must be a sequence"),
     Row("numerical_grad", "xs", lambda: numerical_grad(_square, [NAN]), ValueError, "argument 0 must be finite"),
@@ -124,6 +128,8 @@ ROWS: list[Row] = [
         "min_step_size"),
     Row("train", "max_steps", lambda: train(_model(), [0.0], [1.0], max_steps=0), ValueError, "max_steps"),
     Row("train", "steps", lambda: train(_model(), [0.0], [1.0], steps=2.5), ValueError, "steps"),
+    Row("train", "compiled", lambda: train(_model(), [0.0], [1.0], compiled="yes"), TypeError,
+        "compiled must be True or False, got str"),
     Row("gradient_descent", "loss_fn", lambda: gradient_descent(3, [Value(1.0, "a")]), TypeError,
         "loss_fn must be a function"),
     Row("gradient_descent", "params", lambda: gradient_descent(lambda: Value(1.0), 3), TypeError, "params"),
@@ -136,6 +142,9 @@ ROWS: list[Row] = [
         lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], max_steps=True), ValueError, "max_steps"),
     Row("gradient_descent", "steps",
         lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], steps=-3), ValueError, "steps"),
+    Row("gradient_descent", "compiled",
+        lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], compiled=1), TypeError,
+        "compiled must be True or False, got int"),
     Row("get_activation", "activation", lambda: get_activation("Relu"), ValueError, "did you mean 'relu'"),
     Row("get_activation", "activation", lambda: get_activation(None), TypeError, "got NoneType"),
     Row("linear", "x", lambda: linear("a"), TypeError, "x must be a Value"),
@@ -201,6 +210,7 @@ ROWS += [
 EXEMPT = {
     "Module": "a base class: subclasses define what they take",
     "GradCheck": "a result record made by check_grad",
+    "Tape": "a result record made by trace (its constructor takes the recorded graph)",
     "Ledger": "a result record made by train and gradient_descent",
     "Step": "a row of a Ledger, made by train and gradient_descent",
     "Explanation": "a result record made by explain",

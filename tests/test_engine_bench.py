@@ -61,3 +61,27 @@ def test_workloads_compute_the_same_numbers_on_micrograd(make):
     b.backward()
     for p, q in zip(ours[1], theirs[1]):
         assert p.grad == pytest.approx(q.grad, rel=1e-9, abs=1e-12)
+
+
+def test_mlp_demo_is_the_same_computation_on_both_engines():
+    """The training rows' MLP demo step: micrograd's and ours start equal and give the same loss and grads."""
+    from tests import bench_training
+
+    MV = bench.micrograd_value()
+    if MV is None:
+        pytest.skip("micrograd is not installed (pip install micrograd==0.1.0)")
+    theirs, ours = bench_training.demo_models(MV)
+    t_loss = bench_training.demo_loss(theirs, theirs.parameters(), MV, 12)()
+    o_loss = bench_training.demo_loss(ours, ours.parameters(), Value, 12)()
+    assert o_loss.data == pytest.approx(t_loss.data, rel=1e-12)
+    t_loss.backward()
+    o_loss.backward()
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        assert p.grad == pytest.approx(q.grad, rel=1e-9, abs=1e-12)
+
+
+def test_training_targets_are_reported():
+    from tests import bench_training
+
+    verdicts = bench_training.report(quick=True, MV=None)
+    assert set(verdicts) <= {"PASS", "MISS"} and len(verdicts) == 4  # the four that need no micrograd
