@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
-from engine import GraphChangedError, Tape, Value, trace
+from engine import GraphChangedError, Tape, Value, topological_order, trace
 from engine.checks import check_callable, check_value
 from engine.format import format_number
 from nn.checks import (
@@ -192,6 +192,10 @@ def gradient_descent(
     (no branching on ``.data``); the graph after the last step is compared
     with the traced one, and a difference is a ``GraphChangedError``.
 
+    After training, each parameter's ``grad`` is the last step's gradient;
+    other leaves that outlive the steps (data made outside ``loss_fn``) keep
+    the grads they had before, in both modes.
+
     Raises ``NonFiniteLossError`` naming the step when the loss or a gradient
     stops being finite (usually: the learning rate is too large).
     """
@@ -255,14 +259,17 @@ def _loop(
     limit = steps if steps is not None else max_steps
     ledger.stop_reason = "steps" if steps is not None else "max_steps"
     step = _Stepper(loss_fn, func, lr, ledger, opt, [p for p in zero if p not in set(values)])
-    if compiled:
-        _run_compiled(step, limit, min_step_size if steps is None else -1.0)
-    else:
-        for k in range(1, limit + 1):
-            sizes = step(k)
-            if steps is None and all(abs(s) < min_step_size for s in sizes):
-                ledger.stop_reason = "min_step_size"
-                break
+    try:
+        if compiled:
+            _run_compiled(step, limit, min_step_size if steps is None else -1.0)
+        else:
+            for k in range(1, limit + 1):
+                sizes = step(k)
+                if steps is None and all(abs(s) < min_step_size for s in sizes):
+                    ledger.stop_reason = "min_step_size"
+                    break
+    finally:
+        step.restore_other_leaves()
     final = _evaluate(loss_fn, func, len(ledger) + 1, lr, ledger, final=True)
     ledger.final_loss = final.data
     if compiled:
@@ -278,6 +285,15 @@ class _Stepper:
         self.loss_fn, self.func, self.lr, self.ledger, self.opt = loss_fn, func, lr, ledger, opt
         self.zero = zero
         self.tape: Tape
+        # The leaves that outlive the steps without being trained (data made
+        # once, outside loss_fn) and their grads before the first step: each
+        # step's backward() adds to them, so they are put back at the end.
+        self.others: list[tuple[Value, float]] | None = None
+
+    def restore_other_leaves(self) -> None:
+        """Give the untrained leaves back the grads they had before training (the compiled path never touches them)."""
+        for leaf, grad in self.others or ():
+            leaf.grad = grad
 
     def __call__(self, k: int) -> list[float]:
         """Step ``k`` (from 1); returns its step sizes. ``NonFiniteLossError`` if it diverged."""
@@ -293,6 +309,9 @@ class _Stepper:
             gc.disable()
         try:
             loss = _evaluate(self.loss_fn, self.func, k, self.lr, ledger)
+            if self.others is None:  # the first eager step: one walk, not one per step
+                kept = set(values).union(self.zero)
+                self.others = [(n, n.grad) for n in topological_order(loss) if not n.inputs and n not in kept]
             # Only the leaves that outlive the step need zeroing: the trained
             # parameters (and train's other parameters). backward() zeroes
             # the nodes it walks; this step's own leaves start at 0.

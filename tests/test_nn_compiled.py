@@ -205,3 +205,16 @@ def test_a_ledger_works_out_compact_steps_as_sgd_takes_them():
                               4.0, 0.2, 0.2 * 0.1, a1 - 0.2 * 0.1, 0.1, 0.1 * 0.1, b1 - 0.1 * 0.1,
                               3.0, 1.0, 0.1, 0.0, 1.0, 0.1, 0.0]
     assert ledger[1].new_values == {"a": a1 - 0.2 * 0.1, "b": b1 - 0.1 * 0.1} and len(ledger) == 3
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_untrained_leaves_keep_their_grads(compiled: bool) -> None:
+    # x is data made once, outside loss_fn: every step's backward() adds dL/dx to
+    # it; training must not leave that sum behind (nor touch what x held before).
+    x, w = Value(0.5, "x"), Value(2.0, "w")
+    x.grad = 7.0
+    ledger = gradient_descent(lambda: (w * x - 3.0).square(), [w], lr=0.1, steps=5, compiled=compiled)
+    assert x.grad == 7.0
+    # w holds the last step's gradient, 2 (w x - 3) x at that step's w
+    w_last = ledger[4].new_values["w"] + ledger[4].step_sizes["w"]
+    assert w.grad == pytest.approx(2 * (w_last * 0.5 - 3.0) * 0.5, rel=1e-12)
