@@ -10,7 +10,7 @@ from engine import Value
 from tests.articles import PARAMS, hand_forward, network, sigmoid, softplus
 from tests.helpers import boxes
 from viz import GraphTooLargeError, draw, to_svg
-from viz.draw import DEFAULT_MAX_NODES
+from viz.drawing import DEFAULT_MAX_NODES
 from viz.frames import draw_frame
 from viz.style import FOCUS, HIGHLIGHT, STYLES
 from viz.text import fmt
@@ -226,7 +226,7 @@ def test_without_params_leaves_named_like_w1_or_b3_are_parameters():
 def test_without_params_nn_labels_are_parameters_too():
     # nn labels a neuron's bias "b" and, inside a layer or network, prefixes a dotted path.
     from nn import MLP, Neuron
-    from viz.draw import PARAM_LABEL
+    from viz.drawing import PARAM_LABEL
 
     out = Neuron(2)([1.0, 2.0])
     out.backward()
@@ -251,7 +251,7 @@ def test_without_params_nn_labels_are_parameters_too():
 
 def test_labelled_params_are_the_users_leaves_named_like_parameters_in_order():
     from engine import topological_order
-    from viz.draw import labelled_params
+    from viz.drawing import labelled_params
 
     w1, x, b = Value(2.0, "w1"), Value(3.0, "x"), Value(1.0, "b")
     w2 = (w1 * x).relabel("w2")  # computed: not a parameter whatever its name

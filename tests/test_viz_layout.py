@@ -7,7 +7,7 @@ import pytest
 
 from engine import Value, topological_order
 from viz import draw, to_svg
-from viz.draw import GraphTooLargeError
+from viz.drawing import GraphTooLargeError
 from viz.layout import DEFAULT_MAX_LAYOUT, EFFORT, EFFORT_ABOVE, MAX_FORMULA, MAX_NAME, layout_size, shorten
 
 

@@ -17,7 +17,8 @@ expressions from the command line (``--html`` for the page).
 
 from viz.dotexe import DotError, DotNotFoundError, find_dot
 from viz.dotpath import dot_on_path
-from viz.draw import DEFAULT_MAX_NODES, GraphTooLargeError, draw
+from viz.draw import draw
+from viz.drawing import DEFAULT_MAX_NODES, GraphTooLargeError
 from viz.explain import Explanation, TooManyPathsError, explain
 from viz.explorer import explore
 from viz.render import ChainGraph, render, to_png, to_svg

@@ -15,12 +15,14 @@ from viz.check import check
 from viz.cli_args import OneLineParser, parse_assignments
 from viz.cli_run import run_command
 from viz.dotexe import TIMEOUT_VAR, run_dot
-from viz.draw import DEFAULT_MAX_LAYOUT, DEFAULT_MAX_NODES, PARAM_LABEL, draw
+from viz.draw import draw
+from viz.drawing import DEFAULT_MAX_NODES, PARAM_LABEL
 from viz.explain import DEFAULT_MAX_PATHS, explain
 from viz.explorer import DEFAULT_TITLE, explore
 from viz.expr import ExpressionError, evaluate
 from viz.formulas import Namer, node_name
 from viz.hand_formula import split_gradient
+from viz.layout import DEFAULT_MAX_LAYOUT
 from viz.render import FORMATS, render
 from viz.text import fmt
 

@@ -20,7 +20,7 @@ from typing import Any
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps, grads_after
 from engine.graph import iter_paths
-from viz.draw import labelled_params
+from viz.drawing import labelled_params
 from viz.explain import TooManyPathsError, explain
 from viz.explore_svg import GraphText
 from viz.step_text import d_name, node_names
@@ -33,7 +33,7 @@ Edge = tuple[int, int]  # (consumer's topological index, input position)
 def find_params(order: list[Value], params: Collection[Value] | None) -> list[Value]:
     """The parameters: ``params`` as given, else the leaves labelled like ones in topological order.
 
-    The rule ``draw`` follows (``viz.draw.labelled_params``: w1, b3, b, L1.n2.w1). A parameter must
+    The rule ``draw`` follows (``viz.drawing.labelled_params``: w1, b3, b, L1.n2.w1). A parameter must
     be a leaf of the graph with a label (the page names its input by it).
     """
     if params is None:

@@ -40,11 +40,13 @@ from typing import Any
 from engine import Value, topological_order
 from engine.checks import check_int, check_str, check_value
 from engine.graph import find_node
-from viz.draw import DEFAULT_MAX_LAYOUT, DEFAULT_MAX_NODES, draw
+from viz.draw import draw
+from viz.drawing import DEFAULT_MAX_NODES
 from viz.explain import DEFAULT_MAX_PATHS
 from viz.explore_data import find_params, page_data
 from viz.explore_svg import mark_up
 from viz.frames import draw_frame
+from viz.layout import DEFAULT_MAX_LAYOUT
 from viz.questions import make_questions
 from viz.render import to_svg
 from viz.step_text import node_names

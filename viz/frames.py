@@ -30,7 +30,8 @@ from engine import Value
 from engine.backward_steps import BackwardStep, backward_steps, grads_after
 from engine.checks import check_int
 from engine.format import format_number
-from viz.draw import Marks, drawing, to_dot
+from viz.draw import to_dot
+from viz.drawing import Marks, drawing
 from viz.render import ChainGraph, to_svg
 from viz.roots import check_root
 from viz.step_text import d_name, node_names, step_equation
