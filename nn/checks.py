@@ -343,13 +343,17 @@ def check_samples(inputs: object, targets: object, func: str) -> tuple[list[Any]
 
 
 def _floats_and_values(numbers: Sequence[Any], values: Sequence[Any]) -> bool:
-    """True if ``numbers`` are all finite floats and ``values`` all Values: the common case, checked fast.
+    """True if ``numbers`` are all finite floats or Values and ``values`` all Values: the common case, checked fast.
 
     Plain loops and exact types: this runs in every training step, where a
     generator or an abstract-class check would cost more than the ops it guards.
+    (``train`` gives the built-in losses its targets as Values made once.)
     """
     for x in numbers:
-        if type(x) is not float or x - x != 0.0:  # x - x is nan for inf and nan
+        if type(x) is float:
+            if x - x != 0.0:  # nan for inf and nan
+                return False
+        elif type(x) is not Value:
             return False
     for v in values:
         if type(v) is not Value:

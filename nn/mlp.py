@@ -69,9 +69,14 @@ class MLP(Module):
     def outputs(self, x: InputLike) -> list[Value]:
         """Every output for one sample, as a list (of one for a network with one output)."""
         # The sample is checked here, once: the layers and neurons take it as it is.
-        out = as_inputs(x, self.nin, "MLP")
-        for layer in self.layers:
-            out = layer.forward(out)
+        return self.forward(as_inputs(x, self.nin, "MLP"))
+
+    def forward(self, xs: Sequence[Value]) -> list[Value]:
+        """Every output for inputs already checked (``nin`` Values), as ``outputs`` gives them."""
+        layers = self.layers
+        out = layers[0].forward(xs)
+        for k in range(1, len(layers)):  # no slice of the layers: this runs per sample, per step
+            out = layers[k].forward(out)
         return out
 
     def children(self) -> list[Module]:

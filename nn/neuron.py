@@ -70,11 +70,19 @@ class Neuron(Module):
     def forward(self, xs: Sequence[Value]) -> Value:
         """The output for inputs already checked: ``nin`` Values (``Layer`` and ``MLP`` check once per sample)."""
         w = self.w
-        z = xs[0] * w[0]
-        if len(w) > 1:
-            for i in range(1, len(w)):
+        n = len(w)
+        # One and two inputs (the articles' network, the 2-D demos) are written
+        # out: no loop to set up in the innermost call of every forward pass.
+        # The same operations in the same order as the loop, so the same numbers.
+        if n == 1:
+            z = xs[0] * w[0] + self.b
+        elif n == 2:
+            z = xs[0] * w[0] + xs[1] * w[1] + self.b
+        else:
+            z = xs[0] * w[0]
+            for i in range(1, n):
                 z = z + xs[i] * w[i]
-        z = z + self.b
+            z = z + self.b
         if self._sum_label is not None:
             z.label = self._sum_label  # a str, checked when it was set
         out = self._act(z)

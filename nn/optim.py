@@ -34,8 +34,9 @@ class SGD:
     def step(self) -> list[float]:
         """Move each parameter by ``-grad x lr``; returns the step sizes ``grad x lr``, in order."""
         sizes: list[float] = []
+        lr = self.lr
         for p in self.parameters:
-            size = p.grad * self.lr
+            size = p.grad * lr
             p.data -= size
             sizes.append(size)
         return sizes

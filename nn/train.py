@@ -18,7 +18,8 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import cast
+from functools import partial
+from typing import Any, cast
 
 from engine import GraphChangedError, Tape, Value, topological_order, trace
 from engine.checks import check_callable, check_value
@@ -26,6 +27,7 @@ from engine.format import format_number
 from nn.checks import (
     InputLike,
     Scalar,
+    as_inputs,
     check_flag,
     check_lr,
     check_samples,
@@ -35,10 +37,12 @@ from nn.checks import (
     pair_outputs,
     select_parameters,
 )
+from nn.layer import Layer
 from nn.ledger import Ledger
-from nn.losses import ssr
+from nn.losses import mse, ssr
 from nn.mlp import MLP
 from nn.module import Module
+from nn.neuron import Neuron
 from nn.optim import SGD
 
 __all__ = [
@@ -320,10 +324,9 @@ class _Stepper:
                 p.grad = 0.0
             loss.backward()
             grads = [p.grad for p in values]
-            total = 0.0
-            for g in grads:
-                total += g - g  # 0.0 for a finite g, nan for inf and nan
-            if total != 0.0:
+            # One sum in C for the common case: finite grads give a finite sum
+            # (or, rarely, an overflow, which the loop below clears).
+            if not math.isfinite(sum(grads)):
                 for name, g in zip(ledger.names, grads):
                     if not math.isfinite(g):
                         what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
@@ -418,21 +421,38 @@ def train(
     samples, observed = check_samples(inputs, targets, func)
     named = check_unique_names(model.named_parameters(), type(model).__name__, func)
     chosen = named if params is None else select_parameters(named, params, func)
-    forward = _forward(model)
+    check, run = _checked_forward(model)
 
     def loss_fn() -> Value:
         preds: list[Value | list[Value]] = []
         for i, x in enumerate(samples, start=1):
             try:
-                preds.append(forward(x))
+                if i > len(leaves):  # the first call: check sample i
+                    leaves.append(check(x))
+                preds.append(run(leaves[i - 1]))
             except (TypeError, ValueError) as e:
                 # Say which sample; keep the error's kind (a subclass may
                 # not take a plain message, so re-raise as the base class).
                 kind = TypeError if isinstance(e, TypeError) else ValueError
                 raise kind(f"{func}: sample {i} ({x!r}): {e}") from None
-        obs, out = pair_outputs(observed, preds, func)
+        obs, out = pair_outputs(targets_given, preds, func)
         return loss(obs, out)
 
+    # ssr and mse make each plain-number target a leaf labelled "observed" in
+    # every call; for a model with one output train makes those leaves once
+    # (the same graph and numbers, as for the inputs below). Other losses get the targets as given.
+    targets_given: list[Any] = observed
+    if (loss is ssr or loss is mse) and _one_output(model) and all(type(t) is float for t in observed):
+        targets_given = [Value(t, "observed") for t in observed]
+
+    # For the library's own modules each sample is checked and made into
+    # input leaves once, on the first call (sample by sample, so the first bad
+    # sample is reported as before), not in every step: the leaves are data,
+    # never trained, so every step computes the same numbers from them.
+    # backward() only adds to their grads, which nothing reads, and the
+    # stepper gives them back the grads they had (0) when training ends.
+    # Another module gets each sample as given, every call.
+    leaves: list[Any] = []
     return _descend(loss_fn, dict(chosen), lr, min_step_size, max_steps, steps, func, compiled,
                     zero=[p for _, p in named])
 
@@ -448,3 +468,40 @@ def _forward(model: Module) -> Forward:
     # train has checked that the model is callable; what a custom module returns
     # is checked on each call, by pair_outputs and the loss.
     return cast(Forward, model)
+
+
+def _one_output(model: Module) -> bool:
+    """True for a library module whose prediction for a sample is one Value (not a list)."""
+    return type(model) is Neuron or (type(model) is MLP and model.nout == 1)
+
+
+def _checked_forward(model: Module) -> tuple[Callable[[Any], Any], Callable[[Any], Value | list[Value]]]:
+    """How ``train`` reads one sample: ``(check, run)``, the prediction being ``run(check(x))``.
+
+    For an ``MLP``, ``Layer`` or ``Neuron`` (exactly: a subclass may call
+    itself differently) ``check`` is the module's own ``as_inputs`` (its name in
+    messages) and ``run`` its forward pass from the checked Values, giving what
+    calling it gives. Any other module: the sample as it is, and ``_forward``.
+    """
+    t = type(model)
+    if t is MLP:
+        mlp = cast(MLP, model)
+        if mlp.nout > 1:
+            return partial(as_inputs, nin=mlp.nin, func="MLP"), mlp.forward
+        only = mlp.forward
+
+        def output(xs: list[Value]) -> Value:  # model(x): the network's one output
+            return only(xs)[0]
+        return partial(as_inputs, nin=mlp.nin, func="MLP"), output
+    if t is Layer:
+        layer = cast(Layer, model)
+        return partial(as_inputs, nin=layer.nin, func="Layer"), layer.forward
+    if t is Neuron:
+        neuron = cast(Neuron, model)
+        return partial(as_inputs, nin=neuron.nin, func="Neuron"), neuron.forward
+    return _as_given, _forward(model)
+
+
+def _as_given(x: Any) -> Any:
+    """A sample for a module that checks its own input: unchanged."""
+    return x
