@@ -59,7 +59,7 @@ BAD = [
     ((y,), {"max_nodes": 0}, ValueError, "explore: max_nodes must be an int >= 1, got 0"),
     ((y,), {"max_paths": 1.5}, ValueError, "explore: max_paths must be an int >= 1, got 1.5"),
     ((y,), {"title": None}, TypeError, "explore: title must be a str, got NoneType"),
-    ((y,), {"compact": "yes"}, TypeError, "explore: compact must be True or False, got 'yes'"),
+    ((y,), {"compact": "yes"}, TypeError, "explore: compact must be True or False, got str 'yes'"),
     ((y,), {"max_nodes": 3}, GraphTooLargeError, "draw: the graph has 6 value nodes, more than max_nodes=3"),
     (((Value(1e-200, "b") ** -1) * 1e200,), {}, ValueError, "explore: the grad of 'b' is -inf; the page needs"),
 ]

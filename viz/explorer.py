@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import Value, topological_order
-from engine.checks import check_int, check_str, check_value
+from engine.checks import check_bool, check_int, check_str, check_value
 from engine.graph import find_node
 from viz.draw import draw
 from viz.drawing import DEFAULT_MAX_NODES
@@ -127,8 +127,7 @@ def explore_html(
     check_int(max_paths, "explore", "max_paths", 1)
     check_str(title, "explore", "title")
     check_str(subtitle, "explore", "subtitle")
-    if not isinstance(compact, bool):
-        raise TypeError(f"explore: compact must be True or False, got {compact!r}")
+    check_bool(compact, "explore", "compact")
     chosen = find_params(topological_order(root), params)  # checked here, named in explore's words
     target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=node_names(root))
     # draw() first: it refuses a graph too large to draw before any of the work below.
