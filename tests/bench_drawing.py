@@ -32,6 +32,7 @@ REFUSE_TARGET = 1.0  # seconds, the smallest refused one, before dot starts
 
 
 def product(n: int) -> Value:
+    """x * x * ... * x, n factors: x feeds every product, the layout Graphviz finds hardest."""
     x = Value(1.0, "x")
     y = x
     for _ in range(n - 1):

@@ -20,6 +20,7 @@ from typing import Any
 import engine
 from engine import Value, check_grad, numerical_grad, topological_order, trace
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
+from tests.bench_drawing import product  # x*x*...*x: the layout Graphviz finds hardest
 from viz import draw, explain, explore, render, to_png, to_svg
 
 
@@ -43,15 +44,6 @@ def _root() -> Value:
     w, x = Value(2.0, "w"), Value(3.0, "x")
     y = (w * x).relabel("y")
     y.backward()
-    return y
-
-
-def _product(n: int) -> Value:
-    """x * x * ... * x, n factors: x feeds every product, the layout Graphviz finds hardest."""
-    x = Value(1.0, "x")
-    y = x
-    for _ in range(n - 1):
-        y = y * x
     return y
 
 
@@ -158,7 +150,7 @@ ROWS: list[Row] = [
     Row("draw", "max_nodes", lambda: draw(_root(), max_nodes=2.0), ValueError, "max_nodes must be an int"),
     Row("draw", "max_nodes", lambda: draw(_root(), max_nodes=2), ValueError, "more than max_nodes=2"),
     Row("draw", "max_layout", lambda: draw(_root(), max_layout=0), ValueError, "max_layout must be an int >= 1"),
-    Row("draw", "max_layout", lambda: draw(_product(100)), ValueError, "more than max_layout=2500"),
+    Row("draw", "max_layout", lambda: draw(product(100)), ValueError, "more than max_layout=2500"),
     Row("draw", "formulas", lambda: draw(_root(), formulas=None), TypeError, "formulas must be True or False"),
     Row("draw", "params", lambda: draw(_root(), params=3), TypeError, "params must be a collection of Values"),
     Row("draw", "params", lambda: draw(_root(), params=["w"]), TypeError, "params must hold Values"),
