@@ -26,7 +26,7 @@ from demos import network as net
 from demos._console import Console, cli
 from nn import Ledger, train
 from nn import statquest as sq
-from viz.plots import EXTRA_HINT, PlotError, plot_descent, plot_fit, plot_loss
+from nn.plots import EXTRA_HINT, PlotError, plot_descent, plot_fit, plot_loss
 
 if TYPE_CHECKING:  # matplotlib is imported when a picture is drawn
     from matplotlib.figure import Figure

@@ -237,7 +237,7 @@ class Ledger:
         ``viz.plots.plot_loss``, imported here so that nn itself needs only the
         standard library. ``ax`` draws into existing axes (several runs on one).
         """
-        from viz.plots import plot_loss  # nn does not depend on viz until a picture is asked for
+        from nn.plots import plot_loss  # matplotlib is imported only when a picture is drawn
 
         return plot_loss(self, label=label, ax=ax)
 

@@ -9,7 +9,7 @@ import pytest
 
 from demos import pictures
 from demos._console import Console
-from viz.plots import EXTRA_HINT
+from nn.plots import EXTRA_HINT
 
 
 @pytest.fixture(scope="module")

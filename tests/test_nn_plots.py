@@ -23,7 +23,7 @@ from nn import statquest as sq
 
 matplotlib = pytest.importorskip("matplotlib", reason="matplotlib (the plot extra) is not installed")
 
-from viz.plots import PlotError, descent_data, plot_descent, plot_fit, plot_loss  # noqa: E402
+from nn.plots import PlotError, descent_data, plot_descent, plot_fit, plot_loss  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def test_without_matplotlib_one_line_names_the_extra(monkeypatch, b3_ledger):
 
 
 def test_importing_the_packages_does_not_import_matplotlib():
-    code = ("import sys, engine, nn, viz, viz.plots, demos.pictures;"
+    code = ("import sys, engine, nn, viz, nn.plots, demos.pictures;"
             " print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -207,7 +207,7 @@ def test_importing_the_packages_does_not_import_matplotlib():
 
 def test_pictures_never_touch_pyplot(b3_ledger):
     # Figures made without pyplot hold no global state and need no display.
-    code = ("import sys; from nn import train; from nn import statquest as sq; from viz.plots import plot_loss;"
+    code = ("import sys; from nn import train; from nn import statquest as sq; from nn.plots import plot_loss;"
             " l = train(sq.network(sq.MAIN_IDEAS_START), sq.INPUTS, sq.OBSERVED, params=['b3']);"
             " plot_loss(l); print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
