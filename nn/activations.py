@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from engine import Value, relu, sigmoid, softplus, tanh
 from engine.checks import did_you_mean
+from nn.public import CALLER, public
 
 __all__ = ["Activation", "ActivationLike", "ACTIVATIONS", "linear", "get_activation", "resolve_activation",
            "node_function", "activation_name"]
@@ -38,16 +39,17 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+@public("get_activation")
 def get_activation(activation: ActivationLike) -> Activation:
     """The function for an activation name (or a callable, returned as it is).
 
     Raises ``ValueError`` for an unknown name, listing the known ones.
     """
-    return resolve_activation(activation, "get_activation")
+    return resolve_activation(activation)
 
 
-def resolve_activation(activation: object, func: str) -> Activation:
-    """``get_activation`` for ``func`` (``Neuron``, ``Layer``, ``MLP``): its errors name ``func``."""
+def resolve_activation(activation: object) -> Activation:
+    """``get_activation`` as ``Neuron``, ``Layer`` and ``MLP`` check their activations (errors name ``CALLER``)."""
     if callable(activation):
         return activation  # any callable: it is called on a Value
     if isinstance(activation, str):
@@ -56,21 +58,21 @@ def resolve_activation(activation: object, func: str) -> Activation:
         except KeyError:
             known = ", ".join(repr(n) for n in ACTIVATIONS)
             raise ValueError(
-                f"{func}: unknown activation {activation!r}; {did_you_mean(activation, ACTIVATIONS)}"
+                f"{CALLER}: unknown activation {activation!r}; {did_you_mean(activation, ACTIVATIONS)}"
                 f"choose one of {known} (or pass a function)"
             ) from None
     raise TypeError(
-        f"{func}: activation must be a name (str) or a function, got {type(activation).__name__} {activation!r}"
+        f"{CALLER}: activation must be a name (str) or a function, got {type(activation).__name__} {activation!r}"
     )
 
 
-def node_function(activation: object, func: str) -> Activation:
+def node_function(activation: object) -> Activation:
     """What a neuron applies to its weighted sum: ``resolve_activation``'s function, by name the ``Value`` method.
 
     ``Value.softplus`` makes the same node as ``softplus`` (the call form), without
     the call form's check for a plain number: the sum is always a ``Value``.
     """
-    act = resolve_activation(activation, func)
+    act = resolve_activation(activation)
     if isinstance(activation, str) and activation != "linear":
         method: Activation = getattr(Value, activation)
         return method

@@ -1,11 +1,13 @@
 """The gradient-descent loop itself: each step eager or all steps compiled, the ledger filled.
 
-``nn.train``'s ``train`` and ``gradient_descent`` check their arguments and call
-``run_steps``; this module takes the steps. An eager step evaluates the loss,
-backpropagates, checks that the gradients are finite, updates the parameters
-(SGD) and records the step; ``compiled=True`` runs the same steps as code that
-``engine.trace`` generated, with the same numbers bit for bit. A step whose loss
-or gradient is not finite ends training with ``NonFiniteLossError``.
+``nn.train``'s ``train`` and ``gradient_descent`` check their arguments once and
+call ``run_steps`` with them (the options as one ``Options``); this module takes
+the steps. An eager step evaluates the loss, backpropagates, checks that the
+gradients are finite, updates the parameters (SGD) and records the step;
+``compiled=True`` runs the same steps as code that ``engine.trace`` generated,
+with the same numbers bit for bit. A step whose loss or gradient is not finite
+ends training with ``NonFiniteLossError``. Messages name ``CALLER``: the public
+function that was called puts its name there (``nn.public``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from engine.checks import check_value
 from engine.format import format_number
 from nn.ledger import Ledger
 from nn.optim import SGD
+from nn.options import Options
+from nn.public import CALLER
 
 __all__ = ["NonFiniteLossError", "run_steps"]
 
@@ -38,81 +42,69 @@ class NonFiniteLossError(FloatingPointError):
         self.ledger = ledger
 
 
-def _diverged(
-    func: str, what: str, where: str, step: int, lr: float, ledger: Ledger, loss: float | None = None
-) -> NonFiniteLossError:
+def _diverged(ledger: Ledger, what: str, where: str, step: int, loss: float | None = None) -> NonFiniteLossError:
     """The error to raise; its ledger is marked ``diverged`` first, so its summary says so.
 
     ``loss`` is the loss at the ledger's final values, when it was computed. The
-    message ends at "diverged)"; ``_descend`` adds the learning rate to try.
+    message ends at "diverged)"; ``nn.train`` adds the learning rate to try.
     """
     ledger.stop_reason = "diverged"
     ledger.stop_note = f"{what} {where}"
     ledger.final_loss = loss
     return NonFiniteLossError(
-        f"{func}: {what} {where} with learning rate {format_number(lr, 6)}: the steps grew instead of"
+        f"{CALLER}: {what} {where} with learning rate {format_number(ledger.lr, 6)}: the steps grew instead of"
         " shrinking (gradient descent diverged)",
-        step, lr, ledger,
+        step, ledger.lr, ledger,
     )
 
 
-def _evaluate(
-    loss_fn: Callable[[], Value], func: str, step: int, lr: float, ledger: Ledger, final: bool = False
-) -> Value:
+def _evaluate(loss_fn: Callable[[], Value], step: int, ledger: Ledger, final: bool = False) -> Value:
     """``loss_fn()``, checked to be a finite Value; ``final`` for the evaluation after the last step."""
     try:
         loss = loss_fn()
     except OverflowError as e:
         where = f"after the last step (step {step - 1})" if final else f"at step {step}"
-        raise _diverged(func, f"a number overflowed ({e})", where, step, lr, ledger) from e
+        raise _diverged(ledger, f"a number overflowed ({e})", where, step) from e
     if type(loss) is not Value:
-        check_value(loss, func, "the loss")
+        check_value(loss, CALLER, "the loss")
     ledger.loss_name = loss.label or "loss"
     if not math.isfinite(loss.data):
         where = f"after the last step (step {step - 1})" if final else f"at step {step}"
-        raise _diverged(
-            func, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, lr, ledger, loss.data
-        )
+        raise _diverged(ledger, f"the loss {ledger.loss_name} became {loss.data!r}", where, step, loss.data)
     return loss
 
 
 def run_steps(
-    loss_fn: Callable[[], Value],
-    named: list[tuple[str, Value]],
-    lr: float,
-    min_step_size: float,
-    max_steps: int,
-    steps: int | None,
-    func: str,
-    compiled: bool = False,
-    zero: Sequence[Value] = (),
+    loss_fn: Callable[[], Value], named: list[tuple[str, Value]], options: Options, zero: Sequence[Value] = ()
 ) -> Ledger:
-    """The steps themselves, from the parameters' current values; arguments already checked."""
-    names = [n for n, _ in named]
+    """The steps themselves, from the parameters' current values; arguments already checked.
+
+    ``zero``: Values besides the trained ones whose grads are reset each step
+    (train's other model parameters), so that they too hold the last step's gradient.
+    """
     values = [p for _, p in named]
-    opt = SGD(values, lr)
+    rule = options.steps is None  # the stopping rule, not a fixed number of steps
     ledger = Ledger(
-        names=tuple(names), lr=lr, start={n: p.data for n, p in named},
-        min_step_size=None if steps is not None else float(min_step_size),
-        max_steps=steps if steps is not None else max_steps,
+        names=tuple(n for n, _ in named), lr=options.lr, start={n: p.data for n, p in named},
+        min_step_size=options.min_step_size if rule else None, max_steps=options.limit,
     )
-    limit = steps if steps is not None else max_steps
-    ledger.stop_reason = "steps" if steps is not None else "max_steps"
-    step = _Stepper(loss_fn, func, lr, ledger, opt, [p for p in zero if p not in set(values)])
+    ledger.stop_reason = "max_steps" if rule else "steps"
+    step = _Stepper(loss_fn, ledger, SGD._of(values, options.lr), [p for p in zero if p not in set(values)])
     try:
-        if compiled:
-            _run_compiled(step, limit, min_step_size if steps is None else -1.0)
+        if options.compiled:
+            _run_compiled(step, options.limit, options.min_step_size if rule else -1.0)
         else:
-            for k in range(1, limit + 1):
+            min_step_size = options.min_step_size
+            for k in range(1, options.limit + 1):
                 sizes = step(k)
-                if steps is None and all(abs(s) < min_step_size for s in sizes):
+                if rule and all(abs(s) < min_step_size for s in sizes):
                     ledger.stop_reason = "min_step_size"
                     break
     finally:
         step.restore_other_leaves()
-    final = _evaluate(loss_fn, func, len(ledger) + 1, lr, ledger, final=True)
+    final = _evaluate(loss_fn, len(ledger) + 1, ledger, final=True)
     ledger.final_loss = final.data
-    if compiled:
+    if options.compiled:
         step.tape.check_graph(final)
     return ledger
 
@@ -120,9 +112,8 @@ def run_steps(
 class _Stepper:
     """One eager gradient-descent step: ``step(k)`` evaluates, backpropagates, checks, updates, records."""
 
-    def __init__(self, loss_fn: Callable[[], Value], func: str, lr: float, ledger: Ledger, opt: SGD,
-                 zero: list[Value]) -> None:
-        self.loss_fn, self.func, self.lr, self.ledger, self.opt = loss_fn, func, lr, ledger, opt
+    def __init__(self, loss_fn: Callable[[], Value], ledger: Ledger, opt: SGD, zero: list[Value]) -> None:
+        self.loss_fn, self.ledger, self.opt = loss_fn, ledger, opt
         self.zero = zero
         self.tape: Tape
         # The leaves that outlive the steps without being trained (data made
@@ -148,7 +139,7 @@ class _Stepper:
         if paused:
             gc.disable()
         try:
-            loss = _evaluate(self.loss_fn, self.func, k, self.lr, ledger)
+            loss = _evaluate(self.loss_fn, k, ledger)
             if self.others is None:  # the first eager step: one walk, not one per step
                 kept = set(values).union(self.zero)
                 self.others = [(n, n.grad) for n in topological_order(loss) if not n.inputs and n not in kept]
@@ -166,7 +157,7 @@ class _Stepper:
                 for name, g in zip(ledger.names, grads):
                     if not math.isfinite(g):
                         what = f"the gradient d{ledger.loss_name}/d{name} became {g!r}"
-                        raise _diverged(self.func, what, f"at step {k}", k, self.lr, ledger, loss.data)
+                        raise _diverged(ledger, what, f"at step {k}", k, loss.data)
             sizes = self.opt.step()
             ledger.record(loss.data, grads, sizes, [p.data for p in values])
             del loss  # the graph is freed here, with the collector still paused
@@ -184,7 +175,7 @@ def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
     forward pass), that step is run again eagerly from the same parameter
     values, which raises the eager path's own error.
     """
-    ledger, values, func = step.ledger, step.opt.parameters, step.func
+    ledger, values = step.ledger, step.opt.parameters
     # The collector is paused as in an eager step: tracing is step 1's forward and
     # backward (its graph is freed by reference counting once recorded), and the
     # generated code makes no reference cycles at all.
@@ -197,14 +188,14 @@ def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
         except (TypeError, ValueError, ArithmeticError):
             # A loss the eager path refuses (not a Value, an overflow ...) is refused in
             # its words; what only tracing refuses (an op without a template ...) in trace's.
-            _evaluate(step.loss_fn, func, 1, step.lr, ledger)
+            _evaluate(step.loss_fn, 1, ledger)
             raise
         step.tape = tape
         ledger.loss_name = tape.loss_label or "loss"
         descent = tape.descent()
         # Each step's loss and gradients; the ledger works out sizes and new values when read.
         taken: list[float] = []
-        done, status, state = descent([p.data for p in values], step.lr, limit, min_step, taken.extend)
+        done, status, state = descent([p.data for p in values], ledger.lr, limit, min_step, taken.extend)
     finally:
         if paused:
             gc.enable()
@@ -219,6 +210,6 @@ def _run_compiled(step: _Stepper, limit: int, min_step: float) -> None:
     elif status in (1, 2, 4):
         step(done + 1)  # raises the eager path's error for this step
         raise GraphChangedError(
-            f"{func}: the compiled step {done + 1} failed where the eager step does not: loss_fn builds"
+            f"{CALLER}: the compiled step {done + 1} failed where the eager step does not: loss_fn builds"
             " another graph than when it was traced (does it branch on .data?); use compiled=False"
         )

@@ -18,6 +18,7 @@ from engine.format import format_number
 from nn import ledger_format
 from nn.checks import check_text_options
 from nn.ledger_format import STOP_REASONS
+from nn.public import public
 
 __all__ = ["Step", "Ledger", "STOP_REASONS"]
 
@@ -202,6 +203,7 @@ class Ledger:
         """Why and when training stopped, the loss before and after, each parameter start -> final."""
         return ledger_format.summary(self, check_int(precision, "Ledger.summary", "precision", 0))
 
+    @public("Ledger.table")
     def table(self, max_lines: int | None = 40, precision: int = 4) -> str:
         """A plain-text table of the steps, then the summary.
 
@@ -210,17 +212,18 @@ class Ledger:
         A run longer than ``max_lines`` lines shows its first and last steps
         (``max_lines=None`` shows every step).
         """
-        return ledger_format.table(self, *check_text_options(max_lines, precision, "Ledger.table"))
+        return ledger_format.table(self, *check_text_options(max_lines, precision))
 
     def __str__(self) -> str:
         return self.table()
 
+    @public("Ledger.to_markdown")
     def to_markdown(self, max_lines: int | None = None, precision: int = 4) -> str:
         """A Markdown table, one row per (step, parameter), then the summary.
 
         Every step by default; with ``max_lines``, the first and last steps that fit.
         """
-        return ledger_format.markdown(self, *check_text_options(max_lines, precision, "Ledger.to_markdown"))
+        return ledger_format.markdown(self, *check_text_options(max_lines, precision))
 
     def to_html(self, max_lines: int | None = 40, precision: int = 4) -> str:
         """An HTML table, one row per (step, parameter), then the summary (the first and last steps that fit)."""
@@ -234,7 +237,7 @@ class Ledger:
         """The loss after each step on a log scale, with why training stopped: a matplotlib Figure.
 
         Needs matplotlib (``pip install "chaingrad[plot]"``); the drawing is
-        ``viz.plots.plot_loss``, imported here so that nn itself needs only the
+        ``nn.plots.plot_loss``, imported here so that ``import nn`` needs only the
         standard library. ``ax`` draws into existing axes (several runs on one).
         """
         from nn.plots import plot_loss  # matplotlib is imported only when a picture is drawn

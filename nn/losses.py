@@ -18,16 +18,17 @@ from collections.abc import Sequence
 
 from engine import Value
 from nn.checks import Scalar, check_pairs
+from nn.public import public
 
 __all__ = ["ssr", "mse"]
 
 
-def _sum_of_squares(observed: Sequence[Scalar], predicted: Sequence[Scalar], func: str) -> Value:
+def _sum_of_squares(pairs: list[tuple[Scalar, Scalar]]) -> Value:
     squares = [
         # Data, not a constant of the formula: a leaf named like the articles'
         # data, so that explanations read -2·(observed - predicted).
         ((obs if isinstance(obs, Value) else Value(obs, "observed")) - pred).square()
-        for obs, pred in check_pairs(observed, predicted, func)
+        for obs, pred in pairs
     ]
     total = squares[0]
     for sq in squares[1:]:
@@ -35,20 +36,22 @@ def _sum_of_squares(observed: Sequence[Scalar], predicted: Sequence[Scalar], fun
     return total
 
 
+@public("ssr")
 def ssr(observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
     """Sum of squared residuals, SSR = sum_i (observed_i - predicted_i)^2, labelled ``'SSR'``.
 
     Plain-number observed values become leaves labelled ``'observed'``;
     ``ValueError`` if the two sequences differ in length or are empty.
     """
-    return _sum_of_squares(observed, predicted, "ssr").relabel("SSR")
+    return _sum_of_squares(check_pairs(observed, predicted)).relabel("SSR")
 
 
+@public("mse")
 def mse(observed: Sequence[Scalar], predicted: Sequence[Scalar]) -> Value:
     """Mean squared error, MSE = SSR / n over the n pairs, labelled ``'MSE'``.
 
     Plain-number observed values become leaves labelled ``'observed'``;
     ``ValueError`` if the two sequences differ in length or are empty.
     """
-    total = _sum_of_squares(observed, predicted, "mse")
-    return (total / len(observed)).relabel("MSE")
+    pairs = check_pairs(observed, predicted)
+    return (_sum_of_squares(pairs) / len(pairs)).relabel("MSE")

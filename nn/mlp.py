@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from engine import Value
 from engine.checks import check_positive_int
 from nn.activations import ActivationLike
-from nn.checks import InputLike, as_inputs, check_layer_activations, check_sizes, make_rng
+from nn.checks import InputLike, as_inputs, check_layers, check_rng
 from nn.layer import Layer
 from nn.module import Module
+from nn.public import CALLER, public
 
 __all__ = ["MLP"]
 
@@ -31,6 +32,7 @@ class MLP(Module):
     ``model.outputs(x)`` is the list of every output, for any number of them.
     """
 
+    @public("MLP")
     def __init__(
         self,
         nin: int,
@@ -39,14 +41,12 @@ class MLP(Module):
         *,
         seed: int = 0,
     ) -> None:
-        self.nin = check_positive_int(nin, "MLP", "nin (number of inputs)")
-        self.sizes = check_sizes(sizes)
-        acts = check_layer_activations(activations, len(self.sizes))
-        rng = make_rng(seed, None, "MLP")
+        self.nin = check_positive_int(nin, CALLER, "nin (number of inputs)")
+        self.sizes, acts = check_layers(sizes, activations)
+        rng = check_rng(seed, None)
         ins = [nin] + self.sizes[:-1]
         self.layers = [
-            Layer(i, o, a, rng=rng, name=f"L{k + 1}")
-            for k, (i, o, a) in enumerate(zip(ins, self.sizes, acts))
+            Layer._made(i, o, a, rng, f"L{k + 1}") for k, (i, o, a) in enumerate(zip(ins, self.sizes, acts))
         ]
 
     @property
@@ -54,6 +54,7 @@ class MLP(Module):
         """The number of outputs (the last layer's neurons)."""
         return self.sizes[-1]
 
+    @public("MLP")
     def __call__(self, x: InputLike) -> Value:
         """The output for one sample, of a network with one output.
 
@@ -61,15 +62,16 @@ class MLP(Module):
         """
         if self.nout != 1:
             raise TypeError(
-                f"MLP: this network has {self.nout} outputs; call model.outputs(x) for the"
+                f"{CALLER}: this network has {self.nout} outputs; call model.outputs(x) for the"
                 " list of them (model(x) is for a network with one output)"
             )
         return self.outputs(x)[0]
 
+    @public("MLP")
     def outputs(self, x: InputLike) -> list[Value]:
         """Every output for one sample, as a list (of one for a network with one output)."""
         # The sample is checked here, once: the layers and neurons take it as it is.
-        return self.forward(as_inputs(x, self.nin, "MLP"))
+        return self.forward(as_inputs(x, self.nin))
 
     def forward(self, xs: Sequence[Value]) -> list[Value]:
         """Every output for inputs already checked (``nin`` Values), as ``outputs`` gives them."""

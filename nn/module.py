@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from engine import Value
 from nn.checks import check_assignments, check_renames, check_unique_names, clashing_name, unknown_parameter
+from nn.public import CALLER, public
 
 __all__ = ["Module"]
 
@@ -66,20 +67,23 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
+    @public("parameter")
     def parameter(self, name: str) -> Value:
         """The parameter called ``name``; ``ValueError`` listing the names if there is none."""
-        for n, p in self._named_once("parameter"):
+        for n, p in self._named_once():
             if n == name:
                 return p
-        raise unknown_parameter(name, self._parameter_names(), "parameter")
+        raise unknown_parameter(name, self._parameter_names())
 
+    @public("parameter_values")
     def parameter_values(self) -> dict[str, float]:
         """``{name: data}`` for every parameter, e.g. to save or print a state.
 
         ``ValueError`` if two different parameters share a name (a dict would keep one of them).
         """
-        return {n: p.data for n, p in self._named_once("parameter_values")}
+        return {n: p.data for n, p in self._named_once()}
 
+    @public("set_parameters")
     def set_parameters(self, values: Mapping[str, float]) -> None:
         """Set the parameters named in ``values`` (others keep their values).
 
@@ -87,9 +91,10 @@ class Module:
         name is a ``ValueError`` listing the model's names; a value that is not
         a real number is a ``TypeError``; a non-finite one is a ``ValueError``.
         """
-        for param, number in check_assignments(values, self._named_once("set_parameters")):
+        for param, number in check_assignments(values, self._named_once()):
             param.data = number
 
+    @public("rename_parameters")
     def rename_parameters(self, names: Mapping[str, str]) -> None:
         """Rename parameters: ``{old_name: new_name}``; the labels follow.
 
@@ -107,7 +112,7 @@ class Module:
             for module, old_names in zip(modules, before):
                 module._set_own_names(old_names)
             raise TypeError(
-                f"rename_parameters: {type(self).__name__} does not support renaming;"
+                f"{CALLER}: {type(self).__name__} does not support renaming;"
                 " change the names its named_parameters() returns, or rename (or name)"
                 " its child modules, e.g. Neuron(1, name='h1')"
             )
@@ -115,9 +120,9 @@ class Module:
     def _parameter_names(self) -> list[str]:
         return [n for n, _ in self.named_parameters()]
 
-    def _named_once(self, func: str) -> list[tuple[str, Value]]:
-        """``named_parameters()``, or a ``ValueError`` (from ``func``) if two different parameters share a name."""
-        return check_unique_names(self.named_parameters(), type(self).__name__, func)
+    def _named_once(self) -> list[tuple[str, Value]]:
+        """``named_parameters()``, or a ``ValueError`` if two different parameters share a name."""
+        return check_unique_names(self.named_parameters(), type(self).__name__)
 
     def _own_names(self) -> list[str]:
         """The names this module gives its own parameters (not its children's); none here."""

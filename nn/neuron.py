@@ -16,9 +16,10 @@ from collections.abc import Sequence
 
 from engine import Value
 from engine.checks import check_positive_int
-from nn.activations import ActivationLike, activation_name, node_function
-from nn.checks import InputLike, as_inputs, check_name, make_rng
+from nn.activations import Activation, ActivationLike, activation_name, node_function
+from nn.checks import InputLike, as_inputs, check_label, check_name, check_rng
 from nn.module import Module
+from nn.public import CALLER, public
 
 __all__ = ["Neuron"]
 
@@ -40,6 +41,7 @@ class Neuron(Module):
     the activation's node of each forward pass (the articles' ``x1`` and ``y1``).
     """
 
+    @public("Neuron")
     def __init__(
         self,
         nin: int,
@@ -49,11 +51,25 @@ class Neuron(Module):
         rng: random.Random | None = None,
         name: str | None = None,
     ) -> None:
-        self.nin = check_positive_int(nin, "Neuron", "nin (number of inputs)")
-        rng = make_rng(seed, rng, "Neuron")
-        self._act = node_function(activation, "Neuron")
+        nin = check_positive_int(nin, CALLER, "nin (number of inputs)")
+        rng = check_rng(seed, rng)
+        act = node_function(activation)
+        self._init(nin, activation, act, rng, check_name(name))
+
+    @classmethod
+    def _made(cls, nin: int, activation: ActivationLike, act: Activation, rng: random.Random,
+              name: str | None) -> Neuron:
+        """A neuron from arguments already checked (``Layer`` checks its own once, for all its neurons)."""
+        neuron = cls.__new__(cls)
+        neuron._init(nin, activation, act, rng, name)
+        return neuron
+
+    def _init(self, nin: int, activation: ActivationLike, act: Activation, rng: random.Random,
+              name: str | None) -> None:
+        """Set the neuron up; ``act`` is ``activation``'s node function, ``nin >= 1``."""
+        self.nin = nin
+        self._act = act
         self.activation = activation_name(activation)
-        check_name(name, "Neuron")
         prefix = f"{name}." if name else ""
         self.name = name
         self._names = [f"{prefix}w{i + 1}" for i in range(nin)] + [f"{prefix}b"]
@@ -63,9 +79,10 @@ class Neuron(Module):
         self._sum_label: str | None = None
         self._out_label: str | None = None
 
+    @public("Neuron")
     def __call__(self, x: InputLike) -> Value:
         """The neuron's output for one sample of ``nin`` inputs."""
-        return self.forward(as_inputs(x, self.nin, "Neuron"))
+        return self.forward(as_inputs(x, self.nin))
 
     def forward(self, xs: Sequence[Value]) -> Value:
         """The output for inputs already checked: ``nin`` Values (``Layer`` and ``MLP`` check once per sample)."""
@@ -96,8 +113,9 @@ class Neuron(Module):
         return self._sum_label
 
     @sum_label.setter
+    @public("Neuron")
     def sum_label(self, label: str | None) -> None:
-        self._sum_label = _check_label(label, "sum_label")
+        self._sum_label = check_label(label, "sum_label")
 
     @property
     def out_label(self) -> str | None:
@@ -105,8 +123,9 @@ class Neuron(Module):
         return self._out_label
 
     @out_label.setter
+    @public("Neuron")
     def out_label(self, label: str | None) -> None:
-        self._out_label = _check_label(label, "out_label")
+        self._out_label = check_label(label, "out_label")
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return list(zip(self._names, self.w + [self.b]))
@@ -121,9 +140,3 @@ class Neuron(Module):
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
-
-
-def _check_label(label: object, arg: str) -> str | None:
-    if label is not None and not isinstance(label, str):
-        raise TypeError(f"Neuron: {arg} must be a str or None, got {type(label).__name__} {label!r}")
-    return label

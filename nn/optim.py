@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine import Value
+from engine.checks import check_positive
 from engine.format import format_number
-from nn.checks import check_lr, check_sgd_parameters
+from nn.checks import check_sgd_parameters
 from nn.module import Module
+from nn.public import CALLER, public
 
 __all__ = ["SGD"]
 
@@ -25,11 +27,19 @@ class SGD:
     Use: ``opt.zero_grad(); loss.backward(); opt.step()``.
     """
 
+    @public("SGD")
     def __init__(self, parameters: Module | Iterable[Value], lr: float) -> None:
-        self.lr = check_lr(lr, "SGD")
+        self.lr = check_positive(lr, CALLER, "learning rate lr")
         if isinstance(parameters, Module):
             parameters = parameters.parameters()
         self.parameters: list[Value] = check_sgd_parameters(parameters)
+
+    @classmethod
+    def _of(cls, parameters: list[Value], lr: float) -> SGD:
+        """An SGD from arguments already checked (``train`` and ``gradient_descent`` check theirs)."""
+        opt = cls.__new__(cls)
+        opt.lr, opt.parameters = lr, parameters
+        return opt
 
     def step(self) -> list[float]:
         """Move each parameter by ``-grad x lr``; returns the step sizes ``grad x lr``, in order."""

@@ -16,6 +16,7 @@ With ``steps=N`` exactly N steps are taken and the rule is off.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any, cast
 
@@ -26,13 +27,12 @@ from nn.checks import (
     InputLike,
     Scalar,
     as_inputs,
-    check_flag,
-    check_lr,
+    check_options,
     check_samples,
-    check_stopping,
     check_unique_names,
+    floats_and_values,
+    is_sequence,
     named_parameters_of,
-    pair_outputs,
     select_parameters,
 )
 from nn.descent import NonFiniteLossError, run_steps
@@ -42,6 +42,8 @@ from nn.losses import mse, ssr
 from nn.mlp import MLP
 from nn.module import Module
 from nn.neuron import Neuron
+from nn.options import LEARNING_RATE, MAX_STEPS, MIN_STEP_SIZE, Options
+from nn.public import CALLER, public
 
 __all__ = [
     "train",
@@ -51,12 +53,6 @@ __all__ = [
     "MAX_STEPS",
     "LEARNING_RATE",
 ]
-
-#: The articles' defaults: learning rate 0.1; stop when every step size is
-#: below 0.001, or after 1000 steps.
-LEARNING_RATE = 0.1
-MIN_STEP_SIZE = 0.001
-MAX_STEPS = 1000
 
 Params = Module | Mapping[str, Value] | Sequence[Value]
 #: ``loss(observed, predicted)``, as ``ssr`` and ``mse``.
@@ -70,14 +66,8 @@ TRY_SMALLER = (10, 100, 1000)
 
 
 def _suggestion(
-    loss_fn: Callable[[], Value],
-    named: list[tuple[str, Value]],
-    start: dict[str, float],
-    lr: float,
-    stopping: tuple[float, int, int | None],
-    func: str,
-    compiled: bool = False,
-    zero: Sequence[Value] = (),
+    loss_fn: Callable[[], Value], named: list[tuple[str, Value]], start: dict[str, float], options: Options,
+    zero: Sequence[Value],
 ) -> str:
     """Which smaller learning rate converges from ``start``, found by training with it.
 
@@ -89,11 +79,11 @@ def _suggestion(
     found = ""
     try:
         for k in TRY_SMALLER:
-            trial_lr = lr / k
+            trial_lr = options.lr / k
             for name, p in named:
                 p.data = start[name]
             try:
-                trial = run_steps(loss_fn, named, trial_lr, *stopping, func, compiled, zero)
+                trial = run_steps(loss_fn, named, replace(options, lr=trial_lr), zero)
             except NonFiniteLossError:
                 diverging.append(format_number(trial_lr, 6))
                 continue
@@ -112,10 +102,11 @@ def _suggestion(
     tried = " and ".join(", ".join(f"lr={x}" for x in diverging).rsplit(", ", 1))
     if found:
         return found + (f"; {tried} diverge{'s' if len(diverging) == 1 else ''} too" if diverging else "")
-    smallest = format_number(lr / TRY_SMALLER[-1] / 10, 6)
+    smallest = format_number(options.lr / TRY_SMALLER[-1] / 10, 6)
     return f"{tried} do not descend from the same start either; try a smaller learning rate still, e.g. lr={smallest}"
 
 
+@public("gradient_descent")
 def gradient_descent(
     loss_fn: Callable[[], Value],
     params: Params,
@@ -148,43 +139,29 @@ def gradient_descent(
     Raises ``NonFiniteLossError`` naming the step when the loss or a gradient
     stops being finite (usually: the learning rate is too large).
     """
-    return _descend(loss_fn, params, lr, min_step_size, max_steps, steps, "gradient_descent", compiled)
+    check_callable(loss_fn, CALLER, "loss_fn", "a function of no arguments that returns the loss Value")
+    options = check_options(lr=lr, min_step_size=min_step_size, max_steps=max_steps, steps=steps, compiled=compiled)
+    if isinstance(params, Module):
+        params = dict(check_unique_names(params.named_parameters(), type(params).__name__))
+    return _descend(loss_fn, named_parameters_of(params), options)
 
 
 def _descend(
-    loss_fn: Callable[[], Value],
-    params: Params,
-    lr: float,
-    min_step_size: float,
-    max_steps: int,
-    steps: int | None,
-    func: str,
-    compiled: bool = False,
-    zero: Sequence[Value] = (),
+    loss_fn: Callable[[], Value], named: list[tuple[str, Value]], options: Options, zero: Sequence[Value] = ()
 ) -> Ledger:
-    """``gradient_descent``, its messages naming ``func`` (the function the user called).
+    """``run_steps``; on a divergence the error also says which smaller learning rate converges.
 
-    On a divergence the error says which smaller learning rate converges, found
-    by training again from the start with lr / 10, lr / 100, lr / 1000 (at most
-    three more runs, only when training has failed).
-    ``zero``: Values besides the trained ones whose grads are reset each step
-    (train's other model parameters), so that they too hold the last step's gradient.
+    That rate is found by training again from the start with lr / 10, lr / 100,
+    lr / 1000 (at most three more runs, only when training has failed).
     """
-    check_callable(loss_fn, func, "loss_fn", "a function of no arguments that returns the loss Value")
-    lr = check_lr(lr, func)
-    check_stopping(min_step_size, max_steps, steps, (MIN_STEP_SIZE, MAX_STEPS), func)
-    check_flag(compiled, func, "compiled")
-    if isinstance(params, Module):
-        params = dict(check_unique_names(params.named_parameters(), type(params).__name__, func))
-    named = named_parameters_of(params, func)
-    stopping = (min_step_size, max_steps, steps)
     try:
-        return run_steps(loss_fn, named, lr, *stopping, func, compiled, zero)
+        return run_steps(loss_fn, named, options, zero)
     except NonFiniteLossError as err:
-        hint = _suggestion(loss_fn, named, err.ledger.start, lr, stopping, func, compiled, zero)
+        hint = _suggestion(loss_fn, named, err.ledger.start, options, zero)
         raise NonFiniteLossError(f"{err}; {hint}", err.step, err.lr, err.ledger) from None
 
 
+@public("train")
 def train(
     model: Module,
     inputs: Sequence[InputLike],
@@ -211,14 +188,35 @@ def train(
         ledger = train(model, [0.0, 0.5, 1.0], [0.0, 1.0, 0.0], params=["b3"], lr=0.1)
         print(ledger)                      # the step table and a summary
     """
-    func = "train"
     if not isinstance(model, Module) or not callable(model):
-        raise TypeError(f"{func}: model must be a callable nn Module, got {type(model).__name__}")
-    check_callable(loss, func, "loss", "a function (observed, predicted) -> Value such as nn.ssr")
-    samples, observed = check_samples(inputs, targets, func)
-    named = check_unique_names(model.named_parameters(), type(model).__name__, func)
-    chosen = named if params is None else select_parameters(named, params, func)
+        raise TypeError(f"{CALLER}: model must be a callable nn Module, got {type(model).__name__}")
+    check_callable(loss, CALLER, "loss", "a function (observed, predicted) -> Value such as nn.ssr")
+    samples, observed = check_samples(inputs, targets)
+    named = check_unique_names(model.named_parameters(), type(model).__name__)
+    chosen = named if params is None else select_parameters(named, params)
+    options = check_options(lr=lr, min_step_size=min_step_size, max_steps=max_steps, steps=steps, compiled=compiled)
+    # dict: a parameter picked twice is trained once; none picked is an error.
+    trained = named_parameters_of(dict(chosen))
+    return _descend(_loss_function(model, samples, observed, loss), trained, options, zero=[p for _, p in named])
+
+
+def _loss_function(model: Module, samples: list[Any], observed: list[Any], loss: LossFunction) -> Callable[[], Value]:
+    """``train``'s ``loss_fn``: ``loss(targets, [model(x) for x in samples])``, from arguments already checked."""
     check, run = _checked_forward(model)
+    # ssr and mse make each plain-number target a leaf labelled "observed" in
+    # every call; for a model with one output train makes those leaves once
+    # (the same graph and numbers, as for the inputs below). Other losses get the targets as given.
+    targets: list[Any] = observed
+    if (loss is ssr or loss is mse) and _one_output(model) and all(type(t) is float for t in observed):
+        targets = [Value(t, "observed") for t in observed]
+    # For the library's own modules each sample is checked and made into
+    # input leaves once, on the first call (sample by sample, so the first bad
+    # sample is reported as before), not in every step: the leaves are data,
+    # never trained, so every step computes the same numbers from them.
+    # backward() only adds to their grads, which nothing reads, and the
+    # stepper gives them back the grads they had (0) when training ends.
+    # Another module gets each sample as given, every call.
+    leaves: list[Any] = []
 
     def loss_fn() -> Value:
         preds: list[Value | list[Value]] = []
@@ -231,27 +229,40 @@ def train(
                 # Say which sample; keep the error's kind (a subclass may
                 # not take a plain message, so re-raise as the base class).
                 kind = TypeError if isinstance(e, TypeError) else ValueError
-                raise kind(f"{func}: sample {i} ({x!r}): {e}") from None
-        obs, out = pair_outputs(targets_given, preds, func)
+                raise kind(f"{CALLER}: sample {i} ({x!r}): {e}") from None
+        obs, out = _pair_outputs(targets, preds)
         return loss(obs, out)
 
-    # ssr and mse make each plain-number target a leaf labelled "observed" in
-    # every call; for a model with one output train makes those leaves once
-    # (the same graph and numbers, as for the inputs below). Other losses get the targets as given.
-    targets_given: list[Any] = observed
-    if (loss is ssr or loss is mse) and _one_output(model) and all(type(t) is float for t in observed):
-        targets_given = [Value(t, "observed") for t in observed]
+    return loss_fn
 
-    # For the library's own modules each sample is checked and made into
-    # input leaves once, on the first call (sample by sample, so the first bad
-    # sample is reported as before), not in every step: the leaves are data,
-    # never trained, so every step computes the same numbers from them.
-    # backward() only adds to their grads, which nothing reads, and the
-    # stepper gives them back the grads they had (0) when training ends.
-    # Another module gets each sample as given, every call.
-    leaves: list[Any] = []
-    return _descend(loss_fn, dict(chosen), lr, min_step_size, max_steps, steps, func, compiled,
-                    zero=[p for _, p in named])
+
+def _pair_outputs(targets: Sequence[Any], preds: Sequence[Value | list[Value]]) -> tuple[list[Scalar], list[Value]]:
+    """Each output beside its target; a model with several outputs needs a target sequence per sample.
+
+    Checked in every step: what a module gives is known only once it has run.
+    """
+    if floats_and_values(targets, preds):
+        return list(targets), list(preds)  # type: ignore[arg-type]  # all Values, checked above
+    obs: list[Scalar] = []
+    out: list[Value] = []
+    for i, (t, p) in enumerate(zip(targets, preds), start=1):
+        several = is_sequence(t)
+        if isinstance(p, list):
+            if not several or len(t) != len(p):
+                raise ValueError(
+                    f"{CALLER}: the model gives {len(p)} outputs for sample {i},"
+                    f" so its target must be a sequence of {len(p)} numbers, got {t!r}"
+                )
+            obs.extend(t)
+            out.extend(p)
+        else:
+            if several:
+                raise ValueError(
+                    f"{CALLER}: the model gives 1 output for sample {i}, so its target must be one number, got {t!r}"
+                )
+            obs.append(t)
+            out.append(p)
+    return obs, out
 
 
 def _forward(model: Module) -> Forward:
@@ -263,7 +274,7 @@ def _forward(model: Module) -> Forward:
     if isinstance(model, MLP) and model.nout > 1:
         return model.outputs
     # train has checked that the model is callable; what a custom module returns
-    # is checked on each call, by pair_outputs and the loss.
+    # is checked on each call, by _pair_outputs and the loss.
     return cast(Forward, model)
 
 
@@ -276,26 +287,28 @@ def _checked_forward(model: Module) -> tuple[Callable[[Any], Any], Callable[[Any
     """How ``train`` reads one sample: ``(check, run)``, the prediction being ``run(check(x))``.
 
     For an ``MLP``, ``Layer`` or ``Neuron`` (exactly: a subclass may call
-    itself differently) ``check`` is the module's own ``as_inputs`` (its name in
-    messages) and ``run`` its forward pass from the checked Values, giving what
-    calling it gives. Any other module: the sample as it is, and ``_forward``.
+    itself differently) ``check`` is the module's own ``as_inputs`` (its errors
+    named as calling the module names them) and ``run`` its forward pass from
+    the checked Values, giving what calling it gives. Any other module: the
+    sample as it is, and ``_forward``.
     """
     t = type(model)
     if t is MLP:
         mlp = cast(MLP, model)
+        check = public("MLP")(partial(as_inputs, nin=mlp.nin))
         if mlp.nout > 1:
-            return partial(as_inputs, nin=mlp.nin, func="MLP"), mlp.forward
+            return check, mlp.forward
         only = mlp.forward
 
         def output(xs: list[Value]) -> Value:  # model(x): the network's one output
             return only(xs)[0]
-        return partial(as_inputs, nin=mlp.nin, func="MLP"), output
+        return check, output
     if t is Layer:
         layer = cast(Layer, model)
-        return partial(as_inputs, nin=layer.nin, func="Layer"), layer.forward
+        return public("Layer")(partial(as_inputs, nin=layer.nin)), layer.forward
     if t is Neuron:
         neuron = cast(Neuron, model)
-        return partial(as_inputs, nin=neuron.nin, func="Neuron"), neuron.forward
+        return public("Neuron")(partial(as_inputs, nin=neuron.nin)), neuron.forward
     return _as_given, _forward(model)
 
 
