@@ -4,12 +4,12 @@
     plot_fit({"start": f, "end": g}, inputs, observed)   # predictions over the input range
     plot_loss(ledger)                  # the loss after each step, log scale, why it stopped
 
-Each takes plain data: a training ``Ledger`` (read through its attributes, so
-viz does not import nn) and callables that give a number for a number. Each
+Each takes plain data: a training ``Ledger`` (read through its attributes) and
+callables that give a number for a number. Each
 returns the ``matplotlib.figure.Figure`` (shown inline by Jupyter; save with
 ``fig.savefig("loss.png")``), or draws into ``ax=`` when given one.
 
-matplotlib is imported when a picture is asked for, never on ``import viz``;
+matplotlib is imported when a picture is asked for, never on ``import nn``;
 without it the call raises ``PlotError`` saying how to install the extra.
 The descent's points and tangent slopes are the ledger's numbers (each step
 ``k`` starts at ``(value before k, loss before k)`` with slope

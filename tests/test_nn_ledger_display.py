@@ -91,7 +91,7 @@ def test_html_escapes_names_and_elides_long_runs():
     assert [r[0] for r in page.rows[1:] if len(r) == 6] == ["1", "2", "3", "4", "5", "96", "97", "98", "99", "100"]
 
 
-def test_plot_delegates_to_viz_plots(ledger):
+def test_plot_delegates_to_nn_plots(ledger):
     pytest.importorskip("matplotlib", reason="matplotlib (the plot extra) is not installed")
     fig = ledger.plot()
     (line,) = fig.axes[0].lines

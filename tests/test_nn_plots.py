@@ -1,4 +1,4 @@
-"""viz.plots: the pictures hold the ledger's numbers (read back from the drawn artists, not pixels).
+"""nn.plots: the pictures hold the ledger's numbers (read back from the drawn artists, not pixels).
 
 Independent checks: the descent curve is the SSR in plain floats (demos.network's
 hand formula), each tangent's slope is also a central difference of that curve,
