@@ -104,3 +104,24 @@ def test_nn_imports_neither_viz_nor_matplotlib():
     code = "import sys, nn; print(sorted({m.split('.')[0] for m in sys.modules} & {'viz', 'matplotlib', 'graphviz'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_nn_module_imports_viz():
+    # Not only on `import nn`: no nn module imports viz anywhere, even inside a
+    # function (ledger.plot() once imported viz.plots when called).
+    import ast
+    from pathlib import Path
+
+    import nn
+
+    found = []
+    for path in sorted(Path(nn.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            found += [f"{path.name}:{node.lineno} {n}" for n in names if n == "viz" or n.startswith("viz.")]
+    assert found == []

@@ -280,3 +280,20 @@ def test_params_of_gradient_descent_must_be_values():
         gradient_descent(lambda: Value(1.0), 3)
     with pytest.raises(TypeError, match=r"^gradient_descent: parameter 'p2' must be a Value, got float$"):
         gradient_descent(lambda: Value(1.0), [Value(1.0), 2.0])
+
+
+def test_the_users_own_errors_pass_through_train_unchanged():
+    # train names its own checks' errors ("train: ..."); an error raised by the
+    # user's loss or module is the user's, and keeps its message and class.
+    class Refused(ValueError):
+        pass
+
+    def loss(observed, predicted):
+        raise Refused("my loss refuses")
+
+    with pytest.raises(Refused) as info:
+        train(network(), [0.5], [1.0], loss=loss)
+    assert str(info.value) == "my loss refuses"
+    with pytest.raises(KeyError) as info:
+        gradient_descent(lambda: {}["x"], [Value(1.0, "w")])
+    assert str(info.value) == "'x'"
