@@ -210,3 +210,17 @@ EXEMPT = {
     "find_dot": "takes no arguments; its hostile environment (CHAINGRAD_DOT) is in the command-line table",
     "dot_on_path": "takes no arguments; with no dot at all it raises find_dot's DotNotFoundError",
 }
+
+#: Labels every output must survive (LaTeX that pdflatex compiles, Markdown on one line per row):
+#: LaTeX's specials, every ASCII control character, blank lines, ligatures, accents, combining
+#: marks, emoji, lone surrogates, and labels thousands of characters long.
+HOSTILE_LABELS: list[str] = [
+    "_", "_1", "__", "x_1", "_a_", "a_", "", " ", "a\n\nb", "\n\n", "a\r\nb",
+    *[chr(c) for c in range(32)], "\x7f", "nul\x00del\x7f", "\x85", "\x9f",
+    "\\", "\\\\", "{", "}", "}{", "%", "#", "&", "$", "^", "~", "%#&$^~", "$$", "\\par", "\\end{align*}",
+    "\\\\ &", "^^M", "a--b", "``q''", "<>|\"", "?`!`", "'", "(", ")", "+", "-", "x^2",
+    "é", "e\u0301", "x\u0302", "i\u0301", "\u0301", "ǖ", "ą", "Ångström", "α", "θ1", "ΔΩ", "ŷ", "ß",
+    "日本", "😀", "👨\u200d👩\u200d👧", "\u202e", "\ufeff", "\u00ad", "\u00a0", "\u2028", "\u2029",
+    "\ud800", "\udcff", "\U0010ffff", "\ufffd", "·", "×", "≤",
+    "a" * 5000, "é%" * 2000, "\\" * 3000, "w" + "1" * 3000, "😀" * 3000, "a\n" * 1000,
+]
