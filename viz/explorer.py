@@ -39,6 +39,7 @@ from typing import Any
 
 from engine import Value, topological_order
 from engine.checks import check_bool, check_int, check_str, check_value
+from engine.files import check_parent, write_text
 from engine.graph import find_node
 from viz.draw import draw
 from viz.drawing import DEFAULT_MAX_NODES
@@ -184,12 +185,7 @@ def explore(
     """
     if not isinstance(path, (str, Path)):
         raise TypeError(f"explore: path must be a str or a Path, got {type(path).__name__}")
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(
-            f"explore: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
-        )
+    path = check_parent(path, "explore")  # before the page is built, not after
     page = explore_html(root, params=params, leaf=leaf, precision=precision, compact=compact, title=title,
                         subtitle=subtitle, max_nodes=max_nodes, max_layout=max_layout, max_paths=max_paths)
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_text(path, page, "explore")

@@ -17,6 +17,7 @@ import graphviz
 
 from engine import Value
 from engine.checks import check_str, did_you_mean
+from engine.files import check_parent, write_bytes
 from viz.dotexe import DotNotFoundError, run_dot
 from viz.roots import check_root
 
@@ -81,8 +82,8 @@ class ChainGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no t
             out = source_path.with_name(f"{source_path.name}.{fmt_name}")
         if directory is not None:
             source_path, out = Path(directory) / source_path, Path(directory) / out
-        _write(source_path, self.source.encode("utf-8"))
-        _write(out, run_dot(self.source, fmt_name))
+        _write(source_path, self.source.encode("utf-8"), "ChainGraph.render")
+        _write(out, run_dot(self.source, fmt_name), "ChainGraph.render")
         if cleanup:
             source_path.unlink()
         return str(out)
@@ -136,8 +137,7 @@ def render(
     if format is not None:
         check_str(format, "render", "format", empty=False)
     path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(f"render: cannot write {str(path)!r}: it is a directory; give a file name")
+    check_parent(path, "render")  # before dot runs: a wrong folder is not found after the work
     fmt_name = (format or path.suffix.lstrip(".")).lower()
     if fmt_name not in FORMATS:
         what = f"format {format!r}" if format else (
@@ -163,10 +163,6 @@ def render(
                                 f"{did_you_mean(option, known)}draw() takes {', '.join(known)}")
 
         source = draw(root, **draw_options).source
-    if not path.parent.is_dir():
-        raise FileNotFoundError(
-            f"render: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
-        )
     if fmt_name == "dot":
         _write(path, source.encode("utf-8"))
         return path
@@ -183,8 +179,5 @@ def render(
     return path
 
 
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as err:
-        raise type(err)(f"render: cannot write {str(path)!r}: {err.strerror or err}") from None
+def _write(path: Path, data: bytes, who: str = "render") -> None:
+    write_bytes(path, data, who)

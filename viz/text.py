@@ -7,7 +7,7 @@ import unicodedata
 from engine.checks import check_int
 from engine.format import format_number
 
-__all__ = ["fmt", "html_escape"]
+__all__ = ["fmt", "html_escape", "visible", "visible_text"]
 
 
 def fmt(x: float, precision: int = 3) -> str:
@@ -47,3 +47,22 @@ def html_escape(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def visible(ch: str) -> str | None:
+    """A control character, lone surrogate or line/paragraph separator as its Python escape
+    (``\\n``, ``\\t``, ``\\r``, ``\\u0000``), for text that must stay on its line and hide nothing;
+    None for any other character, which is shown as it is."""
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+        return f"\\u{ord(ch):04x}"
+    return None
+
+
+def visible_text(text: str) -> str:
+    """``text`` with each character ``visible`` escapes replaced by its escape."""
+    return "".join(visible(ch) or ch for ch in text)
+
+
+_ESCAPES = {"\n": r"\n", "\t": r"\t", "\r": r"\r"}
