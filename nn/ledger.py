@@ -244,6 +244,7 @@ class Ledger:
 
         return plot_loss(self, label=label, ax=ax)
 
+    @public("Ledger.to_csv")
     def to_csv(self, path: str | Path | None = None) -> str:
         """CSV, one row per step: ``step``, the loss, then per parameter
         ``d<loss>/d<name>``, ``step size <name>`` and ``<name>`` (its new value).
@@ -253,6 +254,7 @@ class Ledger:
         """
         return ledger_format.to_csv(self, path)
 
+    @public("Ledger.save")
     def save(self, path: str | Path) -> Path:
         """Write the ledger to ``path``, by suffix: ``.md``, ``.csv`` or ``.txt`` (the full table)."""
         return ledger_format.save(self, path)

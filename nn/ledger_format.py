@@ -1,7 +1,8 @@
 """The ledger as text and files: the summary, a plain-text table, Markdown, CSV, ``save``.
 
 Tables have one line per (step, parameter), so they stay narrow for any
-number of parameters; a long run shows its first and last steps.
+number of parameters; a long run shows its first and last steps. Errors name
+``CALLER``: the ``Ledger`` method called puts its name there (``nn.public``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from engine.files import as_path, check_parent, write_text
 from engine.format import format_number
+from nn.public import CALLER
 
 if TYPE_CHECKING:  # nn.ledger imports this module to hand its methods over
     from nn.ledger import Ledger
@@ -113,9 +115,9 @@ def html(ledger: Ledger, max_lines: int | None, precision: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_csv(ledger: Ledger, path: str | Path | None, who: str = "Ledger.to_csv") -> str:
+def to_csv(ledger: Ledger, path: str | Path | None) -> str:
     """CSV, one row per step, numbers in full precision (``repr``); also written to ``path`` if given."""
-    target = None if path is None else check_parent(as_path(path, who), who)
+    target = None if path is None else check_parent(as_path(path, CALLER), CALLER)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     header = ["step", ledger.loss_name]
@@ -129,26 +131,25 @@ def to_csv(ledger: Ledger, path: str | Path | None, who: str = "Ledger.to_csv") 
         writer.writerow(row)
     text = buf.getvalue()
     if target is not None:
-        write_text(target, text, who)
+        write_text(target, text, CALLER)
     return text
 
 
 def save(ledger: Ledger, path: str | Path) -> Path:
     """Write the ledger to ``path``, by suffix: ``.md``, ``.csv`` or ``.txt`` (the full table)."""
-    who = "Ledger.save"
-    p = as_path(path, who)
+    p = as_path(path, CALLER)
     suffix = p.suffix.lower()
     if suffix not in (".md", ".csv", ".txt"):
         raise ValueError(
-            f"{who}: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt"
+            f"{CALLER}: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt"
         )
-    check_parent(p, who)
+    check_parent(p, CALLER)
     if suffix == ".md":
-        write_text(p, markdown(ledger, None, 4), who)
+        write_text(p, markdown(ledger, None, 4), CALLER)
     elif suffix == ".csv":
-        to_csv(ledger, p, who)
+        to_csv(ledger, p)
     else:
-        write_text(p, table(ledger, None, 4) + "\n", who)
+        write_text(p, table(ledger, None, 4) + "\n", CALLER)
     return p
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from engine import Value
+from nn.public import CALLER
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib is imported when a picture is drawn
     from matplotlib.axes import Axes
@@ -34,7 +35,7 @@ _STRIDES = (1, 2, 5, 10, 20, 25, 50, 100)
 _LOWEST, _HIGHEST = -323, 308
 
 
-def number(f: Callable[[float], object], x: float, who: str, what: str) -> float:
+def number(f: Callable[[float], object], x: float, what: str) -> float:
     """``f(x)`` as a float: a real number, or an engine ``Value``'s data; NaN where ``f``'s arithmetic
     overflows or divides by zero (no point there: the curve has a gap). ``TypeError`` for anything
     else, naming the function, the argument and what came back."""
@@ -45,7 +46,7 @@ def number(f: Callable[[float], object], x: float, who: str, what: str) -> float
     if isinstance(y, Value):
         return y.data
     if isinstance(y, bool) or not isinstance(y, numbers.Real):
-        raise TypeError(f"{who}: {what} must return a number (or a Value), got {type(y).__name__} {y!r:.60}"
+        raise TypeError(f"{CALLER}: {what} must return a number (or a Value), got {type(y).__name__} {y!r:.60}"
                         f" for {x!r}")
     return float(y)
 

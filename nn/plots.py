@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # only for the annotations; matplotlib is imported when a pic
     from matplotlib.figure import Figure
 
 from nn.plot_axes import LINEAR_MAX, finite, linear_limits, log_axis, number
+from nn.public import CALLER, public
 
 __all__ = ["PlotError", "DescentData", "descent_data", "plot_descent", "plot_fit", "plot_loss", "loss_curve",
            "EXTRA_HINT"]
@@ -76,38 +77,38 @@ def _figure_class() -> type[Figure]:
     return PlotFigure
 
 
-def _pyplot_free_figure(who: str) -> Figure:
+def _pyplot_free_figure() -> Figure:
     """A new Figure without pyplot (no global state, no window), or ``PlotError``."""
     try:
         import matplotlib.figure  # noqa: F401 - checked on every call, the class below is made once
         cls = _figure_class()
     except ImportError:
-        raise PlotError(f"{who}: matplotlib is not installed; {EXTRA_HINT}") from None
+        raise PlotError(f"{CALLER}: matplotlib is not installed; {EXTRA_HINT}") from None
     return cls(figsize=(6.4, 4.0), layout="constrained")
 
 
-def _axes(ax: Axes | None, who: str) -> Axes:
+def _axes(ax: Axes | None) -> Axes:
     if ax is None:
-        return _pyplot_free_figure(who).add_subplot()
+        return _pyplot_free_figure().add_subplot()
     try:
         from matplotlib.axes import Axes as _Axes
     except ImportError:
-        raise PlotError(f"{who}: matplotlib is not installed; {EXTRA_HINT}") from None
+        raise PlotError(f"{CALLER}: matplotlib is not installed; {EXTRA_HINT}") from None
     if not isinstance(ax, _Axes):
-        raise TypeError(f"{who}: ax must be a matplotlib Axes, got {type(ax).__name__}")
+        raise TypeError(f"{CALLER}: ax must be a matplotlib Axes, got {type(ax).__name__}")
     return ax
 
 
-def _check_ledger(ledger: object, who: str) -> _Ledger:
+def _check_ledger(ledger: object) -> _Ledger:
     for attr in ("names", "rows", "lr", "start", "loss_name", "final_loss"):
         if not hasattr(ledger, attr):
-            raise TypeError(f"{who}: ledger must be an nn Ledger (from train), got {type(ledger).__name__}")
+            raise TypeError(f"{CALLER}: ledger must be an nn Ledger (from train), got {type(ledger).__name__}")
     return cast(_Ledger, ledger)
 
 
-def _check_callable(f: object, who: str, what: str) -> Callable[[float], float]:
+def _check_callable(f: object, what: str) -> Callable[[float], float]:
     if not callable(f):
-        raise TypeError(f"{who}: {what} must be a function of one number, got {type(f).__name__}")
+        raise TypeError(f"{CALLER}: {what} must be a function of one number, got {type(f).__name__}")
     return cast(Callable[[float], float], f)
 
 
@@ -131,31 +132,32 @@ class DescentData:
     step_sizes: tuple[float, ...]
 
 
+@public("descent_data")
 def descent_data(ledger: object, param: str | None = None) -> DescentData:
     """The points, slopes and step sizes of a one-parameter training run, read from its ledger."""
-    return _descent_data(ledger, param, "descent_data")
+    return _descent_data(ledger, param)
 
 
-def _descent_data(ledger: object, param: str | None, who: str) -> DescentData:
-    led = _check_ledger(ledger, who)
+def _descent_data(ledger: object, param: str | None) -> DescentData:
+    led = _check_ledger(ledger)
     if param is None:
         if len(led.names) != 1:
             raise ValueError(
-                f"{who}: the ledger trains {len(led.names)} parameters ({', '.join(led.names)}); the loss"
+                f"{CALLER}: the ledger trains {len(led.names)} parameters ({', '.join(led.names)}); the loss"
                 " curve over one parameter holds the others fixed, so train one (params=['b3'])"
             )
         param = led.names[0]
     if not isinstance(param, str):
-        raise TypeError(f"{who}: param must be a parameter name (str), got {type(param).__name__}")
+        raise TypeError(f"{CALLER}: param must be a parameter name (str), got {type(param).__name__}")
     if param not in led.names:
-        raise ValueError(f"{who}: param {param!r} is not trained in this ledger; it trains {', '.join(led.names)}")
+        raise ValueError(f"{CALLER}: param {param!r} is not trained in this ledger; it trains {', '.join(led.names)}")
     if len(led.names) != 1:
         raise ValueError(
-            f"{who}: the ledger trains {len(led.names)} parameters ({', '.join(led.names)}); the loss curve"
+            f"{CALLER}: the ledger trains {len(led.names)} parameters ({', '.join(led.names)}); the loss curve"
             f" over {param} holds the others fixed, which they were not: train {param} alone (params=[{param!r}])"
         )
     if not led.rows:
-        raise ValueError(f"{who}: the ledger has no steps to draw")
+        raise ValueError(f"{CALLER}: the ledger has no steps to draw")
     values = [led.start[param]] + [r.new_values[param] for r in led.rows]
     final = led.final_loss if led.final_loss is not None else math.nan
     losses = [r.loss for r in led.rows] + [final]
@@ -169,6 +171,7 @@ def _descent_data(ledger: object, param: str | None, who: str) -> DescentData:
     )
 
 
+@public("plot_descent")
 def plot_descent(
     ledger: object,
     loss_at: Callable[[float], float],
@@ -185,48 +188,23 @@ def plot_descent(
     (``new = old - slope x lr``). The first ``labelled`` tangents carry their
     numbers. Returns the Figure; draws into ``ax`` when given.
     """
-    who = "plot_descent"
-    data = _descent_data(ledger, param, who)
-    loss_at = _check_callable(loss_at, who, "loss_at")
+    data = _descent_data(ledger, param)
+    loss_at = _check_callable(loss_at, "loss_at")
     if isinstance(labelled, bool) or not isinstance(labelled, int) or labelled < 0:
-        raise ValueError(f"{who}: labelled must be an int >= 0, got {labelled!r}")
-    axes = _axes(ax, who)
+        raise ValueError(f"{CALLER}: labelled must be an int >= 0, got {labelled!r}")
+    axes = _axes(ax)
     axes.set_autoscale_on(False)  # the limits are set below: matplotlib's margins overflow near 1e308
-    led = _check_ledger(ledger, who)
-    name, lname = data.param, led.loss_name
+    name, lname = data.param, _check_ledger(ledger).loss_name
 
     x_limits = linear_limits(data.values, pad=0.15)
     if x_limits is None or x_limits[2]:
-        raise ValueError(f"{who}: the ledger's values of {name} are not finite numbers within ±4e307;"
+        raise ValueError(f"{CALLER}: the ledger's values of {name} are not finite numbers within ±4e307;"
                          " there is no range of them to draw")
     lo, hi, _ = x_limits
     xs = [lo + (hi - lo) * i / 200 for i in range(201)]
-    ys = [number(loss_at, x, who, "loss_at") for x in xs]
+    ys = [number(loss_at, x, "loss_at") for x in xs]
     axes.plot(xs, ys, color=CURVE, linewidth=2, label=f"{lname} as a function of {name}", gid="curve")
-
-    # Tangents: a segment through each point with the engine's slope, as wide as a quarter of the
-    # axis (it leaves the curve visibly on either side), drawn over the curve in another colour.
-    half = 0.125 * (hi - lo)
-    for k, (v, loss, slope) in enumerate(zip(data.values, data.losses, data.slopes), start=1):
-        if not all(math.isfinite(t) for t in (v, loss, slope * half)):
-            continue  # a diverged step: no point to draw a tangent through
-        axes.plot([v - half, v + half], [loss - slope * half, loss + slope * half], color=TANGENT,
-                  linewidth=2, linestyle=(0, (4, 2)), zorder=3, gid=f"tangent{k}",
-                  label=f"tangent: slope = the engine's d{lname}/d{name}" if k == 1 else None)
-        if k <= labelled:
-            axes.annotate(f"slope {slope:.3g}\nstep size {slope:.3g} × {data.lr:g} = {slope * data.lr:.3g}",
-                          (v, loss), xytext=(10, 4), textcoords="offset points", fontsize=8, color=TANGENT)
-    # Steps: old point -> new point along the curve.
-    for k in range(len(data.slopes)):
-        if not all(map(math.isfinite, (*data.values[k:k + 2], *data.losses[k:k + 2]))):
-            continue
-        arrow = axes.annotate("", xy=(data.values[k + 1], data.losses[k + 1]),
-                              xytext=(data.values[k], data.losses[k]),
-                              arrowprops=dict(arrowstyle="->", color=STEP, linewidth=1.2))
-        arrow.set_gid(f"step{k + 1}")
-    finite = [(v, y) for v, y in zip(data.values, data.losses) if math.isfinite(y)]
-    axes.plot([v for v, _ in finite], [y for _, y in finite], "o", color=STEP, markersize=5, zorder=4,
-              label=f"{len(data.slopes)} steps at lr = {data.lr:g}", gid="points")
+    _draw_steps(axes, data, lname, 0.125 * (hi - lo), labelled)
 
     # Keep steep tangents from stretching the axes: the curve decides the height.
     y_limits = linear_limits(ys)
@@ -245,9 +223,39 @@ def plot_descent(
     return axes.figure  # type: ignore[return-value]
 
 
+def _draw_steps(axes: Axes, data: DescentData, lname: str, half: float, labelled: int) -> None:
+    """Each step of ``data`` on the curve: its point, its tangent (``half`` wide either side; the
+    first ``labelled`` with their numbers) and an arrow to the next point. A diverged step's
+    point, tangent or arrow that is not finite is left out."""
+    name = data.param
+    # Tangents: a segment through each point with the engine's slope, as wide as a quarter of the
+    # axis (it leaves the curve visibly on either side), drawn over the curve in another colour.
+    for k, (v, loss, slope) in enumerate(zip(data.values, data.losses, data.slopes), start=1):
+        if not all(math.isfinite(t) for t in (v, loss, slope * half)):
+            continue  # a diverged step: no point to draw a tangent through
+        axes.plot([v - half, v + half], [loss - slope * half, loss + slope * half], color=TANGENT,
+                  linewidth=2, linestyle=(0, (4, 2)), zorder=3, gid=f"tangent{k}",
+                  label=f"tangent: slope = the engine's d{lname}/d{name}" if k == 1 else None)
+        if k <= labelled:
+            axes.annotate(f"slope {slope:.3g}\nstep size {slope:.3g} × {data.lr:g} = {slope * data.lr:.3g}",
+                          (v, loss), xytext=(10, 4), textcoords="offset points", fontsize=8, color=TANGENT)
+    # Steps: old point -> new point along the curve.
+    for k in range(len(data.slopes)):
+        if not all(map(math.isfinite, (*data.values[k:k + 2], *data.losses[k:k + 2]))):
+            continue
+        arrow = axes.annotate("", xy=(data.values[k + 1], data.losses[k + 1]),
+                              xytext=(data.values[k], data.losses[k]),
+                              arrowprops=dict(arrowstyle="->", color=STEP, linewidth=1.2))
+        arrow.set_gid(f"step{k + 1}")
+    shown = [(v, y) for v, y in zip(data.values, data.losses) if math.isfinite(y)]
+    axes.plot([v for v, _ in shown], [y for _, y in shown], "o", color=STEP, markersize=5, zorder=4,
+              label=f"{len(data.slopes)} steps at lr = {data.lr:g}", gid="points")
+
+
 # ---------------------------------------------------------------- fit
 
 
+@public("plot_fit")
 def plot_fit(
     curves: Mapping[str, Callable[[float], float]],
     inputs: Sequence[float],
@@ -263,31 +271,30 @@ def plot_fit(
     ``{"start": f, "after training": g}``), drawn at ``points`` inputs evenly
     spaced over ``x_range`` (default: from the smallest to the largest input).
     """
-    who = "plot_fit"
     if not isinstance(curves, Mapping) or not curves:
-        raise TypeError(f"{who}: curves must be a non-empty dict of label -> function, got {curves!r}")
+        raise TypeError(f"{CALLER}: curves must be a non-empty dict of label -> function, got {curves!r}")
     for label, f in curves.items():
-        _check_callable(f, who, f"curves[{label!r}]")
-    xs_data = _numbers(inputs, who, "inputs")
-    ys_data = _numbers(observed, who, "observed")
+        _check_callable(f, f"curves[{label!r}]")
+    xs_data = _numbers(inputs, "inputs")
+    ys_data = _numbers(observed, "observed")
     if len(xs_data) != len(ys_data):
-        raise ValueError(f"{who}: inputs and observed differ in length: {len(xs_data)} and {len(ys_data)}")
+        raise ValueError(f"{CALLER}: inputs and observed differ in length: {len(xs_data)} and {len(ys_data)}")
     if isinstance(points, bool) or not isinstance(points, int) or points < 2:
-        raise ValueError(f"{who}: points must be an int >= 2, got {points!r}")
+        raise ValueError(f"{CALLER}: points must be an int >= 2, got {points!r}")
     if x_range is None:
         if not xs_data:
-            raise ValueError(f"{who}: give x_range or at least one input")
+            raise ValueError(f"{CALLER}: give x_range or at least one input")
         x_range = (min(xs_data), max(xs_data))
-    lo, hi = _numbers(x_range, who, "x_range")
+    lo, hi = _numbers(x_range, "x_range")
     if not lo < hi or max(-lo, hi) > LINEAR_MAX:
-        raise ValueError(f"{who}: x_range must be (low, high) with low < high, within ±4e307, got {x_range!r}")
-    axes = _axes(ax, who)
+        raise ValueError(f"{CALLER}: x_range must be (low, high) with low < high, within ±4e307, got {x_range!r}")
+    axes = _axes(ax)
     axes.set_autoscale_on(False)  # the limits are set below: matplotlib's margins overflow near 1e308
     xs = [lo + (hi - lo) * i / (points - 1) for i in range(points)]
     colours = [START, END, CURVE, STEP]
     drawn: list[float] = list(ys_data)
     for i, (label, f) in enumerate(curves.items()):
-        ys = [number(f, x, who, f"curves[{label!r}]") for x in xs]
+        ys = [number(f, x, f"curves[{label!r}]") for x in xs]
         drawn += ys
         axes.plot(xs, ys, color=colours[i % len(colours)], linewidth=2,
                   linestyle="--" if i == 0 and len(curves) > 1 else "-", label=label, gid=f"curve:{label}")
@@ -305,15 +312,15 @@ def plot_fit(
     return axes.figure  # type: ignore[return-value]
 
 
-def _numbers(xs: object, who: str, what: str) -> list[float]:
+def _numbers(xs: object, what: str) -> list[float]:
     if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-        raise TypeError(f"{who}: {what} must be a sequence of numbers, got {type(xs).__name__}")
+        raise TypeError(f"{CALLER}: {what} must be a sequence of numbers, got {type(xs).__name__}")
     out = []
     for i, x in enumerate(xs, start=1):
         if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise TypeError(f"{who}: {what}[{i}] must be a number, got {type(x).__name__} {x!r}")
+            raise TypeError(f"{CALLER}: {what}[{i}] must be a number, got {type(x).__name__} {x!r}")
         if not math.isfinite(x):
-            raise ValueError(f"{who}: {what}[{i}] must be finite, got {x!r}")
+            raise ValueError(f"{CALLER}: {what}[{i}] must be finite, got {x!r}")
         out.append(float(x))
     return out
 
@@ -321,22 +328,24 @@ def _numbers(xs: object, who: str, what: str) -> list[float]:
 # ---------------------------------------------------------------- loss per step
 
 
+@public("loss_curve")
 def loss_curve(ledger: object) -> tuple[list[int], list[float]]:
     """(steps taken, loss): the loss after 0, 1, ... n steps (the last one is ``final_loss``)."""
-    return _loss_curve(_check_ledger(ledger, "loss_curve"), "loss_curve")
+    return _loss_curve(_check_ledger(ledger))
 
 
-def _loss_curve(led: _Ledger, who: str) -> tuple[list[int], list[float]]:
+def _loss_curve(led: _Ledger) -> tuple[list[int], list[float]]:
     losses = [r.loss for r in led.rows]
     if led.final_loss is not None:
         losses.append(led.final_loss)
     for k, y in enumerate(losses):
         if isinstance(y, bool) or not isinstance(y, (int, float)):
             after = f"after {k} step{'s' if k != 1 else ''}" if k else "before training"
-            raise TypeError(f"{who}: the ledger's loss {after} must be a number, got {type(y).__name__}")
+            raise TypeError(f"{CALLER}: the ledger's loss {after} must be a number, got {type(y).__name__}")
     return list(range(len(losses))), [float(y) for y in losses]
 
 
+@public("plot_loss")
 def plot_loss(ledger: object, *, label: str | None = None, ax: Axes | None = None) -> Figure:
     """The loss after each step of a training ``Ledger``, on a log scale, with why training stopped.
 
@@ -345,14 +354,13 @@ def plot_loss(ledger: object, *, label: str | None = None, ax: Axes | None = Non
     that are not finite (a diverged run) are left out, and the text says so.
     Draw several ledgers into one ``ax`` to compare runs (``label`` names each).
     """
-    who = "plot_loss"
-    led = _check_ledger(ledger, who)
+    led = _check_ledger(ledger)
     if label is not None and not isinstance(label, str):
-        raise TypeError(f"{who}: label must be a str, got {type(label).__name__}")
+        raise TypeError(f"{CALLER}: label must be a str, got {type(label).__name__}")
     if not led.rows:
-        raise ValueError(f"{who}: the ledger has no steps to draw")
-    steps, losses = _loss_curve(led, who)
-    axes = _axes(ax, who)
+        raise ValueError(f"{CALLER}: the ledger has no steps to draw")
+    steps, losses = _loss_curve(led)
+    axes = _axes(ax)
     shown = [(k, y) for k, y in zip(steps, losses) if math.isfinite(y)]
     reason = "\n".join(textwrap.wrap(led.summary().splitlines()[0], 75))
     axes.plot([k for k, _ in shown], [y for _, y in shown], marker="." if len(shown) <= 60 else None,
