@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import IO
 
 from engine.format import format_number
-from viz.cli_args import OneLineParser
-from viz.cli_run import run_command
+from viz.cli.parsing import OneLineParser
+from viz.cli.run import run_command
 
 __all__ = [
     "WIDTH",

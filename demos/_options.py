@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 
 from nn.statquest import PARAMETER_NAMES
-from viz.cli_args import OneLineParser, parse_assignments
-from viz.expr import ExpressionError
+from viz.cli.parsing import OneLineParser, parse_assignments
+from viz.expression import ExpressionError
 
 __all__ = ["OneLineParser", "UsageError", "parse_set", "finite_loss"]
 

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from demos import network as net
 from demos._console import Console, Mismatch, cli, fixed
 from nn import statquest as sq
-from viz.check import CheckResult, check
-from viz.hand_formula import split_gradient
+from viz.practice.check import CheckResult, check
+from viz.practice.hand_formula import split_gradient
 
 __all__ = ["OUTPUT_LAYER", "HIDDEN_LAYER", "run", "main"]
 

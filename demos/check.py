@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from demos import network as net
 from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from nn.statquest import DETAILS_2_START, INPUTS, PARAMETER_NAMES
-from viz.check import check
-from viz.cli_run import run_command
-from viz.hand_formula import FORMULA_HELP, FormulaError, split_gradient
+from viz.cli.run import run_command
+from viz.practice.check import check
+from viz.practice.hand_formula import FORMULA_HELP, FormulaError, split_gradient
 
 __all__ = ["main", "DEFAULT_POINT"]
 

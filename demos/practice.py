@@ -24,11 +24,11 @@ from demos import network as net
 from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from engine import Value
 from nn.statquest import INPUTS, PARAMETER_NAMES
-from viz.check import check
-from viz.cli_run import run_command
-from viz.hand_formula import FormulaError, read_formula
-from viz.questions import SHOWN_DECIMALS, Question, Quiz, make_questions
-from viz.text import fmt
+from viz.chainrule.numbers import fmt
+from viz.cli.run import run_command
+from viz.practice.check import check
+from viz.practice.hand_formula import FormulaError, read_formula
+from viz.practice.questions import SHOWN_DECIMALS, Question, Quiz, make_questions
 
 __all__ = ["main", "draw_point", "ask", "Score"]
 

@@ -14,8 +14,8 @@ import pytest
 import engine
 from engine import FUNCTIONS, Value
 from engine.ops import OPS, POWER, OpSpec, function, operator, spec_of
-from viz.expr import evaluate
-from viz.formulas import Namer, covers, edge_formula, expression_of, formula_text
+from viz.chainrule.formulas import Namer, covers, edge_formula, expression_of, formula_text
+from viz.expression import evaluate
 
 
 def make(spec: OpSpec, exponent: float = 3.0) -> tuple[Value, dict[str, Value]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from viz.svgfont import FONT_STACK, with_font_stack
+from viz.graph.svg_font import FONT_STACK, with_font_stack
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from demos import network as net
 from engine import Value
 from nn import statquest as sq
 from viz import explain
-from viz.explain_tex import tex_formula, tex_name, tex_number, to_latex, to_markdown
+from viz.chainrule.latex import tex_formula, tex_name, tex_number, to_latex, to_markdown
 
 
 def articles_w1():

@@ -15,13 +15,13 @@ one ``+=`` at a time and an exercise hides the grads. ``python -m viz --help`` d
 expressions from the command line (``--html`` for the page).
 """
 
-from viz.dotexe import DotError, DotNotFoundError, find_dot
-from viz.dotpath import dot_on_path
-from viz.draw import draw
-from viz.drawing import DEFAULT_MAX_NODES, GraphTooLargeError
-from viz.explain import Explanation, TooManyPathsError, explain
-from viz.explorer import explore
-from viz.render import ChainGraph, render, to_png, to_svg
+from viz.chainrule.explanation import Explanation, TooManyPathsError, explain
+from viz.graph.dot_on_path import dot_on_path
+from viz.graph.dot_program import DotError, DotNotFoundError, find_dot
+from viz.graph.draw import draw
+from viz.graph.render import ChainGraph, render, to_png, to_svg
+from viz.graph.resolve import DEFAULT_MAX_NODES, GraphTooLargeError
+from viz.page.explorer import explore
 
 __all__ = [
     "draw",

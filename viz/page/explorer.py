@@ -40,16 +40,16 @@ from typing import Any
 from engine import Value, topological_order
 from engine.checks import check_bool, check_int, check_str, check_value
 from engine.graph import find_node
-from viz.draw import draw
-from viz.drawing import DEFAULT_MAX_NODES
-from viz.explain import DEFAULT_MAX_PATHS
-from viz.explore_data import find_params, page_data
-from viz.explore_svg import mark_up
-from viz.frames import draw_frame
-from viz.layout import DEFAULT_MAX_LAYOUT
-from viz.questions import make_questions
-from viz.render import to_svg
-from viz.step_text import node_names
+from viz.chainrule.explanation import DEFAULT_MAX_PATHS
+from viz.graph.draw import draw
+from viz.graph.layout import DEFAULT_MAX_LAYOUT
+from viz.graph.render import to_svg
+from viz.graph.resolve import DEFAULT_MAX_NODES
+from viz.page.data import find_params, page_data
+from viz.page.svg_markup import mark_up
+from viz.practice.questions import make_questions
+from viz.replay.frames import draw_frame
+from viz.replay.step_text import node_names
 
 __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
 
@@ -61,7 +61,7 @@ STYLES = ("explore.css",)
 
 
 def _static(name: str) -> str:
-    return files("viz").joinpath("static", name).read_text(encoding="utf-8")
+    return files("viz.page").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def _json_for_script(data: object) -> str:

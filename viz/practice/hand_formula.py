@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from engine import FUNCTIONS, Value
 from engine.checks import did_you_mean
-from viz.expr import ALLOWED_HELP, ExpressionError, parse
+from viz.expression import ALLOWED_HELP, ExpressionError, parse
 
 __all__ = ["FormulaError", "HandFormula", "read_formula", "split_gradient", "FORMULA_HELP"]
 

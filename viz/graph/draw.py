@@ -20,12 +20,21 @@ from collections.abc import Collection, Mapping
 
 from engine import Value
 from engine.graph import path_sum
-from viz.drawing import DEFAULT_MAX_NODES, Drawing, drawing
-from viz.formulas import Namer, edge_formula, formula_text, node_name
-from viz.layout import DEFAULT_MAX_LAYOUT, EFFORT, EFFORT_ABOVE, MAX_FORMULA, MAX_NAME, MAX_TITLE, layout_size, shorten
-from viz.render import ChainGraph
-from viz.step_text import is_one_word
-from viz.style import (
+from viz.chainrule.formulas import Namer, edge_formula, formula_text, node_name
+from viz.chainrule.numbers import fmt, html_escape
+from viz.graph.layout import (
+    DEFAULT_MAX_LAYOUT,
+    EFFORT,
+    EFFORT_ABOVE,
+    MAX_FORMULA,
+    MAX_NAME,
+    MAX_TITLE,
+    layout_size,
+    shorten,
+)
+from viz.graph.render import ChainGraph
+from viz.graph.resolve import DEFAULT_MAX_NODES, Drawing, drawing
+from viz.graph.style import (
     EDGE_COLOUR,
     FOCUS,
     FONT,
@@ -46,7 +55,7 @@ from viz.style import (
     outline_attrs,
     value_label,
 )
-from viz.text import fmt, html_escape
+from viz.replay.step_text import is_one_word
 
 __all__ = ["draw", "to_dot"]
 

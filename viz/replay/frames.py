@@ -30,13 +30,13 @@ from engine import Value
 from engine.backward_steps import BackwardStep, backward_steps, grads_after
 from engine.checks import check_int
 from engine.format import format_number
-from viz.draw import to_dot
-from viz.drawing import Marks, drawing
-from viz.render import ChainGraph, to_svg
-from viz.roots import check_root
-from viz.step_text import d_name, node_names, step_equation
-from viz.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
-from viz.text import fmt
+from viz.chainrule.numbers import fmt
+from viz.checks import check_root
+from viz.graph.draw import to_dot
+from viz.graph.render import ChainGraph, to_svg
+from viz.graph.resolve import Marks, drawing
+from viz.graph.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
+from viz.replay.step_text import d_name, node_names, step_equation
 
 __all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay", "draw_frame"]
 
@@ -257,7 +257,7 @@ def write_replay(
     Returns the frame paths (if any) followed by the page's path. ``digits`` is a
     synonym of ``precision`` (the text replay's name for it).
     """
-    from viz.explorer import explore  # the page draws with draw(); frames need none of it
+    from viz.page.explorer import explore  # the page draws with draw(); frames need none of it
 
     if digits is not None:
         precision = digits

@@ -11,20 +11,20 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from engine import FUNCTIONS, Value, topological_order
-from viz.check import check
-from viz.cli_args import OneLineParser, parse_assignments
-from viz.cli_run import run_command
-from viz.dotexe import TIMEOUT_VAR, run_dot
-from viz.draw import draw
-from viz.drawing import DEFAULT_MAX_NODES, PARAM_LABEL
-from viz.explain import DEFAULT_MAX_PATHS, explain
-from viz.explorer import DEFAULT_TITLE, explore
-from viz.expr import ExpressionError, evaluate
-from viz.formulas import Namer, node_name
-from viz.hand_formula import split_gradient
-from viz.layout import DEFAULT_MAX_LAYOUT
-from viz.render import FORMATS, render
-from viz.text import fmt
+from viz.chainrule.explanation import DEFAULT_MAX_PATHS, explain
+from viz.chainrule.formulas import Namer, node_name
+from viz.chainrule.numbers import fmt
+from viz.cli.parsing import OneLineParser, parse_assignments
+from viz.cli.run import run_command
+from viz.expression import ExpressionError, evaluate
+from viz.graph.dot_program import TIMEOUT_VAR, run_dot
+from viz.graph.draw import draw
+from viz.graph.layout import DEFAULT_MAX_LAYOUT
+from viz.graph.render import FORMATS, render
+from viz.graph.resolve import DEFAULT_MAX_NODES, PARAM_LABEL
+from viz.page.explorer import DEFAULT_TITLE, explore
+from viz.practice.check import check
+from viz.practice.hand_formula import split_gradient
 
 __all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: viz.cli_args's
 

@@ -14,7 +14,7 @@ the bare ``sans-serif`` gives where none of them is installed).
 
 from __future__ import annotations
 
-from viz.style import FONT
+from viz.graph.style import FONT
 
 __all__ = ["FONT_STACK", "with_font_stack"]
 

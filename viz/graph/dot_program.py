@@ -24,7 +24,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from viz.svgfont import with_font_stack
+from viz.graph.svg_font import with_font_stack
 
 __all__ = ["ENV_VAR", "TIMEOUT_VAR", "DEFAULT_TIMEOUT", "NOTICE_AFTER", "DotNotFoundError", "DotError", "find_dot",
            "dot_timeout", "run_dot", "INSTALL_HELP"]

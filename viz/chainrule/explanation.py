@@ -24,10 +24,10 @@ from typing import overload
 from engine import Value, topological_order
 from engine.checks import check_int
 from engine.graph import Edge, count_paths, find_node, iter_paths
-from viz.explain_tex import to_latex, to_markdown
-from viz.formulas import Formula, Namer, edge_formula, formula_text, multiply, node_name
-from viz.roots import check_root
-from viz.text import fmt
+from viz.chainrule.formulas import Formula, Namer, edge_formula, formula_text, multiply, node_name
+from viz.chainrule.latex import to_latex, to_markdown
+from viz.chainrule.numbers import fmt
+from viz.checks import check_root
 
 __all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError", "DEFAULT_MAX_PATHS"]
 

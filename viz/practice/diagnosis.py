@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from engine import Value
-from viz.explain import explain
-from viz.points import DataPoint, root_factor_name
-from viz.text import fmt
+from viz.chainrule.explanation import explain
+from viz.chainrule.numbers import fmt
+from viz.practice.points import DataPoint, root_factor_name
 
 __all__ = ["PointCheck", "Diagnosis", "diagnose", "factor_paths", "close", "Path", "AGREE_TOL", "DIGITS"]
 

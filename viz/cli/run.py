@@ -18,8 +18,8 @@ import os
 import sys
 from collections.abc import Callable
 
-from viz.dotexe import DotError, DotNotFoundError
-from viz.expr import ExpressionError
+from viz.expression import ExpressionError
+from viz.graph.dot_program import DotError, DotNotFoundError
 
 __all__ = ["ERRORS", "run_command", "say_error"]
 

@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 from typing import NoReturn
 
-from viz.expr import ExpressionError
+from viz.expression import ExpressionError
 
 __all__ = ["OneLineParser", "parse_assignments"]
 

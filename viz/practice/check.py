@@ -29,10 +29,10 @@ from dataclasses import dataclass
 
 from engine import Value, topological_order
 from engine.ops import POWER, spec_of
-from viz.diagnosis import AGREE_TOL, DIGITS, Diagnosis, PointCheck, close, diagnose, factor_paths
-from viz.hand_formula import FormulaError, HandFormula, read_formula, split_gradient
-from viz.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
-from viz.text import fmt
+from viz.chainrule.numbers import fmt
+from viz.practice.diagnosis import AGREE_TOL, DIGITS, Diagnosis, PointCheck, close, diagnose, factor_paths
+from viz.practice.hand_formula import FormulaError, HandFormula, read_formula, split_gradient
+from viz.practice.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
 
 __all__ = ["check", "CheckResult", "PointCheck", "Diagnosis", "FormulaError", "AGREE_TOL", "FD_STEP"]
 

@@ -22,8 +22,8 @@ from typing import NamedTuple
 
 from engine import Value
 from engine.ops import POWER, OpSpec, spec_of
-from viz.step_text import is_one_word
-from viz.text import fmt
+from viz.chainrule.numbers import fmt
+from viz.replay.step_text import is_one_word
 
 __all__ = ["Symbol", "Formula", "Namer", "is_position_name", "node_name", "expression_of", "edge_formula",
            "formula_text", "multiply"]

@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from engine import Value, topological_order
-from viz.formulas import Namer, node_name
-from viz.text import fmt
+from viz.chainrule.formulas import Namer, node_name
+from viz.chainrule.numbers import fmt
 
 if TYPE_CHECKING:  # explain imports this module at run time
-    from viz.explain import Explanation
+    from viz.chainrule.explanation import Explanation
 
 __all__ = ["to_latex", "to_markdown", "tex_name", "tex_formula", "tex_number"]
 
@@ -156,7 +156,7 @@ def _partial(top: str, bottom: str) -> str:
 
 
 def _check(e: object, who: str) -> Explanation:
-    from viz.explain import Explanation  # here: viz.explain imports this module
+    from viz.chainrule.explanation import Explanation  # here: viz.explain imports this module
 
     if not isinstance(e, Explanation):
         raise TypeError(f"{who}: expected an Explanation (from explain), got {type(e).__name__}")

@@ -33,10 +33,10 @@ from dataclasses import asdict, dataclass, field
 
 from engine import Value, topological_order
 from engine.ops import POWER, spec_of
-from viz.explain import explain
-from viz.formulas import Namer, expression_of
-from viz.points import DataPoint, data_points, point_leaves, root_factor_name, shared_leaves, term_grads
-from viz.text import fmt
+from viz.chainrule.explanation import explain
+from viz.chainrule.formulas import Namer, expression_of
+from viz.chainrule.numbers import fmt
+from viz.practice.points import DataPoint, data_points, point_leaves, root_factor_name, shared_leaves, term_grads
 
 __all__ = ["Tolerance", "Question", "Quiz", "make_questions", "rule_text", "SHOWN_DECIMALS", "RELATIVE"]
 

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from viz.dotexe import find_dot
+from viz.graph.dot_program import find_dot
 
 __all__ = ["dot_on_path"]
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from engine import Value
-from viz.text import fmt, html_escape
+from viz.chainrule.numbers import fmt, html_escape
 
 __all__ = [
     "STYLES", "FONT", "NODE_FONT_SIZE", "NODESEP", "RANKSEP", "OP_FILL", "OP_BORDER", "EDGE_COLOUR",

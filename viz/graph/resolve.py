@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from engine import Value
 from engine.checks import check_bool, check_int, check_str
 from engine.graph import find_node, nodes_on_paths, topological_order
-from viz.formulas import Namer
-from viz.layout import DEFAULT_MAX_LAYOUT, layout_size
-from viz.roots import check_root
+from viz.chainrule.formulas import Namer
+from viz.checks import check_root
+from viz.graph.layout import DEFAULT_MAX_LAYOUT, layout_size
 
 __all__ = ["Drawing", "Marks", "drawing", "GraphTooLargeError", "DEFAULT_MAX_NODES", "PARAM_LABEL", "labelled_params"]
 

@@ -17,8 +17,8 @@ import graphviz
 
 from engine import Value
 from engine.checks import check_str, did_you_mean
-from viz.dotexe import DotNotFoundError, run_dot
-from viz.roots import check_root
+from viz.checks import check_root
+from viz.graph.dot_program import DotNotFoundError, run_dot
 
 __all__ = ["ChainGraph", "FORMATS", "render", "to_svg", "to_png"]
 
@@ -154,7 +154,7 @@ def render(
     else:
         check_root(root, "render")
         # Imported here: viz.draw builds the ChainGraph defined above, so it imports this module.
-        from viz.draw import draw
+        from viz.graph.draw import draw
 
         known = [p for p in inspect.signature(draw).parameters if p != "root"]
         for option in draw_options:

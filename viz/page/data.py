@@ -20,10 +20,10 @@ from typing import Any
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps, grads_after
 from engine.graph import iter_paths
-from viz.drawing import labelled_params
-from viz.explain import TooManyPathsError, explain
-from viz.explore_svg import GraphText
-from viz.step_text import d_name, node_names
+from viz.chainrule.explanation import TooManyPathsError, explain
+from viz.graph.resolve import labelled_params
+from viz.page.svg_markup import GraphText
+from viz.replay.step_text import d_name, node_names
 
 __all__ = ["page_data", "find_params"]
 

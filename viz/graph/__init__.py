@@ -1,0 +1,1 @@
+"""A computation graph drawn: DOT text, rendered to SVG or PNG by a ``dot`` program."""

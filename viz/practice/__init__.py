@@ -1,0 +1,1 @@
+"""A hand derivation checked against the engine, and practice questions; nothing here draws."""
