@@ -26,7 +26,7 @@ from engine import Value
 from nn import ssr
 from nn import statquest as sq
 from viz import DotNotFoundError, draw, explain, render
-from viz.replay.step_text import node_names
+from viz.chainrule.names import node_names
 
 __all__ = ["POINT", "ONE_POINT_INPUT", "ONE_POINT_FILE", "WHOLE_FILE", "run", "main"]
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from engine import Value, topological_order
 from nn import ssr, statquest
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES
-from viz.replay.step_text import node_names
+from viz.chainrule.names import node_names
 
 __all__ = [
     "Point",

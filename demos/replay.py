@@ -37,9 +37,10 @@ from engine import Value, graph
 from engine.backward_steps import backward_steps
 from engine.format import format_number
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
+from viz.chainrule.names import node_names
 from viz.cli.parsing import OneLineParser, parse_assignments  # as python -m viz reads --set
 from viz.replay.frames import MAX_FRAMES, write_replay
-from viz.replay.step_text import node_names, replay_lines
+from viz.replay.step_text import replay_lines
 
 __all__ = [
     "PUBLISHED_OPTIMUM",

@@ -21,11 +21,11 @@ from tests.articles import network
 from tests.helpers import backward_grads
 from viz import GraphTooLargeError
 from viz.chainrule.explanation import explain
+from viz.chainrule.names import node_names
 from viz.cli.command import main as viz_main
 from viz.page.data import page_data
 from viz.page.explorer import explore, explore_html
 from viz.page.svg_markup import GraphText, js_number, mark_up
-from viz.replay.step_text import node_names
 
 MB = 1_000_000
 

@@ -20,9 +20,10 @@ from engine.ops import OPS, POWER
 from tests.browser import Tab
 from tests.helpers import backward_grads
 from viz.chainrule.explanation import explain
+from viz.chainrule.names import node_names
 from viz.page.explorer import explore
 from viz.practice.questions import make_questions
-from viz.replay.step_text import node_names, step_equation
+from viz.replay.step_text import step_equation
 
 REL = 1e-12
 
@@ -372,9 +373,9 @@ def rebuild(root: Value, values: dict[Value, float]) -> Value:
 
 
 def test_the_pages_number_formats_are_pythons(math_tab):
+    from engine.format import format_number
     from viz.chainrule.numbers import fmt
     from viz.page.svg_markup import js_number
-    from viz.replay.step_text import format_number
 
     rng = random.Random(3)
     xs = [0.0, -0.0, 1.0, -1.0, 0.5, 1.125, 2.5, 0.125, 12344.5, 12345.5, 99999.5, 1e-7, 1e-5, 1.5e-7, 1e16, 1e21,

@@ -14,10 +14,11 @@ from demos.replay import main
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps
 from tests.helpers import backward_grads, boxes
+from viz.chainrule.names import node_names
 from viz.chainrule.numbers import fmt
 from viz.graph.style import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
 from viz.replay.frames import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
-from viz.replay.step_text import node_names, step_equation
+from viz.replay.step_text import step_equation
 
 # The grad cell of a value box in draw()'s DOT: the second magenta cell of node n<i>.
 GRAD_CELL = re.compile(

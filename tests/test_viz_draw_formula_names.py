@@ -14,10 +14,10 @@ from engine import Value, topological_order
 from tests.articles import INPUTS, OBSERVED, PARAMS, hand_forward, network, sigmoid
 from viz import draw
 from viz.chainrule.explanation import explain
-from viz.chainrule.formulas import Namer, is_position_name
+from viz.chainrule.formulas import Namer
+from viz.chainrule.names import is_position_name, node_names
 from viz.chainrule.numbers import fmt
 from viz.replay.frames import replay_frames
-from viz.replay.step_text import node_names
 
 # An edge's label ends at the first ">" followed by "]" or a space: user text inside is escaped.
 EDGE = re.compile(r"^\t(\w+) -> (\w+) \[label=<(.*?)>(?:\]| )", re.MULTILINE)

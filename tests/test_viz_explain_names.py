@@ -7,7 +7,7 @@ import pytest
 from engine import Value
 from tests.articles import INPUTS, OBSERVED, PARAMS, hand_forward, network, sigmoid
 from viz.chainrule.explanation import explain
-from viz.replay.step_text import node_names
+from viz.chainrule.names import node_names
 
 
 def per_point(root):

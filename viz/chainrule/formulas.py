@@ -22,10 +22,10 @@ from typing import NamedTuple
 
 from engine import Value
 from engine.ops import POWER, OpSpec, spec_of
+from viz.chainrule.names import is_one_word, is_position_name
 from viz.chainrule.numbers import fmt
-from viz.replay.step_text import is_one_word
 
-__all__ = ["Symbol", "Formula", "Namer", "is_position_name", "node_name", "expression_of", "edge_formula",
+__all__ = ["Symbol", "Formula", "Namer", "node_name", "expression_of", "edge_formula",
            "formula_text", "multiply"]
 
 
@@ -106,16 +106,6 @@ class Namer:
         if sym is None or len(sym.text) > self.max_len:
             return None
         return sym
-
-
-def is_position_name(node: Value, name: str) -> bool:
-    """True when ``name`` is the name ``viz.step_text.node_names`` makes for an unlabelled
-    ``node`` (not a constant) from its op and topological position: ``*#7``, ``-#19``, ``tanh#4``,
-    ``leaf#0`` (``*#7#7`` where a label takes ``*#7``). Such a name points at a box; it is no word for a formula.
-    """
-    if node.label is not None or node.is_constant:
-        return False
-    return re.fullmatch(re.escape(node.op or "leaf") + r"#(\d+)(?:#\1)?", name) is not None
 
 
 def node_name(node: Value, name: Namer, order: list[Value]) -> str:

@@ -1,13 +1,15 @@
-"""Text helpers shared by the drawing and the explanation: numbers and escaping."""
+"""``fmt``: how drawings and explanations write a number (``engine.format``'s "significant" style).
+
+chaingrad has one number formatter, ``engine.format.format_number``; ``fmt(x, precision)``
+is its ``"significant"`` style with viz's default of 3 digits, the one every box, edge,
+explanation, check and question uses.
+"""
 
 from __future__ import annotations
 
-import unicodedata
-
-from engine.checks import check_int
 from engine.format import format_number
 
-__all__ = ["fmt", "html_escape"]
+__all__ = ["fmt"]
 
 
 def fmt(x: float, precision: int = 3) -> str:
@@ -18,32 +20,4 @@ def fmt(x: float, precision: int = 3) -> str:
     (``fmt(12345.6) == '12346'``) rather than in scientific notation: the
     ``"significant"`` style of ``engine.format.format_number``.
     """
-    check_int(precision, "fmt", "precision", 1)
     return format_number(x, precision, style="significant")
-
-
-# Characters that would end or alter a Graphviz HTML-like label.
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
-
-
-def html_escape(text: str) -> str:
-    """``text`` made safe inside a Graphviz HTML-like label (``label=<...>``).
-
-    ``& < > " '`` become entities, so no character can close the label or open
-    a tag; newlines become ``<br/>``; other control characters, lone surrogates
-    and line/paragraph separators (which cannot be encoded or would break the
-    layout) are shown as ``\\uXXXX``.
-    """
-    out = []
-    for ch in str(text):
-        if ch in _HTML:
-            out.append(_HTML[ch])
-        elif ch == "\n":
-            out.append('<br align="center"/>')
-        elif ch == "\t":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)

@@ -21,7 +21,8 @@ from collections.abc import Collection, Mapping
 from engine import Value
 from engine.graph import path_sum
 from viz.chainrule.formulas import Namer, edge_formula, formula_text, node_name
-from viz.chainrule.numbers import fmt, html_escape
+from viz.chainrule.names import is_one_word
+from viz.chainrule.numbers import fmt
 from viz.graph.layout import (
     DEFAULT_MAX_LAYOUT,
     EFFORT,
@@ -49,13 +50,13 @@ from viz.graph.style import (
     STYLES,
     edge_emphasis,
     edge_label,
+    html_escape,
     number_width,
     op_attrs,
     op_text,
     outline_attrs,
     value_label,
 )
-from viz.replay.step_text import is_one_word
 
 __all__ = ["draw", "to_dot"]
 

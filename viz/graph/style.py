@@ -8,15 +8,16 @@ every piece of user text escaped by ``viz.text.html_escape``.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 
 from engine import Value
-from viz.chainrule.numbers import fmt, html_escape
+from viz.chainrule.numbers import fmt
 
 __all__ = [
     "STYLES", "FONT", "NODE_FONT_SIZE", "NODESEP", "RANKSEP", "OP_FILL", "OP_BORDER", "EDGE_COLOUR",
     "GRAD_COLOUR", "HIGHLIGHT", "FOCUS", "RECEIVER_WIDTH",
-    "op_text", "number_width", "value_label", "edge_label", "outline_attrs", "op_attrs", "edge_emphasis",
+    "html_escape", "op_text", "number_width", "value_label", "edge_label", "outline_attrs", "op_attrs", "edge_emphasis",
 ]
 
 # Arial has Helvetica's widths and is found everywhere under that name (Liberation Sans on Linux).
@@ -158,3 +159,30 @@ def edge_emphasis(on_path: bool, focused: bool) -> dict[str, str]:
     if on_path:
         return dict(color=HIGHLIGHT, penwidth="2.2", fontcolor=HIGHLIGHT)
     return {}
+
+
+# Characters that would end or alter a Graphviz HTML-like label.
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+
+
+def html_escape(text: str) -> str:
+    """``text`` made safe inside a Graphviz HTML-like label (``label=<...>``).
+
+    ``& < > " '`` become entities, so no character can close the label or open
+    a tag; newlines become ``<br/>``; other control characters, lone surrogates
+    and line/paragraph separators (which cannot be encoded or would break the
+    layout) are shown as ``\\uXXXX``.
+    """
+    out = []
+    for ch in str(text):
+        if ch in _HTML:
+            out.append(_HTML[ch])
+        elif ch == "\n":
+            out.append('<br align="center"/>')
+        elif ch == "\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -21,9 +21,9 @@ from engine import Value, topological_order
 from engine.backward_steps import backward_steps, grads_after
 from engine.graph import iter_paths
 from viz.chainrule.explanation import TooManyPathsError, explain
+from viz.chainrule.names import d_name, node_names
 from viz.graph.resolve import labelled_params
 from viz.page.svg_markup import GraphText
-from viz.replay.step_text import d_name, node_names
 
 __all__ = ["page_data", "find_params"]
 

@@ -30,13 +30,14 @@ from engine import Value
 from engine.backward_steps import BackwardStep, backward_steps, grads_after
 from engine.checks import check_int
 from engine.format import format_number
+from viz.chainrule.names import d_name, node_names
 from viz.chainrule.numbers import fmt
 from viz.checks import check_root
 from viz.graph.draw import to_dot
 from viz.graph.render import ChainGraph, to_svg
 from viz.graph.resolve import Marks, drawing
 from viz.graph.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
-from viz.replay.step_text import d_name, node_names, step_equation
+from viz.replay.step_text import step_equation
 
 __all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay", "draw_frame"]
 
