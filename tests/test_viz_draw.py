@@ -11,9 +11,9 @@ from tests.articles import PARAMS, hand_forward, network, sigmoid, softplus
 from tests.helpers import boxes
 from viz import GraphTooLargeError, draw, to_svg
 from viz.chainrule.numbers import fmt
+from viz.graph.draw import draw_frame
 from viz.graph.resolve import DEFAULT_MAX_NODES
 from viz.graph.style import FOCUS, HIGHLIGHT, STYLES
-from viz.replay.frames import draw_frame
 
 # ------------------------------------------------------------------ reading DOT text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine import Value
 from engine.checks import check_value
 
-__all__ = ["check_root"]
+__all__ = ["check_root", "check_instance"]
 
 
 def check_root(root: object, func: str) -> Value:
@@ -22,3 +22,10 @@ def check_root(root: object, func: str) -> Value:
             f" {func}(loss) after loss.backward(), e.g. loss = nn.statquest.loss(model)"
         )
     return check_value(root, func, "root", "an engine Value")
+
+
+def check_instance(x: object, kind: type, func: str, what: str) -> None:
+    """``TypeError`` (``func: expected <what>, got <its type>``) unless ``x`` is a ``kind``
+    (a class, or a runtime-checkable protocol)."""
+    if not isinstance(x, kind):
+        raise TypeError(f"{func}: expected {what}, got {type(x).__name__}")

@@ -15,17 +15,65 @@ never break the LaTeX. Output is ASCII for ASCII labels (pdflatex reads it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol, cast, runtime_checkable
 
 from engine import Value, topological_order
 from viz.chainrule.formulas import Namer, node_name
 from viz.chainrule.numbers import fmt
+from viz.checks import check_instance
 
-if TYPE_CHECKING:  # explain imports this module at run time
-    from viz.chainrule.explanation import Explanation
+__all__ = ["to_latex", "to_markdown", "tex_name", "tex_formula", "tex_number", "Derivation"]
 
-__all__ = ["to_latex", "to_markdown", "tex_name", "tex_formula", "tex_number"]
+
+class _Factor(Protocol):
+    """What is read of a factor d(top)/d(bottom) of a path (``viz.chainrule.explanation.Factor``)."""
+
+    @property
+    def top(self) -> Value: ...
+    @property
+    def bottom(self) -> Value: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def formula(self) -> str | None: ...
+
+
+class _Path(Protocol):
+    """What is read of a path: its factors and their product (``ChainPath``)."""
+
+    @property
+    def factors(self) -> Sequence[_Factor]: ...
+    @property
+    def product(self) -> float: ...
+
+
+@runtime_checkable
+class Derivation(Protocol):
+    """What the LaTeX and Markdown are written from: the fields of an ``Explanation`` (from ``explain``).
+
+    A protocol rather than the class itself: ``Explanation.latex()`` calls this module,
+    which so needs no import of the module that defines it.
+    """
+
+    @property
+    def root(self) -> Value: ...
+    @property
+    def root_name(self) -> str: ...
+    @property
+    def leaf_name(self) -> str: ...
+    @property
+    def paths(self) -> Sequence[_Path]: ...
+    @property
+    def total(self) -> float: ...
+    @property
+    def grad(self) -> float: ...
+    @property
+    def precision(self) -> int: ...
+    @property
+    def names(self) -> Mapping[Value, str] | None: ...
+    @property
+    def agrees(self) -> bool: ...
 
 # The functions formula text can hold, as LaTeX operators.
 _FUNCTIONS = {
@@ -155,15 +203,7 @@ def _partial(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {tex_name(top)}}}{{\partial {tex_name(bottom)}}}"
 
 
-def _check(e: object, who: str) -> Explanation:
-    from viz.chainrule.explanation import Explanation  # here: viz.explain imports this module
-
-    if not isinstance(e, Explanation):
-        raise TypeError(f"{who}: expected an Explanation (from explain), got {type(e).__name__}")
-    return e
-
-
-def _lines(e: Explanation) -> tuple[list[str], str, str]:
+def _lines(e: Derivation) -> tuple[list[str], str, str]:
     """The aligned lines of the paths, the left side d root / d leaf, and the sum over paths."""
     p = e.precision
     namer = Namer(p, names=e.names)
@@ -211,7 +251,7 @@ def _needs_brackets(formula: str, first: bool) -> bool:
     return False
 
 
-def _verdict(e: Explanation) -> str:
+def _verdict(e: Derivation) -> str:
     return "agree" if e.agrees else _escape_text("DIFFER: call zero_grad() before backward()")
 
 
@@ -223,7 +263,8 @@ def _code(text: str) -> str:
 
 def to_latex(explanation: object) -> str:
     """The explanation as an amsmath ``align*`` block (needs ``\\usepackage{amsmath}``), ending in a newline."""
-    e = _check(explanation, "to_latex")
+    check_instance(explanation, Derivation, "to_latex", "an Explanation (from explain)")
+    e = cast(Derivation, explanation)
     lines, lhs, sum_line = _lines(e)
     grad = tex_number(e.grad, e.precision)
     leaf = tex_name(e.leaf_name)
@@ -237,7 +278,8 @@ def to_latex(explanation: object) -> str:
 
 def to_markdown(explanation: object) -> str:
     """The explanation as Markdown: a sentence, the derivation in ``$$\\begin{aligned}...$$``, the check."""
-    e = _check(explanation, "to_markdown")
+    check_instance(explanation, Derivation, "to_markdown", "an Explanation (from explain)")
+    e = cast(Derivation, explanation)
     lines, lhs, sum_line = _lines(e)
     n = len(e.paths)
     intro = (f"{_code(f'd{e.root_name}/d{e.leaf_name}')} is the sum over {n} path{'s' if n != 1 else ''}"

@@ -1,9 +1,9 @@
 """Rendering: DOT text -> SVG, PNG or a file, through the dot executable ``viz.find_dot`` finds.
 
 ``render(root, "graph.svg")`` draws and writes in one call; ``to_svg`` and
-``to_png`` turn a drawing (or DOT text) into an image; ``ChainGraph``, the
-``graphviz.Digraph`` that ``draw`` returns, renders through the same dot, so
-``pip install chaingrad`` alone is enough (``graphviz-pure`` is a dependency).
+``to_png`` turn a drawing (or DOT text) into an image, through the same dot as
+``ChainGraph`` (``viz.graph.chaingraph``), so ``pip install chaingrad`` alone is
+enough (``graphviz-pure`` is a dependency).
 """
 
 from __future__ import annotations
@@ -18,74 +18,14 @@ import graphviz
 from engine import Value
 from engine.checks import check_str, did_you_mean
 from viz.checks import check_root
+from viz.graph.chaingraph import write_file
 from viz.graph.dot_program import DotNotFoundError, run_dot
+from viz.graph.draw import draw
 
-__all__ = ["ChainGraph", "FORMATS", "render", "to_svg", "to_png"]
+__all__ = ["FORMATS", "render", "to_svg", "to_png"]
 
 #: File types ``render`` writes, by suffix.
 FORMATS = ("svg", "png", "dot")
-
-
-class ChainGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no types
-    """A ``graphviz.Digraph`` that renders through the dot executable chaingrad finds.
-
-    Jupyter displays it inline (``_repr_mimebundle_`` calls ``pipe``), and
-    ``pipe(format="svg")`` works even when no ``dot`` is on ``PATH`` but
-    ``graphviz-pure`` is installed.
-    """
-
-    def pipe(
-        self,
-        format: str | None = None,
-        renderer: str | None = None,
-        formatter: str | None = None,
-        neato_no_op: bool | int | None = None,
-        quiet: bool = False,
-        *,
-        engine: str | None = None,
-        encoding: str | None = None,
-    ) -> bytes | str:
-        """The drawing rendered as ``format`` (default: this graph's format) by the found dot."""
-        if renderer or formatter or neato_no_op or (engine not in (None, "dot")):
-            raise ValueError("ChainGraph.pipe: only format= and encoding= are supported")
-        out = run_dot(self.source, format or self.format)
-        return out.decode(encoding) if encoding else out
-
-    def render(
-        self,
-        filename: str | Path | None = None,
-        directory: str | Path | None = None,
-        view: bool = False,
-        cleanup: bool = False,
-        format: str | None = None,
-        *,
-        outfile: str | Path | None = None,
-        **unsupported: Any,
-    ) -> str:
-        """graphviz's ``render``, through the found dot: saves the DOT source, writes the image.
-
-        ``g.render("graph", format="png")`` writes ``graph`` (DOT) and ``graph.png``;
-        ``g.render(outfile="graph.svg")`` writes ``graph.gv`` and ``graph.svg``.
-        Returns the image's path. (``viz.render(root, path)`` writes just the image.)
-        """
-        if view or unsupported:
-            extra = ", ".join(sorted(unsupported)) or "view"
-            raise ValueError(f"ChainGraph.render: {extra} is not supported; use viz.render(root, path)")
-        if outfile is not None:
-            out = Path(outfile)
-            fmt_name = format or out.suffix.lstrip(".")
-            source_path = Path(filename) if filename is not None else out.with_suffix(".gv")
-        else:
-            source_path = Path(filename if filename is not None else self.filename)
-            fmt_name = format or self.format
-            out = source_path.with_name(f"{source_path.name}.{fmt_name}")
-        if directory is not None:
-            source_path, out = Path(directory) / source_path, Path(directory) / out
-        _write(source_path, self.source.encode("utf-8"))
-        _write(out, run_dot(self.source, fmt_name))
-        if cleanup:
-            source_path.unlink()
-        return str(out)
 
 
 def to_svg(digraph: graphviz.Digraph | graphviz.Source | str) -> str:
@@ -153,9 +93,6 @@ def render(
         source = root.source
     else:
         check_root(root, "render")
-        # Imported here: viz.draw builds the ChainGraph defined above, so it imports this module.
-        from viz.graph.draw import draw
-
         known = [p for p in inspect.signature(draw).parameters if p != "root"]
         for option in draw_options:
             if option not in known:
@@ -168,23 +105,16 @@ def render(
             f"render: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
         )
     if fmt_name == "dot":
-        _write(path, source.encode("utf-8"))
+        write_file(path, source.encode("utf-8"))
         return path
     try:
         data = run_dot(source, fmt_name)
     except DotNotFoundError as err:
         dot_path = path.with_suffix(".dot")
-        _write(dot_path, source.encode("utf-8"))
+        write_file(dot_path, source.encode("utf-8"))
         raise DotNotFoundError(
             f"{err}. The DOT source was written to {str(dot_path)!r}; "
             f"once dot is installed: dot -T{fmt_name} {dot_path} -o {path}"
         ) from None
-    _write(path, data)
+    write_file(path, data)
     return path
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as err:
-        raise type(err)(f"render: cannot write {str(path)!r}: {err.strerror or err}") from None

@@ -42,14 +42,13 @@ from engine.checks import check_bool, check_int, check_str, check_value
 from engine.graph import find_node
 from viz.chainrule.explanation import DEFAULT_MAX_PATHS
 from viz.chainrule.names import node_names
-from viz.graph.draw import draw
+from viz.graph.draw import draw, draw_frame
 from viz.graph.layout import DEFAULT_MAX_LAYOUT
 from viz.graph.render import to_svg
 from viz.graph.resolve import DEFAULT_MAX_NODES
 from viz.page.data import find_params, page_data
 from viz.page.svg_markup import mark_up
 from viz.practice.questions import make_questions
-from viz.replay.frames import draw_frame
 
 __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
 

@@ -19,7 +19,7 @@ its last step), and grads not yet reached are blank. The last frame shows every 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,15 @@ from engine.backward_steps import BackwardStep, backward_steps, grads_after
 from engine.checks import check_int
 from engine.format import format_number
 from viz.chainrule.names import d_name, node_names
-from viz.chainrule.numbers import fmt
 from viz.checks import check_root
-from viz.graph.draw import to_dot
-from viz.graph.render import ChainGraph, to_svg
+from viz.graph.dot_source import to_dot
+from viz.graph.render import to_svg
 from viz.graph.resolve import Marks, drawing
 from viz.graph.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
+from viz.page.explorer import explore
 from viz.replay.step_text import step_equation
 
-__all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay", "draw_frame"]
+__all__ = ["MAX_FRAMES", "Frame", "TooManyFramesError", "replay_frames", "write_frames", "write_replay"]
 
 #: More frames than this raise ``TooManyFramesError`` (``max_frames=`` / ``--max-frames`` to change).
 #: Each frame is a full drawing: a few hundred frames of a mid-sized graph already make a page of tens of MB.
@@ -71,68 +71,6 @@ class Frame:
     detail: str
     digraph: graphviz.Digraph
     focus: tuple[str, ...] = ()
-
-
-def draw_frame(
-    root: Value,
-    *,
-    grads: Mapping[Value, float | None] | None = None,
-    focus: Value | None = None,
-    focus_edge: tuple[Value, int] | None = None,
-    **draw_options: Any,
-) -> ChainGraph:
-    """``viz.draw(root, **draw_options)`` with what a replay frame shows on top of it.
-
-    - ``grads`` overrides the grad shown per node (``None`` leaves the cell blank;
-      with ``grads`` every grad cell keeps room for a number, so that frames
-      drawn with different grads keep one layout).
-    - ``focus`` emphasises one node: its box, its op and its input edges.
-    - ``focus_edge=(consumer, i)``: one step of backward, ``inputs[i].grad +=
-      consumer.grad x local_grads[i]``: the consumer's box and op, the edge
-      ``consumer.inputs[i]`` -> op (whose local derivative the step uses) and
-      the op's edge into the consumer are emphasised, the other input edges are
-      not, and the receiving box (``consumer.inputs[i]``, whose grad the step
-      changes) is outlined in the grads' colour. Not together with ``focus``.
-      With ``compact`` the emphasised edge is the one input -> consumer.
-    """
-    d = drawing(root, **draw_options)
-    if grads is not None and not isinstance(grads, Mapping):
-        raise TypeError(f"draw: grads must be a mapping Value -> float | None, got {type(grads).__name__}")
-    if focus is not None and (not isinstance(focus, Value) or focus not in d.index):
-        raise ValueError("draw: focus must be a node of the graph being drawn")
-    marks = Marks(grads, focus)
-    if focus_edge is not None:
-        if focus is not None:
-            raise ValueError("draw: give focus or focus_edge, not both")
-        consumer, i = _check_focus_edge(focus_edge, d.index, d.shown)
-        marks = Marks(grads, consumer, focus_input=i, receiver=consumer.inputs[i])
-    return to_dot(replace(d, marks=marks))
-
-
-def _check_focus_edge(
-    focus_edge: object, index: Mapping[Value, int], shown: Mapping[Value, str]
-) -> tuple[Value, int]:
-    """``(consumer, i)`` checked: a node of the graph and one of its input positions."""
-    if not (isinstance(focus_edge, tuple) and len(focus_edge) == 2):
-        raise TypeError(f"draw: focus_edge must be a pair (consumer, input index), got {focus_edge!r}")
-    consumer, i = focus_edge
-    if not isinstance(consumer, Value) or consumer not in index:
-        raise ValueError("draw: focus_edge's consumer must be a node of the graph being drawn")
-    n = len(consumer.inputs)
-    if n == 0:  # no index can be right: say why rather than quote an empty range
-        if consumer in shown:
-            what = repr(shown[consumer])
-        elif consumer.is_constant:
-            what = f"(the constant {fmt(consumer.data)})"
-        else:
-            what = f"(the unnamed leaf holding {fmt(consumer.data)})"
-        raise ValueError(f"draw: focus_edge: the consumer {what} is a leaf: it has no input edges")
-    if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
-        raise ValueError(
-            f"draw: focus_edge's input index must be an int in 0..{n - 1} "
-            f"(the consumer has {n} inputs), got {i!r}"
-        )
-    return consumer, i
 
 
 def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None) -> None:
@@ -258,8 +196,6 @@ def write_replay(
     Returns the frame paths (if any) followed by the page's path. ``digits`` is a
     synonym of ``precision`` (the text replay's name for it).
     """
-    from viz.page.explorer import explore  # the page draws with draw(); frames need none of it
-
     if digits is not None:
         precision = digits
     directory = Path(directory)

@@ -1,0 +1,158 @@
+"""The packages' shape, read from their source with ``ast``: no import cycles, no graphviz where nothing draws.
+
+The import graph has an edge from a module to every module it imports, wherever
+the import statement is: at the top, inside a function (a lazy import) or under
+``if TYPE_CHECKING:`` (a type-only import). Two modules that import each other,
+however, are two halves of one idea, or a sign that one of them holds something
+of the other's.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("engine", "nn", "viz", "demos")
+
+#: Cycles outside viz and demos, through type-only imports, known and left to their packages:
+#: each as the sorted tuple of its modules. A cycle that goes away is no failure.
+KNOWN_CYCLES = {
+    ("engine.checks", "engine.graph", "engine.value"),
+    ("nn.ledger", "nn.ledger_format"),
+}
+
+
+def modules(root: Path = REPO) -> dict[str, Path]:
+    """Every module of the packages: dotted name -> file (a package by its ``__init__.py``)."""
+    found: dict[str, Path] = {}
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    return found
+
+
+def _imported(tree: ast.AST, package: str, known: dict[str, Path]) -> Iterator[str]:
+    """The dotted names ``tree`` imports, anywhere in it; ``from a import b`` is ``a.b`` when that is a module."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # from . import x, from ..a import b
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(up + ([base] if base else []))
+            for alias in node.names:
+                yield f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+
+
+def import_graph(root: Path = REPO) -> dict[str, set[str]]:
+    """module -> the project modules it imports (an import of ``a.b.c`` counts for the module that holds it)."""
+    known = modules(root)
+    graph: dict[str, set[str]] = {}
+    for name, path in known.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges = set()
+        for target in _imported(ast.parse(path.read_text(encoding="utf-8")), package, known):
+            while target and target not in known:  # a name inside a module: the module
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                edges.add(target)
+        graph[name] = edges
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm, iterative), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[tuple[str, ...]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, edges = work[-1]
+            nxt = next(edges, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph[nxt]))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    found.append(tuple(sorted(group)))
+    return found
+
+
+def test_the_import_graph_has_no_cycle():
+    found = cycles(import_graph())
+    unknown = [c for c in found if c not in KNOWN_CYCLES]
+    assert not unknown, f"modules that import each other (directly or around a loop): {unknown}"
+    assert not [c for c in found if any(m.split(".")[0] in ("viz", "demos") for m in c)]
+
+
+def test_the_cycle_finder_finds_cycles():
+    # The finder itself: a loop through three modules, one pair, a self-free chain.
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"e"}, "e": {"d"}, "f": {"a"}, "g": set()}
+    assert sorted(cycles(graph)) == [("a", "b", "c"), ("d", "e")]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_lazy_and_type_only_imports_are_edges(tmp_path):
+    pkg = tmp_path / "viz"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from viz.b import B\n")
+    (pkg / "b.py").write_text("def f():\n    from viz import a\n    return a\n")
+    for other in ("engine", "nn", "demos"):
+        (tmp_path / other).mkdir()
+    graph = import_graph(tmp_path)
+    assert graph["viz.a"] == {"viz.b"} and graph["viz.b"] == {"viz.a"}
+    assert cycles(graph) == [("viz.a", "viz.b")]
+
+
+@pytest.mark.parametrize("modules_", [
+    "viz.practice.check, viz.practice.questions, viz.practice.diagnosis",
+    "viz.chainrule.explanation, viz.chainrule.latex, viz.replay.step_text",
+])
+def test_what_never_draws_imports_no_graphviz(modules_):
+    code = (f"import sys, viz, {modules_}\nfrom viz import explain, Explanation, TooManyPathsError\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'graphviz'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_drawing_does_import_graphviz():
+    # The check above can fail: asking viz for a drawing function brings graphviz in.
+    code = "import sys\nfrom viz import draw\nprint('graphviz' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.stdout.strip() == "True", out.stderr
