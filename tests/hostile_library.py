@@ -158,6 +158,7 @@ ROWS: list[Row] = [
     Row("draw", "title", lambda: draw(_root(), title=3), TypeError, "title must be a str"),
     Row("draw", "names", lambda: draw(_root(), names=["a"]), TypeError, "names must be a mapping"),
     Row("draw", "compact", lambda: draw(_root(), compact="yes"), TypeError, "compact must be True or False"),
+    Row("draw", "*", lambda: draw(_root(), colour=1), TypeError, "unknown drawing option 'colour'"),
     Row("render", "root", lambda: render(3, "a.svg"), TypeError, "root must be an engine Value, got int"),
     Row("render", "path", lambda: render(_root(), 3), TypeError, "path must be a file name"),
     Row("render", "path", lambda: render(_root(), "graph.txt"), ValueError, "cannot tell what to write"),
@@ -190,6 +191,7 @@ ROWS: list[Row] = [
     Row("explore", "max_nodes", lambda: explore(_root(), "page.html", max_nodes=-1), ValueError, "max_nodes"),
     Row("explore", "max_layout", lambda: explore(_root(), "page.html", max_layout=0), ValueError, "max_layout"),
     Row("explore", "max_paths", lambda: explore(_root(), "page.html", max_paths=0), ValueError, "max_paths"),
+    Row("explore", "*", lambda: explore(_root(), "page.html", legend=False), TypeError, "unknown page option 'legend'"),
 ]
 
 # Every function form (engine.exp, engine.log ...): a string is refused naming the function.

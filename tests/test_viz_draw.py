@@ -12,7 +12,7 @@ from tests.helpers import boxes
 from viz import GraphTooLargeError, draw, to_svg
 from viz.chainrule.numbers import fmt
 from viz.graph.draw import draw_frame
-from viz.graph.resolve import DEFAULT_MAX_NODES
+from viz.graph.options import DEFAULT_MAX_NODES
 from viz.graph.style import FOCUS, HIGHLIGHT, STYLES
 
 # ------------------------------------------------------------------ reading DOT text
@@ -226,7 +226,7 @@ def test_without_params_leaves_named_like_w1_or_b3_are_parameters():
 def test_without_params_nn_labels_are_parameters_too():
     # nn labels a neuron's bias "b" and, inside a layer or network, prefixes a dotted path.
     from nn import MLP, Neuron
-    from viz.graph.resolve import PARAM_LABEL
+    from viz.graph.options import PARAM_LABEL
 
     out = Neuron(2)([1.0, 2.0])
     out.backward()
@@ -251,7 +251,7 @@ def test_without_params_nn_labels_are_parameters_too():
 
 def test_labelled_params_are_the_users_leaves_named_like_parameters_in_order():
     from engine import topological_order
-    from viz.graph.resolve import labelled_params
+    from viz.graph.options import labelled_params
 
     w1, x, b = Value(2.0, "w1"), Value(3.0, "x"), Value(1.0, "b")
     w2 = (w1 * x).relabel("w2")  # computed: not a parameter whatever its name

@@ -7,8 +7,16 @@ import pytest
 
 from engine import Value, topological_order
 from viz import draw, to_svg
-from viz.graph.layout import DEFAULT_MAX_LAYOUT, EFFORT, EFFORT_ABOVE, MAX_FORMULA, MAX_NAME, layout_size, shorten
-from viz.graph.resolve import GraphTooLargeError
+from viz.graph.layout import (
+    DEFAULT_MAX_LAYOUT,
+    EFFORT,
+    EFFORT_ABOVE,
+    MAX_FORMULA,
+    MAX_NAME,
+    GraphTooLargeError,
+    layout_size,
+    shorten,
+)
 
 
 def test_the_layout_of_one_product_counted_by_hand():

@@ -31,8 +31,9 @@ if TYPE_CHECKING:  # the same names, for type checkers; at run time __getattr__ 
     from viz.graph.dot_on_path import dot_on_path
     from viz.graph.dot_program import DotError, DotNotFoundError, find_dot
     from viz.graph.draw import draw
+    from viz.graph.layout import GraphTooLargeError
+    from viz.graph.options import DEFAULT_MAX_NODES
     from viz.graph.render import render, to_png, to_svg
-    from viz.graph.resolve import DEFAULT_MAX_NODES, GraphTooLargeError
     from viz.page.explorer import explore
 
 __all__ = [
@@ -68,8 +69,8 @@ _HOMES = {
     "DotError": "viz.graph.dot_program",
     "dot_on_path": "viz.graph.dot_on_path",
     "ChainGraph": "viz.graph.chaingraph",
-    "GraphTooLargeError": "viz.graph.resolve",
-    "DEFAULT_MAX_NODES": "viz.graph.resolve",
+    "GraphTooLargeError": "viz.graph.layout",
+    "DEFAULT_MAX_NODES": "viz.graph.options",
 }
 
 

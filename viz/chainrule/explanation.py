@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from typing import overload
 
 from engine import Value, topological_order
-from engine.checks import check_int
 from engine.graph import Edge, count_paths, find_node, iter_paths
 from viz.chainrule.formulas import Formula, Namer, edge_formula, formula_text, multiply, node_name
 from viz.chainrule.latex import to_latex, to_markdown
 from viz.chainrule.numbers import fmt
-from viz.checks import check_root
+from viz.checks import check_names, check_option, check_root
 
 __all__ = ["explain", "Explanation", "ChainPath", "Factor", "TooManyPathsError", "DEFAULT_MAX_PATHS"]
 
@@ -185,8 +184,8 @@ def explain(
     between labelled nodes, so only the names change.
     """
     check_root(root, "explain")
-    check_int(precision, "explain", "precision", 1, 17)
-    check_int(max_paths, "explain", "max_paths", 1)
+    check_option("precision", precision, "explain")
+    check_option("max_paths", max_paths, "explain")
     if format is not None and format not in FORMATS:
         raise ValueError(f"explain: format must be one of {', '.join(map(repr, FORMATS))} (or None),"
                          f" got {format!r}")
@@ -218,17 +217,8 @@ def _shown_names(order: list[Value], names: Mapping[Value, str] | None) -> dict[
     """``names`` checked, for the graph's nodes that it names (constants keep their number)."""
     if names is None:
         return {}
-    if not isinstance(names, Mapping):
-        raise TypeError(f"explain: names must be a mapping Value -> str, got {type(names).__name__}")
-    shown: dict[Value, str] = {}
-    for node in order:
-        name = names.get(node)
-        if name is None or node.is_constant:
-            continue
-        if not isinstance(name, str):
-            raise TypeError(f"explain: names values must be str, got {type(name).__name__} {name!r}")
-        shown[node] = name
-    return shown
+    check_option("names", names, "explain")
+    return {node: name for node, name in check_names(names, order, "explain").items() if name is not None}
 
 
 def _factors(edges: list[Edge], target: Value, name: Namer, order: list[Value]) -> ChainPath:

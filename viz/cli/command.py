@@ -11,22 +11,23 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from engine import FUNCTIONS, Value, topological_order
-from viz.chainrule.explanation import DEFAULT_MAX_PATHS, explain
+from viz.chainrule.explanation import DEFAULT_MAX_PATHS, Explanation, explain
 from viz.chainrule.formulas import Namer, node_name
 from viz.chainrule.numbers import fmt
 from viz.cli.parsing import OneLineParser, parse_assignments
 from viz.cli.run import run_command
-from viz.expression import ExpressionError, evaluate
+from viz.expression import ExpressionError, Program, evaluate
 from viz.graph.dot_program import TIMEOUT_VAR, run_dot
 from viz.graph.draw import draw
-from viz.graph.layout import DEFAULT_MAX_LAYOUT
+from viz.graph.options import PARAM_LABEL, RANKDIRS, DrawOptions
 from viz.graph.render import FORMATS, render
-from viz.graph.resolve import DEFAULT_MAX_NODES, PARAM_LABEL
-from viz.page.explorer import DEFAULT_TITLE, explore
+from viz.keywords import as_keywords, option_names
+from viz.page.explorer import explore
+from viz.page.options import DEFAULT_TITLE
 from viz.practice.check import check
 from viz.practice.hand_formula import split_gradient
 
-__all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: viz.cli_args's
+__all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: viz.cli.parsing's
 
 PROG = "python -m viz"
 
@@ -128,9 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-formulas", dest="formulas", action="store_false",
                    help="edge labels show only the local derivative's number")
     p.add_argument("--no-legend", dest="legend", action="store_false", help="leave out the legend")
-    p.add_argument("--precision", type=int, default=3, metavar="N",
+    p.add_argument("--precision", type=int, default=DrawOptions.precision, metavar="N",
                    help="significant digits of the numbers shown (default 3)")
-    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
+    p.add_argument("--rankdir", choices=RANKDIRS, default=DrawOptions.rankdir,
                    help="layout direction: LR left to right (default), TB top to bottom")
     p.add_argument("--compact", action="store_true",
                    help="show each op inside its value's box (no op ovals): about half as wide, "
@@ -139,11 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
                    "w followed by digits, or b with or without digits)")
     p.add_argument("--title", help="a title above the drawing")
-    p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
-                   help=f"refuse to draw more than N value nodes (default {DEFAULT_MAX_NODES})")
-    p.add_argument("--max-layout", type=int, default=DEFAULT_MAX_LAYOUT, metavar="N",
+    p.add_argument("--max-nodes", type=int, default=DrawOptions.max_nodes, metavar="N",
+                   help=f"refuse to draw more than N value nodes (default {DrawOptions.max_nodes})")
+    p.add_argument("--max-layout", type=int, default=DrawOptions.max_layout, metavar="N",
                    help="refuse a drawing whose layout has more than N pieces: values, ops, edges and the "
-                   f"ranks long edges cross (default {DEFAULT_MAX_LAYOUT}; Graphviz's time grows with it)")
+                   f"ranks long edges cross (default {DrawOptions.max_layout}; Graphviz's time grows with it)")
     p.add_argument("--dot-timeout", type=float, metavar="SECONDS",
                    help=f"stop Graphviz after SECONDS (default: ${TIMEOUT_VAR}, else 30)")
     p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
@@ -159,6 +160,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Draw, explain and check as the flags say; the exit status."""
+    _check_flags(args)
+    prog = evaluate(args.expression, parse_assignments(args.assignments))
+    root = prog.root
+    root.backward()
+    options = _draw_options(args, prog)
+    explanations = [
+        explain(root, _named(prog, n, "--explain"), precision=args.precision, max_paths=args.max_paths)
+        for n in args.explain
+    ]
+    if args.html:
+        page = explore(root, args.html, params=options.params, leaf=options.highlight, precision=args.precision,
+                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths)
+        print(f"wrote {page}")
+        if not (args.output or args.format or explanations):
+            return 0
+    if _write_drawing(args, root, options, explanations):
+        return 0  # stdout holds the drawing alone
+    if args.check and not explanations:
+        return _checks(root, args.check)
+    if args.explain_format:
+        print("\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations), end="")
+        return 0
+    _print_grads(args, prog)
+    for e in explanations:
+        print()
+        print(e)
+    if args.check:
+        print()
+        return _checks(root, args.check)
+    return 0
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """Refuse flags that cannot go together; ``--dot-timeout`` set for every dot run of this process."""
     if args.explain_format and not args.explain:
         raise ExpressionError(f"--{args.explain_format} prints explanations: give --explain NAME too")
     if args.explain_format and args.format and not args.output:
@@ -170,67 +206,56 @@ def _run(args: argparse.Namespace) -> int:
         if not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
             raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
         os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what every dot run of this process reads
-    prog = evaluate(args.expression, parse_assignments(args.assignments))
-    root = prog.root
-    root.backward()
 
-    def node(name: str, option: str) -> Value:
-        if name not in prog.values:
-            raise ExpressionError(
-                f"{option} {name!r}: no such name; names: " + ", ".join(sorted(prog.values))
-            )
-        return prog.values[name]
 
+def _named(prog: Program, name: str, option: str) -> Value:
+    """The node the program calls ``name`` (for ``option``), or an error listing the names."""
+    if name not in prog.values:
+        raise ExpressionError(f"{option} {name!r}: no such name; names: " + ", ".join(sorted(prog.values)))
+    return prog.values[name]
+
+
+def _draw_options(args: argparse.Namespace, prog: Program) -> DrawOptions:
+    """The drawing options: every flag named as a ``DrawOptions`` field, with nodes for the names given."""
     if args.params is None:
         param_names = [n for n in prog.free if PARAM_LABEL.fullmatch(n)]
     else:
         param_names = [n.strip() for n in args.params.split(",") if n.strip()]
-    params = [node(n, "--params") for n in param_names]
-    options = dict(
-        highlight=node(args.highlight, "--highlight") if args.highlight else None,
-        show_grads=args.show_grads,
-        precision=args.precision,
-        rankdir=args.rankdir,
-        max_nodes=args.max_nodes,
-        max_layout=args.max_layout,
-        formulas=args.formulas,
-        params=params,
-        legend=args.legend,
-        title=args.title,
-        compact=args.compact,
-    )
-    explanations = [
-        explain(root, node(n, "--explain"), precision=args.precision, max_paths=args.max_paths)
-        for n in args.explain
-    ]
+    params = [_named(prog, n, "--params") for n in param_names]
+    highlight = _named(prog, args.highlight, "--highlight") if args.highlight else None
+    flags = {name: value for name, value in vars(args).items()
+             if name in option_names(DrawOptions) and name not in ("highlight", "params")}
+    return DrawOptions(**flags, highlight=highlight, params=params)
 
-    if args.html:
-        page = explore(root, args.html, params=params, leaf=options["highlight"], precision=args.precision,
-                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths)
-        print(f"wrote {page}")
-        if not (args.output or args.format or explanations):
-            return 0
+
+def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions,
+                   explanations: list[Explanation]) -> bool:
+    """Write the drawing where the flags say (``-o``; stdout with ``--format`` or with nothing else to do).
+
+    True when stdout then holds the drawing alone and the run is done.
+    """
+    keywords = as_keywords(options)
     if args.output:
-        path = render(root, args.output, format=args.format, **options)
+        path = render(root, args.output, format=args.format, **keywords)
         # With --latex/--markdown stdout holds only the text to paste.
         print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
-    elif args.format:
-        source = draw(root, **options).source
+        return False
+    if args.format:
+        source = draw(root, **keywords).source
         data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format)
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        return 0  # stdout holds the drawing alone
-    elif not explanations and not args.check:
-        print(draw(root, **options).source, end="")
-        return 0
-    if args.check and not explanations:
-        return _checks(root, args.check)
+        return True
+    if not explanations and not args.check:
+        print(draw(root, **keywords).source, end="")
+        return True
+    return False
 
-    if args.explain_format:
-        print("\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations), end="")
-        return 0
 
+def _print_grads(args: argparse.Namespace, prog: Program) -> None:
+    """The root's value, then (unless ``--no-grads``) d root / d leaf for every free name, one per line."""
+    root = prog.root
     # The name the drawing's legend and the explanations give the root: its label, a short
     # expression such as (x·2), or "root"; one name for it in everything printed.
     root_name = node_name(root, Namer(args.precision), topological_order(root))
@@ -241,13 +266,6 @@ def _run(args: argparse.Namespace) -> int:
         width = max(map(len, heads), default=0)
         for head, n in zip(heads, prog.free):
             print(f"{head:<{width}} = {fmt(prog.values[n].grad, args.precision)}")
-    for e in explanations:
-        print()
-        print(e)
-    if args.check:
-        print()
-        return _checks(root, args.check)
-    return 0
 
 
 def _checks(root: Value, gradients: Sequence[str]) -> int:

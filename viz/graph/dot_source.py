@@ -52,14 +52,14 @@ __all__ = ["to_dot"]
 def to_dot(d: Drawing) -> ChainGraph:
     """The DOT graph of a checked ``Drawing``: a box per value, an oval per op, labelled edges."""
     g = ChainGraph(name="chaingrad", format="svg")
-    g.attr(rankdir=d.rankdir, fontname=FONT, bgcolor="white", nodesep=NODESEP, ranksep=RANKSEP)
-    if layout_size(d.order, compact=d.compact).total > EFFORT_ABOVE:
+    g.attr(rankdir=d.options.rankdir, fontname=FONT, bgcolor="white", nodesep=NODESEP, ranksep=RANKSEP)
+    if layout_size(d.order, compact=d.options.compact).total > EFFORT_ABOVE:
         g.attr(**EFFORT)  # Graphviz's own effort limits: a large drawing stays seconds, not minutes
     g.attr("node", fontname=FONT, fontsize=str(NODE_FONT_SIZE))
     g.attr("edge", fontname=FONT, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
 
     marks, index = d.marks, d.index
-    grad_width = number_width(d.precision) if marks.grads is not None and d.show_grads else None
+    grad_width = number_width(d.options.precision) if marks.grads is not None and d.options.show_grads else None
     kinds_seen: list[str] = []
     for i, node in enumerate(d.order):
         kind = _kind(node, d)
@@ -67,9 +67,9 @@ def to_dot(d: Drawing) -> ChainGraph:
             kinds_seen.append(kind)
         g.node(
             f"n{i}",
-            label=value_label(node, _short(d.shown.get(node)), kind, _grad_text(node, d), d.precision,
+            label=value_label(node, _short(d.shown.get(node)), kind, _grad_text(node, d), d.options.precision,
                               node in d.on_path, grad_width,
-                              op=op_text(node.op) if d.compact and node.inputs else None),
+                              op=op_text(node.op) if d.options.compact and node.inputs else None),
             # The focus is outlined around the box, which keeps its size: frames that
             # focus one node after another keep one layout.
             **(outline_attrs(FOCUS, 3) if node is marks.focus
@@ -80,12 +80,12 @@ def to_dot(d: Drawing) -> ChainGraph:
             continue
         # Without compact, an op oval sits between the inputs and the value; with it,
         # the op is in the value's box and each input's edge goes straight to the value.
-        into = f"n{i}" if d.compact else f"op{i}"
-        if not d.compact:
+        into = f"n{i}" if d.options.compact else f"op{i}"
+        if not d.options.compact:
             g.node(into, label=f"<{html_escape(op_text(node.op))}>",
                    **op_attrs(node is marks.focus, node in d.on_path))
         for k, (inp, local) in enumerate(zip(node.inputs, node.local_grads)):
-            formula = _formula(node, k, d) if d.formulas else None
+            formula = _formula(node, k, d) if d.options.formulas else None
             # Where two or more edges meet one op, their labels sit side by side:
             # decorate ties each label to its own edge with a line.
             decorate = {"decorate": "true"} if len(node.inputs) > 1 else {}
@@ -93,18 +93,18 @@ def to_dot(d: Drawing) -> ChainGraph:
                 f"n{index[inp]}",
                 into,
                 # compact: "= number" under its formula, a narrower label and so a narrower rank.
-                label=edge_label(formula, local, d.precision, two_lines=d.compact),
+                label=edge_label(formula, local, d.options.precision, two_lines=d.options.compact),
                 **decorate,
                 **edge_emphasis(inp in d.on_path,
                                 node is marks.focus and marks.focus_input in (None, k)),
             )
-        if not d.compact:
+        if not d.options.compact:
             g.edge(into, f"n{i}", **edge_emphasis(node in d.on_path, node is marks.focus))
 
     caption = _caption(d, kinds_seen)
     if caption:
         # With a title the caption goes on top, where a title belongs; else it sits below.
-        g.attr(label=caption, labelloc="t" if d.title is not None else "b", labeljust="c", fontsize="12")
+        g.attr(label=caption, labelloc="t" if d.options.title is not None else "b", labeljust="c", fontsize="12")
     return g
 
 
@@ -115,8 +115,8 @@ def _formula(node: Value, k: int, d: Drawing) -> str | None:
     as the position names of their boxes (``sigmoid(+#4)·(1 - sigmoid(+#4))``, only with
     ``names=``), else there is none: the number alone, as a label as long as the graph would slow dot down.
     """
-    for namer in (d.namer, Namer(d.precision, names=d.shown, max_len=0)):
-        formula = formula_text(edge_formula(node, k, namer), d.precision)
+    for namer in (d.namer, Namer(d.options.precision, names=d.shown, max_len=0)):
+        formula = formula_text(edge_formula(node, k, namer), d.options.precision)
         if formula is None or len(formula) <= MAX_FORMULA:
             return formula
     return None
@@ -139,17 +139,13 @@ def _kind(node: Value, d: Drawing) -> str:
 
 def _grad_text(node: Value, d: Drawing) -> str:
     """The grad cell: ``?`` on an exercise sheet, a frame's grad (None: blank), else ``node.grad``."""
-    if not d.show_grads:
+    if not d.options.show_grads:
         return "?"
     grads = d.marks.grads
     if grads is not None and node in grads:
         g = grads[node]
-        if g is None:
-            return ""
-        if isinstance(g, bool) or not isinstance(g, (int, float)):
-            raise TypeError(f"draw: grads values must be numbers or None, got {type(g).__name__}")
-        return fmt(float(g), d.precision)
-    return fmt(node.grad, d.precision)
+        return "" if g is None else fmt(float(g), d.options.precision)
+    return fmt(node.grad, d.options.precision)
 
 
 def _box_name(node: Value, d: Drawing) -> str:
@@ -164,8 +160,8 @@ def _box_name(node: Value, d: Drawing) -> str:
 def _caption(d: Drawing, kinds: list[str]) -> str | None:
     """The title, the highlight's claim (sum over its red paths = its grad) and the legend."""
     rows = []
-    if d.title is not None:
-        title = html_escape(shorten(d.title, MAX_TITLE))
+    if d.options.title is not None:
+        title = html_escape(shorten(d.options.title, MAX_TITLE))
         rows.append(f'<tr><td colspan="20"><font point-size="15"><b>{title}</b></font></td></tr>')
     if d.target is not None:
         n_paths, total = path_sum(d.root, d.target, order=d.order)
@@ -175,14 +171,14 @@ def _caption(d: Drawing, kinds: list[str]) -> str | None:
             f"d{r}/d{t} = sum over {paths} from {t} to {r} "
             f"of the product of the local derivatives on its edges"
         )
-        if d.show_grads:
-            claim += f" = {fmt(total, d.precision)} = the grad of {t}"
+        if d.options.show_grads:
+            claim += f" = {fmt(total, d.options.precision)} = the grad of {t}"
         else:
             claim += f" = the grad of {t}"
         rows.append(
             f'<tr><td colspan="20"><font color="{HIGHLIGHT}">{html_escape(claim)}</font></td></tr>'
         )
-    if d.legend:
+    if d.options.legend:
         cells = []
         for kind in STYLES:
             if kind in kinds:

@@ -4,7 +4,8 @@ dot places every box and op oval, every edge label, and a bend point for each
 rank an edge crosses: an input that feeds ops all along a chain (``x`` in
 ``x*x*...*x``) makes edges crossing many ranks, and the work grows with all
 of these, not with the number of values alone. ``layout_size`` counts them
-before dot starts (``draw`` refuses more than ``max_layout``), and large drawings
+before dot starts (``check_fits`` refuses more than ``max_layout``, and more
+than ``max_nodes`` values, with ``GraphTooLargeError``), and large drawings
 get Graphviz's own effort limits (``EFFORT``), so that every drawing the
 default limits admit is laid out in seconds.
 
@@ -21,7 +22,7 @@ from engine import Value
 
 __all__ = [
     "DEFAULT_MAX_LAYOUT", "EFFORT", "EFFORT_ABOVE", "MAX_NAME", "MAX_FORMULA", "MAX_TITLE",
-    "LayoutSize", "layout_size", "shorten",
+    "LayoutSize", "layout_size", "shorten", "GraphTooLargeError", "check_fits",
 ]
 
 #: Drawings whose ``layout_size(...).total`` is larger are refused (``max_layout=`` to change).
@@ -109,3 +110,29 @@ def layout_size(order: Sequence[Value], *, compact: bool = False, labels: bool =
             n_labels += 1 if labels else 0
             bends += max(span - 1, 0)
     return LayoutSize(len(order), ops, edges, bends, n_labels)
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more value nodes than ``max_nodes``; the message says how to raise the limit."""
+
+
+def check_fits(order: Sequence[Value], max_nodes: int, max_layout: int, compact: bool) -> None:
+    """Refuse, before dot starts, a drawing of more than ``max_nodes`` values or ``max_layout`` pieces."""
+    n_nodes = len(order)
+    if n_nodes > max_nodes:
+        raise GraphTooLargeError(
+            f"draw: the graph has {n_nodes} value nodes, more than max_nodes={max_nodes}; "
+            f"Graphviz would take long and the picture would be unreadable. "
+            f"Pass max_nodes={n_nodes} (or --max-nodes {n_nodes} on the command line) "
+            f"to draw it anyway, or draw a smaller part of the graph"
+        )
+    size = layout_size(order, compact=compact)
+    if size.total <= max_layout:
+        return
+    hints = [] if compact else ["compact=True (half the ranks; --compact)"]
+    hints.append("a smaller part of the graph (a sub-expression; a replay's leaf=, --leaf)")
+    raise GraphTooLargeError(
+        f"draw: laying out this graph means placing {size.describe()}, more than max_layout={max_layout}; "
+        f"Graphviz could take minutes. Draw " + " or ".join(hints) + f", or pass max_layout={size.total} "
+        f"(--max-layout {size.total}) to try anyway"
+    )

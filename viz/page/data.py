@@ -22,34 +22,12 @@ from engine.backward_steps import backward_steps, grads_after
 from engine.graph import iter_paths
 from viz.chainrule.explanation import TooManyPathsError, explain
 from viz.chainrule.names import d_name, node_names
-from viz.graph.resolve import labelled_params
+from viz.graph.options import labelled_params
 from viz.page.svg_markup import GraphText
 
-__all__ = ["page_data", "find_params"]
+__all__ = ["page_data"]
 
 Edge = tuple[int, int]  # (consumer's topological index, input position)
-
-
-def find_params(order: list[Value], params: Collection[Value] | None) -> list[Value]:
-    """The parameters: ``params`` as given, else the leaves labelled like ones in topological order.
-
-    The rule ``draw`` follows (``viz.drawing.labelled_params``: w1, b3, b, L1.n2.w1). A parameter must
-    be a leaf of the graph with a label (the page names its input by it).
-    """
-    if params is None:
-        return labelled_params(order)
-    chosen = list(params)
-    members = set(order)
-    for p in chosen:
-        if not isinstance(p, Value):
-            raise TypeError(f"explore: params must hold Values, got {type(p).__name__}")
-        if p not in members:
-            raise ValueError(f"explore: the parameter {p!r} is not in the graph of the root")
-        if not p.is_leaf or p.is_constant:
-            raise ValueError(f"explore: the parameter {p!r} is not a leaf made by the user; only leaves can be changed")
-        if p.label is None:
-            raise ValueError(f"explore: the parameter {p!r} has no label; give it one (Value(x, 'w1') or .relabel)")
-    return list(dict.fromkeys(chosen))  # as given, each once
 
 
 def _explanation(root: Value, target: Value, index: dict[Value, int], names: dict[Value, str], precision: int,
@@ -103,7 +81,7 @@ def page_data(
     labelled = {node: name for node, name in names.items() if node.label is not None}
     every_step = backward_steps(root)
     grads = grads_after(root, every_step, len(every_step))
-    chosen = find_params(order, params)
+    chosen = labelled_params(order) if params is None else list(params)
     steps = every_step if leaf is None else backward_steps(root, leaf=leaf)
     nodes = []
     for node in order:

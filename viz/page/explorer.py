@@ -32,27 +32,28 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Collection
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from engine import Value, topological_order
-from engine.checks import check_bool, check_int, check_str, check_value
 from engine.graph import find_node
-from viz.chainrule.explanation import DEFAULT_MAX_PATHS
 from viz.chainrule.names import node_names
-from viz.graph.draw import draw, draw_frame
-from viz.graph.layout import DEFAULT_MAX_LAYOUT
+from viz.checks import check_file_path, check_param_leaves, check_root
+from viz.graph.chaingraph import ChainGraph
+from viz.graph.dot_source import to_dot
+from viz.graph.layout import check_fits
+from viz.graph.options import DrawOptions, labelled_params
 from viz.graph.render import to_svg
-from viz.graph.resolve import DEFAULT_MAX_NODES
-from viz.page.data import find_params, page_data
-from viz.page.svg_markup import mark_up
+from viz.graph.resolve import Marks, resolve
+from viz.keywords import keyword_options, read_options
+from viz.page.data import page_data
+from viz.page.options import DEFAULT_TITLE, PageOptions
+from viz.page.svg_markup import GraphText, mark_up
 from viz.practice.questions import make_questions
 
 __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
-
-DEFAULT_TITLE = "Explore the chain rule"
 
 #: The page's script and style, inlined in this order.
 SCRIPTS = ("explore-math.js", "explore-text.js", "explore-quiz.js", "explore.js")
@@ -105,90 +106,63 @@ def _check_finite(data: dict[str, Any]) -> None:
                 )
 
 
-def explore_html(
-    root: Value,
-    *,
-    params: Collection[Value] | None = None,
-    leaf: Value | str | None = None,
-    precision: int = 3,
-    compact: bool = True,
-    title: str = DEFAULT_TITLE,
-    subtitle: str = "",
-    max_nodes: int = DEFAULT_MAX_NODES,
-    max_layout: int = DEFAULT_MAX_LAYOUT,
-    max_paths: int = DEFAULT_MAX_PATHS,
-) -> str:
+@keyword_options(PageOptions)
+def explore_html(root: Value, **options: Any) -> str:
     """The explorer page of ``root``'s graph as HTML text; see ``explore``."""
-    check_value(root, "explore", "root", "an engine Value")
-    check_int(precision, "explore", "precision", 1, 17)
-    check_int(max_nodes, "explore", "max_nodes", 1)
-    check_int(max_layout, "explore", "max_layout", 1)
-    check_int(max_paths, "explore", "max_paths", 1)
-    check_str(title, "explore", "title")
-    check_str(subtitle, "explore", "subtitle")
-    check_bool(compact, "explore", "compact")
-    chosen = find_params(topological_order(root), params)  # checked here, named in explore's words
-    target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=node_names(root))
-    # draw() first: it refuses a graph too large to draw before any of the work below.
-    draw(root, params=chosen, precision=precision, compact=compact, max_nodes=max_nodes, max_layout=max_layout)
-    data, graph = page_data(root, params=chosen, leaf=target, precision=precision, max_paths=max_paths)
+    check_root(root, "explore")
+    return _page(root, read_options(PageOptions, options, "explore"))
+
+
+def _page(root: Value, o: PageOptions) -> str:
+    """The page's HTML: the marked-up drawing, the data, the script and the style, in the template."""
+    order = topological_order(root)
+    chosen = labelled_params(order) if o.params is None else check_param_leaves(o.params, order, "explore")
+    target = None if o.leaf is None else find_node(root, o.leaf, "explore", "leaf", names=node_names(root))
+    # Refused before any of the work below: a graph too large to draw.
+    check_fits(order, o.max_nodes, o.max_layout, o.compact)
+    data, graph = page_data(root, params=chosen, leaf=target, precision=o.precision, max_paths=o.max_paths)
     _check_finite(data)
     data["quizzes"] = _quizzes(root, chosen)
-    # Drawn with the grads of a fresh backward pass, each grad cell as wide as a number of
-    # `precision` digits can be: the page rewrites the numbers without moving the boxes.
-    # Boxes show the names the steps and data-node use (x1[2] where a label repeats), as the SVG frames do.
-    picture = draw_frame(root, grads=dict(zip(topological_order(root), graph.grads)), params=chosen,
-                         precision=precision, compact=compact, max_nodes=max_nodes, max_layout=max_layout,
-                         highlight=target, legend=True, names=dict(zip(topological_order(root), graph.names)))
-    data["title"] = title
-    svg = mark_up(to_svg(picture), graph)
-    css = "\n".join(_static(name) for name in STYLES)
-    js = "\n".join(_static(name) for name in SCRIPTS)
-    sub = f'<p class="subtitle">{html.escape(subtitle)}</p>' if subtitle else ""
+    data["title"] = o.title
     parts = {
-        "title": html.escape(title),
-        "subtitle": sub,
-        "css": css,
-        "svg": svg,
+        "title": html.escape(o.title),
+        "subtitle": f'<p class="subtitle">{html.escape(o.subtitle)}</p>' if o.subtitle else "",
+        "css": "\n".join(_static(name) for name in STYLES),
+        "svg": mark_up(to_svg(_picture(root, o, chosen, target, graph)), graph),
         "data": _json_for_script(data),
-        "script": _script_text(js),
+        "script": _script_text("\n".join(_static(name) for name in SCRIPTS)),
     }
     # One pass, so that no text put in can be taken for a placeholder.
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], _static("explore.html"))
 
 
-def explore(
-    root: Value,
-    path: str | Path,
-    *,
-    params: Collection[Value] | None = None,
-    leaf: Value | str | None = None,
-    precision: int = 3,
-    compact: bool = True,
-    title: str = DEFAULT_TITLE,
-    subtitle: str = "",
-    max_nodes: int = DEFAULT_MAX_NODES,
-    max_layout: int = DEFAULT_MAX_LAYOUT,
-    max_paths: int = DEFAULT_MAX_PATHS,
-) -> Path:
+def _picture(root: Value, o: PageOptions, params: list[Value], target: Value | None, graph: GraphText) -> ChainGraph:
+    """The page's drawing, with the grads of a fresh backward pass.
+
+    Each grad cell is as wide as a number of ``precision`` digits can be, so the page rewrites
+    the numbers without moving the boxes; boxes show the names the steps and ``data-node``
+    use (``x1[2]`` where a label repeats), as the SVG frames do.
+    """
+    order = topological_order(root)
+    drawing = resolve(root, DrawOptions(params=params, precision=o.precision, compact=o.compact,
+                                        max_nodes=o.max_nodes, max_layout=o.max_layout, highlight=target,
+                                        legend=True, names=dict(zip(order, graph.names))))
+    return to_dot(replace(drawing, marks=Marks(dict(zip(order, graph.grads)))))
+
+
+@keyword_options(PageOptions)
+def explore(root: Value, path: str | Path, **options: Any) -> Path:
     """Write the explorer page of ``root``'s graph to ``path`` (one self-contained HTML file); returns the path.
 
     ``params``: the leaves the page lets the learner change (default: leaves labelled
     like parameters, ``w1``, ``b3``, ``b``; each needs a label). ``leaf``: step only
     through the ``+=`` on the paths from that node (a Value or its name), drawn in red.
     ``precision``: significant digits shown. ``compact=False`` draws op ovals.
-    More than ``max_nodes`` values or a layout of more than ``max_layout`` pieces (see
-    ``viz.draw``) raise ``GraphTooLargeError``; a node with more than
-    ``max_paths`` paths to the root gets a message instead of its explanation.
+    ``title`` and ``subtitle`` head the page. More than ``max_nodes`` values or a layout
+    of more than ``max_layout`` pieces (see ``viz.draw``) raise ``GraphTooLargeError``; a
+    node with more than ``max_paths`` paths to the root gets a message instead of its explanation.
     """
-    if not isinstance(path, (str, Path)):
-        raise TypeError(f"explore: path must be a str or a Path, got {type(path).__name__}")
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(
-            f"explore: cannot write {str(path)!r}: the directory {str(path.parent)!r} does not exist"
-        )
-    page = explore_html(root, params=params, leaf=leaf, precision=precision, compact=compact, title=title,
-                        subtitle=subtitle, max_nodes=max_nodes, max_layout=max_layout, max_paths=max_paths)
-    path.write_text(page, encoding="utf-8")
-    return path
+    out = check_file_path(path, "explore", "a str or a Path")
+    check_root(root, "explore")
+    out.write_text(_page(root, read_options(PageOptions, options, "explore")), encoding="utf-8")
+    return out

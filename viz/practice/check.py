@@ -28,8 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine import Value, topological_order
+from engine.checks import check_str
 from engine.ops import POWER, spec_of
 from viz.chainrule.numbers import fmt
+from viz.checks import check_point, check_root
 from viz.practice.diagnosis import AGREE_TOL, DIGITS, Diagnosis, PointCheck, close, diagnose, factor_paths
 from viz.practice.hand_formula import FormulaError, HandFormula, read_formula, split_gradient
 from viz.practice.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
@@ -149,10 +151,8 @@ def check(
     read or evaluated, or whose gradient names other nodes; the result's ``agrees``,
     ``diagnoses`` and ``str()`` say the rest.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"check: root must be an engine Value, got {type(root).__name__}")
-    if not isinstance(formula, str):
-        raise TypeError(f"check: formula must be a str, got {type(formula).__name__}")
+    check_root(root, "check")
+    check_str(formula, "check", "formula")
     pts = data_points(root)
     labels = sorted({label for p in pts for label in p.nodes})
     root_name = root.label if root.label is not None else "root"
@@ -165,8 +165,7 @@ def check(
         if bottom.lower() != label.lower():
             raise FormulaError(f"the formula is for d{top}/d{bottom}, not d{root_name}/d{label}")
     if point is not None:
-        if isinstance(point, bool) or not isinstance(point, int) or not 1 <= point <= len(pts):
-            raise ValueError(f"check: point must be a data point 1..{len(pts)}, got {point!r}")
+        check_point(point, len(pts), "check", "point")
     chosen = pts if point is None else [pts[point - 1]]
     hand = read_formula(rhs, labels, ambiguous={a for p in pts for a in p.ambiguous})
     gradient = f"d{root_name}/d{label}"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps, grads_after
+from viz.checks import check_root
 
 __all__ = ["DataPoint", "data_points", "term_grads", "shared_leaves", "point_leaves", "root_factor_name"]
 
@@ -85,8 +86,7 @@ def data_points(root: Value) -> list[DataPoint]:
     The sum is split only when every term carries the same labels (one set of nodes
     per data point); ``x*w + b`` is one point, since ``b`` is not a term like ``x*w``.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"data_points: root must be an engine Value, got {type(root).__name__}")
+    check_root(root, "data_points")
     # Unlabelled partial sums first; labelled ones only when that finds no points.
     for through_labels in (False, True):
         terms = _terms(root, through_labels=through_labels)

@@ -36,6 +36,7 @@ from engine.ops import POWER, spec_of
 from viz.chainrule.explanation import explain
 from viz.chainrule.formulas import Namer, expression_of
 from viz.chainrule.numbers import fmt
+from viz.checks import check_point, check_root
 from viz.practice.points import DataPoint, data_points, point_leaves, root_factor_name, shared_leaves, term_grads
 
 __all__ = ["Tolerance", "Question", "Quiz", "make_questions", "rule_text", "SHOWN_DECIMALS", "RELATIVE"]
@@ -208,14 +209,12 @@ def make_questions(root: Value, param: Value | str, *, points: Sequence[int] | N
     points share). ``points``: the data points (from 1) whose forward values, factors
     and products are asked; default all. ``ValueError`` names an unknown label or point.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"make_questions: root must be an engine Value, got {type(root).__name__}")
+    check_root(root, "make_questions")
     pts = data_points(root)
     label = _label(param, pts)
     asked = list(range(1, len(pts) + 1)) if points is None else list(points)
     for k in asked:
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(pts):
-            raise ValueError(f"make_questions: points must be data points 1..{len(pts)}, got {k!r}")
+        check_point(k, len(pts), "make_questions", "points")
     root_name = root.label if root.label is not None else "root"
     params = shared_leaves(pts)
     ctx = _Context(root_name, f"d{root_name}/d{label}", label, len(pts) > 1, frozenset(params),

@@ -20,7 +20,7 @@ its last step), and grads not yet reached are blank. The last frame shows every 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,15 @@ import graphviz
 
 from engine import Value
 from engine.backward_steps import BackwardStep, backward_steps, grads_after
-from engine.checks import check_int
 from engine.format import format_number
 from viz.chainrule.names import d_name, node_names
-from viz.checks import check_root
+from viz.checks import check_option, check_root
 from viz.graph.dot_source import to_dot
+from viz.graph.options import DrawOptions
 from viz.graph.render import to_svg
-from viz.graph.resolve import Marks, drawing
+from viz.graph.resolve import Drawing, Marks, resolve
 from viz.graph.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
+from viz.keywords import keyword_options, read_options
 from viz.page.explorer import explore
 from viz.replay.step_text import step_equation
 
@@ -74,7 +75,6 @@ class Frame:
 
 
 def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None) -> None:
-    check_int(max_frames, "replay_frames", "max_frames", 1)
     if n_frames > max_frames:
         narrow = "" if leaf is not None else (
             ", or pass leaf=<a leaf> (--leaf NAME) to replay only the steps on the paths from that leaf"
@@ -94,6 +94,11 @@ def _detail(step: BackwardStep, names: dict[Value, str], root: Value, digits: in
     return f"{d} so far: {format_number(step.after, digits)} ({i} has more consumers still to pass their grad back)"
 
 
+#: Set by the replay for each frame: not among replay_frames' drawing options.
+FRAME_SET = ("grads", "focus", "focus_edge", "highlight", "title", "names")
+
+
+@keyword_options(DrawOptions, exclude=FRAME_SET)
 def replay_frames(
     root: Value,
     *,
@@ -109,51 +114,49 @@ def replay_frames(
     paths are drawn in red). ``params``: leaves coloured as parameters.
     ``precision``: significant digits in drawings and captions. More than
     ``max_frames`` frames raise ``TooManyFramesError`` before anything is
-    drawn. Other keyword arguments go to ``viz.draw`` (``rankdir``,
+    drawn. Other keyword arguments are ``viz.draw``'s (``rankdir``,
     ``formulas``, ``max_nodes`` ...).
     """
     check_root(root, "replay_frames")
-    for reserved in ("grads", "focus", "focus_edge", "highlight", "title", "names"):
+    for reserved in FRAME_SET:
         if reserved in draw_options:
             raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")
+    check_option("max_frames", max_frames, "replay_frames")
     steps = backward_steps(root, leaf=leaf)
     _check_frame_count(len(steps) + 1, max_frames, leaf)
-
     names = node_names(root)
-    r = names[root]
-    # One drawing's context for all frames: each frame adds its title and its marks.
-    base = drawing(root, highlight=leaf, params=params, precision=precision,
-                   names=names,  # the boxes carry the names the captions use (x1[2], *#7 ...)
-                   **draw_options)
-    root_box = f"n{base.index[root]}"
-    frames: list[Frame] = []
-    for number in range(len(steps) + 1):
-        known = grads_after(root, steps, number)
-        shown: dict[Value, float | None] = {node: known.get(node) for node in base.order}
-        focus: tuple[str, ...]
-        if number == 0:
-            step = None
-            caption = f"start: {d_name(r)}/{d_name(r)} = 1; every other grad is still unknown"
-            detail = "Press Next (or the right arrow) to pass the grads back, one += at a time."
-            digraph = to_dot(replace(base, title=caption, marks=Marks(shown)))
-            # The start sets the root's grad to 1: its box is outlined as every step
-            # outlines the box it changes (a later statement adds to the node's attributes),
-            # and a viewer opens on it.
-            digraph.node(root_box, **outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH))
-            focus = (root_box,)
-        else:
-            step = steps[number - 1]
-            caption = step_equation(step, names, root, digits=precision, times="×")
-            detail = _detail(step, names, root, precision)
-            # The edge whose local derivative the step multiplies, and the box it adds to.
-            marks = Marks(shown, step.consumer, focus_input=step.edge,
-                          receiver=step.consumer.inputs[step.edge])
-            digraph = to_dot(replace(base, title=f"step {number} of {len(steps)}:  {caption}", marks=marks))
-            # A compact drawing has no op nodes: the consumer's own box stands for its op.
-            consumer = "n" if base.compact else "op"
-            focus = (f"{consumer}{base.index[step.consumer]}", f"n{base.index[step.input]}")
-        frames.append(Frame(number, step, shown, caption, detail, digraph, focus))
-    return frames
+    # One drawing's context for all frames: each frame adds its title and its marks. The boxes
+    # carry the names the captions use (x1[2], *#7 ...).
+    options = dict(draw_options, highlight=leaf, params=params, precision=precision, names=names)
+    base = resolve(root, read_options(DrawOptions, options, "replay_frames"))
+    return [_frame(base, steps, number, names) for number in range(len(steps) + 1)]
+
+
+def _frame(base: Drawing, steps: list[BackwardStep], number: int, names: dict[Value, str]) -> Frame:
+    """Frame ``number`` of the replay (0: the start, before any step)."""
+    root, precision = base.root, base.options.precision
+    known = grads_after(root, steps, number)
+    shown: dict[Value, float | None] = {node: known.get(node) for node in base.order}
+    if number == 0:
+        r = names[root]
+        caption = f"start: {d_name(r)}/{d_name(r)} = 1; every other grad is still unknown"
+        detail = "Press Next (or the right arrow) to pass the grads back, one += at a time."
+        digraph = to_dot(base.framed(caption, Marks(shown)))
+        # The start sets the root's grad to 1: its box is outlined as every step
+        # outlines the box it changes (a later statement adds to the node's attributes),
+        # and a viewer opens on it.
+        root_box = f"n{base.index[root]}"
+        digraph.node(root_box, **outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH))
+        return Frame(number, None, shown, caption, detail, digraph, (root_box,))
+    step = steps[number - 1]
+    caption = step_equation(step, names, root, digits=precision, times="×")
+    # The edge whose local derivative the step multiplies, and the box it adds to.
+    marks = Marks(shown, step.consumer, focus_input=step.edge, receiver=step.consumer.inputs[step.edge])
+    digraph = to_dot(base.framed(f"step {number} of {len(steps)}:  {caption}", marks))
+    # A compact drawing has no op nodes: the consumer's own box stands for its op.
+    consumer = "n" if base.options.compact else "op"
+    focus = (f"{consumer}{base.index[step.consumer]}", f"n{base.index[step.input]}")
+    return Frame(number, step, shown, caption, _detail(step, names, root, precision), digraph, focus)
 
 
 def _frame_name(number: int, total: int) -> str:
