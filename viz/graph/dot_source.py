@@ -68,7 +68,7 @@ def to_dot(d: Drawing) -> ChainGraph:
         g.node(
             f"n{i}",
             label=value_label(node, _short(d.shown.get(node)), kind, _grad_text(node, d), d.options.precision,
-                              node in d.on_path, grad_width,
+                              on_path=node in d.on_path, grad_width=grad_width,
                               op=op_text(node.op) if d.options.compact and node.inputs else None),
             # The focus is outlined around the box, which keeps its size: frames that
             # focus one node after another keep one layout.

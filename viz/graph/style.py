@@ -81,9 +81,8 @@ def number_width(precision: int) -> int:
     return math.ceil(ems * NODE_FONT_SIZE) + 2 * CELL_PADDING + 1
 
 
-def value_label(node: Value, name: str | None, kind: str, grad: str, precision: int,
-                on_path: bool = False, grad_width: int | None = None,
-                op: str | None = None) -> str:
+def value_label(node: Value, name: str | None, kind: str, grad: str, precision: int, *,
+                on_path: bool = False, grad_width: int | None = None, op: str | None = None) -> str:
     """A value's box: ``name`` (with ``op`` in a grey cell beside it when compact), data, grad.
 
     A constant's box is its number alone; ``grad`` is the text of the grad cell

@@ -32,7 +32,16 @@ from engine.checks import check_str
 from engine.ops import POWER, spec_of
 from viz.chainrule.numbers import fmt
 from viz.checks import check_point, check_root
-from viz.practice.diagnosis import AGREE_TOL, DIGITS, Diagnosis, PointCheck, close, diagnose, factor_paths
+from viz.practice.diagnosis import (
+    AGREE_TOL,
+    DIGITS,
+    Diagnosis,
+    Disagreement,
+    PointCheck,
+    close,
+    diagnose,
+    factor_paths,
+)
 from viz.practice.hand_formula import FormulaError, HandFormula, read_formula, split_gradient
 from viz.practice.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
 
@@ -168,8 +177,7 @@ def check(
         check_point(point, len(pts), "check", "point")
     chosen = pts if point is None else [pts[point - 1]]
     hand = read_formula(rhs, labels, ambiguous={a for p in pts for a in p.ambiguous})
-    gradient = f"d{root_name}/d{label}"
-    result = _compare(root, root_name, gradient, label, hand, pts, chosen)
+    result = _compare(root, label, hand, pts, chosen)
     if parameters is not None:
         shown = {n: result.parameters[n] for n in parameters if n in result.parameters}
         result = dataclasses.replace(result, parameters=shown)
@@ -191,25 +199,12 @@ def _node_label(node: Value | str, labels: Sequence[str]) -> str:
     raise FormulaError(f"d/d{node}: no node named {node!r}; names: {', '.join(labels)}")
 
 
-def _compare(
-    root: Value, root_name: str, gradient: str, label: str, hand: HandFormula,
-    pts: list[DataPoint], chosen: list[DataPoint],
-) -> CheckResult:
-    own = point_leaves(pts)
+def _compare(root: Value, label: str, hand: HandFormula, pts: list[DataPoint], chosen: list[DataPoint]) -> CheckResult:
+    """``hand`` set beside the engine's d term / d ``label`` at each chosen point, and diagnosed."""
+    root_name = root.label if root.label is not None else "root"
+    gradient = f"d{root_name}/d{label}"
     grads = {p.index: term_grads(p) for p in chosen}
-    checks: list[PointCheck] = []
-    engine: dict[int, float] = {}
-    for p in chosen:
-        try:
-            value = hand.value(p.values())
-        except FormulaError as err:
-            at = f"at data point {p.index}: " if len(pts) > 1 else ""
-            raise FormulaError(at + str(err)) from None
-        node = p.nodes.get(label)
-        engine[p.index] = 0.0 if node is None else grads[p.index].get(node, 0.0)
-        checks.append(PointCheck(p.index, {n: p.nodes[n].data for n in own}, value, engine[p.index], False))
-    scale = max([abs(c.formula) for c in checks] + [abs(c.engine) for c in checks])
-    checks = [PointCheck(c.index, c.data, c.formula, c.engine, close(c.formula, c.engine, scale)) for c in checks]
+    checks = _point_checks(label, hand, pts, chosen, grads)
     f = [c.formula for c in checks]
     g = [c.engine for c in checks]
     paths = {p.index: factor_paths(p, label, root_name) for p in chosen}
@@ -217,12 +212,34 @@ def _compare(
     chain = tuple((" × ".join(n for n, _, _ in path), " × ".join(t for _, _, t in path)) for path, _ in first)
     diagnoses: tuple[Diagnosis, ...] = ()
     if not all(c.agrees for c in checks):
-        diagnoses = diagnose(root_name, gradient, label, checks, f, g, scale, pts, chosen, grads, paths)
+        scale = max([abs(x) for x in f] + [abs(x) for x in g])
+        diagnoses = diagnose(Disagreement(root_name=root_name, gradient=gradient, label=label, checks=checks,
+                                          f=f, g=g, scale=scale, pts=pts, chosen=chosen, grads=grads, paths=paths))
     return CheckResult(
         gradient, hand.text, tuple(checks), len(pts), math.fsum(f), math.fsum(g),
         _finite_difference(root, label, pts, chosen),
         {n: v.data for n, v in shared_leaves(pts).items()}, chain, diagnoses,
     )
+
+
+def _point_checks(label: str, hand: HandFormula, pts: list[DataPoint], chosen: list[DataPoint],
+                  grads: dict[int, dict[Value, float]]) -> list[PointCheck]:
+    """The formula's value and the engine's term at each chosen point, and whether they agree.
+
+    They agree to round-off: ``close`` within the largest value of all the points.
+    """
+    own = point_leaves(pts)
+    values: list[tuple[DataPoint, float, float]] = []
+    for p in chosen:
+        try:
+            value = hand.value(p.values())
+        except FormulaError as err:
+            at = f"at data point {p.index}: " if len(pts) > 1 else ""
+            raise FormulaError(at + str(err)) from None
+        node = p.nodes.get(label)
+        values.append((p, value, 0.0 if node is None else grads[p.index].get(node, 0.0)))
+    scale = max([abs(v) for _, v, _ in values] + [abs(e) for _, _, e in values])
+    return [PointCheck(p.index, {n: p.nodes[n].data for n in own}, v, e, close(v, e, scale)) for p, v, e in values]
 
 
 # ------------------------------------------------------------------ finite differences

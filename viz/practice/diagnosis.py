@@ -25,7 +25,8 @@ from viz.chainrule.explanation import explain
 from viz.chainrule.numbers import fmt
 from viz.practice.points import DataPoint, root_factor_name
 
-__all__ = ["PointCheck", "Diagnosis", "diagnose", "factor_paths", "close", "Path", "AGREE_TOL", "DIGITS"]
+__all__ = ["PointCheck", "Diagnosis", "Disagreement", "diagnose", "factor_paths", "close", "Path", "AGREE_TOL",
+           "DIGITS"]
 
 #: Formula and engine agree within this relative difference (only round-off separates them).
 AGREE_TOL = 1e-6
@@ -88,55 +89,101 @@ def _nice(c: float) -> str | None:
     return None
 
 
-def diagnose(
-    root_name: str, gradient: str, label: str, checks: list[PointCheck], f: list[float], g: list[float],
-    scale: float, pts: list[DataPoint], chosen: list[DataPoint], grads: dict[int, dict[Value, float]],
-    paths: dict[int, list[Path]],
-) -> tuple[Diagnosis, ...]:
-    sums = f"sum {fmt(math.fsum(f), DIGITS)} against {fmt(math.fsum(g), DIGITS)}"
-    if len(checks) == 1:
-        sums = f"{fmt(f[0], DIGITS)} against {fmt(g[0], DIGITS)}"
-    every = "at every point " if len(checks) > 1 else ""
-    found: list[tuple[int, Diagnosis]] = []
-    nonzero = any(not close(x, 0.0, scale) for x in g)
-    if nonzero and all(close(a, -b, scale) for a, b in zip(f, g)):
-        found.append((0, Diagnosis(
-            "opposite sign",
-            f"the opposite sign: {every}your formula gives minus the engine's value ({sums}); "
-            f"gradient descent with it would increase {root_name}",
-        )))
-    found += _factor_diagnoses(f, g, scale, chosen, paths, root_name, sums)
-    ratio = _ratio(f, g, scale)
-    if ratio is not None and not math.isclose(ratio, -1.0, rel_tol=AGREE_TOL):
-        nice = _nice(ratio)
-        if nice is not None or len(checks) > 1:
-            c = nice if nice is not None else fmt(ratio, 4)
-            found.append((2 if nice is not None else 5, Diagnosis(
-                "constant factor",
-                f"off by a constant factor {c}: {every}your formula gives {c} times"
-                f" the engine's value ({sums})",
-            )))
-    for other in sorted({n for p in chosen for n in p.nodes} - {label}):
-        values = [grads[p.index].get(p.nodes[other], 0.0) if other in p.nodes else 0.0 for p in chosen]
-        if any(not close(v, b, scale) for v, b in zip(values, g)) and all(
-            close(a, v, scale) for a, v in zip(f, values)
-        ):
-            found.append((3, Diagnosis(
-                "other gradient",
-                f"the gradient of another node: your formula gives d{root_name}/d{other}, not {gradient} ({sums})",
-            )))
-            break
+@dataclass(frozen=True, kw_only=True)
+class Disagreement:
+    """A formula that disagrees with the engine at some point: everything the diagnoses compare.
+
+    ``f[k]`` is the formula's value and ``g[k]`` the engine's term at ``chosen[k]`` (the checked
+    points; ``pts`` are all of them), ``checks`` the same per point with their verdicts, ``scale``
+    the largest of those values (what "close to 0" is measured against); ``grads[i]`` maps
+    every node of point ``i`` to d term_i / d node, ``paths[i]`` the engine's paths from the
+    term down to the node ``label`` as named factors. ``gradient`` is ``d<root_name>/d<label>``.
+    """
+
+    root_name: str
+    gradient: str
+    label: str
+    checks: list[PointCheck]
+    f: list[float]
+    g: list[float]
+    scale: float
+    pts: list[DataPoint]
+    chosen: list[DataPoint]
+    grads: dict[int, dict[Value, float]]
+    paths: dict[int, list[Path]]
+
+    @property
+    def sums(self) -> str:
+        """The two values set side by side in every message: the sums, or the one point's values."""
+        if len(self.checks) == 1:
+            return f"{fmt(self.f[0], DIGITS)} against {fmt(self.g[0], DIGITS)}"
+        return f"sum {fmt(math.fsum(self.f), DIGITS)} against {fmt(math.fsum(self.g), DIGITS)}"
+
+
+def diagnose(d: Disagreement) -> tuple[Diagnosis, ...]:
+    """Every diagnosis that fits ``d``, the most specific first (the module docstring lists them)."""
+    found = _sign_diagnoses(d) + _factor_diagnoses(d) + _ratio_diagnoses(d) + _other_gradient(d)
     if not found:
-        differ = [c for c in checks if not c.agrees]
-        where = "; ".join(
-            _at(c, len(pts) > 1) + f" yours {fmt(c.formula, DIGITS)}, the engine's {fmt(c.engine, DIGITS)}"
-            for c in differ
-        )
-        agree = [str(c.index) for c in checks if c.agrees]
-        tail = f"; they agree at point {', '.join(agree)}" if agree else ""
-        found.append((6, Diagnosis("differs", f"the values differ: {where}{tail}")))
+        found.append((6, _differs(d)))
     found.sort(key=lambda t: t[0])
-    return tuple(d for _, d in found)
+    return tuple(diagnosis for _, diagnosis in found)
+
+
+def _every(d: Disagreement) -> str:
+    return "at every point " if len(d.checks) > 1 else ""
+
+
+def _sign_diagnoses(d: Disagreement) -> list[tuple[int, Diagnosis]]:
+    """The opposite sign: f = -g at every point (and g is not 0 everywhere)."""
+    nonzero = any(not close(x, 0.0, d.scale) for x in d.g)
+    if nonzero and all(close(a, -b, d.scale) for a, b in zip(d.f, d.g)):
+        return [(0, Diagnosis(
+            "opposite sign",
+            f"the opposite sign: {_every(d)}your formula gives minus the engine's value ({d.sums}); "
+            f"gradient descent with it would increase {d.root_name}",
+        ))]
+    return []
+
+
+def _ratio_diagnoses(d: Disagreement) -> list[tuple[int, Diagnosis]]:
+    """A constant factor c (other than -1) with f = c g at every point; a small fraction ranks higher."""
+    ratio = _ratio(d.f, d.g, d.scale)
+    if ratio is None or math.isclose(ratio, -1.0, rel_tol=AGREE_TOL):
+        return []
+    nice = _nice(ratio)
+    if nice is None and len(d.checks) == 1:
+        return []
+    c = nice if nice is not None else fmt(ratio, 4)
+    return [(2 if nice is not None else 5, Diagnosis(
+        "constant factor",
+        f"off by a constant factor {c}: {_every(d)}your formula gives {c} times the engine's value ({d.sums})",
+    ))]
+
+
+def _other_gradient(d: Disagreement) -> list[tuple[int, Diagnosis]]:
+    """The gradient of another labelled node: f = d term / d other at every point."""
+    for other in sorted({n for p in d.chosen for n in p.nodes} - {d.label}):
+        values = [d.grads[p.index].get(p.nodes[other], 0.0) if other in p.nodes else 0.0 for p in d.chosen]
+        if any(not close(v, b, d.scale) for v, b in zip(values, d.g)) and all(
+            close(a, v, d.scale) for a, v in zip(d.f, values)
+        ):
+            return [(3, Diagnosis(
+                "other gradient",
+                f"the gradient of another node: your formula gives d{d.root_name}/d{other}, "
+                f"not {d.gradient} ({d.sums})",
+            ))]
+    return []
+
+
+def _differs(d: Disagreement) -> Diagnosis:
+    """Nothing more specific fits: the points where the values differ."""
+    where = "; ".join(
+        _at(c, len(d.pts) > 1) + f" yours {fmt(c.formula, DIGITS)}, the engine's {fmt(c.engine, DIGITS)}"
+        for c in d.checks if not c.agrees
+    )
+    agree = [str(c.index) for c in d.checks if c.agrees]
+    tail = f"; they agree at point {', '.join(agree)}" if agree else ""
+    return Diagnosis("differs", f"the values differ: {where}{tail}")
 
 
 def _at(c: PointCheck, many: bool) -> str:
@@ -155,40 +202,37 @@ def _ratio(f: list[float], g: list[float], scale: float) -> float | None:
     return c if all(math.isclose(r, c, rel_tol=AGREE_TOL, abs_tol=1e-12) for r in ratios) else None
 
 
-def _factor_diagnoses(
-    f: list[float], g: list[float], scale: float, chosen: list[DataPoint],
-    paths: dict[int, list[Path]], root_name: str, sums: str,
-) -> list[tuple[int, Diagnosis]]:
+def _factor_diagnoses(d: Disagreement) -> list[tuple[int, Diagnosis]]:
     """One chain-rule factor of the gradient's paths missing, or one factor of the graph extra."""
     found: list[tuple[int, Diagnosis]] = []
     # name -> formula, and per point the value of each named factor on the gradient's paths
     names: dict[str, str] = {}
-    for ps in paths.values():
+    for ps in d.paths.values():
         for factors, _ in ps:
             for name, _, text in factors:
                 names.setdefault(name, text)
     for name, text in names.items():
         expected: list[float | None] = []
-        for p, b in zip(chosen, g):
-            with_it = [(prod, v) for factors, prod in paths[p.index] for n, v, _ in factors if n == name]
+        for p, b in zip(d.chosen, d.g):
+            with_it = [(prod, v) for factors, prod in d.paths[p.index] for n, v, _ in factors if n == name]
             if not with_it or any(v == 0.0 for _, v in with_it):
                 expected.append(None)  # without the factor the value here is unknown: not compared
                 continue
             expected.append(b - sum(prod for prod, _ in with_it) + sum(prod / v for prod, v in with_it))
-        if _matches(f, g, expected, scale):
+        if _matches(d.f, d.g, expected, d.scale):
             found.append((1, Diagnosis(
-                "missing factor", f"one chain-rule factor missing: your formula lacks {name} = {text} ({sums})"
+                "missing factor", f"one chain-rule factor missing: your formula lacks {name} = {text} ({d.sums})"
             )))
-    extra = _graph_factors(chosen, root_name)
     said: set[str] = set()  # dx1/dw1 = input and dx2/dw2 = input are the same extra factor
-    for name, (text, per_point) in extra.items():
-        expected = [b * per_point[p.index] if p.index in per_point else None for p, b in zip(chosen, g)]
+    for name, (text, per_point) in _graph_factors(d.chosen, d.root_name).items():
+        expected = [b * per_point[p.index] if p.index in per_point else None for p, b in zip(d.chosen, d.g)]
         if None in expected or text in said:
             continue
-        if _matches(f, g, expected, scale):
+        if _matches(d.f, d.g, expected, d.scale):
             said.add(text)
             found.append((1, Diagnosis(
-                "extra factor", f"one chain-rule factor too many: your formula has an extra {name} = {text} ({sums})"
+                "extra factor",
+                f"one chain-rule factor too many: your formula has an extra {name} = {text} ({d.sums})",
             )))
     return found
 
