@@ -56,7 +56,7 @@ from viz.practice.questions import make_questions
 __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
 
 #: The page's script and style, inlined in this order.
-SCRIPTS = ("explore-math.js", "explore-text.js", "explore-quiz.js", "explore.js")
+SCRIPTS = ("explore-math.js", "explore-text.js", "explore-quiz.js", "explore-view.js", "explore.js")
 STYLES = ("explore.css",)
 
 
