@@ -214,7 +214,7 @@ def run_main(body: Callable[[], object], prog: str) -> int:
 
     A ``Mismatch`` gives 1 with the disagreement spelled out on stderr (the demos
     double as an acceptance test of the engine); every other failure is
-    ``viz.cli_run.run_command``'s: one line on stderr (status 2), a closed pipe
+    ``viz.cli.run.run_command``'s: one line on stderr (status 2), a closed pipe
     quietly, Ctrl-C 130.
     """
 

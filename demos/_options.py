@@ -1,6 +1,6 @@
 """``--set`` for the articles' parameters, read the same way by ``demos.check`` and ``demos.practice``.
 
-Usage errors are one line with exit status 2 (``viz.cli_args.OneLineParser``, which
+Usage errors are one line with exit status 2 (``viz.cli.parsing.OneLineParser``, which
 both commands use), as ``python -m viz`` reports its errors.
 """
 

@@ -1,4 +1,4 @@
-"""Part 6: checking the articles' formulas with ``viz.check`` (``python -m demos.check`` does one).
+"""Part 6: checking the articles' formulas with ``viz.practice.check`` (``python -m demos.check`` does one).
 
 Run alone with ``python -m demos.article_formulas``. The output-layer article
 (Details Pt. 1) prints its result as::
@@ -44,7 +44,7 @@ HIDDEN_LAYER: list[str] = [
 
 
 def check_formula(params: dict[str, float], text: str) -> CheckResult:
-    """``viz.check`` on the articles' network at ``params``, for ``dSSR/dNAME = formula``."""
+    """``viz.practice.check`` on the articles' network at ``params``, for ``dSSR/dNAME = formula``."""
     return check(net.build(params).ssr, split_gradient(text)[1], text, parameters=sq.PARAMETER_NAMES)
 
 

@@ -4,7 +4,7 @@ The left side names the gradient of the articles' network (``dSSR/dNAME``: a
 parameter w1..w4, b1..b3, or a node input, x1, y1, x2, y2, predicted, observed); the
 right side is the formula as the articles write it, for one data point. It is summed
 over the three data points and set beside the engine, point by point, with a finite
-difference; a disagreement is diagnosed (``viz.check``). Exit status 0 when it
+difference; a disagreement is diagnosed (``viz.practice.check``). Exit status 0 when it
 agrees, 1 when it disagrees, 2 for a usage error (one line on stderr).
 """
 

@@ -1,10 +1,10 @@
 """``python -m demos.practice``: compute a gradient of the articles' network by hand, one number at a time.
 
-The questions come from the engine's graph (``viz.questions``): first the forward
+The questions come from the engine's graph (``viz.practice.questions``): first the forward
 values of a data point, then each chain-rule factor on the gradient's path, the
 product, and the sum over the data. An answer is a number (right within 1 %, or to
 the 4 decimals shown) or a formula in the point's names (``sigmoid(x1)``,
-``-2*(observed - predicted)``; the sum's formula is checked by ``viz.check``). A
+``-2*(observed - predicted)``; the sum's formula is checked by ``viz.practice.check``). A
 wrong answer gets a hint naming the factor and its rule, and one more try; then the
 answer is shown. Answers come one per line from the terminal or a pipe; the run
 always ends with ``score: K/N`` (questions not reached count as unanswered) and

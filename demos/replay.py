@@ -19,7 +19,7 @@ squared residuals over three data points::
 The graph is the one training uses (``nn.statquest.network`` and ``nn.ssr``);
 ``demos.network.name_terms`` names the terms nn leaves unlabelled (``y1w3``, ``residual``,
 ``sq`` ...), and each data point's nodes are told apart as ``x1[1]``, ``x1[2]``,
-``x1[3]`` (``viz.step_text.node_names``) in the text and in the drawings.
+``x1[3]`` (``viz.chainrule.names.node_names``) in the text and in the drawings.
 """
 
 from __future__ import annotations

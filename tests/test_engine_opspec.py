@@ -1,7 +1,7 @@
 """Each op declared once (engine.ops.OPS): the declaration is right, and every consumer covers every op.
 
 The derivative texts are checked against the engine's local derivatives by
-evaluating them as Python; each consumer (FUNCTIONS, viz.formulas, python -m viz's
+evaluating them as Python; each consumer (FUNCTIONS, viz.chainrule.formulas, python -m viz's
 reader) is walked over all of OPS, so an op added to value.py alone is covered
 or a test here fails naming it.
 """

@@ -264,7 +264,7 @@ def op_examples():
 
 def test_the_pages_op_table_covers_every_op_of_the_engine(math_tab):
     page_ops = set(math_tab.page.evaluate("Object.keys(CG.OPS)"))
-    assert page_ops | {POWER} == set(OPS), "an op of engine/ops.py has no rule in viz/static/explore-math.js"
+    assert page_ops | {POWER} == set(OPS), "an op of engine/ops.py has no rule in viz/page/static/explore-math.js"
     assert all(math_tab.page.evaluate("ops => ops.map(o => CG.rule(o) !== null)", [f"**{n}" for n in EXPONENTS]))
 
 

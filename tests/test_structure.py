@@ -243,3 +243,42 @@ def test_the_size_checks_can_fail(tmp_path):
     assert files == {"viz/big.py"}
     assert long == {"viz/big.py::long"}
     assert positional == {"viz/big.py::wide"}  # method's six after self are allowed
+
+
+# ------------------------------------------------------------------ the README's map of viz
+
+
+def readme_viz_files(readme: str) -> set[str]:
+    """The files the README's Layout section names under ``viz/``, as paths (``viz/graph/draw.py``)."""
+    block = readme.split("\n## Layout", 1)[1].split("```", 2)[1]
+    lines = block.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("viz/"))
+    named, folder = set(), "viz"
+    for line in lines[start + 1:]:
+        if not line.startswith("  "):  # the next package
+            break
+        words = line.split()
+        if not line.startswith("    "):
+            folder = "viz"
+            if words[0].endswith("/"):
+                folder = "viz/" + words[0].rstrip("/")
+                named.add(folder + "/")
+                continue
+        for word in words:
+            word = word.rstrip(",")
+            if word.endswith((".py", "/")) and "(" not in word:
+                named.add(f"{folder}/{word}")
+            elif not word.endswith(","):
+                break  # the description begins
+    return named
+
+
+def test_the_readme_layout_names_every_viz_file():
+    named = readme_viz_files((REPO / "README.md").read_text(encoding="utf-8"))
+    modules_ = {p.relative_to(REPO).as_posix() for p in (REPO / "viz").rglob("*.py") if p.name != "__init__.py"}
+    modules_ -= {"viz/__main__.py"}
+    folders = {p.relative_to(REPO).as_posix() + "/" for p in (REPO / "viz").rglob("*") if p.is_dir()
+               and p.name != "__pycache__"}
+    assert modules_ <= named, f"viz files the README's Layout does not name: {sorted(modules_ - named)}"
+    stale = sorted(named - modules_ - folders)
+    assert not stale, f"named in the README's Layout, not in viz: {stale}"

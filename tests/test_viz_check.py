@@ -1,4 +1,4 @@
-"""viz.check and its commands: verdicts against hand formulas, every diagnosis, hostile formulas refused.
+"""viz.practice.check and its commands: verdicts against hand formulas, every diagnosis, hostile formulas refused.
 
 The network is tests.articles' (built here from Values, not nn's), and every number a
 verdict rests on is recomputed by hand in plain floats.

@@ -1,6 +1,6 @@
 """draw(names=)'s edge formulas: labelled nodes by their shown name, unlabelled ones by their expression.
 
-The replay (``viz.step_text.node_names``) names an unlabelled node's box by its op and
+The replay (``viz.chainrule.names.node_names``) names an unlabelled node's box by its op and
 position (``-#19``); in a formula that reads badly (``2·-#19``), so the formula writes
 what the node is (``2·(observed[1] - predicted[1])``) and the box keeps its name.
 """

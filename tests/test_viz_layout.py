@@ -1,4 +1,4 @@
-"""viz.layout: the layout size draw() limits, counted by hand; long labels shortened, numbers exact."""
+"""viz.graph.layout: the layout size draw() limits, counted by hand; long labels shortened, numbers exact."""
 
 import re
 import time

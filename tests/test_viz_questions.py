@@ -1,4 +1,4 @@
-"""viz.questions: the practice questions, checked against the articles' formulas in plain floats."""
+"""viz.practice.questions: the practice questions, checked against the articles' formulas in plain floats."""
 
 from __future__ import annotations
 

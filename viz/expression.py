@@ -1,6 +1,6 @@
 """A safe reader for small programs of expressions: ``ast`` against a whitelist, never ``eval``.
 
-    >>> from viz.expr import evaluate
+    >>> from viz.expression import evaluate
     >>> prog = evaluate("x1 = input*w1 + b1; y1 = softplus(x1)", {"input": 0.5, "w1": 3.34, "b1": -1.43})
     >>> prog.root.label, round(prog.root.data, 4)
     ('y1', 0.8185)

@@ -10,7 +10,7 @@ whose nodes are labelled like the articles' reads::
 
 The sum of the path products is set beside the engine's ``grad`` of the leaf.
 ``names=`` writes nodes by other names, as ``draw(names=)`` does: with the replay's
-``viz.step_text.node_names`` the paths read ``dsq[1]/dresidual[1]`` like its boxes.
+``viz.chainrule.names.node_names`` the paths read ``dsq[1]/dresidual[1]`` like its boxes.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def explain(
 
     ``names``: a mapping Value -> the name to write instead of its label, in the
     factors, formulas and sums, as ``draw(names=)`` shows it in the boxes
-    (``viz.step_text.node_names`` gives the replay's ``sq[1]``, ``x1[2]``); a string
+    (``viz.chainrule.names.node_names`` gives the replay's ``sq[1]``, ``x1[2]``); a string
     ``leaf`` is looked up by it. Constants keep their number; factors still run
     between labelled nodes, so only the names change.
     """

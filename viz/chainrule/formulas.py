@@ -55,7 +55,7 @@ class Namer:
     """What a node is called in formulas: its shown name, its label, its number, or a short expression.
 
     ``names`` (Value -> str) overrides labels, as ``draw(names=)`` does: the replay's
-    per-point names (``sq[1]``, ``x1[2]``) of ``viz.step_text.node_names``; a constant
+    per-point names (``sq[1]``, ``x1[2]``) of ``viz.chainrule.names.node_names``; a constant
     keeps its number. An unlabelled interior node is described by the expression that
     made it (``observed[1] - predicted[1]``), as long as that stays within ``max_len``
     characters and ``max_depth`` operations; beyond that it has no name and
@@ -111,7 +111,7 @@ class Namer:
 def node_name(node: Value, name: Namer, order: list[Value]) -> str:
     """How ``node`` is written in d.../d... notation: ``SSR``, ``(a·3)``, or ``node7``.
 
-    A name that is not one word (``viz.step_text.is_one_word``: ``x1[2]`` is one,
+    A name that is not one word (``viz.chainrule.names.is_one_word``: ``x1[2]`` is one,
     ``a·3`` is not) gets parentheses (``d(a·3)/da``); a node with
     neither a label nor a short expression is ``root`` (the last node of
     ``order``) or called by its topological index.

@@ -130,7 +130,7 @@ def _factor_number(x: float, precision: int) -> str:
 
 
 def tex_formula(text: str, names: Iterable[str] = ()) -> str:
-    """A formula of ``viz.formulas`` (``-2·(observed - predicted)``, ``sigmoid(x1)``) as math.
+    """A formula of ``viz.chainrule.formulas`` (``-2·(observed - predicted)``, ``sigmoid(x1)``) as math.
 
     ``names`` are labels to keep whole although they are not plain names
     (``a$b``, ``loss [1]``): the graph's labels, which formulas quote as they are.

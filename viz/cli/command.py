@@ -269,7 +269,7 @@ def _print_grads(args: argparse.Namespace, prog: Program) -> None:
 
 
 def _checks(root: Value, gradients: Sequence[str]) -> int:
-    """Print ``viz.check``'s verdict on each ``dROOT/dNAME = formula``; 1 if any disagrees."""
+    """Print ``viz.practice.check``'s verdict on each ``dROOT/dNAME = formula``; 1 if any disagrees."""
     results = [check(root, split_gradient(text)[1], text) for text in gradients]  # all read before any printed
     print("\n\n".join(str(r) for r in results))
     return 0 if all(r.agrees for r in results) else 1

@@ -171,7 +171,7 @@ def run_dot(source: str, fmt: str, *, timeout: float | None = None) -> bytes:
     if proc.returncode != 0 or not out:
         message = errors.decode("utf-8", "replace").strip() or "no output"
         raise DotError(f"{exe} -T{fmt} failed (exit {proc.returncode}): {message}")
-    # SVG text in faces with Helvetica's widths wherever the picture is shown (viz.svgfont).
+    # SVG text in faces with Helvetica's widths wherever the picture is shown (viz.graph.svg_font).
     return with_font_stack(out) if fmt == "svg" else out
 
 

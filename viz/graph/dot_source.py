@@ -150,7 +150,7 @@ def _grad_text(node: Value, d: Drawing) -> str:
 
 def _box_name(node: Value, d: Drawing) -> str:
     """A node in the caption's d.../d...: the name on its box (``x1[2]``; ``(*#7)``, as the replay's
-    captions write it), else as ``viz.formulas.node_name`` writes it (``(a·3)``, ``node7``)."""
+    captions write it), else as ``viz.chainrule.formulas.node_name`` writes it (``(a·3)``, ``node7``)."""
     name = d.shown.get(node)
     if name is None:
         return node_name(node, d.namer, d.order)

@@ -2,7 +2,7 @@
 
 Graphviz draws each value as an HTML-like table (``label=<<table>...</table>>``):
 label, data and grad; this module writes those tables and the edge labels,
-every piece of user text escaped by ``viz.text.html_escape``.
+every piece of user text escaped by ``viz.graph.style.html_escape``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The font stack of chaingrad's SVG drawings: text as wide as the layout assumed, in any renderer.
 
-dot lays text out with Helvetica's widths (chaingrad asks for Arial, ``viz.style.FONT``,
+dot lays text out with Helvetica's widths (chaingrad asks for Arial, ``viz.graph.style.FONT``,
 which has them) and writes ``font-family="Arial"`` (``"Helvetica,sans-Serif"``
 for Helvetica). A renderer without Helvetica then
 takes its own sans-serif, which on Linux (librsvg, used by ``rsvg-convert``,

@@ -16,7 +16,7 @@ disk and works offline):
 - a learning rate and a Step button take gradient-descent steps on the
   parameters and show the root's value (the loss) and its history;
 - exercise mode (a toggle, or ``#exercise``) hides the grads and asks the
-  questions of ``python -m demos.practice`` (``viz.questions``), answered in
+  questions of ``python -m demos.practice`` (``viz.practice.questions``), answered in
   the boxes, with the practice's tolerance and hints.
 
     >>> from viz import explore

@@ -9,7 +9,7 @@
     off by a constant factor 1/2: your formula gives 1/2 times the engine's value (0.5 against 1)
 
 The formula is written for one data point, as the articles write theirs, and summed
-over the data (``viz.points``: a root that adds one term per data point). For each
+over the data (``viz.practice.points``: a root that adds one term per data point). For each
 point it is evaluated with the point's numbers and set beside the engine's term
 d term / d node there; the sums are set beside a central finite difference. A
 disagreement is diagnosed, most specific first: the opposite sign; one chain-rule

@@ -1,4 +1,4 @@
-"""What is wrong with a hand formula that disagrees with the engine: the diagnoses of ``viz.check``.
+"""What is wrong with a hand formula that disagrees with the engine: the diagnoses of ``viz.practice.check``.
 
 Given the formula's value f_k and the engine's term g_k at each data point k, most
 specific first:

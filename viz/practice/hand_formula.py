@@ -1,4 +1,4 @@
-"""A formula as a learner writes it by hand, read against ``viz.expr``'s whitelist and evaluated in floats.
+"""A formula as a learner writes it by hand, read against ``viz.expression``'s whitelist and evaluated in floats.
 
     >>> f = read_formula("-2 * (Observed - Predicted) * w3 * (e^x1 / (1 + e^x1))",
     ...                  ["observed", "predicted", "w3", "x1"])
@@ -8,7 +8,7 @@
 As the articles write formulas: node names case-insensitively (``Predicted``), ``^``
 and ``**`` as powers, ``e^x`` (``e`` or ``E`` is Euler's number unless a node is
 called so), ``exp``, ``log`` (also ``ln``), ``softplus``, ``sigmoid`` and the engine's other
-functions, ``+ - * /`` and parentheses. The text is checked by ``viz.expr.parse`` (an
+functions, ``+ - * /`` and parentheses. The text is checked by ``viz.expression.parse`` (an
 ``ast`` whitelist; never ``eval``); anything else is a ``FormulaError`` with one line.
 
 ``split_gradient("dSSR/dw3 = ...")`` separates the gradient's two names from the formula.

@@ -8,9 +8,9 @@ edge whose local derivative the step multiplies are emphasised (``draw_frame``'s
 grads' colour, every grad received so far is filled in (a partial sum until
 its last step), and grads not yet reached are blank. The last frame shows every node's grad exactly as
 ``backward()`` leaves it. Every box shows the name the captions use
-(``viz.step_text.node_names``: ``x1[2]`` where a label repeats).
+(``viz.chainrule.names.node_names``: ``x1[2]`` where a label repeats).
 
-    >>> from viz.frames import write_replay
+    >>> from viz.replay.frames import write_replay
     >>> write_replay(ssr, "replay/")                # doctest: +SKIP
     # replay/index.html: the explorer page (viz.explore), stepping on one drawing
     >>> write_replay(ssr, "replay/", frames=True)   # doctest: +SKIP

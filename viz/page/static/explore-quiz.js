@@ -1,4 +1,4 @@
-/* chaingrad explorer: the exercise. The questions are viz.questions' (python -m demos.practice
+/* chaingrad explorer: the exercise. The questions are viz.practice.questions' (python -m demos.practice
  * asks the same), made at the page's starting point: each has its expected number, its
  * tolerance (relative 1 % or half a unit of the last shown decimal) and its hint. One at a
  * time, the answer is typed into the box of the node it is about (input[data-answer=NODE]),
@@ -91,7 +91,7 @@ function chaingradQuiz(page) {
     var q = quiz.questions[qi], text = answer.value.trim(), x = text === "" ? NaN : Number(text);
     var fb = $("quiz-feedback");
     if (!isFinite(x)) { fb.textContent = "Type a number (" + JSON.stringify(text) + " is not one)."; return; }
-    // viz.questions.Tolerance.accepts: |answer - expected| <= max(rel |expected|, abs)
+    // viz.practice.questions.Tolerance.accepts: |answer - expected| <= max(rel |expected|, abs)
     var right = Math.abs(x - q.expected) <= Math.max(q.rel * Math.abs(q.expected), q.abs);
     var shown = CG.formatG(q.expected, 6);
     answer.setAttribute("data-verdict", right ? "right" : "wrong");

@@ -1,6 +1,6 @@
 /* chaingrad explorer: the text the page writes, laid out as the Python side lays it out.
  *
- * stepEquation and stepDetail are viz.step_text's step_equation (times "×") and the replay
+ * stepEquation and stepDetail are viz.replay.step_text's step_equation (times "×") and the replay
  * frames' detail line; explanation is str(viz.explain(root, node)): the header (from
  * Python), then per path its factors' names, formulas and numbers in aligned columns,
  * the path's product, the sum over paths and the grad. nodes[i] = {name, dname} with the
@@ -28,7 +28,7 @@ var CGText = (function () {
       : d + " so far: " + after + " (" + i + " has more consumers still to pass their grad back)";
   }
 
-  // e: the node's explanation from viz/explore_data.py; locals[c][k]: the local derivatives now;
+  // e: the node's explanation from viz/page/data.py; locals[c][k]: the local derivatives now;
   // grad: the node's grad now; p: significant digits.
   function explanation(e, locals, grad, p) {
     if (e.error) { return e.error; }
