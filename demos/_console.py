@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from engine.files import cause
 from engine.format import format_number
 from viz.cli.parsing import OneLineParser
 from viz.cli.run import run_command
@@ -235,7 +236,7 @@ def check_out_dir(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise ValueError(f"--out {str(path)!r}: cannot create this folder: {err.strerror or err}") from None
+        raise ValueError(f"--out {str(path)!r}: cannot create this folder: {cause(err, path, making=True)}") from None
     if not os.access(path, os.W_OK):
         raise ValueError(f"--out {str(path)!r}: this folder cannot be written to")
     return path

@@ -23,6 +23,7 @@ from demos import network as net
 from demos._console import Console, check_close, cli, fixed
 from demos._derivative import HAND_TOL
 from engine import Value
+from engine.files import make_dirs
 from nn import ssr
 from nn import statquest as sq
 from viz import DotNotFoundError, draw, explain, render
@@ -73,7 +74,7 @@ def run(con: Console, out: Path, params: Mapping[str, float] | None = None) -> l
         " that path's share of dSSR/dw1."
     )
     con.line("At Details Pt. 2's starting values (as in part 3).")
-    out.mkdir(parents=True, exist_ok=True)
+    make_dirs(out, "demos.graph")
 
     # One data point: the SSR term (observed - predicted)^2 for input 0.5.
     k = sq.INPUTS.index(ONE_POINT_INPUT)

@@ -18,12 +18,14 @@ Without matplotlib the pictures are skipped with one line saying how to get them
 from __future__ import annotations
 
 import argparse
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from demos import network as net
 from demos._console import Console, cli
+from engine.files import make_dirs, write_bytes
 from nn import Ledger, train
 from nn import statquest as sq
 from viz.plots import EXTRA_HINT, PlotError, plot_descent, plot_fit, plot_loss
@@ -77,13 +79,14 @@ def write(out: Path, ledgers: dict[str, Ledger]) -> list[Path]:
     )
     fit.axes[0].set_title("The fit: the prediction over the input range, before and after training", fontsize=10)
     loss = loss_figure(slow, fast)
-    out.mkdir(parents=True, exist_ok=True)
+    make_dirs(out, "demos.pictures")
     written = []
     for name, figure in zip(FILES, (descent, fit, loss)):
-        path = out / name
+        png = io.BytesIO()
         # No date or software version in the file: the same run gives the same bytes.
-        figure.savefig(path, dpi=DPI, metadata={"Software": None})
-        written.append(path)
+        figure.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+        # Written here, not by matplotlib: an error names the file and its cause.
+        written.append(write_bytes(out / name, png.getvalue(), "demos.pictures"))
     return written
 
 

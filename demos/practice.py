@@ -25,12 +25,13 @@ from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from engine import Value
 from nn.statquest import INPUTS, PARAMETER_NAMES
 from viz.chainrule.numbers import fmt
+from viz.chainrule.visible import visible_text
 from viz.cli.run import run_command
 from viz.practice.check import check
 from viz.practice.hand_formula import FormulaError, read_formula
 from viz.practice.questions import SHOWN_DECIMALS, Question, Quiz, make_questions
 
-__all__ = ["main", "draw_point", "ask", "Score"]
+__all__ = ["main", "draw_point", "ask", "Answer", "Score"]
 
 PROG = "python -m demos.practice"
 
@@ -72,16 +73,43 @@ def draw_point(seed: int) -> tuple[dict[str, float], str, int]:
     return values, rng.choice(PARAMETER_NAMES), rng.randint(1, len(INPUTS))
 
 
-def _read(inp: TextIO, out: TextIO, echo: bool) -> str | None:
-    """One answer line (None at the end of the input); echoed when it does not come from a terminal."""
+class Answer(NamedTuple):
+    """A line of input: its ``text`` (stripped), and whether it was ``readable`` text in the input's
+    encoding (when not, ``text`` shows the bytes that were not as ``\\xNN``)."""
+
+    text: str
+    readable: bool = True
+
+
+def _readline(inp: TextIO) -> Answer:
+    """One line of ``inp`` ("" at its end). Read as bytes where the stream has them and decoded here:
+    a text stream decodes its whole read-ahead at once, so one bad byte would lose every line after it."""
+    buffer = getattr(inp, "buffer", None)
+    encoding = getattr(inp, "encoding", None) or "utf-8"
+    if buffer is not None and callable(getattr(buffer, "readline", None)):
+        raw = buffer.readline()
+        try:
+            return Answer(raw.decode(encoding))
+        except UnicodeDecodeError:
+            return Answer(raw.decode(encoding, "backslashreplace") or "\n", readable=False)
+    try:
+        return Answer(inp.readline())
+    except UnicodeDecodeError as err:  # a text stream without bytes beneath: this read is lost
+        return Answer(err.object[err.start:err.end].decode("latin-1").encode("unicode_escape").decode() + "\n",
+                      readable=False)
+
+
+def _read(inp: TextIO, out: TextIO, echo: bool) -> Answer | None:
+    """One answer line (None at the end of the input); echoed when it does not come from a terminal,
+    control characters as escapes (an answer cannot clear the screen)."""
     out.flush()
-    line = inp.readline()
-    if not line:
+    line = _readline(inp)
+    if not line.text:
         print(file=out)
         return None
-    answer = line.strip()
+    answer = Answer(line.text.strip(), line.readable)
     if echo:
-        print(answer, file=out)
+        print(visible_text(answer.text), file=out)
     return answer
 
 
@@ -134,7 +162,11 @@ def ask(quiz: Quiz, root: Value, inp: TextIO, out: TextIO, *, echo: bool = False
                 left = n - k + 1
                 print(f"(the input ended: {left} question{'s' if left > 1 else ''} not answered)", file=out)
                 return Score(score, n)
-            right, note = _judge(q, answer, root, quiz.param)
+            if answer.readable:
+                right, note = _judge(q, answer.text, root, quiz.param)
+            else:
+                encoding = getattr(inp, "encoding", None) or "utf-8"
+                right, note = False, f"cannot read that: the line is not {encoding} text"
             shown = fmt(q.expected, 6)
             if right:
                 score += 1

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.files import as_path, check_parent, write_text
 from engine.format import format_number
 
 if TYPE_CHECKING:  # nn.ledger imports this module to hand its methods over
@@ -112,8 +113,9 @@ def html(ledger: Ledger, max_lines: int | None, precision: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_csv(ledger: Ledger, path: str | Path | None) -> str:
+def to_csv(ledger: Ledger, path: str | Path | None, who: str = "Ledger.to_csv") -> str:
     """CSV, one row per step, numbers in full precision (``repr``); also written to ``path`` if given."""
+    target = None if path is None else check_parent(as_path(path, who), who)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     header = ["step", ledger.loss_name]
@@ -126,25 +128,27 @@ def to_csv(ledger: Ledger, path: str | Path | None) -> str:
             row += [repr(r.grads[name]), repr(r.step_sizes[name]), repr(r.new_values[name])]
         writer.writerow(row)
     text = buf.getvalue()
-    if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+    if target is not None:
+        write_text(target, text, who)
     return text
 
 
 def save(ledger: Ledger, path: str | Path) -> Path:
     """Write the ledger to ``path``, by suffix: ``.md``, ``.csv`` or ``.txt`` (the full table)."""
-    p = Path(path)
+    who = "Ledger.save"
+    p = as_path(path, who)
     suffix = p.suffix.lower()
-    if suffix == ".md":
-        p.write_text(markdown(ledger, None, 4), encoding="utf-8")
-    elif suffix == ".csv":
-        to_csv(ledger, p)
-    elif suffix == ".txt":
-        p.write_text(table(ledger, None, 4) + "\n", encoding="utf-8")
-    else:
+    if suffix not in (".md", ".csv", ".txt"):
         raise ValueError(
-            f"Ledger.save: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt"
+            f"{who}: unknown suffix {p.suffix!r} in {str(p)!r}; use .md, .csv or .txt"
         )
+    check_parent(p, who)
+    if suffix == ".md":
+        write_text(p, markdown(ledger, None, 4), who)
+    elif suffix == ".csv":
+        to_csv(ledger, p, who)
+    else:
+        write_text(p, table(ledger, None, 4) + "\n", who)
     return p
 
 

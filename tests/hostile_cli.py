@@ -64,9 +64,10 @@ class Run:
     status: int
     says: str  # a piece of the one stderr line ("" when stderr must be empty)
     env: dict[str, str] = field(default_factory=dict)
-    stdin: str = "devnull"  # "devnull", "closed" or text to feed
+    stdin: str = "devnull"  # "devnull", "closed" or text to feed (a surrogate \udcXX: the byte XX)
     stdout: str = "pipe"  # "pipe", "closed" or "full" (/dev/full)
     before_work: bool = False  # nothing may be printed on stdout first
+    prints: str = ""  # a piece stdout must hold
     seconds: float = 30.0  # a generous bound for a loaded machine; the point is "not minutes"
 
     @property
@@ -86,12 +87,31 @@ RUNS = [
     Run("demos.practice", (), 2, "standard input is closed", stdin="closed"),
     Run("demos.check", ("dSSR/db3 = -2*(observed - predicted)",), 2, "standard output is closed", stdout="closed"),
     Run("demos.replay", (), 0, "", stdin="closed"),
+    # standard input that is not valid text: that line is an unreadable answer, the score still comes
+    Run("demos.practice", ("--seed", "1"), 0, "", stdin="2.095\n\udcff\udcfe\n2.2\n",
+        env={"PYTHONIOENCODING": "utf-8:strict"}, prints="score: 2/11"),
+    Run("demos.practice", ("--seed", "1"), 0, "", stdin="\udce9t\udce9\n", env={"PYTHONIOENCODING": "utf-8:strict"},
+        prints="cannot read that: the line is not utf-8 text"),
+    Run("demos.practice", ("--seed", "1"), 0, "", stdin="\x1b[2J\x00\n", prints="\\u001b[2J\\u0000"),
     # --out / -o that cannot be written, found before the work
     Run("demos", ("--out", "{tmp}/a-file"), 2, "it is a file, not a folder", before_work=True),
     Run("demos", ("--out", "/proc/no/such/folder"), 2, "cannot create this folder", before_work=True),
     Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}"), 2, "it is a directory"),
     Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/no/such/dir/y.svg"), 2, "does not exist"),
     Run("demos.replay", ("--html", "{tmp}/a-file"), 2, "a-file"),
+    # a file that cannot be written: its path and the real cause, never "standard output"
+    Run("viz", ("x*2", "--set", "x=1", "--html", "/dev/full"), 2,
+        "explore: cannot write '/dev/full': No space left on device (ENOSPC)"),
+    Run("viz", ("x*2", "--set", "x=1", "--html", "{tmp}/a-file/p.html"), 2,
+        "a-file' is a file, not a directory (ENOTDIR)", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "-o", "/dev/full", "--format", "dot"), 2,
+        "render: cannot write '/dev/full': No space left on device (ENOSPC)"),
+    Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/a-file/y.svg"), 2, "a-file' is a file, not a directory (ENOTDIR)"),
+    Run("viz", ("x*2", "--set", "x=1", "--explain", "x", "--latex"), 2, "cannot write to standard output",
+        stdout="full"),
+    Run("demos.replay", ("--html", "{tmp}/a-file/replay", "--frames"), 2,
+        "a-file' is a file, not a directory (ENOTDIR)"),
+    Run("demos", ("--out", "{tmp}/a-file/out"), 2, "a-file' is a file, not a directory (ENOTDIR)", before_work=True),
     # dot failing, missing, hanging
     Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/y.svg"), 2, "failed (exit 1)",
         env={"CHAINGRAD_DOT": "/bin/false"}),

@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import engine
@@ -22,6 +23,7 @@ from engine import Value, check_grad, numerical_grad, topological_order, trace
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
 from tests.bench_drawing import product  # x*x*...*x: the layout Graphviz finds hardest
 from viz import draw, explain, explore, render, to_png, to_svg
+from viz.replay.frames import write_replay
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,24 @@ def _model() -> MLP:
 
 def _square(a: Value) -> Value:
     return a * a
+
+
+def _ledger() -> Any:
+    return train(_model(), [0.0, 1.0], [1.0, 0.0], steps=2)
+
+
+def _in_a_file(name: str) -> str:
+    """``a-file/name``, where ``a-file`` (made here, in the row's working directory) is a file."""
+    Path("a-file").write_text("not a directory\n")
+    return f"a-file/{name}"
+
+
+def _plot_ledger(losses: list[Any]) -> Any:
+    """A ledger-shaped record (what the plots read) with these losses."""
+    led = _ledger()
+    rows = [replace(led.rows[0], step=k + 1, loss=y) for k, y in enumerate(losses)]
+    return type("Led", (), {"names": led.names, "lr": led.lr, "start": led.start, "loss_name": "L", "rows": rows,
+                            "final_loss": None, "stop_reason": None, "summary": lambda self, precision=4: "run"})()
 
 
 NAN, INF = math.nan, math.inf
@@ -192,7 +212,55 @@ ROWS: list[Row] = [
     Row("explore", "max_layout", lambda: explore(_root(), "page.html", max_layout=0), ValueError, "max_layout"),
     Row("explore", "max_paths", lambda: explore(_root(), "page.html", max_paths=0), ValueError, "max_paths"),
     Row("explore", "*", lambda: explore(_root(), "page.html", legend=False), TypeError, "unknown page option 'legend'"),
+    # ---------------------------------------------------------------- files: the path and the real cause
+    Row("render", "path", lambda: render(_root(), "/dev/full", format="dot"), OSError,
+        "cannot write '/dev/full': No space left on device (ENOSPC)"),
+    Row("render", "path", lambda: render(_root(), _in_a_file("g.dot")), NotADirectoryError,
+        "cannot write 'a-file/g.dot': 'a-file' is a file, not a directory (ENOTDIR)"),
+    Row("render", "path", lambda: render(_root(), "no/such/g.dot"), FileNotFoundError,
+        "the directory 'no' does not exist (ENOENT)"),
+    Row("render", "path", lambda: render(_root(), "."), IsADirectoryError, "it is a directory; give a file name"),
+    Row("explore", "path", lambda: explore(_root(), "/dev/full"), OSError,
+        "cannot write '/dev/full': No space left on device (ENOSPC)"),
+    Row("explore", "path", lambda: explore(_root(), _in_a_file("p.html")), NotADirectoryError,
+        "'a-file' is a file, not a directory (ENOTDIR)"),
+    Row("write_replay", "directory", lambda: write_replay(_root(), _in_a_file("replay")), NotADirectoryError,
+        "cannot make the directory 'a-file/replay': 'a-file' is a file, not a directory (ENOTDIR)"),
+    Row("write_replay", "directory", lambda: write_replay(_root(), _in_a_file("")), FileExistsError,
+        "cannot make the directory 'a-file': it is a file"),
+    Row("write_frames", "directory", lambda: write_replay(_root(), _in_a_file("r"), frames=True),
+        NotADirectoryError, "'a-file' is a file, not a directory (ENOTDIR)"),
+    Row("Ledger.to_csv", "path", lambda: _ledger().to_csv("/dev/full"), OSError,
+        "cannot write '/dev/full': No space left on device (ENOSPC)"),
+    Row("Ledger.to_csv", "path", lambda: _ledger().to_csv(_in_a_file("l.csv")), NotADirectoryError,
+        "cannot write 'a-file/l.csv': 'a-file' is a file, not a directory (ENOTDIR)"),
+    Row("Ledger.to_csv", "path", lambda: _ledger().to_csv("."), IsADirectoryError, "it is a directory"),
+    Row("Ledger.to_csv", "path", lambda: _ledger().to_csv(3), TypeError, "path must be a file name"),
+    Row("Ledger.save", "path", lambda: _ledger().save(_in_a_file("l.md")), NotADirectoryError,
+        "'a-file' is a file, not a directory (ENOTDIR)"),
+    Row("Ledger.save", "path", lambda: _ledger().save("/" + "n" * 300 + ".txt"), OSError,
+        "File name too long (ENAMETOOLONG)"),
+    # ---------------------------------------------------------------- plots: what a picture cannot draw
+    Row("plot_descent", "loss_at", lambda: _plots().plot_descent(
+        train(_model(), [0.0], [1.0], params=["L2.n1.b"], steps=2), lambda v: "high"), TypeError,
+        "loss_at must return a number (or a Value), got str 'high'"),
+    Row("plot_fit", "curves", lambda: _plots().plot_fit({"f": lambda x: None}, [0.0, 1.0], [0.0, 1.0]), TypeError,
+        "curves['f'] must return a number (or a Value), got NoneType"),
+    Row("plot_fit", "x_range", lambda: _plots().plot_fit({"f": abs}, [0.0], [0.0], x_range=(-1e308, 1e308)),
+        ValueError, "within ±4e307"),
+    Row("plot_loss", "ledger", lambda: _plots().plot_loss(_plot_ledger([1.0, Value(2.0)])), TypeError,
+        "the ledger's loss after 1 step must be a number, got Value"),
 ]
+
+
+def _plots() -> Any:
+    """viz.plots, or a skip without matplotlib (the extra)."""
+    import pytest
+
+    pytest.importorskip("matplotlib", reason="matplotlib (the plot extra) is not installed")
+    import viz.plots
+
+    return viz.plots
 
 # Every function form (engine.exp, engine.log ...): a string is refused naming the function.
 ROWS += [
@@ -212,3 +280,17 @@ EXEMPT = {
     "find_dot": "takes no arguments; its hostile environment (CHAINGRAD_DOT) is in the command-line table",
     "dot_on_path": "takes no arguments; with no dot at all it raises find_dot's DotNotFoundError",
 }
+
+#: Labels every output must survive (LaTeX that pdflatex compiles, Markdown on one line per row):
+#: LaTeX's specials, every ASCII control character, blank lines, ligatures, accents, combining
+#: marks, emoji, lone surrogates, and labels thousands of characters long.
+HOSTILE_LABELS: list[str] = [
+    "_", "_1", "__", "x_1", "_a_", "a_", "", " ", "a\n\nb", "\n\n", "a\r\nb",
+    *[chr(c) for c in range(32)], "\x7f", "nul\x00del\x7f", "\x85", "\x9f",
+    "\\", "\\\\", "{", "}", "}{", "%", "#", "&", "$", "^", "~", "%#&$^~", "$$", "\\par", "\\end{align*}",
+    "\\\\ &", "^^M", "a--b", "``q''", "<>|\"", "?`!`", "'", "(", ")", "+", "-", "x^2",
+    "é", "e\u0301", "x\u0302", "i\u0301", "\u0301", "ǖ", "ą", "Ångström", "α", "θ1", "ΔΩ", "ŷ", "ß",
+    "日本", "😀", "👨\u200d👩\u200d👧", "\u202e", "\ufeff", "\u00ad", "\u00a0", "\u2028", "\u2029",
+    "\ud800", "\udcff", "\U0010ffff", "\ufffd", "·", "×", "≤",
+    "a" * 5000, "é%" * 2000, "\\" * 3000, "w" + "1" * 3000, "😀" * 3000, "a\n" * 1000,
+]

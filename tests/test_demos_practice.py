@@ -75,6 +75,34 @@ def test_unreadable_and_empty_answers_are_tries():
     assert text.rstrip().endswith("score: 0/11")
 
 
+def test_a_line_that_is_not_utf8_is_an_unreadable_try_and_the_lines_after_it_count():
+    answers = [f"{v:.4f}" for v in right_answers_w1_point2()]
+    # Strict decoding, as under PYTHONIOENCODING=utf-8:strict: the bad line is one try, not the end.
+    data = "\n".join([answers[0], "\udcff\udcfe1", *answers[1:]]).encode("utf-8", "surrogateescape") + b"\n"
+    inp = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="strict")
+    out = io.StringIO()
+    status = practice.main([*SET, "--param", "w1", "--point", "2"], inp=inp, out=out)
+    text = out.getvalue()
+    assert status == 0
+    assert "= \\xff\\xfe1\n" in text  # the echo shows the bytes that were not text
+    assert "not quite (cannot read that: the line is not utf-8 text)" in text
+    # The bad line was question 2's first try; its second try and every question after it are right.
+    assert text.count("right:") == 11 and text.rstrip().endswith("score: 11/11")
+
+
+def test_a_text_stream_without_bytes_that_fails_to_decode_still_scores():
+    class Failing(io.StringIO):
+        def readline(self, *args):  # type: ignore[override]
+            if self.tell() == 0 and not getattr(self, "failed", False):
+                self.failed = True
+                raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+            return super().readline(*args)
+
+    out = io.StringIO()
+    status = practice.main([*SET, "--param", "w1", "--point", "2"], inp=Failing("1\n"), out=out)
+    assert status == 0 and "= \\xff\n" in out.getvalue() and "score: 0/11" in out.getvalue()
+
+
 @pytest.mark.parametrize("given, score", [(0, 0), (3, 3), (10, 10)])
 def test_early_end_of_input_still_scores(given, score):
     answers = [f"{v:.4f}" for v in right_answers_w1_point2()][:given]

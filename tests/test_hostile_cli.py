@@ -76,11 +76,17 @@ def test_a_hostile_run_ends_in_one_line_and_a_status(run: Run, tmp_path, hanging
         assert err == "", err
     if run.before_work:
         assert proc.stdout == ""
+    assert run.prints in proc.stdout, proc.stdout[-2000:]
     assert seconds < run.seconds, f"took {seconds:.1f} s"
 
 
 def _run(run: Run, argv, env, cwd) -> subprocess.CompletedProcess:
     redirect = {"closed": " >&-", "full": " >/dev/full", "pipe": ""}[run.stdout]
-    redirect += " <&-" if run.stdin == "closed" else " </dev/null"
-    return subprocess.run(["sh", "-c", f'exec "$0" "$@"{redirect}', sys.executable, "-m", run.module, *argv],
-                          capture_output=True, env=env, cwd=cwd, timeout=run.seconds + 60, text=True)
+    feed = run.stdin not in ("closed", "devnull")
+    redirect += {"closed": " <&-", "devnull": " </dev/null"}.get(run.stdin, "")
+    proc = subprocess.run(["sh", "-c", f'exec "$0" "$@"{redirect}', sys.executable, "-m", run.module, *argv],
+                          input=run.stdin.encode("utf-8", "surrogateescape") if feed else None,
+                          capture_output=True, env=env, cwd=cwd, timeout=run.seconds + 60)
+    # Decoded here: a command may print what is not UTF-8, and the test must show it, not fail on it.
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))

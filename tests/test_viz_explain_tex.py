@@ -11,14 +11,18 @@ import math
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 
 from demos import network as net
 from engine import Value
+from nn import MLP
 from nn import statquest as sq
+from tests.hostile_library import HOSTILE_LABELS
 from viz import explain
 from viz.chainrule.latex import tex_formula, tex_name, tex_number, to_latex, to_markdown
+from viz.chainrule.tex_text import wrap_tex
 
 
 def articles_w1():
@@ -79,14 +83,44 @@ NAMES = [
     ("SSR", r"\mathrm{SSR}"),
     ("sq[3]", r"\mathrm{sq}[3]"),
     ("my_var", r"\mathrm{my\_var}"),
-    ("(a·3)", r"\text{(a·3)}"),
+    ("(a·3)", r"\text{(a\textperiodcentered{}3)}"),
     ("50% & $x_{1}^~#\\", r"\text{50\% \& \$x\_\{1\}\textasciicircum{}\textasciitilde{}\#\textbackslash{}}"),
+    # An underscore is text, never math's subscript.
+    ("_", r"\mathrm{\_}"),
+    ("_1", r"\mathrm{\_}_{1}"),
+    ("x_1", r"\mathrm{x\_}_{1}"),
+    # A blank line would end the equation; control characters are shown as their escapes.
+    ("a\n\nb", r"\text{a\textbackslash{}n\textbackslash{}nb}"),
+    ("\x00\x7f", r"\text{\textbackslash{}u0000\textbackslash{}u007f}"),
+    # Accents as commands, by the composed letter or by a combining mark; Greek as math.
+    ("é", r"\text{\'{e}}"),
+    ("e\u0301", r"\text{\'{e}}"),
+    ("x\u0302", r"\text{\^{x}}"),
+    ("ï", r"\text{\"{\i}}"),
+    ("ǖ", r"\text{\={\"{u}}}"),
+    ("αβ", r"\text{$\alpha${}$\beta$}"),
+    # What OT1 would print as other glyphs, and ligatures kept apart.
+    ("a<b>|", r"\text{a\textless{}b\textgreater{}\textbar{}}"),
+    ("--", r"\text{-{}-}"),
+    # No glyph in pdflatex's fonts: the Python escape.
+    ("😀", r"\text{\textbackslash{}U0001f600}"),
+    ("ą", r"\text{\textbackslash{}u0105}"),
+    ("\u0301", r"\text{\textbackslash{}u0301}"),
+    # As long as a drawing's box allows (MAX_NAME = 60), then an ellipsis.
+    ("a" * 100, r"\text{" + "a" * 59 + r"\dots{}}"),
 ]
 
 
 @pytest.mark.parametrize("name, tex", NAMES)
 def test_tex_name(name, tex):
     assert tex_name(name) == tex
+
+
+@pytest.mark.parametrize("name, tex", [("é", r"\text{é}"), ("😀", r"\text{😀}"),
+                                       ("a\n\nb", r"\text{a\textbackslash{}n\textbackslash{}nb}"),
+                                       ("$\x00", r"\text{\$\textbackslash{}u0000}")])
+def test_tex_name_for_mathjax_keeps_unicode(name, tex):
+    assert tex_name(name, pdflatex=False) == tex
 
 
 FORMULAS = [
@@ -145,20 +179,93 @@ def hostile_graph():
     return d, a, b, c
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (texlive-latex-base)")
+needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None,
+                                    reason="pdflatex is not installed (texlive-latex-base)")
+
+
+def pdflatex(tmp_path, blocks: list[str], what: list[str]) -> None:
+    """Compile the blocks on a page (the preamble a slide needs: amsmath); fail naming the block
+    (``what[k]``) that holds the first TeX error."""
+    head = "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage[landscape,margin=1cm]{geometry}\n"
+    doc, starts = head + "\\begin{document}\n", []
+    for block in blocks:
+        starts.append(doc.count("\n") + 1)
+        doc += block + "\n"
+    doc += "\\end{document}\n"
+    assert doc.isascii()  # pdflatex reads it whatever its input encoding
+    (tmp_path / "slide.tex").write_text(doc, encoding="ascii")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "slide.tex"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300, errors="replace")
+    log = (tmp_path / "slide.log").read_text(encoding="latin-1")
+    where = re.search(r"^l\.(\d+)", log, re.MULTILINE)
+    culprit = what[max(k for k, start in enumerate(starts) if start <= int(where.group(1)))] if where else "?"
+    assert run.returncode == 0 and "! " not in log, f"in the block of {culprit}: {log[-2000:]}"
+    assert (tmp_path / "slide.pdf").stat().st_size > 1000
+
+
+@needs_pdflatex
 def test_pdflatex_compiles_the_output(tmp_path):
     d, a, b, c = hostile_graph()
     blocks = [articles_w1().latex(), explain(d, a, format="latex"), explain(d, b, format="latex"),
               explain(c, c, format="latex"), explain(d, "loss [1]", format="latex")]
-    doc = ("\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage[landscape,margin=1cm]{geometry}\n"
-           "\\begin{document}\n" + "\n".join(blocks) + "\\end{document}\n")
-    (tmp_path / "slide.tex").write_text(doc, encoding="utf-8")
-    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "slide.tex"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    log = (tmp_path / "slide.log").read_text(encoding="latin-1")
-    assert run.returncode == 0, log[-3000:]
-    assert (tmp_path / "slide.pdf").stat().st_size > 1000
-    assert "! " not in log  # no TeX error of any kind
+    pdflatex(tmp_path, blocks, ["articles", "a", "b", "c", "loss [1]"])
+
+
+def label_graph(label: str):
+    """A graph whose leaf, middle and root carry ``label`` (the middle with a suffix), the leaf also
+    inside a formula (tanh); the root reached by two paths."""
+    leaf = Value(0.5, label)
+    middle = (leaf * leaf.tanh()).relabel(label + "2")
+    root = (middle.exp() + leaf).relabel(label)
+    root.backward()
+    return root, middle, leaf
+
+
+@needs_pdflatex
+def test_pdflatex_compiles_every_hostile_label(tmp_path):
+    blocks, what = [], []
+    for label in HOSTILE_LABELS:
+        root, middle, leaf = label_graph(label)
+        for node in (leaf, middle):
+            text = explain(root, node, format="latex")
+            assert text.isascii() and max(map(len, text.split("\n"))) <= 1000, repr(label[:20])
+            blocks.append(text)
+            what.append(repr(label[:40]))
+    # A learner's own graph: an MLP's parameters (L1.n1.w1 ...), and an expression with no labels.
+    model = MLP(1, [2, 1], activations=("softplus", "linear"), seed=3)
+    loss = (model(0.5) - 1.0) ** 2
+    loss.backward()
+    x = Value(0.3)
+    y = x.sigmoid() * x + x
+    y.backward()
+    blocks += [explain(loss, model.parameters()[0], format="latex"), explain(y, x, format="latex")]
+    what += ["MLP", "no labels"]
+    pdflatex(tmp_path, blocks, what)
+
+
+@pytest.mark.parametrize("label", HOSTILE_LABELS, ids=[repr(label[:12]) for label in HOSTILE_LABELS])
+def test_markdown_keeps_every_hostile_label_on_its_lines(label):
+    root, middle, leaf = label_graph(label)
+    md = explain(root, leaf, format="markdown")
+    intro, math_block, check = md.strip().split("\n\n")  # no blank line but between the three parts
+    rows = math_block.split("\n")
+    assert rows[:2] == ["$$", "\\begin{aligned}"] and rows[-2:] == ["\\end{aligned}", "$$"]
+    assert all(row.endswith(" \\\\") for row in rows[2:-3])  # each row of the derivation on one line
+    # No control character (shown as escapes), no line separator, nothing UTF-8 cannot hold.
+    assert all(ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs", "Zl", "Zp") for ch in md)
+    md.encode("utf-8")
+
+
+def test_long_lines_are_broken_where_tex_reads_nothing():
+    text = r"\frac{\partial " + r"\text{" + r"\textbackslash{}" * 400 + "}" + r" \alpha" * 300 + "} x"
+    wrapped = wrap_tex(text)
+    assert wrapped.replace("%\n", "") == text
+    lines = wrapped.split("\n")
+    assert len(lines) > 1 and all(len(line) <= 1000 for line in lines)
+    for line in lines[:-1]:  # each cut: after no backslash and inside no command name, before no space
+        assert line.endswith("%") and not line.endswith("\\%")
+        assert not re.search(r"\\[A-Za-z]*%$", line)
+    assert all(not line.startswith(" ") for line in lines[1:])
 
 
 def test_sums_and_signs_inside_products_get_brackets():

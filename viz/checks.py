@@ -17,6 +17,7 @@ from pathlib import Path
 
 from engine import Value
 from engine.checks import check_bool, check_int, check_str, check_value
+from engine.files import check_parent
 from viz.chainrule.numbers import fmt
 from viz.graph.options import RANKDIRS
 
@@ -181,17 +182,10 @@ def check_dot_source(digraph: object, func: str) -> str:
 
 def check_file_path(path: object, func: str, what: str) -> Path:
     """``path`` as a ``Path`` to write: a str or a path-like (else ``TypeError``: ``path must be <what>``),
-    not a directory, in a directory that exists."""
+    not a directory, in a directory that exists (``engine.files.check_parent``)."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{func}: path must be {what}, got {type(path).__name__} {path!r}")
-    out = Path(path)
-    if out.is_dir():
-        raise IsADirectoryError(f"{func}: cannot write {str(out)!r}: it is a directory; give a file name")
-    if not out.parent.is_dir():
-        raise FileNotFoundError(
-            f"{func}: cannot write {str(out)!r}: the directory {str(out.parent)!r} does not exist"
-        )
-    return out
+    return check_parent(path, func)
 
 
 def check_frame_grads(grads: object, func: str) -> None:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # only for the annotations; matplotlib is imported when a pic
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+from viz.plot_axes import LINEAR_MAX, finite, linear_limits, log_axis, number
+
 __all__ = ["PlotError", "DescentData", "descent_data", "plot_descent", "plot_fit", "plot_loss", "loss_curve",
            "EXTRA_HINT"]
 
@@ -38,10 +40,6 @@ EXTRA_HINT = "pip install \"chaingrad[plot]\" (in a checkout: pip install -e \".
 
 #: The colours: a dark blue curve, orange steps, magenta tangents, black data (told apart in greys too).
 CURVE, STEP, TANGENT, OBSERVED, START, END = "#1f4e79", "#d95f02", "#c51b7d", "#000000", "#9e9ac8", "#1b9e77"
-
-
-#: The loss plot's highest decade: matplotlib's log ticks overflow a little above 1e250.
-LOG_TOP = 250
 
 
 class PlotError(ImportError):
@@ -193,20 +191,25 @@ def plot_descent(
     if isinstance(labelled, bool) or not isinstance(labelled, int) or labelled < 0:
         raise ValueError(f"{who}: labelled must be an int >= 0, got {labelled!r}")
     axes = _axes(ax, who)
+    axes.set_autoscale_on(False)  # the limits are set below: matplotlib's margins overflow near 1e308
     led = _check_ledger(ledger, who)
     name, lname = data.param, led.loss_name
 
-    lo, hi = min(data.values), max(data.values)
-    span = (hi - lo) or 1.0
-    lo, hi = lo - 0.15 * span, hi + 0.15 * span
+    x_limits = linear_limits(data.values, pad=0.15)
+    if x_limits is None or x_limits[2]:
+        raise ValueError(f"{who}: the ledger's values of {name} are not finite numbers within ±4e307;"
+                         " there is no range of them to draw")
+    lo, hi, _ = x_limits
     xs = [lo + (hi - lo) * i / 200 for i in range(201)]
-    ys = [float(loss_at(x)) for x in xs]
+    ys = [number(loss_at, x, who, "loss_at") for x in xs]
     axes.plot(xs, ys, color=CURVE, linewidth=2, label=f"{lname} as a function of {name}", gid="curve")
 
     # Tangents: a segment through each point with the engine's slope, as wide as a quarter of the
     # axis (it leaves the curve visibly on either side), drawn over the curve in another colour.
     half = 0.125 * (hi - lo)
     for k, (v, loss, slope) in enumerate(zip(data.values, data.losses, data.slopes), start=1):
+        if not all(math.isfinite(t) for t in (v, loss, slope * half)):
+            continue  # a diverged step: no point to draw a tangent through
         axes.plot([v - half, v + half], [loss - slope * half, loss + slope * half], color=TANGENT,
                   linewidth=2, linestyle=(0, (4, 2)), zorder=3, gid=f"tangent{k}",
                   label=f"tangent: slope = the engine's d{lname}/d{name}" if k == 1 else None)
@@ -215,6 +218,8 @@ def plot_descent(
                           (v, loss), xytext=(10, 4), textcoords="offset points", fontsize=8, color=TANGENT)
     # Steps: old point -> new point along the curve.
     for k in range(len(data.slopes)):
+        if not all(map(math.isfinite, (*data.values[k:k + 2], *data.losses[k:k + 2]))):
+            continue
         arrow = axes.annotate("", xy=(data.values[k + 1], data.losses[k + 1]),
                               xytext=(data.values[k], data.losses[k]),
                               arrowprops=dict(arrowstyle="->", color=STEP, linewidth=1.2))
@@ -224,11 +229,13 @@ def plot_descent(
               label=f"{len(data.slopes)} steps at lr = {data.lr:g}", gid="points")
 
     # Keep steep tangents from stretching the axes: the curve decides the height.
-    ok = [y for y in ys if math.isfinite(y)]
-    if ok:
-        bottom, top = min(ok), max(ok)
-        pad = 0.08 * ((top - bottom) or 1.0)
-        axes.set_ylim(bottom - pad, top + pad)
+    y_limits = linear_limits(ys)
+    if y_limits is not None:
+        axes.set_ylim(y_limits[0], y_limits[1])
+        if y_limits[2]:
+            _note(axes, f"{lname} beyond ±4e307 is off the chart")
+    else:  # loss_at gave no finite number: the points alone decide the height
+        axes.set_ylim(*(linear_limits(data.losses) or (0.0, 1.0))[:2])
     axes.set_xlim(lo, hi)
     axes.set_xlabel(name)
     axes.set_ylabel(lname)
@@ -272,15 +279,26 @@ def plot_fit(
             raise ValueError(f"{who}: give x_range or at least one input")
         x_range = (min(xs_data), max(xs_data))
     lo, hi = _numbers(x_range, who, "x_range")
-    if not lo < hi:
-        raise ValueError(f"{who}: x_range must be (low, high) with low < high, got {x_range!r}")
+    if not lo < hi or max(-lo, hi) > LINEAR_MAX:
+        raise ValueError(f"{who}: x_range must be (low, high) with low < high, within ±4e307, got {x_range!r}")
     axes = _axes(ax, who)
+    axes.set_autoscale_on(False)  # the limits are set below: matplotlib's margins overflow near 1e308
     xs = [lo + (hi - lo) * i / (points - 1) for i in range(points)]
     colours = [START, END, CURVE, STEP]
+    drawn: list[float] = list(ys_data)
     for i, (label, f) in enumerate(curves.items()):
-        axes.plot(xs, [float(f(x)) for x in xs], color=colours[i % len(colours)], linewidth=2,
+        ys = [number(f, x, who, f"curves[{label!r}]") for x in xs]
+        drawn += ys
+        axes.plot(xs, ys, color=colours[i % len(colours)], linewidth=2,
                   linestyle="--" if i == 0 and len(curves) > 1 else "-", label=label, gid=f"curve:{label}")
     axes.plot(xs_data, ys_data, "o", color=OBSERVED, markersize=7, label="observed", gid="observed")
+    x_limits = linear_limits([lo, hi], pad=0.05)
+    limits = linear_limits(drawn, pad=0.05) or (0.0, 1.0, False)  # no data, no finite prediction: empty
+    assert x_limits is not None  # lo and hi are finite
+    axes.set_xlim(x_limits[0], x_limits[1])
+    axes.set_ylim(limits[0], limits[1])  # matplotlib's own margins: 5 %
+    if limits[2]:
+        _note(axes, "predictions beyond ±4e307 are off the chart")
     axes.set_xlabel("input")
     axes.set_ylabel("prediction")
     axes.legend(fontsize=8)
@@ -305,11 +323,18 @@ def _numbers(xs: object, who: str, what: str) -> list[float]:
 
 def loss_curve(ledger: object) -> tuple[list[int], list[float]]:
     """(steps taken, loss): the loss after 0, 1, ... n steps (the last one is ``final_loss``)."""
-    led = _check_ledger(ledger, "loss_curve")
+    return _loss_curve(_check_ledger(ledger, "loss_curve"), "loss_curve")
+
+
+def _loss_curve(led: _Ledger, who: str) -> tuple[list[int], list[float]]:
     losses = [r.loss for r in led.rows]
     if led.final_loss is not None:
         losses.append(led.final_loss)
-    return list(range(len(losses))), losses
+    for k, y in enumerate(losses):
+        if isinstance(y, bool) or not isinstance(y, (int, float)):
+            after = f"after {k} step{'s' if k != 1 else ''}" if k else "before training"
+            raise TypeError(f"{who}: the ledger's loss {after} must be a number, got {type(y).__name__}")
+    return list(range(len(losses))), [float(y) for y in losses]
 
 
 def plot_loss(ledger: object, *, label: str | None = None, ax: Axes | None = None) -> Figure:
@@ -326,34 +351,39 @@ def plot_loss(ledger: object, *, label: str | None = None, ax: Axes | None = Non
         raise TypeError(f"{who}: label must be a str, got {type(label).__name__}")
     if not led.rows:
         raise ValueError(f"{who}: the ledger has no steps to draw")
+    steps, losses = _loss_curve(led, who)
     axes = _axes(ax, who)
-    steps, losses = loss_curve(led)
     shown = [(k, y) for k, y in zip(steps, losses) if math.isfinite(y)]
     reason = "\n".join(textwrap.wrap(led.summary().splitlines()[0], 75))
     axes.plot([k for k, _ in shown], [y for _, y in shown], marker="." if len(shown) <= 60 else None,
               linewidth=1.5, label=label or reason, gid=f"loss:{label or led.lr}")
-    # Log scale when every loss drawn on these axes (this run's and earlier ones') is positive.
-    import numpy  # a dependency of matplotlib
-
-    drawn = [numpy.asarray(line.get_ydata(), dtype=float) for line in axes.lines
-             if str(line.get_gid()).startswith("loss:")]
-    if all(bool((y > 0).all()) for y in drawn):
-        # Whole decades, set before the scale (which autoscales at once): matplotlib's
-        # margins and tick positions overflow near 1e308, where diverging runs end.
-        low = min(float(y.min()) for y in drawn if y.size)
-        high = max(float(y.max()) for y in drawn if y.size)
-        top = math.ceil(math.log10(high))
-        axes.set_ylim(10.0 ** math.floor(math.log10(low)), 10.0 ** min(top, LOG_TOP))
-        axes.set_yscale("log")
-        if top > LOG_TOP:
-            axes.text(0.02, 0.97, f"losses above 1e{LOG_TOP} are off the chart", transform=axes.transAxes,
-                      fontsize=8, va="top", gid="clipped")
+    # Every loss drawn on these axes (this run's and earlier ones'): log scale when all are positive.
+    drawn = [float(y) for line in axes.lines if str(line.get_gid()).startswith("loss:")
+             for y in cast(Sequence[float], line.get_ydata())]
+    for text in [t for t in axes.texts if t.get_gid() in ("clipped", "nothing")]:
+        text.remove()  # said again below, for all the runs now drawn
+    axes.set_autoscaley_on(False)  # the limits are set here: matplotlib's margins overflow near 1e308
+    if not finite(drawn):
+        axes.set_yscale("linear")
+        axes.set_ylim(0.0, 1.0)
+        axes.set_xlim(0, max(1, steps[-1]))  # the steps there were, though none has a loss to show
+        _note(axes, f"no finite {led.loss_name} to draw: every one is NaN or infinite", "nothing")
+    elif all(y > 0 for y in drawn):
+        log_axis(axes, drawn)
     else:
         axes.set_yscale("linear")
-        axes.autoscale(axis="y")
+        bottom, top, clipped = linear_limits(drawn, pad=0.05) or (0.0, 1.0, False)
+        axes.set_ylim(bottom, top)
+        if clipped:
+            _note(axes, f"{led.loss_name} beyond ±4e307 is off the chart")
     axes.set_xlabel("steps taken")
     axes.set_ylabel(f"{led.loss_name} (log scale)" if axes.get_yscale() == "log" else led.loss_name)
     axes.set_title(f"{led.loss_name} after each step", fontsize=10)
     # Below the axes: the stopping reasons are long and a loss curve can fill any corner.
     axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     return axes.figure  # type: ignore[return-value]
+
+
+def _note(axes: Axes, text: str, gid: str = "clipped") -> None:
+    """A line of text in the axes' top left corner: what the picture leaves out."""
+    axes.text(0.02, 0.97, text, transform=axes.transAxes, fontsize=8, va="top", gid=gid)

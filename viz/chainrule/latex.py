@@ -8,8 +8,10 @@ which Jupyter (MathJax) and GitHub render.
 
 Names become math: a one-letter name with digits is subscripted (``w1`` ->
 ``w_{1}``), longer words are upright (``\\mathrm{predicted}``), ``sigmoid`` is
-``\\sigma``; anything else is escaped into ``\\text{...}``, so a label can
-never break the LaTeX. Output is ASCII for ASCII labels (pdflatex reads it).
+``\\sigma``; anything else goes into ``\\text{...}`` through ``viz.chainrule.tex_text``,
+so a label can never break the LaTeX: ``to_latex`` is ASCII that pdflatex
+compiles whatever the labels hold (``é`` -> ``\\'{e}``, a NUL -> ``\\u0000``),
+``to_markdown`` keeps Unicode letters for MathJax.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from typing import Protocol, cast, runtime_checkable
 from engine import Value, topological_order
 from viz.chainrule.formulas import Namer, node_name
 from viz.chainrule.numbers import fmt
+from viz.chainrule.tex_text import tex_text, wrap_tex
+from viz.chainrule.visible import visible_text
 from viz.checks import check_instance
+from viz.graph.layout import MAX_NAME, shorten
 
 __all__ = ["to_latex", "to_markdown", "tex_name", "tex_formula", "tex_number", "Derivation"]
 
@@ -75,6 +80,7 @@ class Derivation(Protocol):
     @property
     def agrees(self) -> bool: ...
 
+
 # The functions formula text can hold, as LaTeX operators.
 _FUNCTIONS = {
     "sigmoid": r"\sigma",
@@ -92,25 +98,24 @@ _OPERATORS = {"·": r" \cdot ", "×": r" \times ", "+": " + ", "-": " - ", "/": 
 _NAME = re.compile(r"([A-Za-z_][A-Za-z_]*?)(\d*)(\[\d+\])?")
 _NUMBER = re.compile(r"\d+(\.\d*)?(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf|nan")
 _TOKEN = re.compile(r"\s*(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|[A-Za-z_][A-Za-z_0-9]*(?:\[\d+\])?|.)")
-# Marks a token that is a whole label (kept from being split into pieces).
-_WHOLE = "\0"
-_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-            "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
 
-def _escape_text(text: str) -> str:
-    """``text`` safe inside ``\\text{...}``: LaTeX's special characters spelled out."""
-    return "".join(_SPECIAL.get(ch, ch) for ch in text)
+class _Whole(str):
+    """A token that is a whole label (kept from being split into pieces)."""
 
 
-def tex_name(name: str) -> str:
+def tex_name(name: str, pdflatex: bool = True) -> str:
     """A node's name as math: ``w1`` -> ``w_{1}``, ``predicted`` -> ``\\mathrm{predicted}``,
-    ``x1[2]`` -> ``x_{1}[2]``; any other text -> ``\\text{...}``, escaped."""
+    ``x1[2]`` -> ``x_{1}[2]``, ``_1`` -> ``\\mathrm{\\_}_{1}``; any other text -> ``\\text{...}``,
+    escaped by ``viz.chainrule.tex_text.tex_text`` (ASCII for pdflatex; with ``pdflatex=False``, Unicode).
+    A name longer than ``MAX_NAME`` (60) characters is cut, ending in ``…``, as the drawing's boxes are."""
+    name = shorten(name, MAX_NAME)  # a slide has no room for more, nor TeX's memory for thousands
     m = _NAME.fullmatch(name)
     if m is None:
-        return r"\text{" + _escape_text(name) + "}"
+        return r"\text{" + tex_text(name, pdflatex) + "}"
     letters, digits, index = m.groups()
-    base = letters if len(letters) == 1 else r"\mathrm{" + letters.replace("_", r"\_") + "}"
+    # One letter is a math variable; a word, or any underscore (math's subscript), is upright text.
+    base = letters if len(letters) == 1 and letters != "_" else r"\mathrm{" + letters.replace("_", r"\_") + "}"
     return base + (f"_{{{digits}}}" if digits else "") + (index or "")
 
 
@@ -129,11 +134,12 @@ def _factor_number(x: float, precision: int) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def tex_formula(text: str, names: Iterable[str] = ()) -> str:
+def tex_formula(text: str, names: Iterable[str] = (), pdflatex: bool = True) -> str:
     """A formula of ``viz.chainrule.formulas`` (``-2·(observed - predicted)``, ``sigmoid(x1)``) as math.
 
     ``names`` are labels to keep whole although they are not plain names
     (``a$b``, ``loss [1]``): the graph's labels, which formulas quote as they are.
+    ``pdflatex``: as in ``tex_name``.
     """
     odd = sorted({n for n in names if n and not _NAME.fullmatch(n)}, key=len, reverse=True)
     tokens: list[str] = []
@@ -144,7 +150,7 @@ def tex_formula(text: str, names: Iterable[str] = ()) -> str:
             continue
         whole = next((n for n in odd if text.startswith(n, i)), None)
         if whole is not None:
-            tokens.append(_WHOLE + whole)
+            tokens.append(_Whole(whole))
             i += len(whole)
             continue
         m = _TOKEN.match(text, i)
@@ -152,30 +158,32 @@ def tex_formula(text: str, names: Iterable[str] = ()) -> str:
         if m.group(1).strip():
             tokens.append(m.group(1))
         i = m.end()
-    out, _ = _tex_tokens(tokens, 0, stop=None)
+    out, _ = _tex_tokens(tokens, 0, None, pdflatex)
     return out.strip()
 
 
-def _tex_tokens(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
+def _tex_tokens(tokens: list[str], i: int, stop: str | None, pdflatex: bool) -> tuple[str, int]:
     """Tokens from ``i`` up to the closing ``stop`` bracket, as LaTeX; returns (text, next index)."""
     out: list[str] = []
     while i < len(tokens):
         tok = tokens[i]
-        if tok == stop:
+        if isinstance(tok, _Whole):  # a label such as "+" or ")" is a name, not an operator
+            out.append(tex_name(tok, pdflatex))
+        elif tok == stop:
             return "".join(out), i
-        if tok == "^":  # the exponent: the next atom, or a bracketed group without its brackets
+        elif tok == "^":  # the exponent: the next atom, or a bracketed group without its brackets
             i += 1
             if i < len(tokens) and tokens[i] == "(":
-                inner, i = _tex_tokens(tokens, i + 1, ")")
+                inner, i = _tex_tokens(tokens, i + 1, ")", pdflatex)
             elif i + 1 < len(tokens) and tokens[i] in _FUNCTIONS and tokens[i + 1] == "(":
                 name = _FUNCTIONS[tokens[i]]  # a^exp(b): the whole call is the exponent
-                inner, i = _tex_tokens(tokens, i + 2, ")")
+                inner, i = _tex_tokens(tokens, i + 2, ")", pdflatex)
                 inner = f"{name}({inner.strip()})"
             else:
-                inner = _atom(tokens[i]) if i < len(tokens) else ""
+                inner = _atom(tokens[i], pdflatex) if i < len(tokens) else ""
             out.append("^{" + inner.strip() + "}")
         elif tok == "(":
-            inner, i = _tex_tokens(tokens, i + 1, ")")
+            inner, i = _tex_tokens(tokens, i + 1, ")", pdflatex)
             out.append("(" + inner.strip() + ")")
         elif tok == "-" and (not out or out[-1].endswith(("(", " "))):
             out.append("-")  # a sign, not a difference: -2, (-a)
@@ -184,41 +192,41 @@ def _tex_tokens(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
         elif tok in _FUNCTIONS and i + 1 < len(tokens) and tokens[i + 1] != "(":
             out.append(_FUNCTIONS[tok] + " ")  # \\ln a, not \\lna
         else:
-            out.append(_atom(tok))
+            out.append(_atom(tok, pdflatex))
         i += 1
     return "".join(out), i
 
 
-def _atom(tok: str) -> str:
-    if tok.startswith(_WHOLE):
-        return tex_name(tok[len(_WHOLE):])
-    if tok in _FUNCTIONS:
+def _atom(tok: str, pdflatex: bool) -> str:
+    if tok in _FUNCTIONS and not isinstance(tok, _Whole):
         return _FUNCTIONS[tok]
     if _NUMBER.fullmatch(tok):
         return tok
-    return tex_name(tok)
+    return tex_name(tok, pdflatex)
 
 
-def _partial(top: str, bottom: str) -> str:
-    return rf"\frac{{\partial {tex_name(top)}}}{{\partial {tex_name(bottom)}}}"
+def _partial(top: str, bottom: str, pdflatex: bool) -> str:
+    return rf"\frac{{\partial {tex_name(top, pdflatex)}}}{{\partial {tex_name(bottom, pdflatex)}}}"
 
 
-def _lines(e: Derivation) -> tuple[list[str], str, str]:
-    """The aligned lines of the paths, the left side d root / d leaf, and the sum over paths."""
+def _lines(e: Derivation, pdflatex: bool) -> tuple[list[str], str, str]:
+    """The aligned lines of the paths, the left side d root / d leaf, and the sum over paths
+    (the labels in them ASCII for pdflatex, or Unicode for MathJax)."""
     p = e.precision
     namer = Namer(p, names=e.names)
     order: list[Value] = topological_order(e.root)
     labels = {n.label for n in order if n.label is not None} | set((e.names or {}).values())
-    lhs = _partial(e.root_name, e.leaf_name)
+    lhs = _partial(e.root_name, e.leaf_name, pdflatex)
     lines: list[str] = []
     for k, path in enumerate(e.paths, start=1):
         lines.append(rf"&\text{{path {k}:}}")
         if not path.factors:
-            lines.append(rf"&\qquad {tex_name(e.leaf_name)} \text{{ is the root itself}} = 1")
+            lines.append(rf"&\qquad {tex_name(e.leaf_name, pdflatex)} \text{{ is the root itself}} = 1")
             continue
-        names = [_partial(node_name(f.top, namer, order), node_name(f.bottom, namer, order)) for f in path.factors]
+        names = [_partial(node_name(f.top, namer, order), node_name(f.bottom, namer, order), pdflatex)
+                 for f in path.factors]
         lines.append(r"&\qquad " + r" \times ".join(names))
-        forms = [tex_formula(f.formula, labels) if f.formula is not None else _factor_number(f.value, p)
+        forms = [tex_formula(f.formula, labels, pdflatex) if f.formula is not None else _factor_number(f.value, p)
                  for f in path.factors]
         nums = [_factor_number(f.value, p) for f in path.factors]
         if forms != nums:
@@ -252,20 +260,23 @@ def _needs_brackets(formula: str, first: bool) -> bool:
 
 
 def _verdict(e: Derivation) -> str:
-    return "agree" if e.agrees else _escape_text("DIFFER: call zero_grad() before backward()")
+    return "agree" if e.agrees else tex_text("DIFFER: call zero_grad() before backward()")
 
 
 def _code(text: str) -> str:
-    """``text`` as a Markdown code span, whatever backticks it holds."""
+    """``text`` as a Markdown code span, whatever backticks it holds; control characters (a blank
+    line would end the paragraph) as their Python escapes."""
+    text = visible_text(text)
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
 def to_latex(explanation: object) -> str:
-    """The explanation as an amsmath ``align*`` block (needs ``\\usepackage{amsmath}``), ending in a newline."""
+    """The explanation as an amsmath ``align*`` block (needs ``\\usepackage{amsmath}``), ending in a newline;
+    ASCII that pdflatex compiles, whatever the labels hold."""
     check_instance(explanation, Derivation, "to_latex", "an Explanation (from explain)")
     e = cast(Derivation, explanation)
-    lines, lhs, sum_line = _lines(e)
+    lines, lhs, sum_line = _lines(e, pdflatex=True)
     grad = tex_number(e.grad, e.precision)
     leaf = tex_name(e.leaf_name)
     n = len(e.paths)
@@ -273,14 +284,15 @@ def to_latex(explanation: object) -> str:
             r" \prod \text{local derivatives along the path}")
     body = [head, *lines, rf"{lhs} &= {sum_line}"
             rf" \qquad \text{{engine's grad: }} {leaf}.\mathrm{{grad}} = {grad}\ \text{{({_verdict(e)})}}"]
-    return "\\begin{align*}\n" + " \\\\\n".join(body) + "\n\\end{align*}\n"
+    # Long labels make long lines: wrap_tex breaks them where TeX reads the break as nothing.
+    return wrap_tex("\\begin{align*}\n" + " \\\\\n".join(body) + "\n\\end{align*}\n")
 
 
 def to_markdown(explanation: object) -> str:
     """The explanation as Markdown: a sentence, the derivation in ``$$\\begin{aligned}...$$``, the check."""
     check_instance(explanation, Derivation, "to_markdown", "an Explanation (from explain)")
     e = cast(Derivation, explanation)
-    lines, lhs, sum_line = _lines(e)
+    lines, lhs, sum_line = _lines(e, pdflatex=False)
     n = len(e.paths)
     intro = (f"{_code(f'd{e.root_name}/d{e.leaf_name}')} is the sum over {n} path{'s' if n != 1 else ''}"
              f" from {_code(e.root_name)} down to {_code(e.leaf_name)} of the product of the local"

@@ -12,9 +12,10 @@ from typing import Any
 
 import graphviz
 
+from engine.files import write_bytes
 from viz.graph.dot_program import run_dot
 
-__all__ = ["ChainGraph", "write_file"]
+__all__ = ["ChainGraph"]
 
 
 class ChainGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no types
@@ -72,16 +73,8 @@ class ChainGraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no t
             out = source_path.with_name(f"{source_path.name}.{fmt_name}")
         if directory is not None:
             source_path, out = Path(directory) / source_path, Path(directory) / out
-        write_file(source_path, self.source.encode("utf-8"))
-        write_file(out, run_dot(self.source, fmt_name))
+        write_bytes(source_path, self.source.encode("utf-8"), "ChainGraph.render")
+        write_bytes(out, run_dot(self.source, fmt_name), "ChainGraph.render")
         if cleanup:
             source_path.unlink()
         return str(out)
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """``data`` written to ``path``; an ``OSError`` saying which file could not be written."""
-    try:
-        path.write_bytes(data)
-    except OSError as err:
-        raise type(err)(f"render: cannot write {str(path)!r}: {err.strerror or err}") from None

@@ -15,8 +15,8 @@ import graphviz
 
 from engine import Value
 from engine.checks import check_str
+from engine.files import write_bytes
 from viz.checks import check_dot_source, check_file_path, check_root
-from viz.graph.chaingraph import write_file
 from viz.graph.dot_program import DotNotFoundError, run_dot
 from viz.graph.dot_source import to_dot
 from viz.graph.options import DrawOptions
@@ -49,6 +49,7 @@ def render(root: Value | graphviz.Digraph, path: str | Path, *, format: str | No
     and ``DotNotFoundError`` says where and how to install dot. The drawing
     options are ``viz.draw``'s. Returns the path written.
     """
+    # The directory is checked before dot runs: a wrong folder is not found after the work.
     out = check_file_path(path, "render", "a file name (str or Path)")
     if format is not None:
         check_str(format, "render", "format", empty=False)
@@ -61,18 +62,18 @@ def render(root: Value | graphviz.Digraph, path: str | Path, *, format: str | No
         check_root(root, "render")
         source = to_dot(resolve(root, read_options(DrawOptions, draw_options, "render"))).source
     if fmt_name == "dot":
-        write_file(out, source.encode("utf-8"))
+        write_bytes(out, source.encode("utf-8"), "render")
         return out
     try:
         data = run_dot(source, fmt_name)
     except DotNotFoundError as err:
         dot_path = out.with_suffix(".dot")
-        write_file(dot_path, source.encode("utf-8"))
+        write_bytes(dot_path, source.encode("utf-8"), "render")
         raise DotNotFoundError(
             f"{err}. The DOT source was written to {str(dot_path)!r}; "
             f"once dot is installed: dot -T{fmt_name} {dot_path} -o {out}"
         ) from None
-    write_file(out, data)
+    write_bytes(out, data, "render")
     return out
 
 

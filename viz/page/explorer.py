@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import Value, topological_order
+from engine.files import write_text
 from engine.graph import find_node
 from viz.chainrule.names import node_names
 from viz.checks import check_file_path, check_param_leaves, check_root
@@ -162,7 +163,6 @@ def explore(root: Value, path: str | Path, **options: Any) -> Path:
     of more than ``max_layout`` pieces (see ``viz.draw``) raise ``GraphTooLargeError``; a
     node with more than ``max_paths`` paths to the root gets a message instead of its explanation.
     """
-    out = check_file_path(path, "explore", "a str or a Path")
+    out = check_file_path(path, "explore", "a str or a Path")  # before the page is built, not after
     check_root(root, "explore")
-    out.write_text(_page(root, read_options(PageOptions, options, "explore")), encoding="utf-8")
-    return out
+    return write_text(out, _page(root, read_options(PageOptions, options, "explore")), "explore")

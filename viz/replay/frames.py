@@ -28,6 +28,7 @@ import graphviz
 
 from engine import Value
 from engine.backward_steps import BackwardStep, backward_steps, grads_after
+from engine.files import make_dirs, write_text
 from engine.format import format_number
 from viz.chainrule.names import d_name, node_names
 from viz.checks import check_option, check_root
@@ -166,13 +167,11 @@ def _frame_name(number: int, total: int) -> str:
 
 def write_frames(frames: list[Frame], directory: str | Path) -> list[Path]:
     """Render each frame to ``directory/frame_000.svg``, ``frame_001.svg`` ...; returns the paths."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = make_dirs(directory, "write_frames")
     paths = []
     for frame in frames:
         path = directory / _frame_name(frame.number, len(frames))
-        path.write_text(to_svg(frame.digraph), encoding="utf-8")
-        paths.append(path)
+        paths.append(write_text(path, to_svg(frame.digraph), "write_frames"))
     return paths
 
 
@@ -209,8 +208,8 @@ def write_replay(
                           **draw_options),
             directory,
         )
-    elif not directory.is_dir():
-        directory.mkdir(parents=True)
+    else:
+        make_dirs(directory, "write_replay")
     names = node_names(root)
     r = names[root]
     n_steps = len(backward_steps(root, leaf=leaf))
