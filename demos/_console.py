@@ -17,8 +17,8 @@ from typing import IO
 
 from engine.files import cause
 from engine.format import format_number
-from viz.cli_args import OneLineParser
-from viz.cli_run import run_command
+from viz.cli.parsing import OneLineParser
+from viz.cli.run import run_command
 
 __all__ = [
     "WIDTH",
@@ -215,7 +215,7 @@ def run_main(body: Callable[[], object], prog: str) -> int:
 
     A ``Mismatch`` gives 1 with the disagreement spelled out on stderr (the demos
     double as an acceptance test of the engine); every other failure is
-    ``viz.cli_run.run_command``'s: one line on stderr (status 2), a closed pipe
+    ``viz.cli.run.run_command``'s: one line on stderr (status 2), a closed pipe
     quietly, Ctrl-C 130.
     """
 

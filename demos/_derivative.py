@@ -23,7 +23,7 @@ from demos import network as net
 from demos._console import WIDTH, Console, Mismatch, check_close, fixed
 from engine import numerical_grad
 from nn import statquest as sq
-from viz import explain
+from viz import Explanation, explain
 
 __all__ = [
     "Derivative",
@@ -121,7 +121,6 @@ def show_derivative(
     leaf = graph.params[d.param]
     names = d.factor_names
     explanation = explain(graph.ssr, leaf)
-    point_of = {p.predicted: k for k, p in enumerate(graph.points)}  # Values hash by identity
 
     con.heading(f"dSSR/d{d.param}")
     con.line(f"  dSSR/d{d.param} = " + " x ".join(names))
@@ -129,6 +128,40 @@ def show_derivative(
     con.line(pad + "= " + " x ".join(d.factor_text))
     con.line()
 
+    rows, terms = _factor_rows(graph, params, d, explanation)
+    chain_sum = explanation.total
+    headers = ["input", *names, "product"]
+    sum_row = [""] * (len(headers) - 2) + ["sum", fixed(chain_sum, 4)]
+    con.table(headers, rows + [sum_row], left=0)
+    con.line()
+
+    engine_grad = leaf.grad
+    hand_total = d.hand_formula(params)
+    check_close(
+        f"dSSR/d{d.param}", chain_sum, engine_grad,
+        ("sum of chain-rule products", "engine grad after backward()"), HAND_TOL,
+    )
+    check_close(
+        f"dSSR/d{d.param}", engine_grad, hand_total, ("engine grad", "hand formula"), HAND_TOL
+    )
+    check_close(
+        f"dSSR/d{d.param}", engine_grad, numeric, ("engine grad", "finite difference"), FD_TOL
+    )
+    _hand_formula_lines(con, d, terms, hand_total)
+    result = Result(d.param, engine_grad, hand_total, numeric, chain_sum)
+    _three_numbers(con, [result])
+    return result
+
+
+def _factor_rows(
+    graph: net.Network, params: Mapping[str, float], d: Derivative, explanation: Explanation
+) -> tuple[list[list[str]], list[str]]:
+    """Per data point: the row of the factors' values and their product, and the hand formula's term.
+
+    Each factor of ``viz.explain``'s paths is checked against its hand formula in plain floats.
+    """
+    names = d.factor_names
+    point_of = {p.predicted: k for k, p in enumerate(graph.points)}  # Values hash by identity
     rows: list[list[str]] = []
     terms: list[str] = []  # the hand formula's terms, with the numbers put in
     for path in explanation.paths:
@@ -157,24 +190,11 @@ def show_derivative(
         )
         rows.append([fixed(dose, 1), *[fixed(f.value, 4) for f in path.factors],
                      fixed(path.product, 4)])
-    chain_sum = explanation.total
-    headers = ["input", *names, "product"]
-    sum_row = [""] * (len(headers) - 2) + ["sum", fixed(chain_sum, 4)]
-    con.table(headers, rows + [sum_row], left=0)
-    con.line()
+    return rows, terms
 
-    engine_grad = leaf.grad
-    hand_total = d.hand_formula(params)
-    check_close(
-        f"dSSR/d{d.param}", chain_sum, engine_grad,
-        ("sum of chain-rule products", "engine grad after backward()"), HAND_TOL,
-    )
-    check_close(
-        f"dSSR/d{d.param}", engine_grad, hand_total, ("engine grad", "hand formula"), HAND_TOL
-    )
-    check_close(
-        f"dSSR/d{d.param}", engine_grad, numeric, ("engine grad", "finite difference"), FD_TOL
-    )
+
+def _hand_formula_lines(con: Console, d: Derivative, terms: Sequence[str], hand_total: float) -> None:
+    """The whole hand formula, then its terms with the numbers put in, and their sum."""
     head = f"  hand formula: dSSR/d{d.param} = "
     pad = " " * (len(head) - 2)
     # A long formula goes on at its " x ", under the "=": the lines stay within 80 columns.
@@ -191,9 +211,6 @@ def show_derivative(
         con.line(pad + ("= " if k == 0 else "+ ") + term)
     con.line(pad + "= " + fixed(hand_total))
     con.line()
-    result = Result(d.param, engine_grad, hand_total, numeric, chain_sum)
-    _three_numbers(con, [result])
-    return result
 
 
 def _short(x: float) -> str:

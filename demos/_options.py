@@ -1,6 +1,6 @@
 """``--set`` for the articles' parameters, read the same way by ``demos.check`` and ``demos.practice``.
 
-Usage errors are one line with exit status 2 (``viz.cli_args.OneLineParser``, which
+Usage errors are one line with exit status 2 (``viz.cli.parsing.OneLineParser``, which
 both commands use), as ``python -m viz`` reports its errors.
 """
 
@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 
 from nn.statquest import PARAMETER_NAMES
-from viz.cli_args import OneLineParser, parse_assignments
-from viz.expr import ExpressionError
+from viz.cli.parsing import OneLineParser, parse_assignments
+from viz.expression import ExpressionError
 
 __all__ = ["OneLineParser", "UsageError", "parse_set", "finite_loss"]
 

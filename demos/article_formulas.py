@@ -1,4 +1,4 @@
-"""Part 6: checking the articles' formulas with ``viz.check`` (``python -m demos.check`` does one).
+"""Part 6: checking the articles' formulas with ``viz.practice.check`` (``python -m demos.check`` does one).
 
 Run alone with ``python -m demos.article_formulas``. The output-layer article
 (Details Pt. 1) prints its result as::
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from demos import network as net
 from demos._console import Console, Mismatch, cli, fixed
 from nn import statquest as sq
-from viz.check import CheckResult, check
-from viz.hand_formula import split_gradient
+from viz.practice.check import CheckResult, check
+from viz.practice.hand_formula import split_gradient
 
 __all__ = ["OUTPUT_LAYER", "HIDDEN_LAYER", "run", "main"]
 
@@ -44,7 +44,7 @@ HIDDEN_LAYER: list[str] = [
 
 
 def check_formula(params: dict[str, float], text: str) -> CheckResult:
-    """``viz.check`` on the articles' network at ``params``, for ``dSSR/dNAME = formula``."""
+    """``viz.practice.check`` on the articles' network at ``params``, for ``dSSR/dNAME = formula``."""
     return check(net.build(params).ssr, split_gradient(text)[1], text, parameters=sq.PARAMETER_NAMES)
 
 

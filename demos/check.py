@@ -4,7 +4,7 @@ The left side names the gradient of the articles' network (``dSSR/dNAME``: a
 parameter w1..w4, b1..b3, or a node input, x1, y1, x2, y2, predicted, observed); the
 right side is the formula as the articles write it, for one data point. It is summed
 over the three data points and set beside the engine, point by point, with a finite
-difference; a disagreement is diagnosed (``viz.check``). Exit status 0 when it
+difference; a disagreement is diagnosed (``viz.practice.check``). Exit status 0 when it
 agrees, 1 when it disagrees, 2 for a usage error (one line on stderr).
 """
 
@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from demos import network as net
 from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from nn.statquest import DETAILS_2_START, INPUTS, PARAMETER_NAMES
-from viz.check import check
-from viz.cli_run import run_command
-from viz.hand_formula import FORMULA_HELP, FormulaError, split_gradient
+from viz.cli.run import run_command
+from viz.practice.check import check
+from viz.practice.hand_formula import FORMULA_HELP, FormulaError, split_gradient
 
 __all__ = ["main", "DEFAULT_POINT"]
 

@@ -9,7 +9,7 @@ published value at the precision it is published.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from demos import network as net
 from demos._console import Console, check_close, check_published, cli, decimals_of, fixed
@@ -53,6 +53,21 @@ def run(con: Console) -> None:
     con.values({n: params[n] for n in sq.PARAMETER_NAMES})
     con.line()
     graph = net.build(params)
+    _forward_table(con, graph, params)
+    _ssr_lines(con, graph, params)
+
+    best = net.build(sq.PUBLISHED_OPTIMUM)
+    con.line()
+    con.line(f"With b3 = {sq.PUBLISHED_OPTIMUM['b3']:g} (the published optimum) the predictions are")
+    con.line(
+        "  " + ", ".join(fixed(p.predicted.data, 4) for p in best.points)
+        + f"  and SSR = {best.ssr.data:.2g}: the fit the articles arrive at."
+    )
+    con.pause()
+
+
+def _forward_table(con: Console, graph: net.Network, params: Mapping[str, float]) -> None:
+    """Each point's forward pass, checked against plain floats and the published predictions."""
     published = sq.MAIN_IDEAS_PREDICTED
     rows = []
     for k, pt in enumerate(graph.points):
@@ -80,6 +95,10 @@ def run(con: Console) -> None:
     con.table(
         ["input", "observed", "x1", "y1", "x2", "y2", "predicted", "published"], rows, left=0
     )
+
+
+def _ssr_lines(con: Console, graph: net.Network, params: Mapping[str, float]) -> None:
+    """The SSR written out, checked against plain floats and the published value."""
     ssr = graph.ssr.data
     check_close("SSR", ssr, net.ssr_floats(params), ("engine", "plain-float formula"), TOL)
     pub_ssr = sq.MAIN_IDEAS_SSR
@@ -92,15 +111,6 @@ def run(con: Console) -> None:
     con.line(f"      = {fixed(ssr, 4)}        (published: {pub_ssr:g})")
     con.line()
     con.ok("the engine's forward pass equals the formulas evaluated in plain floats")
-
-    best = net.build(sq.PUBLISHED_OPTIMUM)
-    con.line()
-    con.line(f"With b3 = {sq.PUBLISHED_OPTIMUM['b3']:g} (the published optimum) the predictions are")
-    con.line(
-        "  " + ", ".join(fixed(p.predicted.data, 4) for p in best.points)
-        + f"  and SSR = {best.ssr.data:.2g}: the fit the articles arrive at."
-    )
-    con.pause()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

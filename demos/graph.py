@@ -27,7 +27,7 @@ from engine.files import make_dirs
 from nn import ssr
 from nn import statquest as sq
 from viz import DotNotFoundError, draw, explain, render
-from viz.step_text import node_names
+from viz.chainrule.names import node_names
 
 __all__ = ["POINT", "ONE_POINT_INPUT", "ONE_POINT_FILE", "WHOLE_FILE", "run", "main"]
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from engine import Value, topological_order
 from nn import ssr, statquest
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES
-from viz.step_text import node_names
+from viz.chainrule.names import node_names
 
 __all__ = [
     "Point",
@@ -153,7 +153,7 @@ def articles_network(params: Mapping[str, float] | None = None) -> tuple[Value, 
     inputs and ``nn.ssr``, with its terms named by ``name_terms``. ``params``
     maps some of w1, b1, w2, b2, w3, w4, b3 to numbers; the others are
     ``MAIN_IDEAS_START``'s (the published optimum with b3 = 0). The replay
-    tells the three data points apart by ``viz.step_text.node_names``:
+    tells the three data points apart by ``viz.chainrule.names.node_names``:
     ``x1[1]``, ``x1[2]``, ``x1[3]``.
     """
     model = statquest.network({**MAIN_IDEAS_START, **(params or {})})

@@ -1,10 +1,10 @@
 """``python -m demos.practice``: compute a gradient of the articles' network by hand, one number at a time.
 
-The questions come from the engine's graph (``viz.questions``): first the forward
+The questions come from the engine's graph (``viz.practice.questions``): first the forward
 values of a data point, then each chain-rule factor on the gradient's path, the
 product, and the sum over the data. An answer is a number (right within 1 %, or to
 the 4 decimals shown) or a formula in the point's names (``sigmoid(x1)``,
-``-2*(observed - predicted)``; the sum's formula is checked by ``viz.check``). A
+``-2*(observed - predicted)``; the sum's formula is checked by ``viz.practice.check``). A
 wrong answer gets a hint naming the factor and its rule, and one more try; then the
 answer is shown. Answers come one per line from the terminal or a pipe; the run
 always ends with ``score: K/N`` (questions not reached count as unanswered) and
@@ -24,11 +24,12 @@ from demos import network as net
 from demos._options import OneLineParser, UsageError, finite_loss, parse_set
 from engine import Value
 from nn.statquest import INPUTS, PARAMETER_NAMES
-from viz.check import check
-from viz.cli_run import run_command
-from viz.hand_formula import FormulaError, read_formula
-from viz.questions import SHOWN_DECIMALS, Question, Quiz, make_questions
-from viz.text import fmt, visible_text
+from viz.chainrule.numbers import fmt
+from viz.chainrule.visible import visible_text
+from viz.cli.run import run_command
+from viz.practice.check import check
+from viz.practice.hand_formula import FormulaError, read_formula
+from viz.practice.questions import SHOWN_DECIMALS, Question, Quiz, make_questions
 
 __all__ = ["main", "draw_point", "ask", "Answer", "Score"]
 

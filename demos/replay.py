@@ -19,7 +19,7 @@ squared residuals over three data points::
 The graph is the one training uses (``nn.statquest.network`` and ``nn.ssr``);
 ``demos.network.name_terms`` names the terms nn leaves unlabelled (``y1w3``, ``residual``,
 ``sq`` ...), and each data point's nodes are told apart as ``x1[1]``, ``x1[2]``,
-``x1[3]`` (``viz.step_text.node_names``) in the text and in the drawings.
+``x1[3]`` (``viz.chainrule.names.node_names``) in the text and in the drawings.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ from engine import Value, graph
 from engine.backward_steps import backward_steps
 from engine.format import format_number
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
-from viz.cli_args import OneLineParser, parse_assignments  # as python -m viz reads --set
-from viz.frames import MAX_FRAMES, write_replay
-from viz.step_text import node_names, replay_lines
+from viz.chainrule.names import node_names
+from viz.cli.parsing import OneLineParser, parse_assignments  # as python -m viz reads --set
+from viz.replay.frames import MAX_FRAMES, write_replay
+from viz.replay.step_text import replay_lines
 
 __all__ = [
     "PUBLISHED_OPTIMUM",

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from demos.network import articles_network  # noqa: E402
 from tests.browser import Tab, chromium, why_no_browser  # noqa: E402
-from viz.frames import write_replay  # noqa: E402
+from viz.replay.frames import write_replay  # noqa: E402
 
 STEP = 51  # the step that completes dSSR/db3
 WIDTH, HEIGHT = 1280, 1000

@@ -1,6 +1,7 @@
 """Backward, one ``+=`` at a time: the steps of ``Value.backward()`` as data.
 
-The text of a replay (names, tables, equations) is ``viz.step_text``.
+The text of a replay (tables, equations) is ``viz.replay.step_text``; the nodes' names are
+``viz.chainrule.names``'.
 
 ``backward()`` runs the chain rule as one loop::
 

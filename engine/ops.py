@@ -8,7 +8,7 @@ An op method of ``Value`` carries one declaration beside it::
 which records an ``OpSpec`` in ``OPS`` and returns the method unchanged (no
 cost on the op itself). Everything that lists the ops reads ``OPS``:
 ``engine.FUNCTIONS`` (the call forms), the edge formulas of the drawings and
-explanations (``viz.formulas``), the functions ``python -m viz`` accepts.
+explanations (``viz.chainrule.formulas``), the functions ``python -m viz`` accepts.
 Adding a unary op is one method with its ``@function(...)`` line.
 
 The texts use placeholders for the inputs' names: ``{x}`` for a one-input op,

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from engine import Value, topological_order
 from viz import draw
-from viz.drawing import GraphTooLargeError
+from viz.graph.layout import GraphTooLargeError
 
 RENDER_TARGET = 10.0  # seconds, the largest admitted drawing of each shape
 REFUSE_TARGET = 1.0  # seconds, the smallest refused one, before dot starts

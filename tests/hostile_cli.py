@@ -22,7 +22,7 @@ import demos._console
 import demos.check
 import demos.practice
 import demos.replay
-import viz.cli
+import viz.cli.command
 
 #: Text the ``dot`` placeholders below are replaced with in ``RUNS``' environments.
 HANGING_DOT = "{hanging_dot}"  # a script that sleeps for a minute
@@ -43,7 +43,7 @@ class Command:
 
 
 COMMANDS = [
-    Command("viz", viz.cli.build_parser, ("x*2",)),
+    Command("viz", viz.cli.command.build_parser, ("x*2",)),
     Command("demos", _demo_parser),
     Command("demos.replay", demos.replay.build_parser),
     Command("demos.check", demos.check.build_parser, ("dSSR/db3 = -2*(observed - predicted)",)),

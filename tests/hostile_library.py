@@ -23,7 +23,7 @@ from engine import Value, check_grad, numerical_grad, topological_order, trace
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
 from tests.bench_drawing import product  # x*x*...*x: the layout Graphviz finds hardest
 from viz import draw, explain, explore, render, to_png, to_svg
-from viz.frames import write_replay
+from viz.replay.frames import write_replay
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,7 @@ ROWS: list[Row] = [
     Row("draw", "title", lambda: draw(_root(), title=3), TypeError, "title must be a str"),
     Row("draw", "names", lambda: draw(_root(), names=["a"]), TypeError, "names must be a mapping"),
     Row("draw", "compact", lambda: draw(_root(), compact="yes"), TypeError, "compact must be True or False"),
+    Row("draw", "*", lambda: draw(_root(), colour=1), TypeError, "unknown drawing option 'colour'"),
     Row("render", "root", lambda: render(3, "a.svg"), TypeError, "root must be an engine Value, got int"),
     Row("render", "path", lambda: render(_root(), 3), TypeError, "path must be a file name"),
     Row("render", "path", lambda: render(_root(), "graph.txt"), ValueError, "cannot tell what to write"),
@@ -210,6 +211,7 @@ ROWS: list[Row] = [
     Row("explore", "max_nodes", lambda: explore(_root(), "page.html", max_nodes=-1), ValueError, "max_nodes"),
     Row("explore", "max_layout", lambda: explore(_root(), "page.html", max_layout=0), ValueError, "max_layout"),
     Row("explore", "max_paths", lambda: explore(_root(), "page.html", max_paths=0), ValueError, "max_paths"),
+    Row("explore", "*", lambda: explore(_root(), "page.html", legend=False), TypeError, "unknown page option 'legend'"),
     # ---------------------------------------------------------------- files: the path and the real cause
     Row("render", "path", lambda: render(_root(), "/dev/full", format="dot"), OSError,
         "cannot write '/dev/full': No space left on device (ENOSPC)"),

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from tests.articles import PARAMS, hand_forward, sigmoid, softplus
-from viz.cli import main
-from viz.draw import draw
-from viz.expr import ExpressionError, evaluate, parse
-from viz.text import fmt
+from viz.chainrule.numbers import fmt
+from viz.cli.command import main
+from viz.expression import ExpressionError, evaluate, parse
+from viz.graph.draw import draw
 
 NETWORK = (
     "x1 = input*w1 + b1; y1 = softplus(x1); x2 = input*w2 + b2; y2 = softplus(x2); "
@@ -107,7 +107,7 @@ def test_format_writes_the_drawing_to_stdout(capsysbinary):
 
 def test_params_option_and_default(capsys):
     _, out, _ = run(capsys, "x*w1 + k", "--set", "x=1", "w1=2", "k=3")
-    from viz.style import STYLES
+    from viz.graph.style import STYLES
     assert out.count(STYLES["param"].fill) == 1 + 1  # w1's box and the legend swatch
     _, out, _ = run(capsys, "x*w1 + k", "--set", "x=1", "w1=2", "k=3", "--params", "k,x", "--no-legend")
     assert out.count(STYLES["param"].fill) == 2
@@ -270,7 +270,7 @@ def test_leading_spaces_and_indented_lines_are_not_an_error(capsys):
 
 
 def test_parse_assignments_is_public_and_reads_set_words():
-    from viz.cli import parse_assignments
+    from viz.cli.command import parse_assignments
 
     assert parse_assignments(["w1=3.34", " x =0.5"]) == {"w1": 3.34, "x": 0.5}
     for words, says in ((["w1"], "NAME=VALUE"), (["w1=a"], "not a number"), (["a=1", "a=2"], "twice")):

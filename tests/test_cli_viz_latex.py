@@ -6,7 +6,7 @@ import pytest
 
 from engine import Value
 from viz import explain
-from viz.cli import main
+from viz.cli.command import main
 
 EXPR = "x1 = input*w1 + b1; y1 = softplus(x1); SSR = (observed - y1*w3)**2"
 SET = ["--set", "input=0.5", "observed=1", "w1=3.34", "b1=-1.43", "w3=-1.22"]

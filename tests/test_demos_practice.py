@@ -60,7 +60,7 @@ def test_formula_answers():
     answers = ["input*w1 + b1", "softplus(x1)", "input*w2+b2", "log(1 + e^x2)", "y1*w3 + y2*w4 + b3",
                "-2*(Observed - Predicted)", "w3", "e^x1/(1+e^x1)", "input",
                "-2*(observed - predicted)*w3*sigmoid(x1)*input",
-               "-2*(observed - predicted)*w3*sigmoid(x1)*input"]  # the sum: checked by viz.check
+               "-2*(observed - predicted)*w3*sigmoid(x1)*input"]  # the sum: checked by viz.practice.check
     status, text = run(answers)
     assert status == 0 and text.rstrip().endswith("score: 11/11"), text
     # the sum's formula with the sign the article's way round is wrong

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.files import as_path, cannot, cause, check_parent, make_dirs, write_bytes, write_text
-from viz.cli_run import run_command
+from viz.cli.run import run_command
 
 
 def test_writes_the_bytes_and_the_text(tmp_path):

@@ -1,7 +1,7 @@
 """engine.format.format_number: one formatter, five styles, each as the text it replaced printed it.
 
 The expected strings are written out by hand from each style's rule (module docstring);
-they are the outputs of the formatters this one replaced (viz.text.fmt, the replay's
+they are the outputs of the formatters this one replaced (viz.chainrule.numbers.fmt, the replay's
 format_number, the ledger's cells and losses, the demos' fixed decimals).
 """
 

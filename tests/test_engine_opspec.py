@@ -1,7 +1,7 @@
 """Each op declared once (engine.ops.OPS): the declaration is right, and every consumer covers every op.
 
 The derivative texts are checked against the engine's local derivatives by
-evaluating them as Python; each consumer (FUNCTIONS, viz.formulas, python -m viz's
+evaluating them as Python; each consumer (FUNCTIONS, viz.chainrule.formulas, python -m viz's
 reader) is walked over all of OPS, so an op added to value.py alone is covered
 or a test here fails naming it.
 """
@@ -14,8 +14,8 @@ import pytest
 import engine
 from engine import FUNCTIONS, Value
 from engine.ops import OPS, POWER, OpSpec, function, operator, spec_of
-from viz.expr import evaluate
-from viz.formulas import Namer, covers, edge_formula, expression_of, formula_text
+from viz.chainrule.formulas import Namer, covers, edge_formula, expression_of, formula_text
+from viz.expression import evaluate
 
 
 def make(spec: OpSpec, exponent: float = 3.0) -> tuple[Value, dict[str, Value]]:

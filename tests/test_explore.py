@@ -20,12 +20,12 @@ from engine import Value, topological_order
 from tests.articles import network
 from tests.helpers import backward_grads
 from viz import GraphTooLargeError
-from viz.cli import main as viz_main
-from viz.explain import explain
-from viz.explore_data import page_data
-from viz.explore_svg import GraphText, js_number, mark_up
-from viz.explorer import explore, explore_html
-from viz.step_text import node_names
+from viz.chainrule.explanation import explain
+from viz.chainrule.names import node_names
+from viz.cli.command import main as viz_main
+from viz.page.data import page_data
+from viz.page.explorer import explore, explore_html
+from viz.page.svg_markup import GraphText, js_number, mark_up
 
 MB = 1_000_000
 
@@ -245,8 +245,8 @@ def test_js_number_is_javascripts_shortest_form(x, text):
 
 
 def test_mark_up_refuses_a_drawing_of_another_graph():
-    from viz.draw import draw
-    from viz.render import to_svg
+    from viz.graph.draw import draw
+    from viz.graph.render import to_svg
 
     y, *_ = small()
     _, graph = page_data(y)
@@ -289,8 +289,9 @@ def test_the_pages_files_go_into_the_wheel():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["viz"]
-    static = sorted(p.relative_to(root / "viz").as_posix() for p in (root / "viz" / "static").iterdir())
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["viz.page"]
+    page = root / "viz" / "page"
+    static = sorted(p.relative_to(page).as_posix() for p in (page / "static").iterdir())
     assert static and all(any(fnmatch(name, pat) for pat in patterns) for name in static), (static, patterns)
 
 
@@ -299,7 +300,7 @@ def test_viz_explore_is_the_function():
 
     y, *_ = small()
     assert callable(viz.explore) and "explore" in viz.__all__
-    assert viz.explore.__module__ == "viz.explorer"
+    assert viz.explore.__module__ == "viz.page.explorer"
 
 
 def test_the_page_is_the_same_every_time():
@@ -308,7 +309,7 @@ def test_the_page_is_the_same_every_time():
 
 
 def test_the_exercise_asks_the_practice_questions(network_page):
-    from viz.questions import make_questions
+    from viz.practice.questions import make_questions
 
     root, params, path, page = network_page
     quizzes = page_json(page)["quizzes"]

@@ -19,10 +19,11 @@ from engine.backward_steps import backward_steps
 from engine.ops import OPS, POWER
 from tests.browser import Tab
 from tests.helpers import backward_grads
-from viz.explain import explain
-from viz.explorer import explore
-from viz.questions import make_questions
-from viz.step_text import node_names, step_equation
+from viz.chainrule.explanation import explain
+from viz.chainrule.names import node_names
+from viz.page.explorer import explore
+from viz.practice.questions import make_questions
+from viz.replay.step_text import step_equation
 
 REL = 1e-12
 
@@ -263,7 +264,7 @@ def op_examples():
 
 def test_the_pages_op_table_covers_every_op_of_the_engine(math_tab):
     page_ops = set(math_tab.page.evaluate("Object.keys(CG.OPS)"))
-    assert page_ops | {POWER} == set(OPS), "an op of engine/ops.py has no rule in viz/static/explore-math.js"
+    assert page_ops | {POWER} == set(OPS), "an op of engine/ops.py has no rule in viz/page/static/explore-math.js"
     assert all(math_tab.page.evaluate("ops => ops.map(o => CG.rule(o) !== null)", [f"**{n}" for n in EXPONENTS]))
 
 
@@ -372,9 +373,9 @@ def rebuild(root: Value, values: dict[Value, float]) -> Value:
 
 
 def test_the_pages_number_formats_are_pythons(math_tab):
-    from viz.explore_svg import js_number
-    from viz.step_text import format_number
-    from viz.text import fmt
+    from engine.format import format_number
+    from viz.chainrule.numbers import fmt
+    from viz.page.svg_markup import js_number
 
     rng = random.Random(3)
     xs = [0.0, -0.0, 1.0, -1.0, 0.5, 1.125, 2.5, 0.125, 12344.5, 12345.5, 99999.5, 1e-7, 1e-5, 1.5e-7, 1e16, 1e21,

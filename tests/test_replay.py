@@ -12,8 +12,10 @@ from demos.network import articles_network, name_terms
 from demos.replay import INPUTS, OBSERVED, find_node, main
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps, grads_after, nodes_on_paths, start_grads
+from engine.format import format_number
 from tests.helpers import backward_grads
-from viz.step_text import format_number, node_names, print_replay, replay_lines, step_equation
+from viz.chainrule.names import node_names
+from viz.replay.step_text import print_replay, replay_lines, step_equation
 
 # ------------------------------------------------------------------ helpers
 
@@ -356,8 +358,8 @@ def test_step_equation_reads_as_the_chain_rule():
 
 
 def test_one_rule_for_parentheses_after_d():
-    from viz.formulas import Namer, node_name
-    from viz.step_text import d_name
+    from viz.chainrule.formulas import Namer, node_name
+    from viz.chainrule.names import d_name
 
     assert [d_name(n) for n in ("w3", "x1[2]", "y1w3[1]", "sq[1]+sq[2]", "input*w2[3]", "*#7", "2#3")] == [
         "dw3", "dx1[2]", "dy1w3[1]", "d(sq[1]+sq[2])", "d(input*w2[3])", "d(*#7)", "d(2#3)"]

@@ -14,10 +14,11 @@ from demos.replay import main
 from engine import Value, topological_order
 from engine.backward_steps import backward_steps
 from tests.helpers import backward_grads, boxes
-from viz.frames import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
-from viz.step_text import node_names, step_equation
-from viz.style import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
-from viz.text import fmt
+from viz.chainrule.names import node_names
+from viz.chainrule.numbers import fmt
+from viz.graph.style import FOCUS, GRAD_COLOUR, HIGHLIGHT, RECEIVER_WIDTH
+from viz.replay.frames import MAX_FRAMES, TooManyFramesError, replay_frames, write_replay
+from viz.replay.step_text import step_equation
 
 # The grad cell of a value box in draw()'s DOT: the second magenta cell of node n<i>.
 GRAD_CELL = re.compile(
@@ -137,7 +138,7 @@ def test_boxes_carry_the_names_the_captions_use(network):
 def test_the_layout_stays_put_from_frame_to_frame(network):
     # Rendered by dot: every value box has the same place and size in every frame, so the
     # eye can follow the grads; blank, short and long grads and the moving focus change nothing.
-    from viz.render import to_svg
+    from viz.graph.render import to_svg
 
     root, params, frames = network
     first = boxes(to_svg(frames[0].digraph))

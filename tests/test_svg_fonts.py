@@ -1,6 +1,6 @@
 """The README's SVG pictures render alike in a browser and in librsvg (rsvg-convert).
 
-- every text names viz.svgfont.FONT_STACK, whose faces have Helvetica's widths
+- every text names viz.graph.svg_font.FONT_STACK, whose faces have Helvetica's widths
   (the widths dot laid the text out with), and fontconfig resolves it to one;
 - in Chromium, no piece of text runs into the next one on its line
   (getComputedTextLength against the x where the next piece starts);
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from viz.svgfont import FONT_STACK, with_font_stack
+from viz.graph.svg_font import FONT_STACK, with_font_stack
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""viz.check and its commands: verdicts against hand formulas, every diagnosis, hostile formulas refused.
+"""viz.practice.check and its commands: verdicts against hand formulas, every diagnosis, hostile formulas refused.
 
 The network is tests.articles' (built here from Values, not nn's), and every number a
 verdict rests on is recomputed by hand in plain floats.
@@ -18,9 +18,9 @@ from demos import article_formulas
 from demos._console import Console
 from engine import Value
 from tests.articles import INPUTS, OBSERVED, hand_forward, network, sigmoid
-from viz import cli as viz_cli
-from viz.check import check
-from viz.hand_formula import FormulaError, read_formula, split_gradient
+from viz.cli import command as viz_cli
+from viz.practice.check import check
+from viz.practice.hand_formula import FormulaError, read_formula, split_gradient
 
 START = {"w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0}
 

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-import viz.dotexe as dotexe
-from viz.dotexe import DEFAULT_TIMEOUT, DotError, dot_timeout, run_dot
+import viz.graph.dot_program as dotexe
+from viz.graph.dot_program import DEFAULT_TIMEOUT, DotError, dot_timeout, run_dot
 
 # As draw writes it: one node or edge a line.
 SOURCE = 'digraph {\n\tn0 [label="a"]\n\tn1 [label="b"]\n\top1 [label="+"]\n\tn0 -> op1\n\top1 -> n1\n}\n'

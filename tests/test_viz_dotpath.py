@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from viz.dotexe import find_dot
+from viz.graph.dot_program import find_dot
 
 SCRIPT = """
 import shutil, graphviz, viz

@@ -10,10 +10,10 @@ from engine import Value
 from tests.articles import PARAMS, hand_forward, network, sigmoid, softplus
 from tests.helpers import boxes
 from viz import GraphTooLargeError, draw, to_svg
-from viz.drawing import DEFAULT_MAX_NODES
-from viz.frames import draw_frame
-from viz.style import FOCUS, HIGHLIGHT, STYLES
-from viz.text import fmt
+from viz.chainrule.numbers import fmt
+from viz.graph.draw import draw_frame
+from viz.graph.options import DEFAULT_MAX_NODES
+from viz.graph.style import FOCUS, HIGHLIGHT, STYLES
 
 # ------------------------------------------------------------------ reading DOT text
 
@@ -226,7 +226,7 @@ def test_without_params_leaves_named_like_w1_or_b3_are_parameters():
 def test_without_params_nn_labels_are_parameters_too():
     # nn labels a neuron's bias "b" and, inside a layer or network, prefixes a dotted path.
     from nn import MLP, Neuron
-    from viz.drawing import PARAM_LABEL
+    from viz.graph.options import PARAM_LABEL
 
     out = Neuron(2)([1.0, 2.0])
     out.backward()
@@ -251,7 +251,7 @@ def test_without_params_nn_labels_are_parameters_too():
 
 def test_labelled_params_are_the_users_leaves_named_like_parameters_in_order():
     from engine import topological_order
-    from viz.drawing import labelled_params
+    from viz.graph.options import labelled_params
 
     w1, x, b = Value(2.0, "w1"), Value(3.0, "x"), Value(1.0, "b")
     w2 = (w1 * x).relabel("w2")  # computed: not a parameter whatever its name
@@ -324,7 +324,7 @@ def test_focus_emphasises_the_node_and_its_input_edges():
 def test_focus_edge_emphasises_one_input_edge_and_outlines_the_receiving_box():
     # One backward step b.grad += s.grad x ds/db uses the edge b -> "+" only: that edge is
     # emphasised (with the op's edge into s), not the edge from x*w, and b's box is outlined.
-    from viz.style import GRAD_COLOUR, RECEIVER_WIDTH
+    from viz.graph.style import GRAD_COLOUR, RECEIVER_WIDTH
 
     y, x, w, b = small()
     s = y.inputs[0]  # (x*w) + b
@@ -647,7 +647,7 @@ def test_compact_highlight_marks_exactly_the_edges_on_paths_from_the_leaf():
 
 
 def test_compact_focus_edge_emphasises_the_edge_from_the_input_to_the_consumer():
-    from viz.style import GRAD_COLOUR, RECEIVER_WIDTH
+    from viz.graph.style import GRAD_COLOUR, RECEIVER_WIDTH
 
     y, x, w, b = small()
     s = y.inputs[0]  # (x*w) + b
@@ -697,7 +697,7 @@ def test_compact_must_be_a_bool():
 
 def test_the_layout_is_tight_and_compact_halves_the_ranks():
     # Between ranks and between boxes a rank apart: tight spacing (inches), so the network fits a slide.
-    from viz.style import NODESEP, RANKSEP
+    from viz.graph.style import NODESEP, RANKSEP
 
     y, *_ = small()
     assert f"nodesep={NODESEP} " in draw(y).source and float(NODESEP) <= 0.2

@@ -1,6 +1,6 @@
 """draw(names=)'s edge formulas: labelled nodes by their shown name, unlabelled ones by their expression.
 
-The replay (``viz.step_text.node_names``) names an unlabelled node's box by its op and
+The replay (``viz.chainrule.names.node_names``) names an unlabelled node's box by its op and
 position (``-#19``); in a formula that reads badly (``2·-#19``), so the formula writes
 what the node is (``2·(observed[1] - predicted[1])``) and the box keeps its name.
 """
@@ -13,11 +13,11 @@ import pytest
 from engine import Value, topological_order
 from tests.articles import INPUTS, OBSERVED, PARAMS, hand_forward, network, sigmoid
 from viz import draw
-from viz.explain import explain
-from viz.formulas import Namer, is_position_name
-from viz.frames import replay_frames
-from viz.step_text import node_names
-from viz.text import fmt
+from viz.chainrule.explanation import explain
+from viz.chainrule.formulas import Namer
+from viz.chainrule.names import is_position_name, node_names
+from viz.chainrule.numbers import fmt
+from viz.replay.frames import replay_frames
 
 # An edge's label ends at the first ">" followed by "]" or a space: user text inside is escaped.
 EDGE = re.compile(r"^\t(\w+) -> (\w+) \[label=<(.*?)>(?:\]| )", re.MULTILINE)

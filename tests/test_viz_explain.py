@@ -15,8 +15,8 @@ from tests.articles import (
     network,
     sigmoid,
 )
-from viz.explain import TooManyPathsError, explain
-from viz.text import fmt
+from viz.chainrule.explanation import TooManyPathsError, explain
+from viz.chainrule.numbers import fmt
 
 # The articles' chain of factor names for each parameter, and the formula of each factor.
 ARTICLES = {

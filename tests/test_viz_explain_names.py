@@ -6,8 +6,8 @@ import pytest
 
 from engine import Value
 from tests.articles import INPUTS, OBSERVED, PARAMS, hand_forward, network, sigmoid
-from viz.explain import explain
-from viz.step_text import node_names
+from viz.chainrule.explanation import explain
+from viz.chainrule.names import node_names
 
 
 def per_point(root):

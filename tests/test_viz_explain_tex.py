@@ -21,8 +21,8 @@ from nn import MLP
 from nn import statquest as sq
 from tests.hostile_library import HOSTILE_LABELS
 from viz import explain
-from viz.explain_tex import tex_formula, tex_name, tex_number, to_latex, to_markdown
-from viz.tex_text import wrap_tex
+from viz.chainrule.latex import tex_formula, tex_name, tex_number, to_latex, to_markdown
+from viz.chainrule.tex_text import wrap_tex
 
 
 def articles_w1():

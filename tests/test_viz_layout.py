@@ -1,4 +1,4 @@
-"""viz.layout: the layout size draw() limits, counted by hand; long labels shortened, numbers exact."""
+"""viz.graph.layout: the layout size draw() limits, counted by hand; long labels shortened, numbers exact."""
 
 import re
 import time
@@ -7,8 +7,16 @@ import pytest
 
 from engine import Value, topological_order
 from viz import draw, to_svg
-from viz.drawing import GraphTooLargeError
-from viz.layout import DEFAULT_MAX_LAYOUT, EFFORT, EFFORT_ABOVE, MAX_FORMULA, MAX_NAME, layout_size, shorten
+from viz.graph.layout import (
+    DEFAULT_MAX_LAYOUT,
+    EFFORT,
+    EFFORT_ABOVE,
+    MAX_FORMULA,
+    MAX_NAME,
+    GraphTooLargeError,
+    layout_size,
+    shorten,
+)
 
 
 def test_the_layout_of_one_product_counted_by_hand():

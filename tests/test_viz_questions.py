@@ -1,4 +1,4 @@
-"""viz.questions: the practice questions, checked against the articles' formulas in plain floats."""
+"""viz.practice.questions: the practice questions, checked against the articles' formulas in plain floats."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from demos import network as net
 from engine import Value
 from nn import statquest as sq
-from viz.points import data_points
-from viz.questions import Tolerance, make_questions, rule_text
-from viz.step_text import node_names
+from viz.chainrule.names import node_names
+from viz.practice.points import data_points
+from viz.practice.questions import Tolerance, make_questions, rule_text
 
 START = {"w1": 2.74, "b1": 0.0, "w2": -1.13, "b2": 0.0, "w3": 0.36, "w4": 0.63, "b3": 0.0}
 DATA = [(0.0, 0.0), (0.5, 1.0), (1.0, 0.0)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import viz.dotexe as dotexe
+import viz.graph.dot_program as dotexe
 from engine import Value
 from viz import DotError, DotNotFoundError, draw, find_dot, render, to_svg
 

@@ -7,7 +7,7 @@ import pytest
 from nn import MLP
 from nn import statquest as sq
 from viz import draw, explain, render
-from viz.frames import replay_frames
+from viz.replay.frames import replay_frames
 
 CALLS = [
     ("draw", lambda m, tmp: draw(m)),

@@ -1,0 +1,6 @@
+"""The command lines.
+
+- ``command.py``: ``python -m viz``.
+- ``parsing.py``: ``--set NAME=VALUE`` and usage errors on one line, as every chaingrad command reads them.
+- ``run.py``: every failure of a command as one line on stderr and an exit status.
+"""

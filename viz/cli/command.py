@@ -1,0 +1,275 @@
+"""The command line: ``python -m viz EXPRESSION --set name=value ... -o graph.svg``."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import NoReturn
+
+from engine import FUNCTIONS, Value, topological_order
+from viz.chainrule.explanation import DEFAULT_MAX_PATHS, Explanation, explain
+from viz.chainrule.formulas import Namer, node_name
+from viz.chainrule.numbers import fmt
+from viz.cli.parsing import OneLineParser, parse_assignments
+from viz.cli.run import run_command
+from viz.expression import ExpressionError, Program, evaluate
+from viz.graph.dot_program import TIMEOUT_VAR, run_dot
+from viz.graph.draw import draw
+from viz.graph.options import PARAM_LABEL, RANKDIRS, DrawOptions
+from viz.graph.render import FORMATS, render
+from viz.keywords import as_keywords, option_names
+from viz.page.explorer import explore
+from viz.page.options import DEFAULT_TITLE
+from viz.practice.check import check
+from viz.practice.hand_formula import split_gradient
+
+__all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: viz.cli.parsing's
+
+PROG = "python -m viz"
+
+# The functions the expression may call, wrapped: one more op declared in engine must not
+# push the help past 80 columns.
+_FUNCTIONS_LINE = textwrap.fill(f"new lines, and the functions {', '.join(sorted(FUNCTIONS))});", 79)
+
+EXAMPLES = f"""\
+examples:
+  {PROG} "softplus(x*w1 + b1)*w3" \\
+      --set x=0.5 w1=3.34 b1=-1.43 w3=-1.22 -o graph.svg
+
+  # one data point through the articles' network; assigned names label the nodes
+  {PROG} "x1 = input*w1 + b1; y1 = softplus(x1);
+      x2 = input*w2 + b2; y2 = softplus(x2);
+      predicted = y1*w3 + y2*w4 + b3; SSR = (observed - predicted)**2" \\
+      --set input=0.5 observed=1 w1=3.34 b1=-1.43 w2=-3.53 b2=0.57 \\
+            w3=-1.22 w4=-2.30 b3=0 \\
+      -o net.svg --highlight w1 --explain w1
+
+The expression is read with Python's ast module against a whitelist (numbers,
+names, + - * / **, unary -, name = expression statements separated by ';' or
+{_FUNCTIONS_LINE}
+it is never eval'ed. Free names are leaves: give each a value with --set
+(after the expression, or before it with -- ahead of the expression).
+backward() is run from the last statement before drawing. Without -o, --html,
+--format or --explain the DOT text is printed. Errors exit with status 2;
+--check exits with status 1 when the formula disagrees with the engine.
+"""
+
+DESCRIPTION = """\
+Draw the computation graph of an expression after backward(): values, grads,
+and the local derivative on every edge; explain a grad by the chain rule."""
+
+
+class _Parser(OneLineParser):
+    """One-line errors, and a hint when ``--set`` has taken the expression as one of its words."""
+
+    _argv: Sequence[str] = ()
+
+    def parse_known_args(self, args=None, namespace=None):
+        # Kept so that error() can tell whether --set was given.
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def _has_set(self) -> bool:
+        """Whether ``--set`` (or an abbreviation argparse accepts, ``--se``, ``--set=...``) was given."""
+        for arg in self._argv:
+            if arg == "--":
+                return False
+            head = arg.split("=", 1)[0]
+            if len(head) > 2 and head.startswith("--") and "--set".startswith(head):
+                return True
+        return False
+
+    def error(self, message: str) -> NoReturn:
+        if "required: expression" in message and self._has_set():
+            # --set takes every word after it, the expression included.
+            message += (
+                "; put --set after the expression (python -m viz \"x*2\" --set x=1), "
+                "or end its values with -- (python -m viz --set x=1 -- \"x*2\")"
+            )
+        super().error(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("expression", help="e.g. \"softplus(x*w1 + b1)*w3\" or \"x1 = x*w1; y = softplus(x1)\"")
+    p.add_argument("--set", dest="assignments", metavar="NAME=VALUE", nargs="+", action="extend",
+                   default=[], help="value of each free name (leaf), e.g. --set w1=3.34 x=0.5")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the drawing; .svg, .png or .dot chosen by the suffix")
+    p.add_argument("--html", metavar="FILE",
+                   help="write the explorer page: one self-contained HTML file where a click on a node "
+                   "shows its chain rule, the parameters can be changed, backward steps one += at a "
+                   "time and an exercise hides the grads (--highlight NAME: only the steps from NAME)")
+    p.add_argument("--format", choices=FORMATS,
+                   help="output format (overrides the suffix of -o; without -o the drawing goes to stdout)")
+    p.add_argument("--explain", metavar="NAME", action="append", default=[],
+                   help="print d(root)/d(NAME) as a sum over paths of chain-rule products (repeatable)")
+    p.add_argument("--check", metavar='"dROOT/dNAME = FORMULA"', action="append", default=[],
+                   help="check a gradient derived by hand (per data point, summed over the data) against "
+                   "the engine; exit status 1 when it disagrees (repeatable)")
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--latex", dest="explain_format", action="store_const", const="latex",
+                      help="print each --explain as LaTeX (amsmath align*) for a slide, and nothing else "
+                      "on stdout ('wrote FILE' goes to stderr)")
+    text.add_argument("--markdown", dest="explain_format", action="store_const", const="markdown",
+                      help="print each --explain as Markdown with LaTeX, and nothing else on stdout")
+    p.add_argument("--highlight", metavar="NAME",
+                   help="draw the paths from NAME up to the root in red")
+    p.add_argument("--no-grads", dest="show_grads", action="store_false",
+                   help="show '?' instead of each grad (an exercise sheet)")
+    p.add_argument("--no-formulas", dest="formulas", action="store_false",
+                   help="edge labels show only the local derivative's number")
+    p.add_argument("--no-legend", dest="legend", action="store_false", help="leave out the legend")
+    p.add_argument("--precision", type=int, default=DrawOptions.precision, metavar="N",
+                   help="significant digits of the numbers shown (default 3)")
+    p.add_argument("--rankdir", choices=RANKDIRS, default=DrawOptions.rankdir,
+                   help="layout direction: LR left to right (default), TB top to bottom")
+    p.add_argument("--compact", action="store_true",
+                   help="show each op inside its value's box (no op ovals): about half as wide, "
+                   "fits a slide")
+    p.add_argument("--params", metavar="NAMES",
+                   help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
+                   "w followed by digits, or b with or without digits)")
+    p.add_argument("--title", help="a title above the drawing")
+    p.add_argument("--max-nodes", type=int, default=DrawOptions.max_nodes, metavar="N",
+                   help=f"refuse to draw more than N value nodes (default {DrawOptions.max_nodes})")
+    p.add_argument("--max-layout", type=int, default=DrawOptions.max_layout, metavar="N",
+                   help="refuse a drawing whose layout has more than N pieces: values, ops, edges and the "
+                   f"ranks long edges cross (default {DrawOptions.max_layout}; Graphviz's time grows with it)")
+    p.add_argument("--dot-timeout", type=float, metavar="SECONDS",
+                   help=f"stop Graphviz after SECONDS (default: ${TIMEOUT_VAR}, else 30)")
+    p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
+                   help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0; 1 when a --check disagrees; 2 on any error)."""
+    args = build_parser().parse_args(argv)
+    # Every failure (a bad expression, dot failing or too slow, stdout closed or full) is one line.
+    return run_command(PROG, lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Draw, explain and check as the flags say; the exit status."""
+    _check_flags(args)
+    prog = evaluate(args.expression, parse_assignments(args.assignments))
+    root = prog.root
+    root.backward()
+    options = _draw_options(args, prog)
+    explanations = [
+        explain(root, _named(prog, n, "--explain"), precision=args.precision, max_paths=args.max_paths)
+        for n in args.explain
+    ]
+    if args.html:
+        page = explore(root, args.html, params=options.params, leaf=options.highlight, precision=args.precision,
+                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths)
+        print(f"wrote {page}")
+        if not (args.output or args.format or explanations):
+            return 0
+    if _write_drawing(args, root, options, explanations):
+        return 0  # stdout holds the drawing alone
+    if args.check and not explanations:
+        return _checks(root, args.check)
+    if args.explain_format:
+        print("\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations), end="")
+        return 0
+    _print_grads(args, prog)
+    for e in explanations:
+        print()
+        print(e)
+    if args.check:
+        print()
+        return _checks(root, args.check)
+    return 0
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """Refuse flags that cannot go together; ``--dot-timeout`` set for every dot run of this process."""
+    if args.explain_format and not args.explain:
+        raise ExpressionError(f"--{args.explain_format} prints explanations: give --explain NAME too")
+    if args.explain_format and args.format and not args.output:
+        raise ExpressionError(f"--{args.explain_format} and --format without -o would both write to stdout;"
+                              " give -o FILE for the drawing")
+    if args.explain_format and args.check:
+        raise ExpressionError(f"--{args.explain_format} prints only the derivations, to paste; run --check without it")
+    if args.dot_timeout is not None:
+        if not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
+            raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
+        os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what every dot run of this process reads
+
+
+def _named(prog: Program, name: str, option: str) -> Value:
+    """The node the program calls ``name`` (for ``option``), or an error listing the names."""
+    if name not in prog.values:
+        raise ExpressionError(f"{option} {name!r}: no such name; names: " + ", ".join(sorted(prog.values)))
+    return prog.values[name]
+
+
+def _draw_options(args: argparse.Namespace, prog: Program) -> DrawOptions:
+    """The drawing options: every flag named as a ``DrawOptions`` field, with nodes for the names given."""
+    if args.params is None:
+        param_names = [n for n in prog.free if PARAM_LABEL.fullmatch(n)]
+    else:
+        param_names = [n.strip() for n in args.params.split(",") if n.strip()]
+    params = [_named(prog, n, "--params") for n in param_names]
+    highlight = _named(prog, args.highlight, "--highlight") if args.highlight else None
+    flags = {name: value for name, value in vars(args).items()
+             if name in option_names(DrawOptions) and name not in ("highlight", "params")}
+    return DrawOptions(**flags, highlight=highlight, params=params)
+
+
+def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions,
+                   explanations: list[Explanation]) -> bool:
+    """Write the drawing where the flags say (``-o``; stdout with ``--format`` or with nothing else to do).
+
+    True when stdout then holds the drawing alone and the run is done.
+    """
+    keywords = as_keywords(options)
+    if args.output:
+        path = render(root, args.output, format=args.format, **keywords)
+        # With --latex/--markdown stdout holds only the text to paste.
+        print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
+        return False
+    if args.format:
+        source = draw(root, **keywords).source
+        data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return True
+    if not explanations and not args.check:
+        print(draw(root, **keywords).source, end="")
+        return True
+    return False
+
+
+def _print_grads(args: argparse.Namespace, prog: Program) -> None:
+    """The root's value, then (unless ``--no-grads``) d root / d leaf for every free name, one per line."""
+    root = prog.root
+    # The name the drawing's legend and the explanations give the root: its label, a short
+    # expression such as (x·2), or "root"; one name for it in everything printed.
+    root_name = node_name(root, Namer(args.precision), topological_order(root))
+    print(f"{root_name} = {fmt(root.data, args.precision)}")
+    if args.show_grads:
+        # One grad per line, the = signs aligned: a terminal's 80 columns hold any number of them.
+        heads = [f"d{root_name}/d{n}" for n in prog.free]
+        width = max(map(len, heads), default=0)
+        for head, n in zip(heads, prog.free):
+            print(f"{head:<{width}} = {fmt(prog.values[n].grad, args.precision)}")
+
+
+def _checks(root: Value, gradients: Sequence[str]) -> int:
+    """Print ``viz.practice.check``'s verdict on each ``dROOT/dNAME = formula``; 1 if any disagrees."""
+    results = [check(root, split_gradient(text)[1], text) for text in gradients]  # all read before any printed
+    print("\n\n".join(str(r) for r in results))
+    return 0 if all(r.agrees for r in results) else 1
