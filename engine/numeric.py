@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["to_float", "power_rule", "sigmoid_of", "power_name"]
+__all__ = ["to_float", "power_rule", "sigmoid_of", "power_name", "EXACT_INT"]
 
 
 def to_float(data: object, what: str) -> float:
@@ -30,7 +30,7 @@ def to_float(data: object, what: str) -> float:
 
 
 #: Floats above this are all integers, and n - 1.0 is no longer exact.
-_EXACT_INT = 2.0**53
+EXACT_INT = 2.0**53
 
 
 def power_rule(a: float, n: float, out: float) -> float:
@@ -40,7 +40,7 @@ def power_rule(a: float, n: float, out: float) -> float:
     a^n is not; the derivative is then n a^n / a, which is +-inf when it
     truly does not fit (as an overflowing product is), finite when it does.
     """
-    if abs(n) > _EXACT_INT and a != 0.0:
+    if abs(n) > EXACT_INT and a != 0.0:
         # Beyond 2**53 every float is an even integer and n - 1.0 rounds back to n:
         # a^(n-1) = a^n / a keeps the odd exponent's sign ((-1) ** 2**54: d = -2**54).
         return n * (out / a)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import engine
-from engine import Value, check_grad, numerical_grad, topological_order, trace
+from engine import GraphChangedError, Value, check_grad, numerical_grad, topological_order, trace
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
 from tests.bench_drawing import product  # x*x*...*x: the layout Graphviz finds hardest
 from viz import draw, explain, explore, render, to_png, to_svg
@@ -47,6 +47,20 @@ def _root() -> Value:
     y = (w * x).relabel("y")
     y.backward()
     return y
+
+
+def _leaf(data: Any, label: str | None = None) -> Value:
+    """A leaf whose ``.data`` was set behind ``Value()``'s back (``Value(1)`` would hold 1.0)."""
+    v = Value(0.0, label)
+    v.data = data
+    return v
+
+
+def _checked(then: Callable[[Value], Value], now: Callable[[Value], Value]) -> None:
+    """Trace ``then(w)``, after tracing ``now(w)`` (its code cached), and check it against ``now(w)``'s graph."""
+    w = Value(1.5, "w")
+    trace(lambda: now(w), [w])()
+    trace(lambda: then(w), [w]).check_graph(now(w))
 
 
 def _model() -> MLP:
@@ -92,6 +106,27 @@ ROWS: list[Row] = [
     Row("trace", "loss_fn", lambda: trace(lambda: 3.0, [Value(1.0)]), TypeError, "must return a Value, got float"),
     Row("trace", "params", lambda: trace(lambda: Value(1.0), "w"), TypeError, "params must be a list of Values"),
     Row("trace", "params", lambda: trace(lambda: Value(1.0), [Value(1.0) * 2]), ValueError, "must be a leaf"),
+    Row("trace", "params", lambda: trace(lambda: Value(1.0), [_leaf("1", "w")]), TypeError,
+        "parameter 'w' must hold a float or an int, got str '1'"),
+    Row("trace", "params", lambda: trace(lambda: Value(1.0), [_leaf(10**400, "w")]), ValueError,
+        "parameter 'w' must be finite"),
+    # An int in a constant's .data is refused, not read as a node or parameter reference.
+    Row("trace", "loss_fn", lambda: (lambda w, x: trace(lambda: w * x, [w]))(Value(2.0), _leaf(-1, "x")),
+        TypeError, "the leaf 'x' read by node 1 ('*') holds int -1, not a float"),
+    Row("trace", "loss_fn",
+        lambda: (lambda w, x, y: trace(lambda: w * x + y, [w]))(Value(2.0), _leaf(1, "x"), _leaf(2, "y")),
+        TypeError, "the leaf 'x' read by node 1 ('*') holds int 1, not a float"),
+    Row("trace", "loss_fn", lambda: (lambda w: trace(lambda: _leaf(0), [w]))(Value(2.0)), TypeError,
+        "the leaf (the loss) holds int 0"),
+    # The graph check compares references and constants by type and bits (1 == 1.0, 0.0 == -0.0 in Python).
+    Row("trace", "loss_fn", lambda: _checked(lambda w: (u := w * 3.0) + u, lambda w: w * 3.0 + 0.0),
+        GraphChangedError, "was '+' of node 1 and node 1, now '+' of node 1 and the constant 0.0"),
+    Row("trace", "loss_fn", lambda: _checked(lambda w: w * 3.0 + (-1.0), lambda w: w * 3.0 + w),
+        GraphChangedError, "was '+' of node 1 and the constant -1.0, now '+' of node 1 and parameter 1"),
+    Row("trace", "loss_fn", lambda: _checked(lambda w: w * 0.0, lambda w: w * -0.0), GraphChangedError,
+        "was '*' of parameter 1 and the constant 0.0, now '*' of parameter 1 and the constant -0.0"),
+    Row("trace", "loss_fn", lambda: _checked(lambda w: w, lambda w: Value(-1.0)), GraphChangedError,
+        "the loss was parameter 1, now the constant -1.0"),
     Row("numerical_grad", "f", lambda: numerical_grad(3, [1.0]), TypeError, "f must be a function"),
     Row("numerical_grad", "xs", lambda: numerical_grad(_square, "1"), TypeError, "xs must be a sequence"),
     Row("numerical_grad", "xs", lambda: numerical_grad(_square, [NAN]), ValueError, "argument 0 must be finite"),
@@ -157,6 +192,10 @@ ROWS: list[Row] = [
     Row("gradient_descent", "compiled",
         lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], compiled=1), TypeError,
         "compiled must be True or False, got int"),
+    Row("gradient_descent", "compiled",
+        lambda: (lambda a, x: gradient_descent(lambda: a * x, [a], steps=2, compiled=True))(Value(1.0, "a"),
+                                                                                          _leaf(1, "x")),
+        TypeError, "the leaf 'x' read by node 1 ('*') holds int 1, not a float", prefix="trace"),
     Row("get_activation", "activation", lambda: get_activation("Relu"), ValueError, "did you mean 'relu'"),
     Row("get_activation", "activation", lambda: get_activation(None), TypeError, "got NoneType"),
     Row("linear", "x", lambda: linear("a"), TypeError, "x must be a Value"),

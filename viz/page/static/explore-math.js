@@ -201,7 +201,13 @@ var CG = (function () {
     return e / (1 + e);
   }
 
-  function powerRule(a, n, out) {  // n a^(n-1); n a^n / a where a^(n-1) overflows
+  var EXACT_INT = 9007199254740992;  // 2^53: above it every double is an even integer
+
+  // n a^(n-1), as engine/numeric.py's power_rule: n (a^n / a) for |n| > 2^53, where n - 1
+  // rounds back to n and a^(n-1) would lose the odd power's sign ((-1)^(2^54): -2^54);
+  // n a^n / a where a^(n-1) overflows.
+  function powerRule(a, n, out) {
+    if (Math.abs(n) > EXACT_INT && a !== 0) { return n * (out / a); }
     var t = Math.pow(a, n - 1);
     return isFinite(t) ? n * t : (n * out) / a;
   }
