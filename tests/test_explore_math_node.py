@@ -1,4 +1,4 @@
-"""The explorer page's arithmetic (viz/static/explore-math.js) run by node: the engine's floats, bit for bit.
+"""The explorer page's arithmetic (viz/page/static/explore-math.js) run by node: the engine's floats, bit for bit.
 
 The page recomputes the graph when a value is edited, with ``CG.rule(op)`` -
 the same forward rule and local derivatives as ``engine/value.py``. Here node
@@ -21,7 +21,7 @@ from engine import Value
 from engine.numeric import power_name
 
 NODE = shutil.which("node")
-SCRIPT = Path(__file__).resolve().parents[1] / "viz" / "static" / "explore-math.js"
+SCRIPT = Path(__file__).resolve().parents[1] / "viz" / "page" / "static" / "explore-math.js"
 
 # Reads the page's script as the page does (a plain script defining CG), then
 # the cases on stdin: [[op, [input data as Python repr]], ...]; prints
