@@ -12,6 +12,7 @@
 
 from engine.functions import FUNCTIONS, Function
 from engine.gradcheck import GradCheck, check_grad, numerical_grad
+from engine.gradients import grad, hessian, hessian_vector_product
 from engine.graph import topological_order
 from engine.trace import GraphChangedError, Tape, trace
 from engine.value import Value
@@ -25,6 +26,9 @@ __all__ = [
     "numerical_grad",
     "check_grad",
     "GradCheck",
+    "grad",
+    "hessian",
+    "hessian_vector_product",
     *FUNCTIONS,
     "FUNCTIONS",
     "trace",

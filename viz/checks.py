@@ -75,6 +75,12 @@ def _against_the_graph(x: object, func: str, arg: str) -> None:
     """A node or its name (``highlight=``, ``leaf=``): found, or refused, in the graph (``engine.graph.find_node``)."""
 
 
+def _forward_output(x: object, func: str, arg: str) -> None:
+    if not isinstance(x, Value):
+        raise TypeError(f"{func}: {arg} must be a Value, the output of the forward graph a gradient reads"
+                        f" (the loss of grad(loss, ..., create_graph=True)), got {type(x).__name__}")
+
+
 Rule = Callable[[object, str, str], object]
 _FLAG: Rule = check_bool
 _PRECISION: Rule = lambda x, func, arg: check_int(x, func, arg, 1, 17)  # noqa: E731 - a table of rules
@@ -92,6 +98,7 @@ OPTION_RULES: dict[str, Rule] = {
     "params": _collection_of_values,
     "names": _mapping_of_names,
     "highlight": _against_the_graph, "leaf": _against_the_graph,
+    "forward": _forward_output,
 }
 
 

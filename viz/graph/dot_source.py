@@ -134,7 +134,7 @@ def _kind(node: Value, d: Drawing) -> str:
         return "const"
     if not node.inputs:
         return "param" if node in d.params else "leaf"
-    return "interior"
+    return "forward" if node in d.forward else "interior"
 
 
 def _grad_text(node: Value, d: Drawing) -> str:

@@ -56,6 +56,10 @@ def draw(root: Value, **options: Any) -> ChainGraph:
       grey cell beside its name, and each edge goes straight from an input to
       the value it makes, labelled with d(value)/d(input). Half as many ranks,
       so a network fits a slide (``python -m viz --compact``).
+    - ``forward``: the forward graph's output (a loss) when ``root`` is a gradient made by
+      ``engine.grad(loss, ..., create_graph=True)``: the computed nodes of the forward pass
+      that the gradient reads are drawn in their own colour ("forward pass"), apart from
+      the nodes the backward pass made.
     - ``precision``: significant digits; ``rankdir``: ``"LR"`` or ``"TB"`` (or ``"RL"``/``"BT"``).
     - ``title``: a line above the drawing; ``legend=False`` leaves out the key of colours.
     - More than ``max_nodes`` values, or a layout of more than ``max_layout`` pieces

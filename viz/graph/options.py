@@ -53,3 +53,4 @@ class DrawOptions:
     title: str | None = None
     names: Mapping[Value, str] | None = None
     compact: bool = False
+    forward: Value | None = None

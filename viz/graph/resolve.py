@@ -60,6 +60,7 @@ class Drawing:
     namer: Namer
     options: DrawOptions
     marks: Marks = field(default_factory=Marks)
+    forward: frozenset[Value] = frozenset()  # the forward graph's computed nodes a gradient's graph reads
 
     def framed(self, title: str, marks: Marks) -> Drawing:
         """The same drawing with another title and a replay frame's marks."""
@@ -81,7 +82,14 @@ def resolve(root: Value, options: DrawOptions) -> Drawing:
         on_path=set(nodes_on_paths(root, target, order=order)) if target is not None else set(),
         namer=Namer(options.precision, names=shown),
         options=options,
+        forward=frozenset() if options.forward is None else _read_forward(order, options.forward),
     )
+
+
+def _read_forward(order: list[Value], forward: Value) -> frozenset[Value]:
+    """The computed nodes of ``forward``'s graph that are in the drawing (its leaves keep their own colours)."""
+    drawn = set(order)
+    return frozenset(n for n in topological_order(forward, include_leaves=False) if n in drawn)
 
 
 def _shown_names(order: list[Value], names: Mapping[Value, str] | None) -> dict[Value, str]:

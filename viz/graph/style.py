@@ -48,6 +48,9 @@ STYLES: dict[str, Style] = {
     "param": Style("parameter", "#FFE3A3", "#B7791F"),
     "leaf": Style("input", "#D6E8FF", "#2B6CB0"),
     "const": Style("constant", "#EDEDED", "#8A8A8A"),
+    # The forward pass a gradient's graph reads (draw(g, forward=loss)): apart from the
+    # white nodes the backward pass made, and from the parameters' orange.
+    "forward": Style("forward pass", "#F3E8FF", "#7B4FA6"),
     "interior": Style("intermediate", "#FFFFFF", "#5A5A5A"),
     "root": Style("output (root)", "#CDEFD6", "#2F855A"),
 }
