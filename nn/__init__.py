@@ -1,4 +1,4 @@
-"""chaingrad's nn: neurons, layers, losses and gradient descent with a step ledger.
+"""chaingrad's nn: neurons, layers, losses, gradient descent and Newton's method with a step ledger.
 
     >>> from nn import MLP, train
     >>> model = MLP(1, [2, 1], activations=("softplus", "linear"), seed=0)
@@ -18,6 +18,7 @@ from nn.losses import mse, ssr
 from nn.mlp import MLP
 from nn.module import Module
 from nn.neuron import Neuron
+from nn.newton import NotPositiveDefiniteError, newton
 from nn.optim import SGD
 from nn.train import (
     LEARNING_RATE,
@@ -38,6 +39,8 @@ __all__ = [
     "SGD",
     "train",
     "gradient_descent",
+    "newton",
+    "NotPositiveDefiniteError",
     "Ledger",
     "Step",
     "NonFiniteLossError",

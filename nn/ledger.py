@@ -3,6 +3,8 @@
 Each row holds what the articles write down for a step: the loss at the
 current parameters, and for each trained parameter its gradient, its step
 size (gradient x learning rate) and its new value (old value - step size).
+A run of Newton's method (``nn.newton``) keeps the same rows, its step size being
+Newton's step, and beside them each step's Hessian and the damping it used.
 The text and file formats are ``nn.ledger_format``'s; the methods here hand over to it.
 """
 
@@ -38,6 +40,17 @@ class Step:
     grads: dict[str, float]
     step_sizes: dict[str, float]
     new_values: dict[str, float]
+    #: Newton's method: the Hessian there, ``hessian[i][j]`` = d²loss/(d names[i] d names[j]) (None for descent).
+    hessian: tuple[tuple[float, ...], ...] | None = None
+    #: Newton's method: the damping added to the Hessian's diagonal for this step.
+    damping: float | None = None
+
+    @property
+    def second_derivatives(self) -> dict[str, float] | None:
+        """Newton's method: d²loss/dparam² for each parameter (the Hessian's diagonal); None for descent."""
+        if self.hessian is None:
+            return None
+        return {name: self.hessian[i][i] for i, name in enumerate(self.grads)}
 
 
 @dataclass(repr=False, eq=False)
@@ -70,8 +83,14 @@ class Ledger:
     stop_reason: str | None = None
     final_loss: float | None = None
     stop_note: str | None = None
+    #: ``"gradient descent"``, or ``"newton"`` for ``nn.newton``'s runs (then ``lr`` is 1: the full step).
+    method: str = "gradient descent"
+    #: Newton's method: the damping given, and whether it adapted step by step (Levenberg-Marquardt).
+    damping: float | None = None
+    adaptive: bool = False
     _numbers: list[float] = field(default_factory=list)
     _compact: list[float] = field(default_factory=list)  # loss, grads ... of steps not yet worked out
+    _second: list[float] = field(default_factory=list)  # Newton's: per step its damping, then its Hessian by rows
 
     # ------------------------------------------------------------ recording
 
@@ -90,6 +109,14 @@ class Ledger:
         row[2::3] = sizes
         row[3::3] = values
         self.numbers.extend(row)
+
+    def record_newton(self, loss: float, grads: Sequence[float], sizes: Sequence[float], values: Sequence[float],
+                      hessian: Sequence[Sequence[float]], damping: float) -> None:
+        """Append one step of Newton's method: ``record``'s numbers, its Hessian and the damping it used."""
+        self.record(loss, grads, sizes, values)
+        self._second.append(damping)
+        for row in hessian:
+            self._second.extend(row)
 
     def add_losses_and_grads(self, numbers: list[float]) -> None:
         """Append steps given as their loss and gradients only (flat: loss, grad_1 .. grad_n per step).
@@ -126,9 +153,11 @@ class Ledger:
         if not isinstance(other, Ledger):
             return NotImplemented
         mine = (self.names, self.lr, self.start, self.loss_name, self.min_step_size, self.max_steps,
-                self.stop_reason, self.final_loss, self.stop_note, self.numbers)
+                self.stop_reason, self.final_loss, self.stop_note, self.numbers, self.method, self.damping,
+                self.adaptive, self._second)
         return mine == (other.names, other.lr, other.start, other.loss_name, other.min_step_size,
-                        other.max_steps, other.stop_reason, other.final_loss, other.stop_note, other.numbers)
+                        other.max_steps, other.stop_reason, other.final_loss, other.stop_note, other.numbers,
+                        other.method, other.damping, other.adaptive, other._second)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq is
 
@@ -146,7 +175,14 @@ class Ledger:
         for j, name in enumerate(self.names):
             at = base + 1 + 3 * j
             grads[name], sizes[name], values[name] = nums[at], nums[at + 1], nums[at + 2]
-        return Step(step=index + 1, loss=nums[base], grads=grads, step_sizes=sizes, new_values=values)
+        if not self._second:
+            return Step(step=index + 1, loss=nums[base], grads=grads, step_sizes=sizes, new_values=values)
+        n = len(self.names)
+        at = index * (1 + n * n)
+        flat = self._second[at + 1:at + 1 + n * n]
+        hessian = tuple(tuple(flat[i * n:(i + 1) * n]) for i in range(n))
+        return Step(step=index + 1, loss=nums[base], grads=grads, step_sizes=sizes, new_values=values,
+                    hessian=hessian, damping=self._second[at])
 
     @property
     def rows(self) -> list[Step]:

@@ -29,10 +29,19 @@ STOP_REASONS = {
     "max_steps": "max_steps was reached before every step size fell below min_step_size",
     "steps": "the fixed number of steps was done",
     "diverged": "gradient descent diverged (the loss or a gradient stopped being finite)",
+    "not_positive_definite": "the Hessian was not positive definite (Newton's step would not go downhill)",
+    "singular": "the Hessian was singular (the loss is flat in some direction: Newton's step is not determined)",
 }
 
-_ALIGN = ["r", "r", "l", "r", "r", "r"]  # the parameter name left-aligned
-_MARKDOWN_RULE = ["---:", "---:", ":---", "---:", "---:", "---:"]
+_PARAM_COLUMN = 2  # the parameter name, left-aligned; every other column is right-aligned
+
+
+def _align(ledger: Ledger) -> list[str]:
+    return ["l" if k == _PARAM_COLUMN else "r" for k in range(len(_columns(ledger)))]
+
+
+def _markdown_rule(ledger: Ledger) -> list[str]:
+    return [":---" if a == "l" else "---:" for a in _align(ledger)]
 
 
 def summary(ledger: Ledger, precision: int) -> str:
@@ -43,9 +52,10 @@ def summary(ledger: Ledger, precision: int) -> str:
         reason = f"every step size was below {_general(ledger.min_step_size)}"
     elif ledger.stop_reason == "max_steps":
         reason = f"max_steps = {ledger.max_steps} was reached"
-    elif ledger.stop_reason == "diverged" and ledger.stop_note:
-        reason = f"gradient descent diverged: {ledger.stop_note}"
-    lines = [f"{n} step{'s' if n != 1 else ''} at lr = {_general(ledger.lr)}; stopped because {reason}."]
+    elif ledger.stop_reason == "diverged":
+        how = "Newton's method" if ledger.method == "newton" else "gradient descent"
+        reason = f"{how} diverged: {ledger.stop_note}" if ledger.stop_note else reason.replace("gradient descent", how)
+    lines = [f"{n} step{'s' if n != 1 else ''} {_how(ledger)}; stopped because {reason}."]
     if len(ledger):
         first = _loss_num(ledger.numbers[0], precision)
         last = _loss_num(ledger.final_loss, precision) if ledger.final_loss is not None else "?"
@@ -59,6 +69,16 @@ def summary(ledger: Ledger, precision: int) -> str:
     return "\n".join(lines)
 
 
+def _how(ledger: Ledger) -> str:
+    """``at lr = 0.1``, or for Newton's method ``of Newton's method (damping 0)``."""
+    if ledger.method != "newton":
+        return f"at lr = {_general(ledger.lr)}"
+    damping = _general(ledger.damping)
+    if ledger.adaptive:
+        return f"of Newton's method (adaptive damping from {damping})"
+    return f"of Newton's method (damping {damping})"
+
+
 def table(ledger: Ledger, max_lines: int | None, precision: int) -> str:
     """A plain-text table of the steps (the first and last that fit ``max_lines``), then the summary."""
     cols = _columns(ledger)
@@ -69,7 +89,7 @@ def table(ledger: Ledger, max_lines: int | None, precision: int) -> str:
             widths = [max(w, len(c)) for w, c in zip(widths, cells)]
 
     def line(cells: Sequence[str]) -> str:
-        parts = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, _ALIGN)]
+        parts = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(cells, widths, _align(ledger))]
         return "  ".join(parts).rstrip()
 
     out = [line(cols), line(["-" * w for w in widths])]
@@ -84,11 +104,11 @@ def table(ledger: Ledger, max_lines: int | None, precision: int) -> str:
 def markdown(ledger: Ledger, max_lines: int | None, precision: int) -> str:
     """A Markdown table, one row per (step, parameter), then the summary as a list."""
     cols = _columns(ledger)
-    out = ["| " + " | ".join(cols) + " |", "|" + "|".join(_MARKDOWN_RULE) + "|"]
+    out = ["| " + " | ".join(cols) + " |", "|" + "|".join(_markdown_rule(ledger)) + "|"]
     skipped = _skipped(ledger, max_lines)
     for cells in _cells(ledger, precision, max_lines):
         if cells is None:
-            out.append(f"| ... | | {skipped} steps not shown | | | |")
+            out.append(f"| ... | | {skipped} steps not shown |" + " |" * (len(cols) - 3))
         else:
             out.append("| " + " | ".join(cells) + " |")
     first, *rest = summary(ledger, precision).split("\n")
@@ -99,13 +119,14 @@ def markdown(ledger: Ledger, max_lines: int | None, precision: int) -> str:
 def html(ledger: Ledger, max_lines: int | None, precision: int) -> str:
     """An HTML table (what Jupyter shows for a ledger), one row per (step, parameter), then the summary."""
     esc = _html.escape
-    align = ["right" if a == "r" else "left" for a in _ALIGN]
+    align = ["right" if a == "r" else "left" for a in _align(ledger)]
     head = "".join(f'<th style="text-align:{a}">{esc(c)}</th>' for c, a in zip(_columns(ledger), align))
     out = ['<table class="chaingrad-ledger">', f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     skipped = _skipped(ledger, max_lines)
     for cells in _cells(ledger, precision, max_lines):
         if cells is None:
-            out.append(f'<tr><td colspan="6" style="text-align:center">... {skipped} steps not shown ...</td></tr>')
+            out.append(f'<tr><td colspan="{len(align)}" style="text-align:center">... {skipped} steps not shown ...'
+                       '</td></tr>')
         else:
             tds = "".join(f'<td style="text-align:{a}">{esc(c)}</td>' for c, a in zip(cells, align))
             out.append(f"<tr>{tds}</tr>")
@@ -120,15 +141,19 @@ def to_csv(ledger: Ledger, path: str | Path | None) -> str:
     target = None if path is None else check_parent(as_path(path, CALLER), CALLER)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    newton = ledger.method == "newton"
     header = ["step", ledger.loss_name]
     for name in ledger.names:
-        header += [f"d{ledger.loss_name}/d{name}", f"step size {name}", name]
-    writer.writerow(header)
+        second = [f"d²{ledger.loss_name}/d{name}²"] if newton else []
+        header += [f"d{ledger.loss_name}/d{name}", *second, f"step size {name}", name]
+    writer.writerow(header + (["damping"] if newton else []))
     for r in ledger:
         row: list[object] = [r.step, repr(r.loss)]
+        curvature = r.second_derivatives or {}
         for name in ledger.names:
-            row += [repr(r.grads[name]), repr(r.step_sizes[name]), repr(r.new_values[name])]
-        writer.writerow(row)
+            second = [repr(curvature[name])] if newton else []
+            row += [repr(r.grads[name]), *second, repr(r.step_sizes[name]), repr(r.new_values[name])]
+        writer.writerow(row + ([repr(r.damping)] if newton else []))
     text = buf.getvalue()
     if target is not None:
         write_text(target, text, CALLER)
@@ -155,6 +180,9 @@ def save(ledger: Ledger, path: str | Path) -> Path:
 
 def _columns(ledger: Ledger) -> list[str]:
     loss = ledger.loss_name
+    if ledger.method == "newton":
+        damping = ["damping"] if ledger.adaptive else []
+        return ["step", loss, "param", f"d{loss}/dparam", f"d²{loss}/dparam²", "step size", "new value", *damping]
     return ["step", loss, "param", f"d{loss}/dparam", "step size", "new value"]
 
 
@@ -187,14 +215,19 @@ def _cells(ledger: Ledger, precision: int, max_lines: int | None) -> list[list[s
             out.append(None)
         if omitted and omitted[0] <= i < omitted[1]:
             continue
+        curvature = r.second_derivatives
         for j, name in enumerate(ledger.names):
+            second = [] if curvature is None else [_num(curvature[name], precision)]
+            damping = [_num(r.damping or 0.0, precision) if j == 0 else ""] if ledger.adaptive else []
             out.append([
                 str(r.step) if j == 0 else "",
                 _loss_num(r.loss, precision) if j == 0 else "",
                 name,
                 _num(r.grads[name], precision),
+                *second,
                 _num(r.step_sizes[name], precision),
                 _num(r.new_values[name], precision),
+                *damping,
             ])
     return out
 

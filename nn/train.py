@@ -197,11 +197,12 @@ def train(
     options = check_options(lr=lr, min_step_size=min_step_size, max_steps=max_steps, steps=steps, compiled=compiled)
     # dict: a parameter picked twice is trained once; none picked is an error.
     trained = named_parameters_of(dict(chosen))
-    return _descend(_loss_function(model, samples, observed, loss), trained, options, zero=[p for _, p in named])
+    return _descend(loss_function(model, samples, observed, loss), trained, options, zero=[p for _, p in named])
 
 
-def _loss_function(model: Module, samples: list[Any], observed: list[Any], loss: LossFunction) -> Callable[[], Value]:
-    """``train``'s ``loss_fn``: ``loss(targets, [model(x) for x in samples])``, from arguments already checked."""
+def loss_function(model: Module, samples: list[Any], observed: list[Any], loss: LossFunction) -> Callable[[], Value]:
+    """``train``'s ``loss_fn`` (and ``newton``'s): ``loss(targets, [model(x) for x in samples])``, from arguments
+    already checked."""
     check, run = _checked_forward(model)
     # ssr and mse make each plain-number target a leaf labelled "observed" in
     # every call; for a model with one output train makes those leaves once

@@ -8,7 +8,11 @@ import pytest
 import engine
 import nn
 import viz
-from tests.hostile_library import EXEMPT, ROWS, Row
+from tests.hostile_library import EXEMPT, Row
+from tests.hostile_library import ROWS as LIBRARY_ROWS
+from tests.hostile_second_order import ROWS as SECOND_ORDER_ROWS
+
+ROWS = [*LIBRARY_ROWS, *SECOND_ORDER_ROWS]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
