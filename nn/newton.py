@@ -125,7 +125,7 @@ def _run(loss_fn: Callable[[], Value], named: list[tuple[str, Value]], options: 
         loss = _evaluate(loss_fn, k, ledger)
         g, hessian = _derivatives(loss, values, k, ledger)
         if adaptive:
-            sizes, used = _adaptive_step(loss_fn, values, g, hessian, loss.data, lam, k, ledger)
+            sizes, used = _adaptive_step(loss_fn, values, g, hessian, loss.data, lam=lam, k=k, ledger=ledger)
             lam = used / 10.0 if used / 10.0 >= LAST_DAMPING * _scale(hessian) else 0.0
         else:
             sizes, used = _solve(g, hessian, lam, k, ledger, loss), lam
@@ -218,7 +218,7 @@ def _positive_definite(hessian: list[list[float]], lam: float) -> bool:
 
 
 def _adaptive_step(loss_fn: Callable[[], Value], values: list[Value], g: list[float], hessian: list[list[float]],
-                   loss: float, lam: float, k: int, ledger: Ledger) -> tuple[list[float], float]:
+                   loss: float, *, lam: float, k: int, ledger: Ledger) -> tuple[list[float], float]:
     """Levenberg-Marquardt: the first damping from ``lam`` up (x10) whose step does not raise the loss.
 
     Returns the step taken (the parameters moved by it) and its damping.
