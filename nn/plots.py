@@ -140,6 +140,8 @@ def descent_data(ledger: object, param: str | None = None) -> DescentData:
 
 def _descent_data(ledger: object, param: str | None) -> DescentData:
     led = _check_ledger(ledger)
+    if getattr(led, "method", None) == "newton":  # its steps are slope / curvature, not slope x lr
+        raise ValueError(f"{CALLER}: the ledger is a run of Newton's method; nn.plot_newton.plot_newton draws it")
     if param is None:
         if len(led.names) != 1:
             raise ValueError(

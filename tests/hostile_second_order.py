@@ -11,7 +11,7 @@ from typing import Any
 
 from engine import Value, grad, hessian, hessian_vector_product
 from nn import Module, NotPositiveDefiniteError, newton
-from tests.hostile_library import NAN, Row, _model, _root
+from tests.hostile_library import NAN, Row, _ledger, _model, _root
 
 
 class _Restless(Module):
@@ -26,6 +26,22 @@ class _Restless(Module):
     def __call__(self, x: Any) -> Value:
         self.calls += 1
         return self.w * 1.0 + float(self.calls)
+
+
+def _newton_ledger() -> Any:
+    from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, network
+
+    return newton(network(MAIN_IDEAS_START), INPUTS, OBSERVED, params=["b3"])
+
+
+def _plot_newton() -> Any:
+    """nn.plot_newton, or a skip without matplotlib (the extra)."""
+    import pytest
+
+    pytest.importorskip("matplotlib", reason="matplotlib (the plot extra) is not installed")
+    import nn.plot_newton
+
+    return nn.plot_newton
 
 
 ROWS: list[Row] = [
@@ -75,4 +91,19 @@ ROWS: list[Row] = [
         "min_step_size"),
     Row("newton", "max_steps", lambda: newton(_model(), [0.0], [1.0], max_steps=-2), ValueError, "max_steps"),
     Row("newton", "steps", lambda: newton(_model(), [0.0], [1.0], steps=0), ValueError, "steps"),
+    Row("newton_data", "ledger", lambda: _plot_newton().newton_data(3), TypeError, "ledger must be an nn Ledger"),
+    Row("newton_data", "ledger", lambda: _plot_newton().newton_data(_ledger()), ValueError,
+        "the ledger is not a run of Newton's method"),
+    Row("plot_newton", "ledger", lambda: _plot_newton().plot_newton(_ledger(), abs), ValueError,
+        "the ledger is not a run of Newton's method"),
+    Row("plot_newton", "loss_at", lambda: _plot_newton().plot_newton(_newton_ledger(), 3), TypeError,
+        "loss_at must be a function of one number"),
+    Row("plot_newton", "descent", lambda: _plot_newton().plot_newton(_newton_ledger(), abs, descent=[1.0]),
+        TypeError, "descent must be a gradient-descent Ledger"),
+    Row("plot_newton", "descent", lambda: _plot_newton().plot_newton(_newton_ledger(), abs, descent=_ledger()),
+        ValueError, "param 'b3' is not trained in this ledger"),
+    Row("plot_newton", "labelled", lambda: _plot_newton().plot_newton(_newton_ledger(), abs, labelled=True),
+        ValueError, "labelled must be an int >= 0"),
+    Row("plot_newton", "ax", lambda: _plot_newton().plot_newton(_newton_ledger(), abs, ax="axes"), TypeError,
+        "ax must be a matplotlib Axes"),
 ]
