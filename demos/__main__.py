@@ -1,6 +1,6 @@
 """``python -m demos``: the articles' backpropagation, step by step, with the engine doing the work.
 
-    python -m demos                 # all six parts
+    python -m demos                 # all seven parts
     python -m demos --step          # pause for Enter after each step (for a class)
     python -m demos --out DIR       # where the pictures go (default ./chaingrad-out)
     python -m demos --no-graph      # skip the pictures
@@ -14,7 +14,10 @@ Parts, each also a module of its own (``python -m demos.output_layer`` ...):
 5. ``demos.graph``: the computation graph as SVG, the path from w1 in red;
    then ``demos.pictures``: descent.png, fit.png and loss.png of part 4's runs
    (with matplotlib, the ``plot`` extra; without it, one line says how to get them).
-6. ``demos.article_formulas``: the articles' printed formulas through the checker.
+6. ``demos.article_formulas``: the articles' printed formulas through the checker;
+7. ``demos.newton``: second derivatives from the engine (d²SSR/db3² = 6), Newton's
+   one step on b3 beside gradient descent's ten, the seven parameters by Newton's
+   method, and its pictures (newton.png, gradient.svg).
 
 Every number the engine gives is checked against a hand formula (and each
 gradient against a finite difference); if any disagree, the run stops with a
@@ -26,7 +29,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from demos import article_formulas, forward, gradient_descent, graph, hidden_layer, output_layer, pictures
+from demos import article_formulas, forward, gradient_descent, graph, hidden_layer, newton, output_layer, pictures
 from demos._console import Console, cli
 
 __all__ = ["main"]
@@ -49,6 +52,7 @@ def run(con: Console, args: argparse.Namespace) -> None:
         graph.run(con, args.out)
         pictures.run(con, args.out, ledgers)  # the runs part 4 trained, drawn
     article_formulas.run(con)
+    newton.run(con, None if args.no_graph else args.out)
     con.title("Next")
     con.line()
     con.line("Watch backward fill in the gradients one += at a time:")

@@ -20,3 +20,5 @@ python -m viz "$NETWORK" --set "${VALUES[@]}" --compact --no-grads --title "Exer
     -o docs/network-exercise.svg
 # The pictures of training (matplotlib, the plot extra): descent.png, fit.png, loss.png.
 python -m demos.pictures --out docs >/dev/null
+# Newton's one step on b3 (newton.png) and dSSR/dw1 drawn as a graph of its own (gradient.svg).
+python -m demos.newton --out docs >/dev/null

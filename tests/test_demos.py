@@ -305,7 +305,7 @@ def test_main_runs_every_part_in_order(tmp_path, capsys, monkeypatch):
     assert rc == 0, err
     assert_fits(out, tmp_path)
     titles = ["1. The network and the data", "2. Output layer", "3. Hidden layer",
-              "4. Gradient descent", "5. The computation graph"]
+              "4. Gradient descent", "5. The computation graph", "7. Second derivatives and Newton's method"]
     positions = [out.index(t) for t in titles]
     assert positions == sorted(positions)
     assert (tmp_path / graph.ONE_POINT_FILE).is_file()
