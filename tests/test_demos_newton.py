@@ -9,11 +9,11 @@ import pytest
 
 from demos import newton as part
 from tests.test_demos import (
+    DETAILS_2,
     INPUTS,
     MAIN_IDEAS,
     NAMES,
     OBSERVED,
-    DETAILS_2,
     assert_fits,
     descend,
     forward_pass,
