@@ -81,7 +81,7 @@ def test_newtons_step_on_b3_and_descents_ten_are_the_hand_runs(output):
     newton_rows = [r for r in rows if r[1].split()]
     assert len(newton_rows) == 2 and float(newton_rows[0][1].split()[2]) == pytest.approx(-g / 6, abs=5e-5)
     p = dict(MAIN_IDEAS)
-    for k, _, right in rows:
+    for _, _, right in rows:
         slope, size, new = map(float, right.split())
         hand = _hand_dssr_db3(p["b3"])
         p["b3"] -= 0.1 * hand
