@@ -107,3 +107,32 @@ def test_pictures_are_pngs(executed, tag):
 def test_network_cell_prints_the_plain_float_ssr(executed):
     text = "".join(o.get("text", "") for o in executed["network"].outputs)
     assert text.splitlines()[0] == f"SSR = {net.ssr_floats(sq.DETAILS_2_START):.4f}"
+
+
+def test_the_second_derivative_of_ssr_in_b3_is_6_at_every_b3(executed):
+    md = data(executed["second"], "text/markdown")
+    rows = [[c.strip() for c in line.split("|")[1:-1]] for line in md.splitlines()[2:]]
+    assert [float(r[0]) for r in rows] == [0.0, 1.0, 2.61, -3.0]
+    for b3, slope, second, hand in rows:
+        p = {**sq.MAIN_IDEAS_START, "b3": float(b3)}
+        by_hand = sum(-2 * (o - net.forward_floats(p, x)["predicted"]) for x, o in zip(sq.INPUTS, sq.OBSERVED))
+        assert float(slope) == pytest.approx(by_hand, abs=1e-6) and second == "6.0" and hand == "6"
+
+
+def test_the_gradients_graph_is_inline_svg_with_the_forward_pass_apart(executed):
+    svg = data(executed["gradient-graph"], "image/svg+xml")
+    assert ">dSSR/dw1<" in svg and ">dy1/dx1<" in svg and "forward pass" in svg
+
+
+def test_the_second_derivative_is_explained_path_by_path(executed):
+    md = data(executed["explain2"], "text/markdown")
+    assert "(agree)" in md and md.count("path 1") == 1 and "path 2" in md
+
+
+def test_newtons_ledger_shows_the_second_derivative_and_the_one_step(executed):
+    html = data(executed["newton"], "text/html")
+    hand = sum(-2 * (o - net.forward_floats(sq.MAIN_IDEAS_START, x)["predicted"]) for x, o in zip(sq.INPUTS, sq.OBSERVED))
+    assert "d²SSR/dparam²" in html and "2 steps of Newton&#x27;s method (damping 0)" in html
+    assert f">{-hand / 6:.4f}<" in html and ">6.0000<" in html
+    png = base64.b64decode(data(executed["newton-plot"], "image/png"))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
