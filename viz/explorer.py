@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Collection
 from importlib.resources import files
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import Value, topological_order
+from engine.backward_steps import fresh_grads
 from engine.checks import check_bool, check_int, check_str, check_value
 from engine.graph import find_node
 from viz.draw import draw
@@ -47,9 +49,11 @@ from viz.explore_data import find_params, page_data
 from viz.explore_svg import mark_up
 from viz.frames import draw_frame
 from viz.layout import DEFAULT_MAX_LAYOUT
+from viz.nonfinite import backward_cause
 from viz.questions import make_questions
 from viz.render import to_svg
 from viz.step_text import node_names
+from viz.text import fmt
 
 __all__ = ["explore", "explore_html", "DEFAULT_TITLE"]
 
@@ -96,14 +100,36 @@ def _quizzes(root: Value, params: list[Value]) -> list[dict[str, Any]]:
     return out
 
 
-def _check_finite(data: dict[str, Any]) -> None:
-    for node in data["nodes"]:
-        for what, x in (("grad", node["grad"]), *(("local derivative", v) for v in node["locals"])):
-            if x != x or x in (float("inf"), float("-inf")):
-                raise ValueError(
-                    f"explore: the {what} of {node['name']!r} is {x}; the page needs finite numbers "
-                    "(change the inputs that overflow)"
-                )
+def _check_finite(root: Value, order: list[Value], names: dict[Value, str]) -> None:
+    """``ValueError`` naming explore and the node when a number the page holds is nan or inf.
+
+    The page's data is JSON, which has no inf or nan; and a page whose numbers have left
+    the float range has nothing to show. The first such number is named: a value (the
+    op whose result overflowed, with its inputs), a local derivative, or a grad (where
+    the backward pass first left the range, ``viz.nonfinite``).
+    """
+    for node in order:
+        if not math.isfinite(node.data):
+            args = ", ".join(fmt(i.data, 4) for i in node.inputs)
+            raise ValueError(f"explore: the value of {_called(node, names)} is {node.data} ({node.op} of {args} is "
+                             f"beyond the float range); {_FINITE}")
+        for i, x in enumerate(node.local_grads):
+            if not math.isfinite(x):
+                raise ValueError(f"explore: the local derivative of {_called(node, names)} with respect to "
+                                 f"{_called(node.inputs[i], names)} is {x}; {_FINITE}")
+    grads = fresh_grads(root, order=order)
+    for node in order:
+        if not math.isfinite(grads[node]):
+            cause = backward_cause(root, node, lambda n: names[n])
+            raise ValueError(f"explore: the grad of {_called(node, names)} is {grads[node]} ({cause}); {_FINITE}")
+
+
+_FINITE = "the page needs finite numbers (change the inputs that overflow)"
+
+
+def _called(node: Value, names: dict[Value, str]) -> str:
+    """A node in explore's messages: ``'x1[2]'``, or ``the number 1`` for a constant."""
+    return f"the number {names[node]}" if node.is_constant else repr(names[node])
 
 
 def explore_html(
@@ -128,12 +154,14 @@ def explore_html(
     check_str(title, "explore", "title")
     check_str(subtitle, "explore", "subtitle")
     check_bool(compact, "explore", "compact")
-    chosen = find_params(topological_order(root), params)  # checked here, named in explore's words
-    target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=node_names(root))
+    order = topological_order(root)
+    chosen = find_params(order, params)  # checked here, named in explore's words
+    names = node_names(root)
+    target = None if leaf is None else find_node(root, leaf, "explore", "leaf", names=names)
     # draw() first: it refuses a graph too large to draw before any of the work below.
     draw(root, params=chosen, precision=precision, compact=compact, max_nodes=max_nodes, max_layout=max_layout)
+    _check_finite(root, order, names)
     data, graph = page_data(root, params=chosen, leaf=target, precision=precision, max_paths=max_paths)
-    _check_finite(data)
     data["quizzes"] = _quizzes(root, chosen)
     # Drawn with the grads of a fresh backward pass, each grad cell as wide as a number of
     # `precision` digits can be: the page rewrites the numbers without moving the boxes.
