@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from engine import FUNCTIONS, Value, topological_order
-from viz.check import check
+from viz.check import CheckResult, check
 from viz.cli_args import OneLineParser, parse_assignments
+from viz.cli_rules import DEFAULT_PRECISION, DEFAULT_RANKDIR, check_combination, stdout_reserved
 from viz.cli_run import run_command
 from viz.dotexe import TIMEOUT_VAR, run_dot
 from viz.draw import draw
@@ -53,8 +54,10 @@ names, + - * / **, unary -, name = expression statements separated by ';' or
 it is never eval'ed. Free names are leaves: give each a value with --set
 (after the expression, or before it with -- ahead of the expression).
 backward() is run from the last statement before drawing. Without -o, --html,
---format or --explain the DOT text is printed. Errors exit with status 2;
---check exits with status 1 when the formula disagrees with the engine.
+--format, --explain or --check the DOT text is printed. Every option applies
+with every other, or the run is refused before any work (--rankdir with only
+--explain: nothing is drawn). Errors exit with status 2; --check exits with
+status 1 when the formula disagrees with the engine.
 """
 
 DESCRIPTION = """\
@@ -128,9 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-formulas", dest="formulas", action="store_false",
                    help="edge labels show only the local derivative's number")
     p.add_argument("--no-legend", dest="legend", action="store_false", help="leave out the legend")
-    p.add_argument("--precision", type=int, default=3, metavar="N",
-                   help="significant digits of the numbers shown (default 3)")
-    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR",
+    # Defaults of None, filled in by _run: an option given can be told from one left out.
+    p.add_argument("--precision", type=int, metavar="N",
+                   help=f"significant digits of the numbers shown (default {DEFAULT_PRECISION})")
+    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"),
                    help="layout direction: LR left to right (default), TB top to bottom")
     p.add_argument("--compact", action="store_true",
                    help="show each op inside its value's box (no op ovals): about half as wide, "
@@ -139,14 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
                    "w followed by digits, or b with or without digits)")
     p.add_argument("--title", help="a title above the drawing")
-    p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, metavar="N",
+    p.add_argument("--max-nodes", type=int, metavar="N",
                    help=f"refuse to draw more than N value nodes (default {DEFAULT_MAX_NODES})")
-    p.add_argument("--max-layout", type=int, default=DEFAULT_MAX_LAYOUT, metavar="N",
+    p.add_argument("--max-layout", type=int, metavar="N",
                    help="refuse a drawing whose layout has more than N pieces: values, ops, edges and the "
                    f"ranks long edges cross (default {DEFAULT_MAX_LAYOUT}; Graphviz's time grows with it)")
     p.add_argument("--dot-timeout", type=float, metavar="SECONDS",
                    help=f"stop Graphviz after SECONDS (default: ${TIMEOUT_VAR}, else 30)")
-    p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
+    p.add_argument("--max-paths", type=int, metavar="N",
                    help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
     return p
 
@@ -154,22 +158,28 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0; 1 when a --check disagrees; 2 on any error)."""
     args = build_parser().parse_args(argv)
-    # Every failure (a bad expression, dot failing or too slow, stdout closed or full) is one line.
-    return run_command(PROG, lambda: _run(args))
+    # --dot-timeout applies to this run's dot, not to what the process does after main returns.
+    kept = os.environ.get(TIMEOUT_VAR)
+    try:
+        # Every failure (a bad expression, dot failing or too slow, stdout closed or full) is one line.
+        return run_command(PROG, lambda: _run(args))
+    finally:
+        if kept is None:
+            os.environ.pop(TIMEOUT_VAR, None)
+        else:
+            os.environ[TIMEOUT_VAR] = kept
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.explain_format and not args.explain:
-        raise ExpressionError(f"--{args.explain_format} prints explanations: give --explain NAME too")
-    if args.explain_format and args.format and not args.output:
-        raise ExpressionError(f"--{args.explain_format} and --format without -o would both write to stdout;"
-                              " give -o FILE for the drawing")
-    if args.explain_format and args.check:
-        raise ExpressionError(f"--{args.explain_format} prints only the derivations, to paste; run --check without it")
+    if args.dot_timeout is not None and not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
+        raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
+    check_combination(args)  # before any work: every option given applies, or the run is refused
+    precision = args.precision if args.precision is not None else DEFAULT_PRECISION
+    max_nodes = args.max_nodes if args.max_nodes is not None else DEFAULT_MAX_NODES
+    max_layout = args.max_layout if args.max_layout is not None else DEFAULT_MAX_LAYOUT
+    max_paths = args.max_paths if args.max_paths is not None else DEFAULT_MAX_PATHS
     if args.dot_timeout is not None:
-        if not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
-            raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
-        os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what every dot run of this process reads
+        os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what this run's dot reads
     prog = evaluate(args.expression, parse_assignments(args.assignments))
     root = prog.root
     root.backward()
@@ -189,43 +199,46 @@ def _run(args: argparse.Namespace) -> int:
     options = dict(
         highlight=node(args.highlight, "--highlight") if args.highlight else None,
         show_grads=args.show_grads,
-        precision=args.precision,
-        rankdir=args.rankdir,
-        max_nodes=args.max_nodes,
-        max_layout=args.max_layout,
+        precision=precision,
+        rankdir=args.rankdir or DEFAULT_RANKDIR,
+        max_nodes=max_nodes,
+        max_layout=max_layout,
         formulas=args.formulas,
         params=params,
         legend=args.legend,
         title=args.title,
         compact=args.compact,
     )
+    # Everything that can be refused is worked out before anything is written.
     explanations = [
-        explain(root, node(n, "--explain"), precision=args.precision, max_paths=args.max_paths)
+        explain(root, node(n, "--explain"), precision=precision, max_paths=max_paths)
         for n in args.explain
     ]
+    checks = [check(root, split_gradient(text)[1], text) for text in args.check]
+    wrote = sys.stderr if stdout_reserved(args) else sys.stdout  # stdout may hold one thing alone
 
     if args.html:
-        page = explore(root, args.html, params=params, leaf=options["highlight"], precision=args.precision,
-                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths)
-        print(f"wrote {page}")
-        if not (args.output or args.format or explanations):
-            return 0
+        page = explore(root, args.html, params=params, leaf=options["highlight"], precision=precision,
+                       title=args.title or DEFAULT_TITLE, max_nodes=max_nodes, max_layout=max_layout,
+                       max_paths=max_paths)
+        print(f"wrote {page}", file=wrote)
     if args.output:
         path = render(root, args.output, format=args.format, **options)
-        # With --latex/--markdown stdout holds only the text to paste.
-        print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
+        print(f"wrote {path}", file=wrote)
     elif args.format:
         source = draw(root, **options).source
         data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format)
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        return 0  # stdout holds the drawing alone
-    elif not explanations and not args.check:
+        return 0  # stdout holds the drawing alone (check_combination refused --explain and --check)
+    elif not (explanations or checks or args.html):
         print(draw(root, **options).source, end="")
         return 0
-    if args.check and not explanations:
-        return _checks(root, args.check)
+    if not (explanations or checks or args.output):
+        return 0  # the page alone
+    if checks and not explanations:
+        return _print_checks(checks)
 
     if args.explain_format:
         print("\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations), end="")
@@ -233,25 +246,24 @@ def _run(args: argparse.Namespace) -> int:
 
     # The name the drawing's legend and the explanations give the root: its label, a short
     # expression such as (x·2), or "root"; one name for it in everything printed.
-    root_name = node_name(root, Namer(args.precision), topological_order(root))
-    print(f"{root_name} = {fmt(root.data, args.precision)}")
+    root_name = node_name(root, Namer(precision), topological_order(root))
+    print(f"{root_name} = {fmt(root.data, precision)}")
     if args.show_grads:
         # One grad per line, the = signs aligned: a terminal's 80 columns hold any number of them.
         heads = [f"d{root_name}/d{n}" for n in prog.free]
         width = max(map(len, heads), default=0)
         for head, n in zip(heads, prog.free):
-            print(f"{head:<{width}} = {fmt(prog.values[n].grad, args.precision)}")
+            print(f"{head:<{width}} = {fmt(prog.values[n].grad, precision)}")
     for e in explanations:
         print()
         print(e)
-    if args.check:
+    if checks:
         print()
-        return _checks(root, args.check)
+        return _print_checks(checks)
     return 0
 
 
-def _checks(root: Value, gradients: Sequence[str]) -> int:
+def _print_checks(results: Sequence[CheckResult]) -> int:
     """Print ``viz.check``'s verdict on each ``dROOT/dNAME = formula``; 1 if any disagrees."""
-    results = [check(root, split_gradient(text)[1], text) for text in gradients]  # all read before any printed
     print("\n\n".join(str(r) for r in results))
     return 0 if all(r.agrees for r in results) else 1
