@@ -271,6 +271,9 @@ RESULTS = [
            "names where the pass leaves the float range"),
     Result("explain", lambda: explain(_opposite_paths(labels=False), "x"),  # x alone labelled
            lambda e: e.total != e.total, "inf + -inf sums to nan, not fsum's error"),
+    # 6e-14 against a sum over paths of 3e-14 (two backward() calls): not "within 1e-12"
+    Result("explain", lambda: (lambda y: (y.backward(), y.backward(), explain(y, "x"))[-1])(
+        (lambda x: (x * x * x).relabel("y"))(Value(1e-7, "x"))), lambda e: not e.agrees, "a small grad's own scale"),
     Result("explain", lambda: explain(_cancelling_paths(), "w1").verdict,
            lambda v: v.startswith("DIFFER: a path's product is beyond the float range") and v.endswith("= 0"),
            "the paths overflow, the engine's grad is right"),

@@ -49,7 +49,7 @@ TEXT_WIDTH = 80
 
 #: A factor of more local derivatives than this shows its number, not a formula (which
 #: would be unreadable, and cost a formula per edge of a chain of a million steps).
-MAX_FORMULA_STEPS = 10_000
+MAX_FORMULA_STEPS = 1000
 
 #: The verdict when the sum over paths and the engine's grad agree.
 AGREE = "agree"
@@ -100,8 +100,8 @@ class Explanation:
 
     @property
     def agrees(self) -> bool:
-        """True when the sum over paths equals the engine's grad (to rounding)."""
-        return _close(self.total, self.grad)
+        """True when the sum over paths equals the engine's grad (to rounding: see ``_close``)."""
+        return _close(self.total, self.grad, _size(self.paths))
 
     def __str__(self) -> str:
         p = self.precision
@@ -219,7 +219,7 @@ def explain(
     paths = tuple(_factors(edges, target, name, order) for edges in iter_paths(root, target, count=count))
     # Correctly rounded; inf + -inf is nan, said so by the verdict (math.fsum would raise).
     total = float_sum(p.product for p in paths)
-    verdict = _verdict(root, target, total, root_name, leaf_name, lambda n: node_name(n, name, order))
+    verdict = _verdict(root, target, total, _size(paths), root_name, leaf_name, lambda n: node_name(n, name, order))
     e = Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision,
                     None if names is None else shown, verdict)
     return e if format is None else FORMATS[format](e)
@@ -229,11 +229,20 @@ def explain(
 ACCUMULATED = "DIFFER: leaves accumulate over backward() calls; call zero_grad() before backward()"
 
 
-def _close(total: float, grad: float) -> bool:
-    return math.isclose(total, grad, rel_tol=1e-9, abs_tol=1e-12)
+def _close(total: float, grad: float, size: float) -> bool:
+    """Equal within 1e-9 relative, or near 0 within 1e-12 of ``size``, the paths' sum of |products|.
+
+    The absolute term is on the explanation's own scale: paths that cancel to 0 may leave
+    round-off, while a grad of 6e-14 against a sum of 3e-14 is twice it, not "close to 0".
+    """
+    return math.isclose(total, grad, rel_tol=1e-9, abs_tol=1e-12 * size)
 
 
-def _verdict(root: Value, target: Value, total: float, root_name: str, leaf_name: str,
+def _size(paths: tuple[ChainPath, ...]) -> float:
+    return float_sum(abs(p.product) for p in paths)
+
+
+def _verdict(root: Value, target: Value, total: float, size: float, root_name: str, leaf_name: str,
              name: Callable[[Value], str]) -> str:
     """``agree``, or what makes the engine's grad and the sum over paths differ, or leave the float range.
 
@@ -242,7 +251,7 @@ def _verdict(root: Value, target: Value, total: float, root_name: str, leaf_name
     calls: leaves accumulate over them, an interior node keeps the last root's grad.
     """
     grad = target.grad
-    if math.isfinite(total) and math.isfinite(grad) and _close(total, grad):
+    if math.isfinite(total) and math.isfinite(grad) and _close(total, grad, size):
         return AGREE
     cause = backward_cause(root, target, name)
     if cause is not None:
@@ -251,7 +260,7 @@ def _verdict(root: Value, target: Value, total: float, root_name: str, leaf_name
     if not math.isfinite(total):
         return ("DIFFER: a path's product is beyond the float range; backward(), which sums at each node"
                 f" before multiplying further, stays within it: {leaf_name}.grad = {fmt(fresh, 6)}")
-    if not _close(total, fresh):
+    if not _close(total, fresh, size):
         return "DIFFER by rounding: the paths cancel, and backward() sums them node by node"
     if target.is_leaf and grad != 0.0:
         return ACCUMULATED

@@ -146,8 +146,13 @@ var CG = (function () {
     return sign + d.charAt(0) + (d.length > 1 ? "." + d.slice(1) : "") + expText(X);
   }
 
-  // Python's math.fsum: the correctly rounded sum (Shewchuk's partials, as CPython does).
+  // Python's math.fsum: the correctly rounded sum (Shewchuk's partials, as CPython does);
+  // with an inf or nan among the terms, their IEEE sum (inf + -inf is nan), as engine.numeric's
+  // float_sum gives where fsum itself would raise.
   function fsum(xs) {
+    var special = 0;
+    for (var s = 0; s < xs.length; s++) { if (!isFinite(xs[s])) { special += xs[s]; } }
+    if (special !== 0) { return special; }  // +-Infinity or NaN (NaN !== 0 too)
     var partials = [];
     for (var n = 0; n < xs.length; n++) {
       var x = xs[n], i = 0;

@@ -30,8 +30,9 @@ var CGText = (function () {
 
   // Why the sum over paths and the grad differ, as viz/explain.py's _verdict says it for a fresh
   // backward pass (the page's grads always are one): cause is CG.firstNonFinite's step, or null.
-  function verdict(total, grad, cause, nodes) {
-    if (isFinite(total) && CG.isclose(total, grad, 1e-9, 1e-12)) { return "agree"; }
+  // size: the paths' sum of |products|, the scale of the absolute tolerance (viz/explain.py's _close).
+  function verdict(total, size, grad, cause, nodes) {
+    if (isFinite(total) && CG.isclose(total, grad, 1e-9, 1e-12 * size)) { return "agree"; }
     if (cause) {
       var r = nodes[nodes.length - 1].dname, c = nodes[cause.consumer].dname, i = nodes[cause.input].dname;
       var how = !isFinite(cause.local)
@@ -80,7 +81,7 @@ var CGText = (function () {
     var total = CG.fsum(products), d = "d" + e.root + "/d" + e.leaf;
     lines.push("sum over paths   " + d + " = " + CG.fmt(total, p));
     lines.push("engine's grad    " + e.leaf + ".grad = " + CG.fmt(grad, p) + "   (" +
-      verdict(total, grad, cause, nodes) + ")");
+      verdict(total, CG.fsum(products.map(Math.abs)), grad, cause, nodes) + ")");
     return lines.join("\n");
   }
 
