@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--leaf", metavar="NAME", help="only the steps on the paths from this node (w1, b3, x1[2] ...)")
     parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
                         help="parameter values (default: the published optimum with b3 = 0)")
-    parser.add_argument("--digits", type=int, default=4,
+    # --digits and --max-frames default to None (filled in by main): a value given where
+    # nothing uses it (--digits with --html, --max-frames without --frames) is refused.
+    parser.add_argument("--digits", type=int,
                         help="significant digits of the printed numbers (default 4; drawings show 3)")
     parser.add_argument("--html", metavar="DIR",
                         help="instead of printing, write DIR/index.html: one self-contained page that steps "
@@ -111,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "practises)")
     parser.add_argument("--frames", action="store_true",
                         help="with --html, also write each step as DIR/frame_000.svg ... (for slides)")
-    parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
+    parser.add_argument("--max-frames", type=int,
                         help=f"the most frames --frames draws (default {MAX_FRAMES})")
     return parser
 
@@ -132,18 +134,27 @@ def main(
         leaf = find_node(root, args.leaf) if args.leaf else None
     except ValueError as err:
         parser.error(str(err))
-    if not 1 <= args.digits <= 17:
+    if args.digits is not None and not 1 <= args.digits <= 17:
         parser.error(f"--digits must be in 1..17, got {args.digits}")
-    if args.max_frames < 1:
+    if args.max_frames is not None and args.max_frames < 1:
         parser.error(f"--max-frames must be at least 1, got {args.max_frames}")
     if args.frames and not args.html:
         parser.error("--frames writes SVG files beside the page: give --html DIR too")
+    if args.max_frames is not None and not args.frames:
+        parser.error("--max-frames limits the frames --frames draws: give --frames (and --html DIR) too")
+    printed = [o for o, on in (("--step", args.step), ("--equations", args.equations),
+                                ("--digits", args.digits is not None)) if on]
+    if args.html and printed:
+        parser.error(f"{printed[0]} changes the printed replay, and --html writes the page instead of printing;"
+                     f" leave {printed[0]} out")
+    digits = 4 if args.digits is None else args.digits
+    max_frames = MAX_FRAMES if args.max_frames is None else args.max_frames
 
     if args.html:
         # The page holds every step's equation: no table is printed.
         try:
             paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()),
-                                 frames=args.frames, max_frames=args.max_frames)
+                                 frames=args.frames, max_frames=max_frames)
         except (ValueError, OSError) as err:
             message = " ".join(str(err).split())  # one line, whatever the error text holds
             print(f"{parser.prog}: error: {message}", file=sys.stderr)
@@ -153,9 +164,9 @@ def main(
         return 0
 
     steps = backward_steps(root, leaf=leaf)
-    lines = replay_lines(root, steps, digits=args.digits, equations=args.equations)
+    lines = replay_lines(root, steps, digits=digits, equations=args.equations)
     header, rows = lines[: len(lines) - len(steps)], lines[len(lines) - len(steps):]
-    header = point_lines(params, set_names, args.digits) + [""] + header
+    header = point_lines(params, set_names, digits) + [""] + header
     con = Console(stdout, step=args.step, inp=stdin)
     for line in header:
         con.line(line)

@@ -7,6 +7,10 @@ the user learns which call went wrong. ``tests/test_hostile_library.py`` runs
 the rows (and those of ``tests/hostile_second_order.py``) and checks that every public callable, and every one of its
 parameters, has at least one: a new function or option without hostile rows
 fails the suite.
+
+``RESULTS`` holds hostile numbers that need no error but once gave a wrong answer
+(a wrong point excused by a large one, a nan blamed on accumulation): the call
+returns, and what it returns must say the right thing.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from engine import GraphChangedError, Value, check_grad, numerical_grad, topolog
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
 from tests.bench_drawing import product  # x*x*...*x: the layout Graphviz finds hardest
 from viz import draw, explain, explore, render, to_png, to_svg
+from viz.practice.check import check
+from viz.practice.questions import make_questions
 from viz.replay.frames import write_replay
 
 
@@ -90,6 +96,33 @@ def _plot_ledger(losses: list[Any]) -> Any:
 
 
 NAN, INF = math.nan, math.inf
+
+
+def _opposite_paths(labels: bool = True) -> Value:
+    """y = a·x·b + c·x·b, a = -c = b = 1e200, x = 1e-300: finite values, two paths to x of +inf and -inf.
+
+    Without ``labels`` only x keeps its label (a formula or a leaf= needs to name it).
+    """
+    name = (lambda s: s) if labels else (lambda s: None)
+    x, a, c, b = Value(1e-300, "x"), Value(1e200, name("a")), Value(-1e200, name("c")), Value(1e200, name("b"))
+    y = (a * x) * b + (c * x) * b
+    y.backward()
+    return y.relabel("y") if labels else y
+
+
+def _cancelling_paths() -> Value:
+    """y = (v + (-v))·B, v = w1·K: backward's grads are 0, its two paths' products are +-inf."""
+    w, k, b = Value(1.0, "w1"), Value(1e200, "K"), Value(1e200, "B")
+    v = w * k
+    y = ((v + (-v)) * b).relabel("y")
+    y.backward()
+    return y
+
+
+def _two_points(big: float, small: float) -> Value:
+    """L = x·w at two data points, x = big and x = small: dL/dw = x at each."""
+    w = Value(1.0, "w")
+    return (Value(big, "x") * w + Value(small, "x") * w).relabel("L")
 
 ROWS: list[Row] = [
     # ---------------------------------------------------------------- engine
@@ -290,6 +323,17 @@ ROWS: list[Row] = [
         ValueError, "within ±4e307"),
     Row("plot_loss", "ledger", lambda: _plots().plot_loss(_plot_ledger([1.0, Value(2.0)])), TypeError,
         "the ledger's loss after 1 step must be a number, got Value"),
+    Row("explore", "root", lambda: explore(_opposite_paths(), "page.html"), ValueError,
+        "the grad of 'x' is nan (the backward pass leaves the float range at x"),
+    Row("explore", "root", lambda: explore(_opposite_paths(labels=False), "page.html"), ValueError,
+        "the grad of 'x' is nan (the backward pass leaves the float range at x"),
+    Row("explore", "root", lambda: explore(Value(1e308) * 10.0, "page.html"), ValueError,
+        "the value of '*#2' is inf (* of 1e+308, 10 is beyond the float range)"),
+    # not public (viz.practice.check, viz.practice.questions), named in their own words all the same
+    Row("check", "root", lambda: check(_opposite_paths(), "x", "0"), ValueError,
+        "the engine's dy/dx is nan, not a number to check a formula against: the backward pass leaves"),
+    Row("make_questions", "root", lambda: make_questions(_cancelling_paths(), "w1"), ValueError,
+        "is inf, beyond the float range"),
 ]
 
 
@@ -306,6 +350,43 @@ def _plots() -> Any:
 ROWS += [
     Row(name, "x", lambda f=f: f("1.5"), TypeError, "real number, got str")
     for name, f in engine.FUNCTIONS.items()
+]
+
+
+
+@dataclass(frozen=True)
+class Result:
+    """``call()`` returns (no error), and ``expect`` holds on what it returns; ``says`` what must be true."""
+
+    name: str
+    call: Callable[[], Any]
+    expect: Callable[[Any], bool]
+    says: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}-{self.says[:40]}"
+
+
+RESULTS = [
+    # 2.5e-12 where the engine has 5, beside a point whose term is 1e13: wrong, whatever the other point
+    Result("check", lambda: check(_two_points(1e13, 5.0), "w", "x*x/1e13"),
+           lambda r: not r.agrees and [p.agrees for p in r.points] == [True, False], "point 2 differs"),
+    # paths that cancel to round-off (0.1*3 - 0.3 = 5.55e-17) at the only point: agreement
+    Result("check", lambda: check((lambda x: x * Value(0.1 * 3, "a") + x * Value(-0.3, "b"))(Value(1.0, "x")),
+                                  "x", "0"), lambda r: r.agrees, "round-off of cancelling paths agrees"),
+    # nan after one backward(): made by this pass, not by leaves accumulating
+    Result("explain", lambda: str(explain(_opposite_paths(), "x")),
+           lambda t: "zero_grad" not in t and "(not finite: the backward pass leaves the float range at x:" in t,
+           "names where the pass leaves the float range"),
+    Result("explain", lambda: explain(_opposite_paths(labels=False), "x"),  # x alone labelled
+           lambda e: e.total != e.total, "inf + -inf sums to nan, not fsum's error"),
+    # 6e-14 against a sum over paths of 3e-14 (two backward() calls): not "within 1e-12"
+    Result("explain", lambda: (lambda y: (y.backward(), y.backward(), explain(y, "x"))[-1])(
+        (lambda x: (x * x * x).relabel("y"))(Value(1e-7, "x"))), lambda e: not e.agrees, "a small grad's own scale"),
+    Result("explain", lambda: explain(_cancelling_paths(), "w1").verdict,
+           lambda v: v.startswith("DIFFER: a path's product is beyond the float range") and v.endswith("= 0"),
+           "the paths overflow, the engine's grad is right"),
 ]
 
 #: Public names that take no hostile rows, and why.
