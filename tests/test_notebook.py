@@ -131,7 +131,8 @@ def test_the_second_derivative_is_explained_path_by_path(executed):
 
 def test_newtons_ledger_shows_the_second_derivative_and_the_one_step(executed):
     html = data(executed["newton"], "text/html")
-    hand = sum(-2 * (o - net.forward_floats(sq.MAIN_IDEAS_START, x)["predicted"]) for x, o in zip(sq.INPUTS, sq.OBSERVED))
+    start = sq.MAIN_IDEAS_START
+    hand = sum(-2 * (o - net.forward_floats(start, x)["predicted"]) for x, o in zip(sq.INPUTS, sq.OBSERVED))
     assert "d²SSR/dparam²" in html and "2 steps of Newton&#x27;s method (damping 0)" in html
     assert f">{-hand / 6:.4f}<" in html and ">6.0000<" in html
     png = base64.b64decode(data(executed["newton-plot"], "image/png"))
