@@ -52,7 +52,7 @@ COMMANDS = [
 
 #: The other demos' command lines are ``demos``' own (``demos._console.cli``).
 SAME_AS_DEMOS = ["demos.forward", "demos.output_layer", "demos.hidden_layer", "demos.gradient_descent",
-                 "demos.graph", "demos.article_formulas", "demos.pictures"]
+                 "demos.graph", "demos.article_formulas", "demos.pictures", "demos.newton"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,8 @@ RUNS = [
     Run("demos", ("--out", "{tmp}/out"), 0, "", env={"CHAINGRAD_DOT": MISSING}, seconds=60),
     Run("demos.graph", ("--out", "{tmp}/out"), 2, "failed (exit 1)", env={"CHAINGRAD_DOT": "/bin/false"}),
     Run("demos.pictures", ("--out", "{tmp}/a-file"), 2, "it is a file, not a folder", before_work=True),
+    Run("demos.newton", ("--out", "{tmp}/a-file"), 2, "it is a file, not a folder", before_work=True),
+    Run("demos.newton", ("--out", "{tmp}/pics", "--no-graph"), 2, "--no-graph draws none", before_work=True),
     Run("viz", ("x*2", "--set", "x=1", "--format", "svg"), 2, "does not name an executable",
         env={"CHAINGRAD_DOT": MISSING}),
     Run("viz", ("x*2", "--set", "x=1", "-o", "{tmp}/y.svg"), 2, "did not finish within 1 s",

@@ -117,5 +117,6 @@ def test_a_wrong_second_derivative_fails_the_part(capsys, monkeypatch):
 
 
 def test_no_graph_writes_nothing(tmp_path, capsys, monkeypatch):
-    rc, out, _ = run(part, ["--no-graph", "--out", str(tmp_path / "x")], capsys, monkeypatch)
-    assert rc == 0 and "Pictures" not in out and not (tmp_path / "x").exists()
+    monkeypatch.chdir(tmp_path)
+    rc, out, _ = run(part, ["--no-graph"], capsys, monkeypatch)
+    assert rc == 0 and "Pictures" not in out and not list(tmp_path.iterdir())
