@@ -6,6 +6,7 @@
     python -m demos.replay --leaf w1        # only the steps on the paths from w1
     python -m demos.replay --html out/      # out/index.html: the explorer page, one file
     python -m demos.replay --html out/ --frames   # and frame_000.svg ... for slides
+    python -m demos.replay --gif backward.gif --leaf b3 --slide   # one animated file, one frame per +=
 
 The network (StatQuest, "Neural Networks Pt. 2: Backpropagation Main Ideas"):
 one input, two softplus hidden neurons, one linear output, and the sum of
@@ -29,6 +30,7 @@ import math
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from demos._console import WIDTH, Console, run_main
@@ -39,7 +41,10 @@ from engine.format import format_number
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 from viz.chainrule.names import node_names
 from viz.cli.parsing import OneLineParser, parse_assignments  # as python -m viz reads --set
+from viz.graph.options import MAX_DPI, MIN_DPI
+from viz.replay.animate import DEFAULT_DELAY, MAX_DELAY, MIN_DELAY, animate
 from viz.replay.frames import MAX_FRAMES, write_replay
+from viz.replay.media import kind_of
 from viz.replay.step_text import replay_lines
 
 __all__ = [
@@ -111,9 +116,60 @@ def build_parser() -> argparse.ArgumentParser:
                         "practises)")
     parser.add_argument("--frames", action="store_true",
                         help="with --html, also write each step as DIR/frame_000.svg ... (for slides)")
+    parser.add_argument("--gif", metavar="FILE",
+                        help="write the backward pass as one animation, one frame per += with its equation: "
+                        ".gif, .png (APNG) or .mp4 (needs ffmpeg)")
+    parser.add_argument("--delay", type=float, metavar="SECONDS",
+                        help=f"seconds per frame of --gif (default {DEFAULT_DELAY:g})")
+    parser.add_argument("--slide", action="store_true",
+                        help="draw --frames and --gif for a 16:9 slide (every text 14 pt)")
+    parser.add_argument("--no-compact", dest="compact", action="store_false",
+                        help="draw the page, --frames and --gif with op ovals (default: each op in its box)")
+    parser.add_argument("--dpi", type=int, metavar="N", help="pixels per inch of the --gif frames (default 96)")
     parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
-                        help=f"the most frames --frames draws (default {MAX_FRAMES})")
+                        help=f"the most frames --frames or --gif draws (default {MAX_FRAMES})")
     return parser
+
+
+def _check_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse picture options without the pictures they are for, and a --gif file type there is no writing."""
+    if args.frames and not args.html:
+        parser.error("--frames writes SVG files beside the page: give --html DIR too")
+    for flag, value in (("--delay", args.delay), ("--dpi", args.dpi)):
+        if value is not None and not args.gif:
+            parser.error(f"{flag} is for the frames of --gif: give --gif FILE too")
+    if args.delay is not None and not MIN_DELAY <= args.delay <= MAX_DELAY:  # NaN too
+        parser.error(f"--delay must be from {MIN_DELAY:g} to {MAX_DELAY:g} seconds, got {args.delay:g}")
+    if args.dpi is not None and not MIN_DPI <= args.dpi <= MAX_DPI:
+        parser.error(f"--dpi must be from {MIN_DPI} to {MAX_DPI} pixels per inch, got {args.dpi}")
+    if (args.slide or not args.compact) and not (args.gif or args.html):
+        what = "--slide" if args.slide else "--no-compact"
+        parser.error(f"{what} is for the drawings: give --gif FILE, or --html DIR (with --frames)")
+    if args.gif:
+        try:
+            kind_of(Path(args.gif), None, "--gif", hint="")
+        except ValueError as err:
+            parser.error(str(err))
+
+
+def _write_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Value, params: list[Value],
+                    leaf: Value | None, stdout: TextIO) -> int:
+    """``--html DIR`` (the page, and with --frames the frames) and ``--gif FILE``; one line each."""
+    drawing = {"compact": args.compact, "slide": args.slide, "max_frames": args.max_frames}
+    try:
+        if args.html:
+            paths = write_replay(root, args.html, leaf=leaf, params=params, frames=args.frames, **drawing)
+            frames = f"{len(paths) - 1} frames and " if args.frames else ""
+            print(f"wrote {frames}{paths[-1]}", file=stdout)
+        if args.gif:
+            delay = DEFAULT_DELAY if args.delay is None else args.delay
+            path = animate(root, args.gif, leaf=leaf, params=params, delay=delay, dpi=args.dpi, **drawing)
+            print(f"wrote {path} ({len(backward_steps(root, leaf=leaf)) + 1} frames)", file=stdout)
+    except (ValueError, OSError, RuntimeError) as err:
+        message = " ".join(str(err).split())  # one line, whatever the error text holds
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(
@@ -136,21 +192,10 @@ def main(
         parser.error(f"--digits must be in 1..17, got {args.digits}")
     if args.max_frames < 1:
         parser.error(f"--max-frames must be at least 1, got {args.max_frames}")
-    if args.frames and not args.html:
-        parser.error("--frames writes SVG files beside the page: give --html DIR too")
-
-    if args.html:
-        # The page holds every step's equation: no table is printed.
-        try:
-            paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()),
-                                 frames=args.frames, max_frames=args.max_frames)
-        except (ValueError, OSError) as err:
-            message = " ".join(str(err).split())  # one line, whatever the error text holds
-            print(f"{parser.prog}: error: {message}", file=sys.stderr)
-            return 2
-        frames = f"{len(paths) - 1} frames and " if args.frames else ""
-        print(f"wrote {frames}{paths[-1]}", file=stdout)
-        return 0
+    _check_pictures(parser, args)
+    if args.html or args.gif:
+        # The page and the animation hold every step's equation: no table is printed.
+        return _write_pictures(parser, args, root, list(params.values()), leaf, stdout)
 
     steps = backward_steps(root, leaf=leaf)
     lines = replay_lines(root, steps, digits=args.digits, equations=args.equations)

@@ -19,8 +19,8 @@ from viz.chainrule.names import is_position_name, node_names
 from viz.chainrule.numbers import fmt
 from viz.replay.frames import replay_frames
 
-# An edge's label ends at the first ">" followed by "]" or a space: user text inside is escaped.
-EDGE = re.compile(r"^\t(\w+) -> (\w+) \[label=<(.*?)>(?:\]| )", re.MULTILINE)
+# An edge's label is the one cell of a borderless table (a margin around the text): user text inside is escaped.
+EDGE = re.compile(r"^\t(\w+) -> (\w+) \[label=<<table [^>]*><tr><td>(.*?)</td></tr></table>>", re.MULTILINE)
 
 
 def edge_labels(source: str) -> list[str]:

@@ -142,8 +142,8 @@ def test_inline_display_in_jupyter_uses_the_found_dot(monkeypatch, tmp_path, gra
 
 
 def test_unknown_suffix_is_refused(tmp_path, graph):
-    with pytest.raises(ValueError, match=r"suffix '\.pdf'.*\.svg, \.png or \.dot"):
-        render(graph, tmp_path / "graph.pdf")
+    with pytest.raises(ValueError, match=r"suffix '\.txt'.*\.svg, \.png, \.pdf or \.dot.*format='svg'"):
+        render(graph, tmp_path / "graph.txt")
     with pytest.raises(ValueError, match="no suffix"):
         render(graph, tmp_path / "graph")
     assert list(tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from engine import FUNCTIONS, Value, topological_order
@@ -19,13 +20,16 @@ from viz.cli.run import run_command
 from viz.expression import ExpressionError, Program, evaluate
 from viz.graph.dot_program import TIMEOUT_VAR, run_dot
 from viz.graph.draw import draw
-from viz.graph.options import PARAM_LABEL, RANKDIRS, DrawOptions
-from viz.graph.render import FORMATS, render
+from viz.graph.options import MAX_DPI, MIN_DPI, PARAM_LABEL, RANKDIRS, DrawOptions
+from viz.graph.render import CLI_WORDS, FORMATS, output_format, render
 from viz.keywords import as_keywords, option_names
 from viz.page.explorer import explore
 from viz.page.options import DEFAULT_TITLE
 from viz.practice.check import check
 from viz.practice.hand_formula import split_gradient
+from viz.replay.animate import DEFAULT_DELAY, MAX_DELAY, MIN_DELAY, animate
+from viz.replay.frames import FRAME_SET
+from viz.replay.media import kind_of
 
 __all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: viz.cli.parsing's
 
@@ -104,13 +108,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", dest="assignments", metavar="NAME=VALUE", nargs="+", action="extend",
                    default=[], help="value of each free name (leaf), e.g. --set w1=3.34 x=0.5")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the drawing; .svg, .png or .dot chosen by the suffix")
+                   help="write the drawing; .svg, .png, .pdf (with a Graphviz dot) or .dot chosen by the suffix")
     p.add_argument("--html", metavar="FILE",
                    help="write the explorer page: one self-contained HTML file where a click on a node "
                    "shows its chain rule, the parameters can be changed, backward steps one += at a "
                    "time and an exercise hides the grads (--highlight NAME: only the steps from NAME)")
     p.add_argument("--format", choices=FORMATS,
                    help="output format (overrides the suffix of -o; without -o the drawing goes to stdout)")
+    p.add_argument("--dpi", type=int, metavar="N",
+                   help=f"pixels per inch of a PNG (default 96; 300 for print; {MIN_DPI} to {MAX_DPI})")
+    p.add_argument("--gif", metavar="FILE",
+                   help="write the backward pass as an animation, one frame per += with its equation: "
+                   ".gif, .png (APNG) or .mp4 (needs ffmpeg) (--highlight NAME: only the steps from NAME)")
+    p.add_argument("--delay", type=float, metavar="SECONDS",
+                   help=f"seconds per frame of --gif (default {DEFAULT_DELAY:g}; the last frame stays three times"
+                   " as long)")
     p.add_argument("--explain", metavar="NAME", action="append", default=[],
                    help="print d(root)/d(NAME) as a sum over paths of chain-rule products (repeatable)")
     p.add_argument("--check", metavar='"dROOT/dNAME = FORMULA"', action="append", default=[],
@@ -133,9 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="significant digits of the numbers shown (default 3)")
     p.add_argument("--rankdir", choices=RANKDIRS, default=DrawOptions.rankdir,
                    help="layout direction: LR left to right (default), TB top to bottom")
-    p.add_argument("--compact", action="store_true",
-                   help="show each op inside its value's box (no op ovals): about half as wide, "
-                   "fits a slide")
+    p.add_argument("--compact", action=argparse.BooleanOptionalAction, default=None,
+                   help="show each op inside its value's box (no op ovals): about half as wide (default: "
+                   "on for --html and --gif, off for -o)")
+    p.add_argument("--slide", action="store_true",
+                   help="a drawing for a 16:9 slide: compact, every text 14 pt, a 16:9 page")
     p.add_argument("--params", metavar="NAMES",
                    help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
                    "w followed by digits, or b with or without digits)")
@@ -172,8 +186,13 @@ def _run(args: argparse.Namespace) -> int:
     ]
     if args.html:
         page = explore(root, args.html, params=options.params, leaf=options.highlight, precision=args.precision,
-                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths)
+                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths,
+                       compact=args.compact is not False)
         print(f"wrote {page}")
+        if not (args.output or args.format or explanations or args.gif):
+            return 0
+    if args.gif:
+        _write_animation(args, root, options)
         if not (args.output or args.format or explanations):
             return 0
     if _write_drawing(args, root, options, explanations):
@@ -206,6 +225,35 @@ def _check_flags(args: argparse.Namespace) -> None:
         if not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
             raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
         os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what every dot run of this process reads
+    _check_pictures(args)
+
+
+def _check_pictures(args: argparse.Namespace) -> None:
+    """Refuse, before any work and in the command line's words, a file type or a --dpi that cannot be written."""
+    png = False
+    if args.output or args.format:
+        fmt = output_format(Path(args.output or "stdout"), args.format, None, "-o", CLI_WORDS)
+        png = fmt == "png"
+    if args.gif:
+        kind_of(Path(args.gif), None, "--gif", hint="")
+    if args.dpi is not None:
+        if not MIN_DPI <= args.dpi <= MAX_DPI:
+            raise ExpressionError(f"--dpi must be from {MIN_DPI} to {MAX_DPI} pixels per inch, got {args.dpi}")
+        if not (png or args.gif):
+            raise ExpressionError("--dpi sets the pixels per inch of a PNG: give -o FILE.png, --format png or --gif")
+    if args.delay is not None and not args.gif:
+        raise ExpressionError("--delay is the seconds per frame of an animation: give --gif FILE too")
+    if args.delay is not None and not (MIN_DELAY <= args.delay <= MAX_DELAY):  # NaN too
+        raise ExpressionError(f"--delay must be from {MIN_DELAY:g} to {MAX_DELAY:g} seconds, got {args.delay:g}")
+
+
+def _write_animation(args: argparse.Namespace, root: Value, options: DrawOptions) -> None:
+    """``--gif FILE``: the backward pass, one frame per +=, drawn as the page draws it (compact unless --no-compact)."""
+    keywords = {k: v for k, v in as_keywords(options).items() if k not in FRAME_SET}
+    keywords["compact"] = args.compact is not False
+    path = animate(root, args.gif, leaf=options.highlight, delay=DEFAULT_DELAY if args.delay is None else args.delay,
+                   dpi=args.dpi, **keywords)
+    print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
 
 
 def _named(prog: Program, name: str, option: str) -> Value:
@@ -224,8 +272,9 @@ def _draw_options(args: argparse.Namespace, prog: Program) -> DrawOptions:
     params = [_named(prog, n, "--params") for n in param_names]
     highlight = _named(prog, args.highlight, "--highlight") if args.highlight else None
     flags = {name: value for name, value in vars(args).items()
-             if name in option_names(DrawOptions) and name not in ("highlight", "params")}
-    return DrawOptions(**flags, highlight=highlight, params=params)
+             if name in option_names(DrawOptions) and name not in ("highlight", "params", "compact")}
+    # -o draws op ovals unless --compact (--html and --gif draw as the page does: compact unless --no-compact).
+    return DrawOptions(**flags, highlight=highlight, params=params, compact=bool(args.compact))
 
 
 def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions,
@@ -236,13 +285,13 @@ def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions,
     """
     keywords = as_keywords(options)
     if args.output:
-        path = render(root, args.output, format=args.format, **keywords)
+        path = render(root, args.output, format=args.format, dpi=args.dpi, **keywords)
         # With --latex/--markdown stdout holds only the text to paste.
         print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
         return False
     if args.format:
         source = draw(root, **keywords).source
-        data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format)
+        data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format, dpi=args.dpi)
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
