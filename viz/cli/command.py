@@ -200,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.check and not explanations:
         return _checks(root, args.check)
     if args.explain_format:
-        print("\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations), end="")
+        print("\n\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations))
         return 0
     _print_grads(args, prog)
     for e in explanations:
@@ -251,7 +251,8 @@ def _write_animation(args: argparse.Namespace, root: Value, options: DrawOptions
     """``--gif FILE``: the backward pass, one frame per +=, drawn as the page draws it (compact unless --no-compact)."""
     keywords = {k: v for k, v in as_keywords(options).items() if k not in FRAME_SET}
     keywords["compact"] = args.compact is not False
-    path = animate(root, args.gif, leaf=options.highlight, delay=DEFAULT_DELAY if args.delay is None else args.delay,
+    leaf = options.highlight if isinstance(options.highlight, Value) else None  # a node: --highlight NAME found
+    path = animate(root, args.gif, leaf=leaf, delay=DEFAULT_DELAY if args.delay is None else args.delay,
                    dpi=args.dpi, **keywords)
     print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
 

@@ -91,11 +91,10 @@ def output_format(path: Path, format: object, dpi: object, func: str, words: dic
     ``ValueError`` (in ``words``: Python's keywords, or ``CLI_WORDS``) for a format that is none of
     them, a ``dpi`` with anything but PNG; ``DotNotFoundError`` for PDF when the dot in use has none.
     """
-    if format is not None:
-        check_str(format, func, "format", empty=False)
-    fmt_name = (format or path.suffix.lstrip(".")).lower()  # type: ignore[union-attr]  # checked above
+    given = None if format is None else check_str(format, func, "format", empty=False)
+    fmt_name = (given or path.suffix.lstrip(".")).lower()
     if fmt_name not in FORMATS:
-        what = f"format {format!r}" if format else (f"suffix {path.suffix!r}" if path.suffix else "no suffix")
+        what = f"format {given!r}" if given else (f"suffix {path.suffix!r}" if path.suffix else "no suffix")
         choices = " / ".join(words["format"].format(f) for f in ("svg", "png", "dot"))
         raise ValueError(f"{func}: cannot tell what to write for {str(path)!r} ({what}); "
                          f"use {words['suffix']}, or pass {choices}")

@@ -22,11 +22,13 @@ from typing import Any
 
 from engine import Value
 from engine.checks import check_real
+from engine.graph import find_node
+from viz.chainrule.names import node_names
 from viz.checks import check_file_path, check_option, check_root
 from viz.graph.options import DrawOptions
 from viz.graph.render import to_png
 from viz.keywords import keyword_options
-from viz.replay.frames import FRAME_SET, MAX_FRAMES, replay_frames
+from viz.replay.frames import FRAME_SET, MAX_FRAMES, frames_of
 from viz.replay.media import assemble, find_ffmpeg, kind_of, load_pillow
 
 __all__ = ["animate", "DEFAULT_DELAY", "MIN_DELAY", "MAX_DELAY"]
@@ -50,7 +52,7 @@ def animate(
     root: Value,
     path: str | Path,
     *,
-    leaf: Value | None = None,
+    leaf: Value | str | None = None,
     params: Collection[Value] | None = None,
     delay: float = DEFAULT_DELAY,
     format: str | None = None,
@@ -66,8 +68,8 @@ def animate(
     ``.apng`` (``"apng"``, an animated PNG), ``.mp4`` (``"mp4"``, needs ffmpeg on PATH). The start
     and one frame per step (``len(backward_steps(root, leaf=leaf)) + 1`` frames), each titled with
     its step's equation; the file's comment lists every frame's caption, one per line. ``delay``:
-    seconds per frame (the last stays three times as long). ``leaf``: only the steps on the paths
-    from that leaf, drawn in red. ``dpi``: the frames' pixels per inch (dot's default 96).
+    seconds per frame (the last stays three times as long). ``leaf`` (a node or its name): only the
+    steps on the paths from that node, drawn in red. ``dpi``: the frames' pixels per inch (dot's default 96).
     ``compact=False`` draws op ovals; the other keywords are ``viz.draw``'s (``slide=True``: 16:9
     frames with 14-point text). More than ``max_frames`` frames raise ``TooManyFramesError``.
     """
@@ -77,10 +79,12 @@ def animate(
     seconds = _check_delay(delay)
     if dpi is not None:
         check_option("dpi", dpi, "animate")
+    if leaf is not None:  # a node, or its name as the replay names it (x1[2])
+        leaf = find_node(root, leaf, "animate", "leaf", names=node_names(root))
     load_pillow("animate")  # each missing piece said before any frame is drawn
     if kind == "mp4":
         find_ffmpeg("animate")
-    frames = replay_frames(root, leaf=leaf, params=params, max_frames=max_frames, precision=precision,
-                           compact=compact, **draw_options)
+    frames = frames_of(root, "animate", leaf, dict(draw_options, params=params, max_frames=max_frames,
+                                                   precision=precision, compact=compact))
     pngs = [to_png(frame.digraph, dpi=dpi) for frame in frames]
     return assemble(pngs, [frame.caption for frame in frames], seconds, out, kind)

@@ -80,13 +80,13 @@ class Frame:
     focus: tuple[str, ...] = ()
 
 
-def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None) -> None:
+def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None, func: str) -> None:
     if n_frames > max_frames:
         narrow = "" if leaf is not None else (
             ", or pass leaf=<a leaf> (--leaf NAME) to replay only the steps on the paths from that leaf"
         )
         raise TooManyFramesError(
-            f"replay_frames: this replay has {n_frames} frames (the start and {n_frames - 1} steps), "
+            f"{func}: this replay has {n_frames} frames (the start and {n_frames - 1} steps), "
             f"more than max_frames={max_frames}; pass max_frames={n_frames} "
             f"(--max-frames {n_frames} on the command line) to draw them all{narrow}"
         )
@@ -128,17 +128,23 @@ def replay_frames(
     number, and the title (the step's equation) is as wide in every frame as the longest.
     """
     check_root(root, "replay_frames")
+    return frames_of(root, "replay_frames", leaf, dict(draw_options, params=params, max_frames=max_frames,
+                                                         precision=precision, compact=compact))
+
+
+def frames_of(root: Value, func: str, leaf: Value | None, options: dict[str, Any]) -> list[Frame]:
+    """``replay_frames`` for ``func`` (whose name its errors take): ``options`` are its keywords."""
     for reserved in FRAME_SET:
-        if reserved in draw_options:
-            raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")
-    check_option("max_frames", max_frames, "replay_frames")
+        if reserved in options:
+            raise TypeError(f"{func}: {reserved}= is set by the replay for each frame")
+    max_frames = options.pop("max_frames", MAX_FRAMES)
+    check_option("max_frames", max_frames, func)
     steps = backward_steps(root, leaf=leaf)
-    _check_frame_count(len(steps) + 1, max_frames, leaf)
+    _check_frame_count(len(steps) + 1, max_frames, leaf, func)
     names = node_names(root)
     # One drawing's context for all frames: each frame adds its title and its marks. The boxes
     # carry the names the captions use (x1[2], *#7 ...).
-    options = dict(draw_options, highlight=leaf, params=params, precision=precision, names=names, compact=compact)
-    base = resolve(root, read_options(DrawOptions, options, "replay_frames"))
+    base = resolve(root, read_options(DrawOptions, dict(options, highlight=leaf, names=names), func))
     titles = [_title(steps, number, names, base) for number in range(len(steps) + 1)]
     # Every frame's title as wide as the widest: one page size for all frames, the graph in one place.
     width = max(text_width(shorten(t, MAX_TITLE), base.look.title_font, bold=True) for t in titles)
