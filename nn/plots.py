@@ -172,7 +172,7 @@ def plot_loss(ledger: object, *, label: str | None = None, ax: Axes | None = Non
     line = axes.plot([k for k, _ in shown], [y for _, y in shown], marker=".",
                      markevery=None if len(shown) <= 60 else list(range(min(11, len(shown)))),
                      linewidth=1.5, label=label or reason, gid=f"loss:{label or led.lr}")[0]
-    _mark_rise(axes, losses, led.loss_name, str(line.get_color()), label or f"{led.lr:g}")
+    _mark_rise(axes, losses, led.loss_name, line.get_color(), label or f"{led.lr:g}")
     # Every loss drawn on these axes (this run's and earlier ones'): log scale when all are positive.
     drawn = [float(y) for line in axes.lines if str(line.get_gid()).startswith("loss:")
              for y in cast(Sequence[float], line.get_ydata())]
@@ -235,8 +235,9 @@ def rise(losses: Sequence[float]) -> tuple[int, int] | None:
     return None
 
 
-def _mark_rise(axes: Axes, losses: Sequence[float], name: str, colour: str, run: str) -> None:
-    """Point at a run's first rise of the loss (an overshoot: the step went past the minimum), saying its numbers."""
+def _mark_rise(axes: Axes, losses: Sequence[float], name: str, colour: object, run: str) -> None:
+    """Point at a run's first rise of the loss (an overshoot: the step went past the minimum), saying its numbers,
+    in the run's ``colour`` (a line's colour, as matplotlib gives it)."""
     found = rise(losses)
     if found is None:
         return

@@ -15,6 +15,7 @@ from engine import FUNCTIONS, Value, topological_order
 from viz.chainrule.explanation import DEFAULT_MAX_PATHS, Explanation, explain
 from viz.chainrule.formulas import Namer, node_name
 from viz.chainrule.numbers import fmt
+from viz.checks import check_file_path
 from viz.cli.parsing import OneLineParser, parse_assignments
 from viz.cli.run import run_command
 from viz.expression import ExpressionError, Program, evaluate
@@ -231,6 +232,8 @@ def _check_flags(args: argparse.Namespace) -> None:
 def _check_pictures(args: argparse.Namespace) -> None:
     """Refuse, before any work and in the command line's words, a file type or a --dpi that cannot be written."""
     png = False
+    if args.output:
+        check_file_path(args.output, "render", "a file name")  # a folder, a missing one: said first
     if args.output or args.format:
         fmt = output_format(Path(args.output or "stdout"), args.format, None, "-o", CLI_WORDS)
         png = fmt == "png"
