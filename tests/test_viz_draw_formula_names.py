@@ -43,7 +43,7 @@ def tanh_graph():
 
 def test_the_articles_replay_frame_writes_the_residual_as_its_expression():
     ssr, _ = network()
-    frame = replay_frames(ssr)[0]
+    frame = replay_frames(ssr, compact=False)[0]  # op ovals: each label's formula and number on one line
     source = frame.digraph.source
     labels = edge_labels(source)
     names = node_names(ssr)

@@ -94,10 +94,12 @@ def _box(g: ChainGraph, i: int, node: Value, kind: str, d: Drawing) -> None:
             label=value_label(node, _short(d.shown.get(node)), kind, _grad_text(node, d), d.options.precision,
                               on_path=node in d.on_path, grad_width=grad_width, look=d.look,
                               op=op_text(node.op) if d.compact and node.inputs else None),
-            # The focus is outlined around the box, which keeps its size: frames that
-            # focus one node after another keep one layout.
-            **(outline_attrs(FOCUS, 3) if node is marks.focus
+            # The focus is outlined around the box, which keeps its size; in a replay's drawings
+            # (grads given) every box is such an outline, unmarked ones invisible, as dot sizes an
+            # outlined box apart from a plain one: frames that focus one node after another keep one layout.
+            **(outline_attrs(FOCUS, RECEIVER_WIDTH) if node is marks.focus
                else outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH) if node is marks.receiver
+               else outline_attrs("transparent", RECEIVER_WIDTH) if marks.grads is not None
                else {"shape": "plain"}),
         )
     if node.inputs and not d.compact:

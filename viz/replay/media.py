@@ -81,13 +81,7 @@ def assemble(pngs: Sequence[bytes], captions: Sequence[str], delay: float, out: 
         return _mp4(pngs, comment, delay, out)
     buffer = io.BytesIO()
     if kind == "gif":
-        # One palette for every frame (the drawings share their colours), so that none flickers: made
-        # from the first, a middle and the last frame side by side.
-        chosen = [frames[0], frames[len(frames) // 2], frames[-1]]
-        strip = image.new("RGB", (sum(f.width for f in chosen), max(f.height for f in chosen)), "white")
-        for k, f in enumerate(chosen):
-            strip.paste(f, (sum(c.width for c in chosen[:k]), 0))
-        palette = strip.quantize(colors=TRANSPARENT, method=image.Quantize.MEDIANCUT)
+        palette = _palette(image, [frames[0], frames[len(frames) // 2], frames[-1]])
         paletted = [f.quantize(palette=palette, dither=image.Dither.NONE) for f in frames]
         paletted = _unchanged_transparent(image, paletted)
         paletted[0].save(buffer, format="GIF", save_all=True, append_images=paletted[1:], duration=durations,
@@ -105,6 +99,40 @@ def assemble(pngs: Sequence[bytes], captions: Sequence[str], delay: float, out: 
 
 #: The palette index left free for "as in the frame before" (a GIF frame drawn over the last one).
 TRANSPARENT = 255
+
+
+#: How many of a palette's colours are the drawings' own, exactly (white, the fills, the text colours).
+EXACT = 64
+
+
+def _palette(image: Any, chosen: list[Any]) -> Any:
+    """One palette for every frame (the drawings share their colours), so that none flickers: the ``EXACT``
+    commonest colours of the first, a middle and the last frame exactly (white stays white), then those
+    median cut finds for the antialiased edges, ``TRANSPARENT`` colours in all."""
+    strip = image.new("RGB", (sum(f.width for f in chosen), max(f.height for f in chosen)), "white")
+    for k, f in enumerate(chosen):
+        strip.paste(f, (sum(c.width for c in chosen[:k]), 0))
+    counts = strip.getcolors(maxcolors=strip.width * strip.height)
+    exact: list[Any] = []
+    for _, colour in sorted(counts, key=lambda c: (-c[0], c[1])):  # the commonest of each cell (see below)
+        if len(exact) == EXACT:
+            break
+        if all(_cell(colour) != _cell(e) for e in exact):
+            exact.append(colour)
+    rest = strip.quantize(colors=TRANSPARENT - len(exact), method=image.Quantize.MEDIANCUT).getpalette() or []
+    # Pillow matches a colour to a palette through a cube of 32 levels a channel: another colour in the
+    # cell of an exact one (252 grey beside white) would take its pixels. Each cell keeps one colour.
+    cells = {_cell(colour) for colour in exact}
+    others = [tuple(rest[i:i + 3]) for i in range(0, len(rest) - 2, 3)]
+    chosen_rest = [c for c in others if _cell(c) not in cells][: TRANSPARENT - len(exact)]
+    flat = [v for colour in exact + chosen_rest for v in colour]
+    palette = image.new("P", (1, 1))
+    palette.putpalette(flat + [255, 255, 255] * (256 - len(flat) // 3))
+    return palette
+
+
+def _cell(colour: Any) -> tuple[int, ...]:
+    return tuple(v >> 3 for v in colour[:3])
 
 
 def _unchanged_transparent(image: Any, frames: list[Any]) -> list[Any]:
