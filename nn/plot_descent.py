@@ -171,7 +171,7 @@ def _draw_tangents(axes: Axes, data: DescentData, lname: str, labelled: int) -> 
                   label=f"tangent: slope = the engine's d{lname}/d{data.param}" if len(drawn) == 1 else None)
         if k <= labelled:
             axes.annotate(f"slope {slope:.3g}\nstep size {slope:.3g} × {data.lr:g} = {slope * data.lr:.3g}",
-                          (v, loss), xytext=(10, 4), textcoords="offset points", fontsize=8, color=TANGENT)
+                          (v, loss), xytext=(10, 9), textcoords="offset points", fontsize=8, color=TANGENT)
 
 
 def _draw_steps(axes: Axes, data: DescentData) -> None:

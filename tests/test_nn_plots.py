@@ -266,3 +266,40 @@ def test_descent_steps_are_numbered_where_an_arrow_has_room(b3_ledger):
         mid = ((data.values[k - 1] + data.values[k]) / 2, (data.losses[k - 1] + data.losses[k]) / 2)
         assert text.xy == pytest.approx(mid)
     assert len(numbers) < len(b3_ledger)  # the last steps, a few hundredths long, carry none
+
+
+def test_a_long_runs_steps_are_on_a_log_scale_and_its_overshoot_is_pointed_out():
+    # Details Pt. 2's start at lr 0.1: SSR 1.896 -> 4.2 -> 7.41 before it falls (the ledger's own losses).
+    from nn.plots import rise
+
+    fast = train(sq.network(sq.DETAILS_2_START), sq.INPUTS, sq.OBSERVED, lr=0.1, steps=300)
+    losses = [r.loss for r in fast] + [fast.final_loss]
+    assert rise(losses) == (1, 2) and losses[2] > losses[1] > losses[0]
+    axes = plot_loss(fast, label="lr = 0.1").axes[0]
+    assert axes.get_xscale() == "symlog" and axes.get_xlim()[0] < 0  # step 0 keeps off the axis
+    (note,) = [t for t in axes.texts if str(t.get_gid()).startswith("rise:")]
+    assert note.get_text() == f"steps 1 to 2: SSR grows, {losses[0]:.3g} → {losses[2]:.3g} (an overshoot)"
+    assert note.xy == (2, losses[2])
+    # Short runs keep linear steps, and a run that only falls has nothing pointed out.
+    b3 = train(sq.network(sq.MAIN_IDEAS_START), sq.INPUTS, sq.OBSERVED, params=["b3"], lr=0.1)
+    short = plot_loss(b3).axes[0]
+    assert short.get_xscale() == "linear" and not [t for t in short.texts if str(t.get_gid()).startswith("rise")]
+    assert plot_loss(b3, log_steps=True).axes[0].get_xscale() == "symlog"
+    assert rise([3.0, 2.0, 1.0]) is None and rise([1.0, math.inf, 2.0]) is None
+
+
+def test_dpi_sets_a_new_figures_pixels_per_inch(b3_ledger):
+    import io as _io
+
+    from PIL import Image
+
+    sizes = {}
+    for dpi in (100, 300):
+        buf = _io.BytesIO()
+        fig = plot_loss(b3_ledger, dpi=dpi)
+        assert fig.get_dpi() == dpi
+        fig.savefig(buf, format="png")
+        sizes[dpi] = Image.open(_io.BytesIO(buf.getvalue())).size
+    assert sizes[300] == (3 * sizes[100][0], 3 * sizes[100][1]) == (1920, 1200)
+    assert plot_descent(b3_ledger, pictures.b3_curve(), dpi=150).get_dpi() == 150
+    assert plot_fit({"f": abs}, [0.0, 1.0], [0.0, 1.0], dpi=72).get_dpi() == 72

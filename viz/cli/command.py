@@ -116,14 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "time and an exercise hides the grads (--highlight NAME: only the steps from NAME)")
     p.add_argument("--format", choices=FORMATS,
                    help="output format (overrides the suffix of -o; without -o the drawing goes to stdout)")
-    p.add_argument("--dpi", type=int, metavar="N",
-                   help=f"pixels per inch of a PNG (default 96; 300 for print; {MIN_DPI} to {MAX_DPI})")
-    p.add_argument("--gif", metavar="FILE",
-                   help="write the backward pass as an animation, one frame per += with its equation: "
-                   ".gif, .png (APNG) or .mp4 (needs ffmpeg) (--highlight NAME: only the steps from NAME)")
-    p.add_argument("--delay", type=float, metavar="SECONDS",
-                   help=f"seconds per frame of --gif (default {DEFAULT_DELAY:g}; the last frame stays three times"
-                   " as long)")
+    _picture_options(p)
     p.add_argument("--explain", metavar="NAME", action="append", default=[],
                    help="print d(root)/d(NAME) as a sum over paths of chain-rule products (repeatable)")
     p.add_argument("--check", metavar='"dROOT/dNAME = FORMULA"', action="append", default=[],
@@ -165,6 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
                    help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
     return p
+
+
+def _picture_options(p: argparse.ArgumentParser) -> None:
+    """--dpi, --gif and --delay: a PNG's resolution and the animated backward pass."""
+    p.add_argument("--dpi", type=int, metavar="N",
+                   help=f"pixels per inch of a PNG (default 96; 300 for print; {MIN_DPI} to {MAX_DPI})")
+    p.add_argument("--gif", metavar="FILE",
+                   help="write the backward pass as an animation, one frame per += with its equation: "
+                   ".gif, .png (APNG) or .mp4 (needs ffmpeg) (--highlight NAME: only the steps from NAME)")
+    p.add_argument("--delay", type=float, metavar="SECONDS",
+                   help=f"seconds per frame of --gif (default {DEFAULT_DELAY:g}; the last frame stays three times"
+                   " as long)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
