@@ -24,7 +24,6 @@ __all__ = [
     "WIDTH",
     "Mismatch",
     "Console",
-    "parse_args",
     "build_parser",
     "run_main",
     "check_out_dir",
@@ -188,13 +187,8 @@ class Console:
             print(file=self.out)
 
 
-def parse_args(prog: str, description: str, argv: Sequence[str] | None) -> argparse.Namespace:
-    """The options every demo takes: --step, --out DIR, --no-graph."""
-    return build_parser(prog, description).parse_args(list(argv) if argv is not None else None)
-
-
 def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    """The parser of every demo's options (``parse_args``)."""
+    """The parser of every demo's options: --step, --out DIR, --no-graph (``cli`` reads them)."""
     parser = OneLineParser(prog=prog, description=description)
     parser.add_argument(
         "--step", action="store_true", help="pause after each step until Enter is pressed"
@@ -202,8 +196,7 @@ def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--out",
         metavar="DIR",
-        type=Path,
-        default=Path(DEFAULT_OUT),
+        type=Path,  # None when not given (cli fills in the default), so that a --out no run uses is refused
         help=f"folder for pictures, created if missing (default: ./{DEFAULT_OUT})",
     )
     parser.add_argument("--no-graph", action="store_true", help="do not draw the graph")
@@ -249,14 +242,29 @@ def cli(
     argv: Sequence[str] | None = None,
     *,
     draws: bool = False,
+    only_draws: bool = False,
 ) -> int:
     """``python -m <module>``: parse the common options, then ``body(con, args)``.
 
     Every demo's ``main``. ``description`` heads the help (its first line, so
     a module's ``__doc__`` will do); the exit status is ``run_main``'s. A demo that
     ``draws`` into ``--out`` has the folder made ready (or refused) before any work.
+    An option the run would not use is refused in one line: ``--out`` or ``--no-graph``
+    for a demo that draws nothing, ``--out`` together with ``--no-graph``, and ``--no-graph``
+    for a demo that ``only_draws`` (it would leave nothing to do).
     """
-    args = parse_args(f"python -m {module}", description.strip().splitlines()[0], argv)
+    prog = f"python -m {module}"
+    parser = build_parser(prog, description.strip().splitlines()[0])
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    given = [o for o, on in (("--out", args.out is not None), ("--no-graph", args.no_graph)) if on]
+    if given and not draws:
+        parser.error(f"{given[0]}: {prog} draws no pictures (python -m demos, demos.graph and demos.pictures do)")
+    if len(given) == 2:
+        parser.error("--out is where the pictures go, and --no-graph draws none; give one of them")
+    if args.no_graph and only_draws:
+        parser.error(f"--no-graph: {prog} only draws, so it would do nothing; leave --no-graph out")
+    if args.out is None:
+        args.out = Path(DEFAULT_OUT)
 
     def run() -> object:
         if draws and not args.no_graph:

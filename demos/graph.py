@@ -160,10 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.graph [--out DIR]``: draw the graphs; 1 if a check fails."""
 
     def body(con: Console, args: argparse.Namespace) -> None:
-        if not args.no_graph:
-            run(con, args.out)
+        run(con, args.out)  # cli refuses --no-graph: this demo only draws
 
-    return cli("demos.graph", __doc__, body, argv, draws=True)
+    return cli("demos.graph", __doc__, body, argv, draws=True, only_draws=True)
 
 
 if __name__ == "__main__":

@@ -143,10 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m demos.pictures [--out DIR]``: train the runs and write the PNGs."""
 
     def body(con: Console, args: argparse.Namespace) -> None:
-        if not args.no_graph:
-            run(con, args.out)
+        run(con, args.out)  # cli refuses --no-graph: this demo only draws
 
-    return cli("demos.pictures", __doc__, body, argv, draws=True)
+    return cli("demos.pictures", __doc__, body, argv, draws=True, only_draws=True)
 
 
 if __name__ == "__main__":

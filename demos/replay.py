@@ -31,7 +31,7 @@ import sys
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from demos._console import WIDTH, Console, run_main
 from demos.network import articles_network
@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--leaf", metavar="NAME", help="only the steps on the paths from this node (w1, b3, x1[2] ...)")
     parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
                         help="parameter values (default: the published optimum with b3 = 0)")
-    parser.add_argument("--digits", type=int, default=4,
+    # --digits and --max-frames default to None (filled in by main): a value given where
+    # nothing uses it (--digits with --html, --max-frames without --frames) is refused.
+    parser.add_argument("--digits", type=int,
                         help="significant digits of the printed numbers (default 4; drawings show 3)")
     parser.add_argument("--html", metavar="DIR",
                         help="instead of printing, write DIR/index.html: one self-contained page that steps "
@@ -117,8 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--frames", action="store_true",
                         help="with --html, also write each step as DIR/frame_000.svg ... (for slides)")
     parser.add_argument("--gif", metavar="FILE",
-                        help="write the backward pass as one animation, one frame per += with its equation: "
-                        ".gif, .png (APNG) or .mp4 (needs ffmpeg)")
+                        help="instead of printing, write the backward pass as one animation, one frame per += "
+                        "with its equation: .gif, .png (APNG) or .mp4 (needs ffmpeg)")
     parser.add_argument("--delay", type=float, metavar="SECONDS",
                         help=f"seconds per frame of --gif (default {DEFAULT_DELAY:g})")
     parser.add_argument("--slide", action="store_true",
@@ -126,15 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-compact", dest="compact", action="store_false",
                         help="draw the page, --frames and --gif with op ovals (default: each op in its box)")
     parser.add_argument("--dpi", type=int, metavar="N", help="pixels per inch of the --gif frames (default 96)")
-    parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
+    parser.add_argument("--max-frames", type=int,
                         help=f"the most frames --frames or --gif draws (default {MAX_FRAMES})")
     return parser
 
 
 def _check_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse picture options without the pictures they are for, and a --gif file type there is no writing."""
-    if args.frames and not args.html:
-        parser.error("--frames writes SVG files beside the page: give --html DIR too")
     for flag, value in (("--delay", args.delay), ("--dpi", args.dpi)):
         if value is not None and not args.gif:
             parser.error(f"{flag} is for the frames of --gif: give --gif FILE too")
@@ -142,9 +142,11 @@ def _check_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         parser.error(f"--delay must be from {MIN_DELAY:g} to {MAX_DELAY:g} seconds, got {args.delay:g}")
     if args.dpi is not None and not MIN_DPI <= args.dpi <= MAX_DPI:
         parser.error(f"--dpi must be from {MIN_DPI} to {MAX_DPI} pixels per inch, got {args.dpi}")
-    if (args.slide or not args.compact) and not (args.gif or args.html):
-        what = "--slide" if args.slide else "--no-compact"
-        parser.error(f"{what} is for the drawings: give --gif FILE, or --html DIR (with --frames)")
+    if args.slide and not (args.gif or args.frames):
+        parser.error("--slide is for the frames: give --gif FILE, or --html DIR with --frames (the page fits "
+                     "any screen as it is)")
+    if not args.compact and not (args.gif or args.html):
+        parser.error("--no-compact is for the drawings: give --gif FILE or --html DIR")
     if args.gif:
         try:
             kind_of(Path(args.gif), None, "--gif", hint="")
@@ -152,18 +154,22 @@ def _check_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             parser.error(str(err))
 
 
-def _write_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Value, params: list[Value],
-                    leaf: Value | None, stdout: TextIO) -> int:
-    """``--html DIR`` (the page, and with --frames the frames) and ``--gif FILE``; one line each."""
-    drawing = {"compact": args.compact, "slide": args.slide, "max_frames": args.max_frames}
+def _write_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                    graph: tuple[Value, list[Value], Value | None], max_frames: int, stdout: TextIO) -> int:
+    """``--html DIR`` (the page, and with --frames the frames) and ``--gif FILE``; one line each.
+    ``graph``: the root, the parameters and the leaf (or None)."""
+    root, params, leaf = graph
+    drawing: dict[str, Any] = {"compact": args.compact, "max_frames": max_frames}
+    slide: dict[str, Any] = {"slide": True} if args.slide else {}
     try:
         if args.html:
-            paths = write_replay(root, args.html, leaf=leaf, params=params, frames=args.frames, **drawing)
+            paths = write_replay(root, args.html, leaf=leaf, params=params, frames=args.frames, **drawing,
+                                 **(slide if args.frames else {}))
             frames = f"{len(paths) - 1} frames and " if args.frames else ""
             print(f"wrote {frames}{paths[-1]}", file=stdout)
         if args.gif:
             delay = DEFAULT_DELAY if args.delay is None else args.delay
-            path = animate(root, args.gif, leaf=leaf, params=params, delay=delay, dpi=args.dpi, **drawing)
+            path = animate(root, args.gif, leaf=leaf, params=params, delay=delay, dpi=args.dpi, **drawing, **slide)
             print(f"wrote {path} ({len(backward_steps(root, leaf=leaf)) + 1} frames)", file=stdout)
     except (ValueError, OSError, RuntimeError) as err:
         message = " ".join(str(err).split())  # one line, whatever the error text holds
@@ -188,19 +194,33 @@ def main(
         leaf = find_node(root, args.leaf) if args.leaf else None
     except ValueError as err:
         parser.error(str(err))
-    if not 1 <= args.digits <= 17:
+    if args.digits is not None and not 1 <= args.digits <= 17:
         parser.error(f"--digits must be in 1..17, got {args.digits}")
-    if args.max_frames < 1:
+    if args.max_frames is not None and args.max_frames < 1:
         parser.error(f"--max-frames must be at least 1, got {args.max_frames}")
+    if args.frames and not args.html:
+        parser.error("--frames writes SVG files beside the page: give --html DIR too")
+    if args.max_frames is not None and not (args.frames or args.gif):
+        parser.error("--max-frames limits the frames --frames or --gif draws: give --frames (and --html DIR) "
+                     "or --gif FILE too")
+    printed = [o for o, on in (("--step", args.step), ("--equations", args.equations),
+                                ("--digits", args.digits is not None)) if on]
+    if (args.html or args.gif) and printed:
+        instead = "--html writes the page" if args.html else "--gif writes the animation"
+        parser.error(f"{printed[0]} changes the printed replay, and {instead} instead of printing;"
+                     f" leave {printed[0]} out")
     _check_pictures(parser, args)
+    digits = 4 if args.digits is None else args.digits
+    max_frames = MAX_FRAMES if args.max_frames is None else args.max_frames
+
     if args.html or args.gif:
         # The page and the animation hold every step's equation: no table is printed.
-        return _write_pictures(parser, args, root, list(params.values()), leaf, stdout)
+        return _write_pictures(parser, args, (root, list(params.values()), leaf), max_frames, stdout)
 
     steps = backward_steps(root, leaf=leaf)
-    lines = replay_lines(root, steps, digits=args.digits, equations=args.equations)
+    lines = replay_lines(root, steps, digits=digits, equations=args.equations)
     header, rows = lines[: len(lines) - len(steps)], lines[len(lines) - len(steps):]
-    header = point_lines(params, set_names, args.digits) + [""] + header
+    header = point_lines(params, set_names, digits) + [""] + header
     con = Console(stdout, step=args.step, inp=stdin)
     for line in header:
         con.line(line)

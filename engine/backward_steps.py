@@ -37,6 +37,7 @@ Choices, made to match ``backward()`` number for number:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,8 @@ __all__ = [
     "start_grads",
     "grads_after",
     "nodes_on_paths",
+    "fresh_grads",
+    "first_non_finite",
 ]
 
 
@@ -163,3 +166,45 @@ def grads_after(
     for step in steps[:count]:
         known[step.input] = step.after
     return known
+
+
+def fresh_grads(root: Value, *, order: Sequence[Value] | None = None, absolute: bool = False) -> dict[Value, float]:
+    """d root / d node for every node below ``root``, as one fresh ``backward()`` leaves them; no ``.grad`` touched.
+
+    The same float operations in the same order as ``root.zero_grad(); root.backward()``
+    (so the numbers are equal, ``==``), without a step object per edge: one dict,
+    linear in the graph. ``absolute=True`` runs the pass on ``|local_grad|``: each
+    node gets the sum over its paths of ``|product of the local derivatives|``, the
+    size of the terms whose sum its grad is (the scale its round-off is measured on).
+    ``order``: ``topological_order(root)``, when the caller has it already.
+    """
+    check_value(root, "fresh_grads", "root")
+    nodes = topological_order(root) if order is None else order
+    grads: dict[Value, float] = {node: 0.0 for node in nodes}
+    grads[root] = 1.0
+    for node in reversed(nodes):
+        upstream = grads[node]
+        if upstream == 0.0 or not node.inputs:
+            continue  # backward() skips a zero grad: it adds nothing (and 0 x inf would be nan)
+        for inp, local in zip(node.inputs, node.local_grads):
+            grads[inp] += (abs(local) if absolute else local) * upstream
+    return grads
+
+
+def first_non_finite(root: Value, *, leaf: Value | None = None) -> BackwardStep | None:
+    """The first step of a fresh ``root.backward()`` whose grad is not finite: where a nan or inf is made.
+
+    Every later nan or inf of the pass comes from this one (a grad is summed from
+    its consumers', all processed before it). ``leaf``: only the steps on the
+    paths from ``leaf`` to the root, those that make ``leaf``'s grad. None when
+    the pass stays finite.
+    """
+    # A nan or inf on a path from leaf stays one down to leaf (inf + x, 0 x inf, inf - inf):
+    # a finite grad says no step is needed; the steps (an object each) only when one is not.
+    grads = fresh_grads(root)
+    if all(map(math.isfinite, grads.values() if leaf is None else (grads.get(leaf, 0.0),))):
+        return None
+    for step in iter_backward_steps(root, leaf=leaf):
+        if not math.isfinite(step.after):
+            return step
+    return None

@@ -32,7 +32,6 @@ __all__ = [
 
 #: An edge of a path: ``(consumer, k)`` is the edge from ``consumer.inputs[k]`` up to ``consumer``.
 Edge = tuple["Value", int]
-_Linked = tuple[Edge, "_Linked | None"]  # a path's edges, last first, shared between paths
 
 
 def topological_order(root: Value, *, include_leaves: bool = True) -> list[Value]:
@@ -118,10 +117,13 @@ def count_paths(root: Value, leaf: Value, *, order: Sequence[Value] | None = Non
     counted by dynamic programming along the topological order, never listed.
     """
     count: dict[Value, int] = {leaf: 1}
+    get = count.get
     for node in _order(root, order):
         if node is leaf:
             continue
-        c = sum(count.get(inp, 0) for inp in node.inputs)
+        c = 0
+        for inp in node.inputs:  # a plain loop: a generator per node costs more than the sum
+            c += get(inp, 0)
         if c:
             count[node] = c
     return count
@@ -131,29 +133,38 @@ def iter_paths(root: Value, leaf: Value, *, count: Mapping[Value, int] | None = 
     """Each path from ``root`` down to ``leaf``, as its edges ``(consumer, k)``, root's edge first.
 
     Paths come in input order (through ``inputs[0]`` before ``inputs[1]``).
-    Depth-first with an explicit stack; only inputs that lead to ``leaf`` are
-    followed (``count``, from ``count_paths``, says which), so the work is the
-    number of paths times their length. ``leaf is root``: one empty path.
+    Depth-first with backtracking: the path walked so far is one list of nodes and
+    one of input positions, so a path costs its length once, when it is yielded.
+    Only inputs that lead to ``leaf`` are followed (``count``, from ``count_paths``,
+    says which), so the work is the number of paths times their length. ``leaf is
+    root``: one empty path.
     """
     if count is None:
         count = count_paths(root, leaf)
     if root not in count:
         return
-    # Stack items: (node, the edges so far as a linked list (edge, rest) or None).
-    stack: list[tuple[Value, _Linked | None]] = [(root, None)]
-    while stack:
-        node, prefix = stack.pop()
-        if node is leaf:
-            edges: list[Edge] = []
-            while prefix is not None:
-                edge, prefix = prefix
-                edges.append(edge)
-            edges.reverse()
-            yield edges
+    if root is leaf:
+        yield []
+        return
+    nodes: list[Value] = [root]  # the path so far, root first
+    taken: list[int] = [-1]  # for each of them, the input followed last
+    while nodes:
+        node = nodes[-1]
+        inputs = node.inputs
+        k = taken[-1] + 1
+        while k < len(inputs) and inputs[k] not in count:
+            k += 1
+        if k == len(inputs):  # every input tried: back up one edge
+            nodes.pop()
+            taken.pop()
             continue
-        for k in reversed(range(len(node.inputs))):  # reversed: input 0 is explored first
-            if node.inputs[k] in count:
-                stack.append((node.inputs[k], ((node, k), prefix)))
+        taken[-1] = k
+        below = inputs[k]
+        if below is leaf:
+            yield list(zip(nodes, taken))
+        else:
+            nodes.append(below)
+            taken.append(-1)
 
 
 def path_sum(root: Value, leaf: Value, *, order: Sequence[Value] | None = None) -> tuple[int, float]:

@@ -1,4 +1,4 @@
-"""The float arithmetic under the ops: coercion, an overflow-safe sigmoid, the power rule, power names.
+"""The float arithmetic under the ops: coercion, an overflow-safe sigmoid, the power rule, power names, sums.
 
 Plain functions of floats, kept apart from ``Value`` so that ``value.py`` holds the
 ops themselves; each is on the hot path of a forward pass, so none checks more than it must.
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
+from fractions import Fraction
 
-__all__ = ["to_float", "power_rule", "sigmoid_of", "power_name"]
+__all__ = ["to_float", "power_rule", "sigmoid_of", "power_name", "float_sum", "EXACT_INT"]
 
 
 def to_float(data: object, what: str) -> float:
@@ -30,7 +32,7 @@ def to_float(data: object, what: str) -> float:
 
 
 #: Floats above this are all integers, and n - 1.0 is no longer exact.
-_EXACT_INT = 2.0**53
+EXACT_INT = 2.0**53
 
 
 def power_rule(a: float, n: float, out: float) -> float:
@@ -40,7 +42,7 @@ def power_rule(a: float, n: float, out: float) -> float:
     a^n is not; the derivative is then n a^n / a, which is +-inf when it
     truly does not fit (as an overflowing product is), finite when it does.
     """
-    if abs(n) > _EXACT_INT and a != 0.0:
+    if abs(n) > EXACT_INT and a != 0.0:
         # Beyond 2**53 every float is an even integer and n - 1.0 rounds back to n:
         # a^(n-1) = a^n / a keeps the odd exponent's sign ((-1) ** 2**54: d = -2**54).
         return n * (out / a)
@@ -65,6 +67,27 @@ def power_name(n: float) -> str:
     if name is None:
         name = "**" + (str(int(n)) if n.is_integer() and abs(n) < 1e15 else repr(n))
     return name
+
+
+def float_sum(values: Iterable[float]) -> float:
+    """The sum of ``values`` correctly rounded (``math.fsum``), and what IEEE floats say where fsum raises.
+
+    ``inf`` and ``-inf`` together give ``nan`` (fsum raises ``ValueError``); finite
+    terms whose exact sum is beyond the float range give ``+-inf``, and those whose
+    running sum only passes beyond it (``1e308 + 1e308 - 1e308``) their exact sum
+    (fsum raises ``OverflowError`` for both).
+    """
+    terms = list(values)
+    try:
+        return math.fsum(terms)
+    except ValueError:  # -inf + inf
+        return math.nan
+    except OverflowError:
+        exact = sum(map(Fraction, terms), Fraction(0))  # finite floats are exact fractions
+        try:
+            return float(exact)
+        except OverflowError:
+            return math.inf if exact > 0 else -math.inf
 
 
 # The usual exponents, named once rather than formatted on every node.

@@ -19,7 +19,10 @@ What is recorded, and what that assumes:
 
 * Every leaf that is not one of ``params`` is a constant: its value at trace
   time is written into the code (data, targets, numbers in formulas). So is
-  every node computed from constants only.
+  every node computed from constants only. A constant must hold a float
+  (``Value(1)`` converts; ``x.data = 1`` leaves an int, refused with a
+  ``TypeError``); a parameter may hold an int too: the code computes with it
+  as the operators do.
 * The graph's *shape* is fixed: ``loss_fn`` must build the same ops on the same
   inputs whatever the parameters' values. A function that branches on
   ``.data`` (``if x.data > 0: ...``) can build another graph later; the tape
@@ -37,7 +40,7 @@ table of the points' constants (see ``engine.trace_plan``).
 
 from __future__ import annotations
 
-import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from types import CodeType
 from typing import Any, NoReturn
@@ -45,7 +48,7 @@ from typing import Any, NoReturn
 from engine import trace_plan
 from engine.trace_codegen import Code, MissingTemplateError, check_templates, generate
 from engine.trace_ops import NAMESPACE
-from engine.trace_plan import Loop, Recorded, find_loops, is_node, is_param, record
+from engine.trace_plan import Loop, Recorded, Ref, exact, find_loops, is_node, is_param, record
 from engine.value import Value
 
 __all__ = ["trace", "Tape", "GraphChangedError", "MissingTemplateError"]
@@ -219,19 +222,30 @@ class Tape:
         """
         now = record(root, {p: j for j, p in enumerate(self.params)})
         then = self._recorded
-        if now.root == then.root and now.refs == then.refs and now.ops == then.ops:
+        if now.ops == then.ops and (_same_refs(now, then) if self._key is None
+                                    else exact([*now.refs, (now.root,)]) == self._key[-1]):
             return
+        advice = ("the traced function must build the same graph for any parameter values (no branching on"
+                  " .data, no changed data): trace it again, or use the eager path")
         for k, (a, b) in enumerate(zip(_rows(then), _rows(now))):
             if a != b:
                 raise GraphChangedError(
                     f"trace: loss_fn built a different graph than the one traced: node {k + 1} (of those"
-                    f" that depend on the parameters, in topological order) was {a}, now {b}; the traced"
-                    " function must build the same graph for any parameter values (no branching on .data,"
-                    " no changed data): trace it again, or use the eager path"
+                    f" that depend on the parameters, in topological order) was {a}, now {b}; {advice}"
                 )
-        raise GraphChangedError(
-            f"trace: loss_fn built a different graph than the one traced: {len(then.ops)} nodes depended"
-            f" on the parameters then, {len(now.ops)} now; trace it again, or use the eager path"
+        if len(then.ops) != len(now.ops):
+            raise GraphChangedError(
+                f"trace: loss_fn built a different graph than the one traced: {len(then.ops)} nodes depended"
+                f" on the parameters then, {len(now.ops)} now; trace it again, or use the eager path"
+            )
+        if _ref_text(then.root) != _ref_text(now.root):
+            raise GraphChangedError(
+                f"trace: loss_fn built a different graph than the one traced: the loss was"
+                f" {_ref_text(then.root)}, now {_ref_text(now.root)}; {advice}"
+            )
+        raise GraphChangedError(  # the same text, other bits: a nan of another sign or payload
+            f"trace: loss_fn built a different graph than the one traced: a constant has other bits now"
+            f" (a nan's sign or payload); {advice}"
         )
 
     def __repr__(self) -> str:
@@ -239,14 +253,28 @@ class Tape:
         return f"Tape({len(self.params)} parameters, {self.nodes} nodes, {lines} lines of code)"
 
 
+def _same_refs(a: Recorded, b: Recorded) -> bool:
+    """True if ``a`` and ``b`` have the same refs and root, by type and bits (``exact``), a chunk at a time.
+
+    (For a graph too big for a key: a million-node graph is not copied whole.)
+    """
+    if len(a.refs) != len(b.refs) or exact([(a.root,)]) != exact([(b.root,)]):
+        return False
+    step = 4096
+    return all(exact(a.refs[k:k + step]) == exact(b.refs[k:k + step]) for k in range(0, len(a.refs), step))
+
+
 def _rows(rec: Recorded) -> list[str]:
     """Each recorded node as text for a message: ``'*' of node 3 and parameter 2``."""
-    out = []
-    for op, refs in zip(rec.ops, rec.refs):
-        parts = [f"node {int(r) + 1}" if is_node(r) else f"parameter {-int(r)}" if is_param(r)
-                 else f"the constant {r!r}" for r in refs]
-        out.append(f"{op!r} of {' and '.join(parts)}")
-    return out
+    return [f"{op!r} of {' and '.join(map(_ref_text, refs))}" for op, refs in zip(rec.ops, rec.refs)]
+
+
+def _ref_text(r: Ref) -> str:
+    """A ref as a message names it: ``node 3`` (from 1), ``parameter 2`` (from 1), ``the constant 0.5``."""
+    return f"node {int(r) + 1}" if is_node(r) else f"parameter {-int(r)}" if is_param(r) else f"the constant {r!r}"
+
+
+_FLOAT_MAX = sys.float_info.max
 
 
 def _params(params: object) -> tuple[list[Value], list[str]]:
@@ -275,8 +303,15 @@ def _params(params: object) -> tuple[list[Value], list[str]]:
             )
         if p in seen:
             raise ValueError(f"trace: parameter {name!r} is parameter {seen[p]!r} again; list each one once")
-        if not math.isfinite(p.data):
-            raise ValueError(f"trace: parameter {name!r} must be finite, got {p.data!r}")
+        data = p.data
+        # Any int or float: the generated code computes with the parameter's own
+        # object, as the eager operators do (its constants are floats, see record).
+        if type(data) is not float and type(data) is not int:
+            raise TypeError(
+                f"trace: parameter {name!r} must hold a float or an int, got {type(data).__name__} {data!r:.40}"
+            )
+        if not (-_FLOAT_MAX <= data <= _FLOAT_MAX):  # (an int compares exactly, and may be beyond any float)
+            raise ValueError(f"trace: parameter {name!r} must be finite, got {data!r:.40}")
         seen[p] = name
         values.append(p)
     return values, [n for n, _ in pairs]
@@ -287,8 +322,9 @@ def trace(loss_fn: Callable[[], Value], params: Sequence[Value] | Mapping[str, V
 
     ``params``: the Values the gradients are taken for, a list or a dict name -> Value.
     ``TypeError`` if ``loss_fn`` is not callable or does not return a Value,
-    if a parameter is not a Value, or if an op has no code template;
-    ``ValueError`` for a parameter that is not a leaf or is listed twice.
+    if a parameter is not a Value (or holds neither a float nor an int), if a
+    constant holds anything but a float, or if an op has no code template;
+    ``ValueError`` for a parameter that is not a leaf, is listed twice or is not finite.
     """
     if not callable(loss_fn):
         raise TypeError(f"trace: loss_fn must be a function with no arguments, got {type(loss_fn).__name__}")
@@ -314,12 +350,11 @@ _KEY_MAX_NODES = 5000
 
 
 def _key(rec: Recorded, names: list[str]) -> tuple[object, ...] | None:
-    """What the generated code depends on: ops, inputs, constants (a zero by its sign too: 0.0 == -0.0), names."""
+    """What the generated code depends on: names, ops, labels, and every ref by type and bits (``exact``)."""
     if len(rec.ops) > _KEY_MAX_NODES:
         return None
-    refs = tuple(tuple(r if isinstance(r, int) or r != 0.0 else r.hex() for r in row) for row in rec.refs)
-    root = rec.root if isinstance(rec.root, int) else rec.root.hex()
-    return (tuple(names), tuple(rec.ops), tuple(rec.labels), refs, root)
+    # (the last item is also what check_graph compares a new recording's refs with)
+    return (tuple(names), tuple(rec.ops), tuple(rec.labels), exact([*rec.refs, (rec.root,)]))
 
 
 def _remember(cache: dict[Any, Any], key: object, value: object) -> None:

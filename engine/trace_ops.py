@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.numeric import power_name, power_rule, sigmoid_of
+from engine.numeric import EXACT_INT, power_name, power_rule, sigmoid_of
 
 __all__ = ["OpTemplate", "TEMPLATES", "template_for", "NAMESPACE"]
 
@@ -107,9 +107,11 @@ def template_for(op: str) -> OpTemplate | None:
 
     ``x ** n`` (op ``'**n'`` with the exponent in the name) is written like the
     operator: ``a ** n`` forward and ``n * a ** (n - 1)`` for its derivative;
-    for ``n < 1`` the derivative goes through ``power_rule`` (as the operator's
-    does) because ``a ** (n - 1)`` can overflow where ``a ** n`` does not. A
-    fractional ``n`` needs a base >= 0 (> 0 below 1), or the op raises.
+    the derivative goes through ``power_rule`` (as the operator's does) for
+    ``n < 1``, because ``a ** (n - 1)`` can overflow where ``a ** n`` does not,
+    and for ``n > 2**53``, where ``n - 1`` rounds back to ``n`` and
+    ``a ** (n - 1)`` would lose the odd power's sign. A fractional ``n`` needs
+    a base >= 0 (> 0 below 1), or the op raises.
     """
     found = TEMPLATES.get(op)
     if found is not None:
@@ -120,7 +122,7 @@ def template_for(op: str) -> OpTemplate | None:
     lit = _literal(n)
     if n == 0.0:
         local = "0.0"
-    elif n >= 1.0:
+    elif 1.0 <= n <= EXACT_INT:
         local = f"{lit} * {{0}} ** {_literal(n - 1.0)}"
     else:
         local = f"_pr({{0}}, {lit}, {{out}})"

@@ -14,12 +14,16 @@ model with many points gives code the size of one point's graph.
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 from engine.graph import topological_order
 from engine.value import Value
 
-__all__ = ["Recorded", "Loop", "record", "find_loops", "last_readers", "ROLL_MIN_NODES"]
+__all__ = ["Recorded", "Loop", "record", "exact", "find_loops", "last_readers", "ROLL_MIN_NODES"]
 
 #: Graphs with fewer nodes are written out in full (straight-line code is the fastest).
 ROLL_MIN_NODES = 2000
@@ -29,7 +33,10 @@ _MIN_COVER = 64
 _MAX_TRIES = 3
 
 # An input reference, kept small (a graph can have a million nodes): an int
-# i >= 0 is recorded node i, an int -1 - j is parameter j, a float is a constant.
+# i >= 0 is recorded node i, an int -1 - j is parameter j, a float is a constant
+# (always a float: ``record`` refuses other data). A ref's kind is its type: refs
+# are compared by type and bits (``exact``), never by ``==``, for which 1 == 1.0
+# (node 1 and the constant 1.0) and 0.0 == -0.0.
 Ref = int | float
 
 
@@ -68,7 +75,11 @@ class Loop:
 
 
 def record(root: Value, pindex: dict[Value, int]) -> Recorded:
-    """The nodes of ``root``'s graph that depend on a parameter of ``pindex``, with their inputs."""
+    """The nodes of ``root``'s graph that depend on a parameter of ``pindex``, with their inputs.
+
+    A constant the recorded nodes read must hold a float: ``TypeError`` naming
+    it and its reader otherwise (see ``_constant``).
+    """
     index: dict[Value, int] = {p: -1 - j for p, j in pindex.items()}
     if root in index:
         return Recorded([], [], [], index[root])
@@ -77,15 +88,65 @@ def record(root: Value, pindex: dict[Value, int]) -> Recorded:
     refs: list[tuple[Ref, ...]] = []
     get = index.get
     for node in topological_order(root, include_leaves=False):
-        row = tuple([get(inp, inp.data) for inp in node.inputs])
-        for r in row:
-            if type(r) is int:  # depends on a parameter
-                index[node] = len(ops)
-                ops.append(node.op)
-                labels.append(node.label)
-                refs.append(row)
-                break
-    return Recorded(ops, labels, refs, get(root, root.data))
+        ins = node.inputs
+        # A unique marker for "not a parameter, not a recorded node", never a number: a
+        # constant's data is read only once the node is known to depend on a parameter,
+        # so an int in a leaf's .data cannot pass for a reference.
+        row = tuple([get(inp, _CONSTANT) for inp in ins])
+        n = row.count(_CONSTANT)
+        if n:
+            if n == len(row):
+                continue  # depends on no parameter: a constant of the trace
+            row = tuple([r if r is not _CONSTANT else _constant(inp, node, len(ops)) for r, inp in zip(row, ins)])
+        index[node] = len(ops)
+        ops.append(node.op)
+        labels.append(node.label)
+        refs.append(row)
+    return Recorded(ops, labels, refs, index[root] if root in index else _constant(root, None, -1))
+
+
+#: The marker of a constant input in a row being built (typed Any: it sits among refs until replaced).
+_CONSTANT: Any = object()
+
+
+def _constant(value: Value, reader: Value | None, k: int) -> float:
+    """``value.data``, a constant of the trace read by ``reader`` (recorded node ``k``; None: the loss itself).
+
+    Only a float: the generated code writes constants as float literals, while
+    eager arithmetic computes with the object itself (an int times an int is
+    exact, a numpy float divides by zero without raising ...), so anything
+    else would make the two paths differ. ``Value()`` converts; an assignment
+    to ``.data`` does not.
+    """
+    data = value.data
+    if type(data) is float:
+        return data
+    if value.inputs:
+        what = f"the {value.op!r} node{_named(value)} (computed from constants)"
+    else:
+        what = f"the leaf{_named(value)}"
+    where = "(the loss)" if reader is None else f"read by node {k + 1} ({reader.op!r}{_named(reader)})"
+    text = repr(data)
+    raise TypeError(
+        f"trace: {what} {where} holds {type(data).__name__} {text if len(text) <= 40 else text[:37] + '...'},"
+        f" not a float: the traced code would compute with a float where eager arithmetic computes with"
+        f" the {type(data).__name__} itself; set its .data to a float (Value(x) converts x)"
+    )
+
+
+def _named(node: Value) -> str:
+    return f" {node.label!r}" if node.label else ""
+
+
+def exact(rows: Sequence[tuple[Ref, ...]]) -> tuple[object, ...]:
+    """``rows`` of refs as data equal only for the same refs: the rows' lengths, each ref's type, its bits.
+
+    Node 1 and the constant 1.0 differ in type, 0.0 and -0.0 in bits, and a nan
+    equals a nan of the same bits (where ``nan != nan``). Refs that are ints are
+    node and parameter indices, far below 2**53: exact as doubles.
+    """
+    flat = list(chain.from_iterable(rows))
+    return tuple(map(len, rows)), tuple(map(type, flat)), struct.pack(f"<{len(flat)}d", *flat)
 
 
 def shapes(rec: Recorded) -> tuple[list[int], list[tuple[object, ...]]]:

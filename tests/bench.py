@@ -5,6 +5,7 @@
     python -m tests.bench --no-micrograd    # ours only
     python -m tests.bench --deep-micrograd  # micrograd on deep graphs too (recursion limit raised)
     python -m tests.bench --drawing         # drawing time of the largest admitted graphs (bench_drawing)
+    python -m tests.bench --check           # check and explain on long chains, against backward (bench_check)
     python -m tests.bench --training-only   # only the training rows (tests/bench_training.py)
 
 ``python -m tests.bench`` runs from the repository root: ``tests`` is not
@@ -366,12 +367,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--drawing", action="store_true",
                         help="instead: drawing time of the largest graphs draw() admits, with every dot at hand "
                         "(tests/bench_drawing.py)")
+    parser.add_argument("--check", action="store_true",
+                        help="instead: viz.practice.check and explain on chains of 1e4..1e6 steps, timed against "
+                        "backward (tests/bench_check.py)")
     parser.add_argument("--training-only", action="store_true", help="only the training rows (eager and compiled)")
     args = parser.parse_args(argv)
     if args.drawing:
         from tests import bench_drawing
 
         return bench_drawing.main(quick=args.quick)
+    if args.check:
+        from tests import bench_check
+
+        return bench_check.main(quick=args.quick)
 
     MV = None if args.no_micrograd else micrograd_value()
     if args.quick:

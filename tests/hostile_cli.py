@@ -78,6 +78,8 @@ class Run:
 
 
 PRODUCT_100 = "*".join(["x"] * 100)  # 100 factors of x: the drawing the issue found taking minutes
+# Finite values, two paths to x of 1e200·1e200 and -1e200·1e200: dy/dx is inf + -inf = nan.
+OPPOSITE = ("m = a*x; n = c*x; y = m*b + n*b", "--set", "x=1e-300", "a=1e200", "c=-1e200", "b=1e200")
 
 RUNS = [
     # standard output closed or full, standard input closed
@@ -137,6 +139,35 @@ RUNS = [
     Run("viz", (PRODUCT_100, "--set", "x=1", "-o", "{tmp}/p.svg"), 2, "more than max_layout=",
         env={"CHAINGRAD_DOT": HANGING_DOT}, seconds=10),
     Run("viz", (PRODUCT_100, "--set", "x=1", "--max-layout", "0"), 2, "max_layout must be an int >= 1"),
+    # options that would not apply in the run: refused before any work
+    Run("viz", ("x*2", "--set", "x=1", "--explain", "x", "--rankdir", "TB"), 2,
+        "--rankdir changes the drawing, and this run draws nothing", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "--check", "dy/dx = 2", "--highlight", "x"), 2,
+        "--highlight changes the drawing", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "--format", "svg", "--check", "d(x·2)/dx = 2"), 2,
+        "--format without -o writes the drawing alone to standard output", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "--html", "{tmp}/p.html", "--no-legend"), 2,
+        "--no-legend does not apply to the --html page", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "--dot-timeout", "5"), 2, "this run does not start it", before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "--max-paths", "3"), 2, "--max-paths limits the explanations",
+        before_work=True),
+    Run("viz", ("x*2", "--set", "x=1", "--check", "dy/dx = 2", "--precision", "5"), 2, "--precision sets the digits",
+        before_work=True),
+    # ... and applied where they do: --html checks too, and keeps to --max-layout
+    Run("viz", ("y = x*2", "--set", "x=1", "--html", "{tmp}/p.html", "--check", "dy/dx = 3"), 1, ""),
+    Run("viz", (PRODUCT_100, "--set", "x=1", "--html", "{tmp}/p.html", "--max-layout", "3"), 2,
+        "more than max_layout=3", env={"CHAINGRAD_DOT": HANGING_DOT}, seconds=10),
+    Run("demos.replay", ("--html", "{tmp}/r", "--step"), 2, "--step changes the printed replay", before_work=True),
+    Run("demos.replay", ("--digits", "6", "--html", "{tmp}/r"), 2, "--digits changes the printed replay",
+        before_work=True),
+    Run("demos.replay", ("--max-frames", "3"), 2, "--max-frames limits the frames --frames draws", before_work=True),
+    Run("demos.forward", ("--out", "{tmp}/pics"), 2, "demos.forward draws no pictures", before_work=True),
+    Run("demos.graph", ("--no-graph",), 2, "demos.graph only draws", before_work=True),
+    Run("demos", ("--out", "{tmp}/pics", "--no-graph"), 2, "--no-graph draws none", before_work=True),
+    # grads beyond the float range: said where, in each tool's words
+    Run("viz", (*OPPOSITE, "--explain", "x"), 0, ""),
+    Run("viz", (*OPPOSITE, "--check", "dy/dx = 0"), 2, "check: the engine's dy/dx is nan"),
+    Run("viz", (*OPPOSITE, "--html", "{tmp}/p.html"), 2, "explore: the grad of 'x' is nan"),
     # usage errors: one line, like every other error
     Run("demos", ("--bogus",), 2, "unrecognized arguments: --bogus", before_work=True),
     Run("demos.replay", ("--bogus",), 2, "unrecognized arguments: --bogus", before_work=True),

@@ -7,6 +7,10 @@ the user learns which call went wrong. ``tests/test_hostile_library.py`` runs
 the rows and checks that every public callable, and every one of its
 parameters, has at least one: a new function or option without hostile rows
 fails the suite.
+
+``RESULTS`` holds hostile numbers that need no error but once gave a wrong answer
+(a wrong point excused by a large one, a nan blamed on accumulation): the call
+returns, and what it returns must say the right thing.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import engine
-from engine import Value, check_grad, numerical_grad, topological_order, trace
+from engine import GraphChangedError, Value, check_grad, numerical_grad, topological_order, trace
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
 from tests.bench_drawing import product  # x*x*...*x: the layout Graphviz finds hardest
 from viz import animate, draw, explain, explore, render, to_png, to_svg
+from viz.practice.check import check
+from viz.practice.questions import make_questions
 from viz.replay.frames import write_replay
 
 
@@ -47,6 +53,20 @@ def _root() -> Value:
     y = (w * x).relabel("y")
     y.backward()
     return y
+
+
+def _leaf(data: Any, label: str | None = None) -> Value:
+    """A leaf whose ``.data`` was set behind ``Value()``'s back (``Value(1)`` would hold 1.0)."""
+    v = Value(0.0, label)
+    v.data = data
+    return v
+
+
+def _checked(then: Callable[[Value], Value], now: Callable[[Value], Value]) -> None:
+    """Trace ``then(w)``, after tracing ``now(w)`` (its code cached), and check it against ``now(w)``'s graph."""
+    w = Value(1.5, "w")
+    trace(lambda: now(w), [w])()
+    trace(lambda: then(w), [w]).check_graph(now(w))
 
 
 def _model() -> MLP:
@@ -77,6 +97,33 @@ def _plot_ledger(losses: list[Any]) -> Any:
 
 NAN, INF = math.nan, math.inf
 
+
+def _opposite_paths(labels: bool = True) -> Value:
+    """y = a·x·b + c·x·b, a = -c = b = 1e200, x = 1e-300: finite values, two paths to x of +inf and -inf.
+
+    Without ``labels`` only x keeps its label (a formula or a leaf= needs to name it).
+    """
+    name = (lambda s: s) if labels else (lambda s: None)
+    x, a, c, b = Value(1e-300, "x"), Value(1e200, name("a")), Value(-1e200, name("c")), Value(1e200, name("b"))
+    y = (a * x) * b + (c * x) * b
+    y.backward()
+    return y.relabel("y") if labels else y
+
+
+def _cancelling_paths() -> Value:
+    """y = (v + (-v))·B, v = w1·K: backward's grads are 0, its two paths' products are +-inf."""
+    w, k, b = Value(1.0, "w1"), Value(1e200, "K"), Value(1e200, "B")
+    v = w * k
+    y = ((v + (-v)) * b).relabel("y")
+    y.backward()
+    return y
+
+
+def _two_points(big: float, small: float) -> Value:
+    """L = x·w at two data points, x = big and x = small: dL/dw = x at each."""
+    w = Value(1.0, "w")
+    return (Value(big, "x") * w + Value(small, "x") * w).relabel("L")
+
 ROWS: list[Row] = [
     # ---------------------------------------------------------------- engine
     Row("Value", "data", lambda: Value("3"), TypeError, "expected a real number"),
@@ -92,6 +139,27 @@ ROWS: list[Row] = [
     Row("trace", "loss_fn", lambda: trace(lambda: 3.0, [Value(1.0)]), TypeError, "must return a Value, got float"),
     Row("trace", "params", lambda: trace(lambda: Value(1.0), "w"), TypeError, "params must be a list of Values"),
     Row("trace", "params", lambda: trace(lambda: Value(1.0), [Value(1.0) * 2]), ValueError, "must be a leaf"),
+    Row("trace", "params", lambda: trace(lambda: Value(1.0), [_leaf("1", "w")]), TypeError,
+        "parameter 'w' must hold a float or an int, got str '1'"),
+    Row("trace", "params", lambda: trace(lambda: Value(1.0), [_leaf(10**400, "w")]), ValueError,
+        "parameter 'w' must be finite"),
+    # An int in a constant's .data is refused, not read as a node or parameter reference.
+    Row("trace", "loss_fn", lambda: (lambda w, x: trace(lambda: w * x, [w]))(Value(2.0), _leaf(-1, "x")),
+        TypeError, "the leaf 'x' read by node 1 ('*') holds int -1, not a float"),
+    Row("trace", "loss_fn",
+        lambda: (lambda w, x, y: trace(lambda: w * x + y, [w]))(Value(2.0), _leaf(1, "x"), _leaf(2, "y")),
+        TypeError, "the leaf 'x' read by node 1 ('*') holds int 1, not a float"),
+    Row("trace", "loss_fn", lambda: (lambda w: trace(lambda: _leaf(0), [w]))(Value(2.0)), TypeError,
+        "the leaf (the loss) holds int 0"),
+    # The graph check compares references and constants by type and bits (1 == 1.0, 0.0 == -0.0 in Python).
+    Row("trace", "loss_fn", lambda: _checked(lambda w: (u := w * 3.0) + u, lambda w: w * 3.0 + 0.0),
+        GraphChangedError, "was '+' of node 1 and node 1, now '+' of node 1 and the constant 0.0"),
+    Row("trace", "loss_fn", lambda: _checked(lambda w: w * 3.0 + (-1.0), lambda w: w * 3.0 + w),
+        GraphChangedError, "was '+' of node 1 and the constant -1.0, now '+' of node 1 and parameter 1"),
+    Row("trace", "loss_fn", lambda: _checked(lambda w: w * 0.0, lambda w: w * -0.0), GraphChangedError,
+        "was '*' of parameter 1 and the constant 0.0, now '*' of parameter 1 and the constant -0.0"),
+    Row("trace", "loss_fn", lambda: _checked(lambda w: w, lambda w: Value(-1.0)), GraphChangedError,
+        "the loss was parameter 1, now the constant -1.0"),
     Row("numerical_grad", "f", lambda: numerical_grad(3, [1.0]), TypeError, "f must be a function"),
     Row("numerical_grad", "xs", lambda: numerical_grad(_square, "1"), TypeError, "xs must be a sequence"),
     Row("numerical_grad", "xs", lambda: numerical_grad(_square, [NAN]), ValueError, "argument 0 must be finite"),
@@ -157,6 +225,10 @@ ROWS: list[Row] = [
     Row("gradient_descent", "compiled",
         lambda: gradient_descent(lambda: Value(1.0), [Value(1.0, "a")], compiled=1), TypeError,
         "compiled must be True or False, got int"),
+    Row("gradient_descent", "compiled",
+        lambda: (lambda a, x: gradient_descent(lambda: a * x, [a], steps=2, compiled=True))(Value(1.0, "a"),
+                                                                                          _leaf(1, "x")),
+        TypeError, "the leaf 'x' read by node 1 ('*') holds int 1, not a float", prefix="trace"),
     Row("get_activation", "activation", lambda: get_activation("Relu"), ValueError, "did you mean 'relu'"),
     Row("get_activation", "activation", lambda: get_activation(None), TypeError, "got NoneType"),
     Row("linear", "x", lambda: linear("a"), TypeError, "x must be a Value"),
@@ -310,6 +382,17 @@ ROWS: list[Row] = [
     Row("plot_descent", "dpi", lambda: _plots().plot_descent(
         train(_model(), [0.0], [1.0], params=["L2.n1.b"], steps=2), abs, dpi=10**4), ValueError,
         "dpi must be a number of pixels per inch from 10 to 600"),
+    Row("explore", "root", lambda: explore(_opposite_paths(), "page.html"), ValueError,
+        "the grad of 'x' is nan (the backward pass leaves the float range at x"),
+    Row("explore", "root", lambda: explore(_opposite_paths(labels=False), "page.html"), ValueError,
+        "the grad of 'x' is nan (the backward pass leaves the float range at x"),
+    Row("explore", "root", lambda: explore(Value(1e308) * 10.0, "page.html"), ValueError,
+        "the value of '*#2' is inf (* of 1e+308, 10 is beyond the float range)"),
+    # not public (viz.practice.check, viz.practice.questions), named in their own words all the same
+    Row("check", "root", lambda: check(_opposite_paths(), "x", "0"), ValueError,
+        "the engine's dy/dx is nan, not a number to check a formula against: the backward pass leaves"),
+    Row("make_questions", "root", lambda: make_questions(_cancelling_paths(), "w1"), ValueError,
+        "is inf, beyond the float range"),
 ]
 
 
@@ -331,6 +414,43 @@ def _plots() -> Any:
 ROWS += [
     Row(name, "x", lambda f=f: f("1.5"), TypeError, "real number, got str")
     for name, f in engine.FUNCTIONS.items()
+]
+
+
+
+@dataclass(frozen=True)
+class Result:
+    """``call()`` returns (no error), and ``expect`` holds on what it returns; ``says`` what must be true."""
+
+    name: str
+    call: Callable[[], Any]
+    expect: Callable[[Any], bool]
+    says: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}-{self.says[:40]}"
+
+
+RESULTS = [
+    # 2.5e-12 where the engine has 5, beside a point whose term is 1e13: wrong, whatever the other point
+    Result("check", lambda: check(_two_points(1e13, 5.0), "w", "x*x/1e13"),
+           lambda r: not r.agrees and [p.agrees for p in r.points] == [True, False], "point 2 differs"),
+    # paths that cancel to round-off (0.1*3 - 0.3 = 5.55e-17) at the only point: agreement
+    Result("check", lambda: check((lambda x: x * Value(0.1 * 3, "a") + x * Value(-0.3, "b"))(Value(1.0, "x")),
+                                  "x", "0"), lambda r: r.agrees, "round-off of cancelling paths agrees"),
+    # nan after one backward(): made by this pass, not by leaves accumulating
+    Result("explain", lambda: str(explain(_opposite_paths(), "x")),
+           lambda t: "zero_grad" not in t and "(not finite: the backward pass leaves the float range at x:" in t,
+           "names where the pass leaves the float range"),
+    Result("explain", lambda: explain(_opposite_paths(labels=False), "x"),  # x alone labelled
+           lambda e: e.total != e.total, "inf + -inf sums to nan, not fsum's error"),
+    # 6e-14 against a sum over paths of 3e-14 (two backward() calls): not "within 1e-12"
+    Result("explain", lambda: (lambda y: (y.backward(), y.backward(), explain(y, "x"))[-1])(
+        (lambda x: (x * x * x).relabel("y"))(Value(1e-7, "x"))), lambda e: not e.agrees, "a small grad's own scale"),
+    Result("explain", lambda: explain(_cancelling_paths(), "w1").verdict,
+           lambda v: v.startswith("DIFFER: a path's product is beyond the float range") and v.endswith("= 0"),
+           "the paths overflow, the engine's grad is right"),
 ]
 
 #: Public names that take no hostile rows, and why.

@@ -301,9 +301,17 @@ def test_graph_writes_svgs_and_prints_their_paths(tmp_path, capsys, monkeypatch)
     assert numbers_after(out, "dSSR/dw1 =") == pytest.approx(terms + [sum(terms)], abs=5e-5)
 
 
-def test_graph_no_graph_writes_nothing(tmp_path, capsys, monkeypatch):
-    rc, out, _ = run(graph, ["--no-graph", "--out", str(tmp_path / "x")], capsys, monkeypatch)
-    assert rc == 0 and out == "" and not (tmp_path / "x").exists()
+@pytest.mark.parametrize("argv, says", [
+    (["--no-graph"], "demos.graph only draws, so it would do nothing"),
+    (["--no-graph", "--out", "x"], "--no-graph draws none"),
+])
+def test_graph_refuses_a_no_graph_that_would_leave_nothing(argv, says, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        graph.main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and says in err, err
+    assert not any(tmp_path.iterdir())
 
 
 # ----------------------------------------------------------------- python -m demos

@@ -46,9 +46,13 @@ def test_without_matplotlib_one_line_says_how_to_get_them(tmp_path, ledgers, mon
     assert not (tmp_path / "pics").exists()
 
 
-def test_no_graph_draws_nothing(tmp_path, capsys):
-    assert pictures.main(["--no-graph", "--out", str(tmp_path / "x")]) == 0
-    assert capsys.readouterr().out == "" and not (tmp_path / "x").exists()
+def test_no_graph_is_refused_it_would_leave_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        pictures.main(["--no-graph"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and "only draws" in err
+    assert not any(tmp_path.iterdir())
 
 
 def legend_of(fig):

@@ -61,7 +61,13 @@ BAD = [
     ((y,), {"title": None}, TypeError, "explore: title must be a str, got NoneType"),
     ((y,), {"compact": "yes"}, TypeError, "explore: compact must be True or False, got str 'yes'"),
     ((y,), {"max_nodes": 3}, GraphTooLargeError, "draw: the graph has 6 value nodes, more than max_nodes=3"),
-    (((Value(1e-200, "b") ** -1) * 1e200,), {}, ValueError, "explore: the grad of 'b' is -inf; the page needs"),
+    (((Value(1e-200, "b") ** -1) * 1e200,), {}, ValueError,
+     r"explore: the local derivative of '\*\*-1#1' with respect to 'b' is -inf; the page needs"),
+    (((Value(1e-300, "b") * 1e200) * 1e200,), {}, ValueError,
+     r"explore: the grad of 'b' is inf \(the backward pass leaves the float range at b: d\(\*#4\)/db \+= "
+     r"d\(\*#4\)/d\(\*#2\) × d\(\*#2\)/db = 1e\+200 × 1e\+200\); the page needs"),
+    (((Value(1e200, "b") * 1e200).relabel("y"),), {}, ValueError,
+     r"explore: the value of 'y' is inf \(\* of 1e\+200, 1e\+200 is beyond the float range\); the page needs"),
 ]
 
 

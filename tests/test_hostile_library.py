@@ -8,7 +8,7 @@ import pytest
 import engine
 import nn
 import viz
-from tests.hostile_library import EXEMPT, ROWS, Row
+from tests.hostile_library import EXEMPT, RESULTS, ROWS, Result, Row
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
@@ -24,6 +24,12 @@ def test_a_hostile_argument_gets_one_clear_error_naming_the_function(row: Row, t
     assert message.startswith(f"{row.prefix or row.name}: "), message
     assert row.says in message, message
     assert "\n" not in message.strip(), message
+
+
+@pytest.mark.parametrize("result", RESULTS, ids=[r.id for r in RESULTS])
+def test_hostile_numbers_get_the_right_answer(result: Result):
+    got = result.call()
+    assert result.expect(got), f"{result.name}: expected {result.says}; got {got!r}"
 
 
 def _public_callables():

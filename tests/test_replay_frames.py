@@ -248,8 +248,13 @@ def test_command_line_frame_limit(tmp_path, capsys):
     assert status == 2
     assert "more than max_frames=5" in capsys.readouterr().err and out.getvalue() == ""
     assert not (tmp_path / "index.html").exists()
-    # The page alone has no frame limit: it grows with the graph, not with the steps.
-    assert main(["--html", str(tmp_path), "--max-frames", "5"], stdout=out) == 0
+    # The page alone has no frame limit (it grows with the graph, not with the steps), so
+    # --max-frames without --frames would limit nothing: refused in one line, nothing written.
+    with pytest.raises(SystemExit) as stop:
+        main(["--html", str(tmp_path), "--max-frames", "5"], stdout=out)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1 and "--max-frames limits the frames --frames draws" in err
+    assert not (tmp_path / "index.html").exists()
 
 
 def test_frames_need_a_page_directory(capsys):

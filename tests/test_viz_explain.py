@@ -175,6 +175,23 @@ def test_disagreement_is_reported_when_leaves_accumulated():
     assert not e.agrees and "DIFFER" in str(e) and "zero_grad" in str(e)
 
 
+def test_a_small_grad_is_judged_on_its_own_scale():
+    # dy/dx = 3x^2 = 3e-14 at x = 1e-7; two backward() calls leave 6e-14: twice it, whatever 1e-12 says
+    x = Value(1e-7, "x")
+    y = (x * x * x).relabel("y")
+    y.backward()
+    assert explain(y, x).agrees
+    y.backward()
+    assert x.grad == pytest.approx(2 * 3e-14, rel=1e-12)
+    e = explain(y, x)
+    assert e.total == pytest.approx(3e-14, rel=1e-12) and not e.agrees and "zero_grad" in str(e)
+    # no labels: paths that cancel (x·3 - x·3) leave 0, within round-off of their size
+    z = Value(0.1)
+    w = z * 3 + z * -3
+    w.backward()
+    assert explain(w, z).agrees and explain(w, z).total == 0.0
+
+
 def test_errors():
     x = Value(2.0, "x")
     y = (x * 3).relabel("y")

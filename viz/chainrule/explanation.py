@@ -22,9 +22,12 @@ from dataclasses import dataclass
 from typing import overload
 
 from engine import Value, topological_order
+from engine.backward_steps import fresh_grads
 from engine.graph import Edge, count_paths, find_node, iter_paths
+from engine.numeric import float_sum
 from viz.chainrule.formulas import Formula, Namer, edge_formula, formula_text, multiply, node_name
 from viz.chainrule.latex import to_latex, to_markdown
+from viz.chainrule.nonfinite import backward_cause
 from viz.chainrule.numbers import fmt
 from viz.checks import check_names, check_option, check_root
 
@@ -42,6 +45,13 @@ FORMATS: dict[str, Callable[[Explanation], str]] = {
 
 #: The explanation's header is wrapped to this many columns.
 TEXT_WIDTH = 80
+
+#: A factor of more local derivatives than this shows its number, not a formula (which
+#: would be unreadable, and cost a formula per edge of a chain of a million steps).
+MAX_FORMULA_STEPS = 1000
+
+#: The verdict when the sum over paths and the engine's grad agree.
+AGREE = "agree"
 
 
 class TooManyPathsError(ValueError):
@@ -85,11 +95,12 @@ class Explanation:
     grad: float  # the engine's leaf.grad, for comparison
     precision: int = 3
     names: Mapping[Value, str] | None = None  # explain's names=: shown instead of labels
+    verdict: str = ""  # "agree", or why not (explain says); "" when made by hand: judged from agrees
 
     @property
     def agrees(self) -> bool:
-        """True when the sum over paths equals the engine's grad (to rounding)."""
-        return math.isclose(self.total, self.grad, rel_tol=1e-9, abs_tol=1e-12)
+        """True when the sum over paths equals the engine's grad (to rounding: see ``_close``)."""
+        return _close(self.total, self.grad, _size(self.paths))
 
     def __str__(self) -> str:
         p = self.precision
@@ -123,9 +134,7 @@ class Explanation:
             lines.append(pad + "= " + fmt(path.product, p))
             lines.append("")
         lines.append(f"sum over paths   {d} = {fmt(self.total, p)}")
-        verdict = "agree" if self.agrees else (
-            "DIFFER: leaves accumulate over backward() calls; call zero_grad() before backward()"
-        )
+        verdict = self.verdict or (AGREE if self.agrees else ACCUMULATED)
         lines.append(f"engine's grad    {self.leaf_name}.grad = {fmt(self.grad, p)}   ({verdict})")
         return "\n".join(lines)
 
@@ -207,10 +216,57 @@ def explain(
         )
 
     paths = tuple(_factors(edges, target, name, order) for edges in iter_paths(root, target, count=count))
-    total = math.fsum(p.product for p in paths)
+    # Correctly rounded; inf + -inf is nan, said so by the verdict (math.fsum would raise).
+    total = float_sum(p.product for p in paths)
+    verdict = _verdict(root, target, total, _size(paths), root_name=root_name, leaf_name=leaf_name,
+                       name=lambda n: node_name(n, name, order))
     e = Explanation(root, target, root_name, leaf_name, paths, total, target.grad, precision,
-                    None if names is None else shown)
+                    None if names is None else shown, verdict)
     return e if format is None else FORMATS[format](e)
+
+
+#: Why a finite leaf grad differs from the sum over paths when a fresh backward() gives the sum.
+ACCUMULATED = "DIFFER: leaves accumulate over backward() calls; call zero_grad() before backward()"
+
+
+def _close(total: float, grad: float, size: float) -> bool:
+    """Equal within 1e-9 relative, or near 0 within 1e-12 of ``size``, the paths' sum of |products|.
+
+    The absolute term is on the explanation's own scale: paths that cancel to 0 may leave
+    round-off, while a grad of 6e-14 against a sum of 3e-14 is twice it, not "close to 0".
+    """
+    return math.isclose(total, grad, rel_tol=1e-9, abs_tol=1e-12 * size)
+
+
+def _size(paths: tuple[ChainPath, ...]) -> float:
+    return float_sum(abs(p.product) for p in paths)
+
+
+def _verdict(root: Value, target: Value, total: float, size: float, *, root_name: str, leaf_name: str,
+             name: Callable[[Value], str]) -> str:
+    """``agree``, or what makes the engine's grad and the sum over paths differ, or leave the float range.
+
+    A nan or inf that one fresh ``backward()`` makes is named where it first appears
+    (``viz.chainrule.nonfinite``); a grad that a fresh pass would not give was left by other
+    calls: leaves accumulate over them, an interior node keeps the last root's grad.
+    """
+    grad = target.grad
+    if math.isfinite(total) and math.isfinite(grad) and _close(total, grad, size):
+        return AGREE
+    cause = backward_cause(root, target, name)
+    if cause is not None:
+        return f"not finite: {cause}"
+    fresh = fresh_grads(root)[target]  # finite: the pass stays in range
+    if not math.isfinite(total):
+        return ("DIFFER: a path's product is beyond the float range; backward(), which sums at each node"
+                f" before multiplying further, stays within it: {leaf_name}.grad = {fmt(fresh, 6)}")
+    if not _close(total, fresh, size):
+        return "DIFFER by rounding: the paths cancel, and backward() sums them node by node"
+    if target.is_leaf and grad != 0.0:
+        return ACCUMULATED
+    if target.is_leaf or grad == 0.0:
+        return f"DIFFER: {leaf_name}.grad is {fmt(grad, 3)}: call {root_name}.backward() first"
+    return f"DIFFER: {leaf_name}.grad is from a backward() of another root; call {root_name}.backward()"
 
 
 def _shown_names(order: list[Value], names: Mapping[Value, str] | None) -> dict[Value, str]:
@@ -227,14 +283,19 @@ def _factors(edges: list[Edge], target: Value, name: Namer, order: list[Value]) 
     product = 1.0
     top: Value | None = None
     locals_: list[float] = []
-    forms: list[Formula | None] = []
+    forms: list[Formula] | None = []  # None once the factor's formula is unknown or too long
     for node, k in edges:
         if top is None:
             top = node
         local = node.local_grads[k]
         product *= local
         locals_.append(local)
-        forms.append(edge_formula(node, k, name))
+        if forms is not None:
+            form = edge_formula(node, k, name) if len(forms) < MAX_FORMULA_STEPS else None
+            if form is None:
+                forms = None  # the product's formula is unknown: the edges left need none
+            else:
+                forms.append(form)
         below = node.inputs[k]
         if below is target or below.label is not None:
             value = math.prod(locals_)
@@ -244,7 +305,7 @@ def _factors(edges: list[Edge], target: Value, name: Namer, order: list[Value]) 
                     top=top,
                     bottom=below,
                     value=value,
-                    formula=formula_text(multiply(forms), name.precision),
+                    formula=None if forms is None else formula_text(multiply(forms), name.precision),
                     steps=len(locals_),
                 )
             )

@@ -9,14 +9,15 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from engine import FUNCTIONS, Value, topological_order
-from viz.chainrule.explanation import DEFAULT_MAX_PATHS, Explanation, explain
+from viz.chainrule.explanation import DEFAULT_MAX_PATHS, explain
 from viz.chainrule.formulas import Namer, node_name
 from viz.chainrule.numbers import fmt
 from viz.checks import check_file_path
 from viz.cli.parsing import OneLineParser, parse_assignments
+from viz.cli.rules import check_combination, fill_defaults, stdout_reserved
 from viz.cli.run import run_command
 from viz.expression import ExpressionError, Program, evaluate
 from viz.graph.dot_program import TIMEOUT_VAR, run_dot
@@ -26,7 +27,7 @@ from viz.graph.render import CLI_WORDS, FORMATS, output_format, render
 from viz.keywords import as_keywords, option_names
 from viz.page.explorer import explore
 from viz.page.options import DEFAULT_TITLE
-from viz.practice.check import check
+from viz.practice.check import CheckResult, check
 from viz.practice.hand_formula import split_gradient
 from viz.replay.animate import DEFAULT_DELAY, MAX_DELAY, MIN_DELAY, animate
 from viz.replay.frames import FRAME_SET
@@ -59,8 +60,10 @@ names, + - * / **, unary -, name = expression statements separated by ';' or
 it is never eval'ed. Free names are leaves: give each a value with --set
 (after the expression, or before it with -- ahead of the expression).
 backward() is run from the last statement before drawing. Without -o, --html,
---format or --explain the DOT text is printed. Errors exit with status 2;
---check exits with status 1 when the formula disagrees with the engine.
+--format, --explain or --check the DOT text is printed. Every option applies
+with every other, or the run is refused before any work (--rankdir with only
+--explain: nothing is drawn). Errors exit with status 2; --check exits with
+status 1 when the formula disagrees with the engine.
 """
 
 DESCRIPTION = """\
@@ -135,27 +138,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-formulas", dest="formulas", action="store_false",
                    help="edge labels show only the local derivative's number")
     p.add_argument("--no-legend", dest="legend", action="store_false", help="leave out the legend")
-    p.add_argument("--precision", type=int, default=DrawOptions.precision, metavar="N",
-                   help="significant digits of the numbers shown (default 3)")
-    p.add_argument("--rankdir", choices=RANKDIRS, default=DrawOptions.rankdir,
+    # Defaults of None, filled in by fill_defaults: an option given can be told from one left out.
+    p.add_argument("--precision", type=int, metavar="N",
+                   help=f"significant digits of the numbers shown (default {DrawOptions.precision})")
+    p.add_argument("--rankdir", choices=RANKDIRS,
                    help="layout direction: LR left to right (default), TB top to bottom")
-    p.add_argument("--compact", action=argparse.BooleanOptionalAction, default=None,
-                   help="show each op inside its value's box (no op ovals): about half as wide (default: "
-                   "on for --html and --gif, off for -o)")
+    p.add_argument("--compact", action="store_true",
+                   help="show each op inside its value's box (no op ovals): about half as wide (the --html "
+                   "page and the --gif frames always are, unless --no-compact)")
+    p.add_argument("--no-compact", action="store_true",
+                   help="draw the --html page and the --gif frames with op ovals (-o draws them unless --compact)")
     p.add_argument("--slide", action="store_true",
                    help="a drawing for a 16:9 slide: compact, every text 14 pt, a 16:9 page")
     p.add_argument("--params", metavar="NAMES",
                    help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
                    "w followed by digits, or b with or without digits)")
     p.add_argument("--title", help="a title above the drawing")
-    p.add_argument("--max-nodes", type=int, default=DrawOptions.max_nodes, metavar="N",
+    p.add_argument("--max-nodes", type=int, metavar="N",
                    help=f"refuse to draw more than N value nodes (default {DrawOptions.max_nodes})")
-    p.add_argument("--max-layout", type=int, default=DrawOptions.max_layout, metavar="N",
+    p.add_argument("--max-layout", type=int, metavar="N",
                    help="refuse a drawing whose layout has more than N pieces: values, ops, edges and the "
                    f"ranks long edges cross (default {DrawOptions.max_layout}; Graphviz's time grows with it)")
     p.add_argument("--dot-timeout", type=float, metavar="SECONDS",
                    help=f"stop Graphviz after SECONDS (default: ${TIMEOUT_VAR}, else 30)")
-    p.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS, metavar="N",
+    p.add_argument("--max-paths", type=int, metavar="N",
                    help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
     return p
 
@@ -175,8 +181,16 @@ def _picture_options(p: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0; 1 when a --check disagrees; 2 on any error)."""
     args = build_parser().parse_args(argv)
-    # Every failure (a bad expression, dot failing or too slow, stdout closed or full) is one line.
-    return run_command(PROG, lambda: _run(args))
+    # --dot-timeout applies to this run's dot, not to what the process does after main returns.
+    kept = os.environ.get(TIMEOUT_VAR)
+    try:
+        # Every failure (a bad expression, dot failing or too slow, stdout closed or full) is one line.
+        return run_command(PROG, lambda: _run(args))
+    finally:
+        if kept is None:
+            os.environ.pop(TIMEOUT_VAR, None)
+        else:
+            os.environ[TIMEOUT_VAR] = kept
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -186,25 +200,26 @@ def _run(args: argparse.Namespace) -> int:
     root = prog.root
     root.backward()
     options = _draw_options(args, prog)
+    # Everything that can be refused is worked out before anything is written.
     explanations = [
         explain(root, _named(prog, n, "--explain"), precision=args.precision, max_paths=args.max_paths)
         for n in args.explain
     ]
+    checks = [check(root, split_gradient(text)[1], text) for text in args.check]
+    wrote = sys.stderr if stdout_reserved(args) else sys.stdout  # stdout may hold one thing alone
     if args.html:
         page = explore(root, args.html, params=options.params, leaf=options.highlight, precision=args.precision,
-                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_paths=args.max_paths,
-                       compact=args.compact is not False)
-        print(f"wrote {page}")
-        if not (args.output or args.format or explanations or args.gif):
-            return 0
+                       title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_layout=args.max_layout,
+                       max_paths=args.max_paths, compact=not args.no_compact)
+        print(f"wrote {page}", file=wrote)
     if args.gif:
-        _write_animation(args, root, options)
-        if not (args.output or args.format or explanations):
-            return 0
-    if _write_drawing(args, root, options, explanations):
-        return 0  # stdout holds the drawing alone
-    if args.check and not explanations:
-        return _checks(root, args.check)
+        _write_animation(args, root, options, wrote)
+    if _write_drawing(args, root, options, wrote):
+        return 0  # stdout holds the drawing alone (check_combination refused --explain and --check)
+    if not (explanations or checks or args.output):
+        return 0  # the page or the animation alone
+    if checks and not explanations:
+        return _print_checks(checks)
     if args.explain_format:
         print("\n\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations))
         return 0
@@ -212,24 +227,20 @@ def _run(args: argparse.Namespace) -> int:
     for e in explanations:
         print()
         print(e)
-    if args.check:
+    if checks:
         print()
-        return _checks(root, args.check)
+        return _print_checks(checks)
     return 0
 
 
 def _check_flags(args: argparse.Namespace) -> None:
-    """Refuse flags that cannot go together; ``--dot-timeout`` set for every dot run of this process."""
-    if args.explain_format and not args.explain:
-        raise ExpressionError(f"--{args.explain_format} prints explanations: give --explain NAME too")
-    if args.explain_format and args.format and not args.output:
-        raise ExpressionError(f"--{args.explain_format} and --format without -o would both write to stdout;"
-                              " give -o FILE for the drawing")
-    if args.explain_format and args.check:
-        raise ExpressionError(f"--{args.explain_format} prints only the derivations, to paste; run --check without it")
+    """Refuse flags that would not apply in this run (``viz.cli.rules``), before any work; fill in the
+    defaults of the rest; ``--dot-timeout`` set for every dot run of this process."""
+    if args.dot_timeout is not None and not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
+        raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
+    check_combination(args)
+    fill_defaults(args)
     if args.dot_timeout is not None:
-        if not (args.dot_timeout > 0 and math.isfinite(args.dot_timeout)):
-            raise ValueError(f"--dot-timeout must be a positive number of seconds, got {args.dot_timeout:g}")
         os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what every dot run of this process reads
     _check_pictures(args)
 
@@ -255,14 +266,14 @@ def _check_pictures(args: argparse.Namespace) -> None:
         raise ExpressionError(f"--delay must be from {MIN_DELAY:g} to {MAX_DELAY:g} seconds, got {args.delay:g}")
 
 
-def _write_animation(args: argparse.Namespace, root: Value, options: DrawOptions) -> None:
+def _write_animation(args: argparse.Namespace, root: Value, options: DrawOptions, wrote: TextIO) -> None:
     """``--gif FILE``: the backward pass, one frame per +=, drawn as the page draws it (compact unless --no-compact)."""
     keywords = {k: v for k, v in as_keywords(options).items() if k not in FRAME_SET}
-    keywords["compact"] = args.compact is not False
+    keywords["compact"] = not args.no_compact
     leaf = options.highlight if isinstance(options.highlight, Value) else None  # a node: --highlight NAME found
     path = animate(root, args.gif, leaf=leaf, delay=DEFAULT_DELAY if args.delay is None else args.delay,
                    dpi=args.dpi, **keywords)
-    print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
+    print(f"wrote {path}", file=wrote)
 
 
 def _named(prog: Program, name: str, option: str) -> Value:
@@ -280,23 +291,23 @@ def _draw_options(args: argparse.Namespace, prog: Program) -> DrawOptions:
         param_names = [n.strip() for n in args.params.split(",") if n.strip()]
     params = [_named(prog, n, "--params") for n in param_names]
     highlight = _named(prog, args.highlight, "--highlight") if args.highlight else None
+    # A flag left out (None: see fill_defaults) takes DrawOptions' default.
     flags = {name: value for name, value in vars(args).items()
-             if name in option_names(DrawOptions) and name not in ("highlight", "params", "compact")}
+             if name in option_names(DrawOptions) and name not in ("highlight", "params", "compact")
+             and value is not None}
     # -o draws op ovals unless --compact (--html and --gif draw as the page does: compact unless --no-compact).
     return DrawOptions(**flags, highlight=highlight, params=params, compact=bool(args.compact))
 
 
-def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions,
-                   explanations: list[Explanation]) -> bool:
-    """Write the drawing where the flags say (``-o``; stdout with ``--format`` or with nothing else to do).
+def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions, wrote: TextIO) -> bool:
+    """Write the drawing where the flags say (``-o``; stdout with ``--format``, or when nothing else is asked).
 
-    True when stdout then holds the drawing alone and the run is done.
+    ``wrote`` takes the ``wrote FILE`` line. True when stdout then holds the drawing alone and the run is done.
     """
     keywords = as_keywords(options)
     if args.output:
         path = render(root, args.output, format=args.format, dpi=args.dpi, **keywords)
-        # With --latex/--markdown stdout holds only the text to paste.
-        print(f"wrote {path}", file=sys.stderr if args.explain_format else sys.stdout)
+        print(f"wrote {path}", file=wrote)
         return False
     if args.format:
         source = draw(root, **keywords).source
@@ -305,7 +316,7 @@ def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions,
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return True
-    if not explanations and not args.check:
+    if not (args.explain or args.check or args.html or args.gif):
         print(draw(root, **keywords).source, end="")
         return True
     return False
@@ -326,8 +337,7 @@ def _print_grads(args: argparse.Namespace, prog: Program) -> None:
             print(f"{head:<{width}} = {fmt(prog.values[n].grad, args.precision)}")
 
 
-def _checks(root: Value, gradients: Sequence[str]) -> int:
+def _print_checks(results: Sequence[CheckResult]) -> int:
     """Print ``viz.practice.check``'s verdict on each ``dROOT/dNAME = formula``; 1 if any disagrees."""
-    results = [check(root, split_gradient(text)[1], text) for text in gradients]  # all read before any printed
     print("\n\n".join(str(r) for r in results))
     return 0 if all(r.agrees for r in results) else 1

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from dataclasses import replace
 from importlib.resources import files
@@ -38,9 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from engine import Value, topological_order
+from engine.backward_steps import fresh_grads
 from engine.files import write_text
 from engine.graph import find_node
 from viz.chainrule.names import node_names
+from viz.chainrule.nonfinite import backward_cause
+from viz.chainrule.numbers import fmt
 from viz.checks import check_file_path, check_param_leaves, check_root
 from viz.graph.chaingraph import ChainGraph
 from viz.graph.dot_source import to_dot
@@ -97,14 +101,36 @@ def _quizzes(root: Value, params: list[Value]) -> list[dict[str, Any]]:
     return out
 
 
-def _check_finite(data: dict[str, Any]) -> None:
-    for node in data["nodes"]:
-        for what, x in (("grad", node["grad"]), *(("local derivative", v) for v in node["locals"])):
-            if x != x or x in (float("inf"), float("-inf")):
-                raise ValueError(
-                    f"explore: the {what} of {node['name']!r} is {x}; the page needs finite numbers "
-                    "(change the inputs that overflow)"
-                )
+def _check_finite(root: Value, order: list[Value], names: dict[Value, str]) -> None:
+    """``ValueError`` naming explore and the node when a number the page holds is nan or inf.
+
+    The page's data is JSON, which has no inf or nan; and a page whose numbers have left
+    the float range has nothing to show. The first such number is named: a value (the
+    op whose result overflowed, with its inputs), a local derivative, or a grad (where
+    the backward pass first left the range, ``viz.chainrule.nonfinite``).
+    """
+    for node in order:
+        if not math.isfinite(node.data):
+            args = ", ".join(fmt(i.data, 4) for i in node.inputs)
+            raise ValueError(f"explore: the value of {_called(node, names)} is {node.data} ({node.op} of {args} is "
+                             f"beyond the float range); {_FINITE}")
+        for i, x in enumerate(node.local_grads):
+            if not math.isfinite(x):
+                raise ValueError(f"explore: the local derivative of {_called(node, names)} with respect to "
+                                 f"{_called(node.inputs[i], names)} is {x}; {_FINITE}")
+    grads = fresh_grads(root, order=order)
+    for node in order:
+        if not math.isfinite(grads[node]):
+            cause = backward_cause(root, node, lambda n: names[n])
+            raise ValueError(f"explore: the grad of {_called(node, names)} is {grads[node]} ({cause}); {_FINITE}")
+
+
+_FINITE = "the page needs finite numbers (change the inputs that overflow)"
+
+
+def _called(node: Value, names: dict[Value, str]) -> str:
+    """A node in explore's messages: ``'x1[2]'``, or ``the number 1`` for a constant."""
+    return f"the number {names[node]}" if node.is_constant else repr(names[node])
 
 
 @keyword_options(PageOptions)
@@ -118,11 +144,12 @@ def _page(root: Value, o: PageOptions) -> str:
     """The page's HTML: the marked-up drawing, the data, the script and the style, in the template."""
     order = topological_order(root)
     chosen = labelled_params(order) if o.params is None else check_param_leaves(o.params, order, "explore")
-    target = None if o.leaf is None else find_node(root, o.leaf, "explore", "leaf", names=node_names(root))
-    # Refused before any of the work below: a graph too large to draw.
+    names = node_names(root)
+    target = None if o.leaf is None else find_node(root, o.leaf, "explore", "leaf", names=names)
+    # Refused before any of the work below: a graph too large to draw, then numbers out of range.
     check_fits(order, o.max_nodes, o.max_layout, o.compact)
+    _check_finite(root, order, names)
     data, graph = page_data(root, params=chosen, leaf=target, precision=o.precision, max_paths=o.max_paths)
-    _check_finite(data)
     data["quizzes"] = _quizzes(root, chosen)
     data["title"] = o.title
     parts = {

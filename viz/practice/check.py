@@ -22,28 +22,23 @@ diagnosis that fits is listed, the first is ``diagnosis``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from engine import Value, topological_order
 from engine.checks import check_str
+from engine.numeric import float_sum
 from engine.ops import POWER, spec_of
+from viz.chainrule.nonfinite import backward_cause
 from viz.chainrule.numbers import fmt
 from viz.checks import check_point, check_root
-from viz.practice.diagnosis import (
-    AGREE_TOL,
-    DIGITS,
-    Diagnosis,
-    Disagreement,
-    PointCheck,
-    close,
-    diagnose,
-    factor_paths,
-)
+from viz.practice.chain_factors import MAX_PATHS, Path, PointFactors
+from viz.practice.diagnosis import AGREE_TOL, DIGITS, Diagnosis, Disagreement, PointCheck, close, diagnose
 from viz.practice.hand_formula import FormulaError, HandFormula, read_formula, split_gradient
-from viz.practice.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads
+from viz.practice.points import DataPoint, data_points, point_leaves, shared_leaves, term_grads, term_magnitudes
 
 __all__ = ["check", "CheckResult", "PointCheck", "Diagnosis", "FormulaError", "AGREE_TOL", "FD_STEP"]
 
@@ -65,6 +60,7 @@ class CheckResult:
     parameters: dict[str, float]
     chain: tuple[tuple[str, str], ...]  # each path's factors at the first checked point: (names, formulas)
     diagnoses: tuple[Diagnosis, ...]
+    unlisted: int = 0  # the number of paths at the first checked point when too many to list (chain is empty)
 
     @property
     def agrees(self) -> bool:
@@ -102,7 +98,7 @@ class CheckResult:
             lines.append(("  " + "  ".join(c.rjust(w) for c, w in zip(r, widths))).rstrip())
         if self.finite_difference is not None:
             lines.append(f"  central finite difference: {fmt(self.finite_difference, DIGITS)}")
-        lines += _chain_lines(self.chain)
+        lines += _chain_lines(self.chain, self.unlisted)
         lines.append("")
         if self.agrees:
             every = " at every point" if len(self.points) > 1 else ""
@@ -114,9 +110,11 @@ class CheckResult:
         return "\n".join(lines)
 
 
-def _chain_lines(chain: tuple[tuple[str, str], ...]) -> list[str]:
+def _chain_lines(chain: tuple[tuple[str, str], ...], unlisted: int = 0) -> list[str]:
     """The engine's chain rule: each path's factor names, then their formulas."""
     head = "  the engine's chain rule: "
+    if unlisted:
+        return [f"{head}a sum over {unlisted} paths (more than {MAX_PATHS}: not listed)"]
     if not chain:
         return [head + "no path, the gradient is 0"]
     if len(chain) == 1:
@@ -204,32 +202,53 @@ def _compare(root: Value, label: str, hand: HandFormula, pts: list[DataPoint], c
     root_name = root.label if root.label is not None else "root"
     gradient = f"d{root_name}/d{label}"
     grads = {p.index: term_grads(p) for p in chosen}
-    checks = _point_checks(label, hand, pts, chosen, grads)
+    checks, scales = _point_checks(label, hand, pts, chosen, grads, gradient)
     f = [c.formula for c in checks]
     g = [c.engine for c in checks]
-    paths = {p.index: factor_paths(p, label, root_name) for p in chosen}
+    factors = {p.index: PointFactors(p, root_name) for p in chosen}
+    paths: dict[int, list[Path] | int] = {
+        p.index: factors[p.index].paths_to(p.nodes[label]) if label in p.nodes else [] for p in chosen
+    }
     first = paths[chosen[0].index]
-    chain = tuple((" × ".join(n for n, _, _ in path), " × ".join(t for _, _, t in path)) for path, _ in first)
+    chain = () if isinstance(first, int) else tuple(
+        (" × ".join(n for n, _, _ in path), " × ".join(t for _, _, t in path)) for path, _ in first
+    )
     diagnoses: tuple[Diagnosis, ...] = ()
     if not all(c.agrees for c in checks):
-        scale = max([abs(x) for x in f] + [abs(x) for x in g])
-        diagnoses = diagnose(Disagreement(root_name=root_name, gradient=gradient, label=label, checks=checks,
-                                          f=f, g=g, scale=scale, pts=pts, chosen=chosen, grads=grads, paths=paths))
+        diagnoses = diagnose(Disagreement(
+            root_name=root_name, gradient=gradient, label=label, checks=checks, f=f, g=g, scales=scales,
+            pts=pts, chosen=chosen, grads=grads, paths=paths, factors=factors,
+        ))
     return CheckResult(
-        gradient, hand.text, tuple(checks), len(pts), math.fsum(f), math.fsum(g),
+        gradient, hand.text, tuple(checks), len(pts), float_sum(f), float_sum(g),
         _finite_difference(root, label, pts, chosen),
         {n: v.data for n, v in shared_leaves(pts).items()}, chain, diagnoses,
+        first if isinstance(first, int) else 0,
+    )
+
+
+def _not_finite(p: DataPoint, node: Value, engine: float, gradient: str, many: bool) -> None:
+    """``ValueError``: the engine's own value is nan or inf, so no formula can be checked against it."""
+    at = f" at data point {p.index}" if many else ""
+    cause = backward_cause(p.term, node)
+    raise ValueError(
+        f"check: the engine's {gradient}{at} is {engine}, not a number to check a formula against"
+        + (f": {cause}" if cause else "") + "; check it where the numbers are smaller"
     )
 
 
 def _point_checks(label: str, hand: HandFormula, pts: list[DataPoint], chosen: list[DataPoint],
-                  grads: dict[int, dict[Value, float]]) -> list[PointCheck]:
-    """The formula's value and the engine's term at each chosen point, and whether they agree.
+                  grads: dict[int, dict[Value, float]], gradient: str) -> tuple[list[PointCheck], list[float]]:
+    """The formula's value and the engine's term at each chosen point, whether they agree, and each
+    point's own scale.
 
-    They agree to round-off: ``close`` within the largest value of all the points.
+    They agree to round-off: ``close`` within the point's own scale, the sum of the |path products|
+    its engine value sums (``term_magnitudes``), not the largest value of all the points. A nan
+    or inf engine value is refused (``_not_finite``).
     """
     own = point_leaves(pts)
-    values: list[tuple[DataPoint, float, float]] = []
+    checks: list[PointCheck] = []
+    scales: list[float] = []
     for p in chosen:
         try:
             value = hand.value(p.values())
@@ -237,31 +256,58 @@ def _point_checks(label: str, hand: HandFormula, pts: list[DataPoint], chosen: l
             at = f"at data point {p.index}: " if len(pts) > 1 else ""
             raise FormulaError(at + str(err)) from None
         node = p.nodes.get(label)
-        values.append((p, value, 0.0 if node is None else grads[p.index].get(node, 0.0)))
-    scale = max([abs(v) for _, v, _ in values] + [abs(e) for _, _, e in values])
-    return [PointCheck(p.index, {n: p.nodes[n].data for n in own}, v, e, close(v, e, scale)) for p, v, e in values]
+        engine = 0.0 if node is None else grads[p.index].get(node, 0.0)
+        if node is not None and not math.isfinite(engine):
+            _not_finite(p, node, engine, gradient, len(pts) > 1)
+        scale = 0.0 if node is None else term_magnitudes(p).get(node, 0.0)
+        scales.append(scale)
+        checks.append(PointCheck(p.index, {n: p.nodes[n].data for n in own}, value, engine,
+                                 close(value, engine, scale)))
+    return checks, scales
 
 
 # ------------------------------------------------------------------ finite differences
 
-def _apply(op: str, args: list[float]) -> float:
-    """The engine's forward rule of ``op`` on plain numbers: its declared method on new Values."""
+@functools.cache
+def _forward_rule(op: str) -> tuple[Callable[..., Value], float | None]:
+    """The ``Value`` method that makes ``op``, and the exponent of ``x ** n`` (None for other ops)."""
     spec = spec_of(op)
     if spec is None:
         raise ValueError(f"no forward rule for op {op!r}")
-    vals = [Value(a) for a in args]
-    method = getattr(Value, spec.method)
-    if spec.name == POWER:
-        return float(method(vals[0], float(op[2:])).data)
-    return float(method(*vals).data)
+    return getattr(Value, spec.method), float(op[2:]) if spec.name == POWER else None
 
 
-def _rerun(top: Value, node: Value, value: float) -> float:
-    """``top`` recomputed forward with ``node``'s value replaced by ``value``."""
-    vals: dict[Value, float] = {}
-    for n in topological_order(top):
-        vals[n] = value if n is node else (n.data if not n.inputs else _apply(n.op, [vals[i] for i in n.inputs]))
-    return vals[top]
+def _dependents(order: Sequence[Value], node: Value) -> list[Value]:
+    """The nodes of ``order`` that depend on ``node`` (``node`` itself excluded), in order."""
+    moved = {node}
+    out = []
+    for n in order:
+        for i in n.inputs:
+            if i in moved:
+                moved.add(n)
+                out.append(n)
+                break
+    return out
+
+
+def _rerun(dependents: list[Value], node: Value, value: float) -> float:
+    """The last of ``dependents`` (the top) recomputed forward with ``node``'s value replaced by ``value``.
+
+    Each node is recomputed by the engine's own op (its method, on two scratch leaves
+    whose ``data`` is set to the inputs' numbers: no new leaf per input).
+    """
+    scratch = (Value(0.0), Value(0.0))
+    vals: dict[Value, float] = {node: value}
+    for n in dependents:
+        method, exponent = _forward_rule(n.op)
+        inputs = n.inputs
+        for leaf, i in zip(scratch, inputs):
+            leaf.data = vals.get(i, i.data)
+        if exponent is not None:
+            vals[n] = method(scratch[0], exponent).data
+        else:
+            vals[n] = method(*scratch[:len(inputs)]).data
+    return vals[dependents[-1]] if dependents else value  # no dependents: the node is the top
 
 
 def _finite_difference(root: Value, label: str, pts: list[DataPoint], chosen: list[DataPoint]) -> float | None:
@@ -272,16 +318,20 @@ def _finite_difference(root: Value, label: str, pts: list[DataPoint], chosen: li
     value at v +- h (a log of a negative number ...).
     """
     shared = label in shared_leaves(pts)
-    pairs: list[tuple[Value, Value]] = []  # (top, node)
+    pairs: list[tuple[Sequence[Value], Value]] = []  # (the order of the top, node)
     if shared and len(chosen) == len(pts):
-        pairs.append((root, pts[0].nodes[label]))
+        order = pts[0].order if len(pts) == 1 and pts[0].order else topological_order(root)
+        pairs.append((order, pts[0].nodes[label]))
     else:
-        pairs += [(p.term, p.nodes[label]) for p in chosen if label in p.nodes]
+        pairs += [(p.order or topological_order(p.term), p.nodes[label]) for p in chosen if label in p.nodes]
     total = 0.0
     try:
-        for top, node in pairs:
+        for order, node in pairs:
+            moved = _dependents(order, node)
+            if node is not order[-1] and (not moved or moved[-1] is not order[-1]):
+                continue  # the top does not depend on the node: its difference is 0
             h = FD_STEP * max(1.0, abs(node.data))
-            total += (_rerun(top, node, node.data + h) - _rerun(top, node, node.data - h)) / (2 * h)
+            total += (_rerun(moved, node, node.data + h) - _rerun(moved, node, node.data - h)) / (2 * h)
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
-    return total
+    return total if math.isfinite(total) else None

@@ -11,6 +11,7 @@ called so), ``exp``, ``log`` (also ``ln``), ``softplus``, ``sigmoid`` and the en
 functions, ``+ - * /`` and parentheses. The text is checked by ``viz.expression.parse`` (an
 ``ast`` whitelist; never ``eval``); anything else is a ``FormulaError`` with one line.
 
+Labels with dots, as nn names its parameters (``L1.n2.w1``), are names too.
 ``split_gradient("dSSR/dw3 = ...")`` separates the gradient's two names from the formula.
 """
 
@@ -111,6 +112,29 @@ def _functions_lowercased(text: str) -> str:
     return re.sub(r"(?<![\w.])([A-Za-z_]\w*)(?=\s*\()", repl, text)
 
 
+# A dotted name such as nn's L1.n2.w1 (not a call such as math.exp(x), which stays refused).
+_DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?![\w.]|\s*\()")
+
+
+def _dotted_names(source: str, labels: list[str]) -> tuple[str, dict[str, str]]:
+    """``source`` with each dotted name replaced by an identifier of its own, and identifier -> name.
+
+    Python would read ``L1.n2.w1`` as attribute access, which the whitelist refuses: in
+    a graph whose labels have dots, a dotted word is a name (an unknown one gets the
+    closest labels); elsewhere (``y1.real``) it stays attribute access, refused as such.
+    """
+    written: dict[str, str] = {}
+    if not any("." in label for label in labels):
+        return source, written
+
+    def repl(m: re.Match[str]) -> str:
+        key = next((k for k, v in written.items() if v == m.group(0)), f"_dotted{len(written)}_")
+        written[key] = m.group(0)
+        return key
+
+    return _DOTTED.sub(repl, source), written
+
+
 def read_formula(text: str, labels: Iterable[str], *, ambiguous: Iterable[str] = ()) -> HandFormula:
     """Check ``text`` against the whitelist and resolve its names among the node ``labels``.
 
@@ -123,22 +147,26 @@ def read_formula(text: str, labels: Iterable[str], *, ambiguous: Iterable[str] =
     labels = list(labels)
     if ";" in text or re.search(r"(?<![=!<>])=(?!=)", text):
         raise FormulaError(f"the formula must be one expression, without '=' or ';': {text!r}")
-    source = _functions_lowercased(text.replace("^", "**"))
+    source, dotted = _dotted_names(_functions_lowercased(text.replace("^", "**")), labels)
     try:
         prog = parse(source)
     except ExpressionError as err:
-        raise FormulaError(str(err).replace(ALLOWED_HELP, FORMULA_HELP)) from None
+        message = str(err).replace(ALLOWED_HELP, FORMULA_HELP)
+        for key, name in dotted.items():
+            message = message.replace(key, name)
+        raise FormulaError(message) from None
     if len(prog.statements) != 1 or not isinstance(prog.statements[0], ast.Expr):
         raise FormulaError(f"the formula must be one expression, without '=' or ';': {text!r}")
     names: dict[str, str] = {}
     lower: dict[str, list[str]] = {}
     for label in labels:
         lower.setdefault(label.lower(), []).append(label)
-    for name in prog.free:
+    for key in prog.free:
+        name = dotted.get(key, key)
         if name in labels:
-            names[name] = name
+            names[key] = name
         elif len(lower.get(name.lower(), [])) == 1:
-            names[name] = lower[name.lower()][0]
+            names[key] = lower[name.lower()][0]
         elif name.lower() in lower:
             raise FormulaError(f"{name!r} could be any of {', '.join(lower[name.lower()])}: write it exactly")
         elif name.lower() in {a.lower() for a in ambiguous}:
@@ -146,7 +174,7 @@ def read_formula(text: str, labels: Iterable[str], *, ambiguous: Iterable[str] =
                 f"{name!r} labels several nodes of one data point; the formula cannot say which one it means"
             )
         elif name.lower() == "e":
-            names[name] = _EULER
+            names[key] = _EULER
         else:
             hint = did_you_mean(name, sorted(labels, key=str.lower))
             raise FormulaError(
@@ -164,7 +192,7 @@ def _eval(node: ast.AST, names: Mapping[str, str], values: Mapping[str, float]) 
         if label == _EULER:
             return math.e
         if label not in values:
-            raise FormulaError(f"{node.id!r} has no value here")
+            raise FormulaError(f"{label!r} has no value here")
         return float(values[label])
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, names, values)

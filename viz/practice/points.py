@@ -17,14 +17,15 @@ the whole graph is one data point.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from engine import Value, topological_order
-from engine.backward_steps import backward_steps, grads_after
+from engine.backward_steps import fresh_grads
 from viz.checks import check_root
 
-__all__ = ["DataPoint", "data_points", "term_grads", "shared_leaves", "point_leaves", "root_factor_name"]
+__all__ = ["DataPoint", "data_points", "term_grads", "term_magnitudes", "shared_leaves", "point_leaves",
+           "root_factor_name"]
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,15 @@ class DataPoint:
     ``nodes`` maps each label used once in the term's graph to its node (the shared
     parameters included); ``ambiguous`` holds the labels used by several of its nodes,
     which a formula cannot name. ``index`` counts from 1. A root that is not split is
-    one point whose ``term`` is the root itself.
+    one point whose ``term`` is the root itself. ``order`` is the term's topological
+    order, walked once here for every pass over the point.
     """
 
     index: int
     term: Value
     nodes: Mapping[str, Value]
     ambiguous: frozenset[str]
+    order: Sequence[Value] = field(default=(), repr=False, compare=False)
 
     def values(self) -> dict[str, float]:
         """label -> the node's value at this point: what a formula may name."""
@@ -66,10 +69,11 @@ def _terms(root: Value, *, through_labels: bool = False) -> list[Value]:
     return terms
 
 
-def _labelled(term: Value) -> tuple[dict[str, Value], frozenset[str]]:
+def _labelled(term: Value) -> tuple[dict[str, Value], frozenset[str], list[Value]]:
     nodes: dict[str, Value] = {}
     twice: set[str] = set()
-    for node in topological_order(term):
+    order = topological_order(term)
+    for node in order:
         if node.label is None:
             continue
         if node.label in nodes and nodes[node.label] is not node:
@@ -77,7 +81,7 @@ def _labelled(term: Value) -> tuple[dict[str, Value], frozenset[str]]:
         nodes[node.label] = node
     for label in twice:
         del nodes[label]
-    return nodes, frozenset(twice)
+    return nodes, frozenset(twice), order
 
 
 def data_points(root: Value) -> list[DataPoint]:
@@ -93,16 +97,22 @@ def data_points(root: Value) -> list[DataPoint]:
         if len(terms) > 1:
             found = [_labelled(t) for t in terms]
             first = set(found[0][0]) | found[0][1]
-            if first and all(set(n) | a == first for n, a in found):
-                return [DataPoint(k, t, n, a) for k, (t, (n, a)) in enumerate(zip(terms, found), 1)]
-    nodes, ambiguous = _labelled(root)
-    return [DataPoint(1, root, nodes, ambiguous)]
+            if first and all(set(n) | a == first for n, a, _ in found):
+                return [DataPoint(k, t, n, a, o) for k, (t, (n, a, o)) in enumerate(zip(terms, found), 1)]
+    nodes, ambiguous, order = _labelled(root)
+    return [DataPoint(1, root, nodes, ambiguous, order)]
 
 
 def term_grads(point: DataPoint) -> dict[Value, float]:
-    """d term / d node for every node below the point's term; no node's ``.grad`` is touched."""
-    steps = backward_steps(point.term)
-    return grads_after(point.term, steps, len(steps))
+    """d term / d node for every node below the point's term, as a fresh ``backward()`` gives them;
+    no node's ``.grad`` is touched."""
+    return fresh_grads(point.term, order=point.order or None)
+
+
+def term_magnitudes(point: DataPoint) -> dict[Value, float]:
+    """For every node below the point's term, the sum over its paths of |product of the local
+    derivatives|: the size of the terms its d term / d node sums, the scale of its round-off."""
+    return fresh_grads(point.term, order=point.order or None, absolute=True)
 
 
 def shared_leaves(points: list[DataPoint]) -> dict[str, Value]:

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from engine import Value, topological_order
+from engine.numeric import float_sum
 from engine.ops import POWER, spec_of
 from viz.chainrule.explanation import explain
 from viz.chainrule.formulas import Namer, expression_of
@@ -230,6 +231,10 @@ def make_questions(root: Value, param: Value | str, *, points: Sequence[int] | N
             questions += _forward_questions(ctx, pt)
             questions += _chain_questions(ctx, pt, node, terms[pt.index])
     questions.append(_sum_question(ctx, terms, asked, len(pts)))
+    for q in questions:
+        if not math.isfinite(q.expected):  # no answer can be right, and JSON has no inf
+            raise ValueError(f"make_questions: {q.prompt} is {q.expected}, beyond the float range; "
+                             "practise where the numbers are smaller")
     data = [{n: p.nodes[n].data for n in point_leaves(pts)} for p in pts]
     return Quiz(root_name, label, ctx.gradient, {n: v.data for n, v in params.items()}, data, asked,
                 tuple(questions))
@@ -304,7 +309,7 @@ def _sum_question(ctx: _Context, terms: dict[int, float], asked: list[int], n_po
     hint = (f"{ctx.gradient} is the sum over the data points of each point's product"
             if ctx.many else f"{ctx.gradient} is the sum over the paths of their products")
     node = ctx.label if ctx.label in ctx.shared or not ctx.many else None  # x1 of each point is not one node
-    return Question("sum", "sum", prompt, math.fsum(terms.values()), ctx.tol, hint, None, None, node, {})
+    return Question("sum", "sum", prompt, float_sum(terms.values()), ctx.tol, hint, None, None, node, {})
 
 
 def _label(param: Value | str, pts: list[DataPoint]) -> str:

@@ -146,8 +146,13 @@ var CG = (function () {
     return sign + d.charAt(0) + (d.length > 1 ? "." + d.slice(1) : "") + expText(X);
   }
 
-  // Python's math.fsum: the correctly rounded sum (Shewchuk's partials, as CPython does).
+  // Python's math.fsum: the correctly rounded sum (Shewchuk's partials, as CPython does);
+  // with an inf or nan among the terms, their IEEE sum (inf + -inf is nan), as engine.numeric's
+  // float_sum gives where fsum itself would raise.
   function fsum(xs) {
+    var special = 0;
+    for (var s = 0; s < xs.length; s++) { if (!isFinite(xs[s])) { special += xs[s]; } }
+    if (special !== 0) { return special; }  // +-Infinity or NaN (NaN !== 0 too)
     var partials = [];
     for (var n = 0; n < xs.length; n++) {
       var x = xs[n], i = 0;
@@ -201,7 +206,13 @@ var CG = (function () {
     return e / (1 + e);
   }
 
-  function powerRule(a, n, out) {  // n a^(n-1); n a^n / a where a^(n-1) overflows
+  var EXACT_INT = 9007199254740992;  // 2^53: above it every double is an even integer
+
+  // n a^(n-1), as engine/numeric.py's power_rule: n (a^n / a) for |n| > 2^53, where n - 1
+  // rounds back to n and a^(n-1) would lose the odd power's sign ((-1)^(2^54): -2^54);
+  // n a^n / a where a^(n-1) overflows.
+  function powerRule(a, n, out) {
+    if (Math.abs(n) > EXACT_INT && a !== 0) { return n * (out / a); }
     var t = Math.pow(a, n - 1);
     return isFinite(t) ? n * t : (n * out) / a;
   }
@@ -328,8 +339,34 @@ var CG = (function () {
     return { data: data, locals: locals, grad: grad };
   }
 
+  // The first += of a fresh backward pass (evaluate's order) on the paths from node `leaf` up to
+  // the root whose grad is not finite: {consumer, input, local, upstream, before}, or null.
+  // viz/chainrule/nonfinite.py's backward_cause finds the same step (every later nan or inf comes from it).
+  function firstNonFinite(nodes, locals, leaf) {
+    var n = nodes.length, on = new Array(n), grad = new Array(n);
+    for (var i = 0; i < n; i++) {
+      on[i] = i === leaf || nodes[i].inputs.some(function (j) { return on[j]; });
+      grad[i] = 0;
+    }
+    grad[n - 1] = 1;
+    for (var c = n - 1; c >= 0; c--) {
+      var up = grad[c];
+      if (up === 0) { continue; }  // backward() skips it: it adds nothing
+      var ins = nodes[c].inputs;
+      for (var k = 0; k < ins.length; k++) {
+        var before = grad[ins[k]];
+        grad[ins[k]] = before + locals[c][k] * up;
+        if (on[ins[k]] && !isFinite(grad[ins[k]])) {
+          return { consumer: c, input: ins[k], local: locals[c][k], upstream: up, before: before };
+        }
+      }
+    }
+    return null;
+  }
+
   return {
     DomainError: DomainError,
+    firstNonFinite: firstNonFinite,
     OPS: OPS,
     rule: rule,
     evaluate: evaluate,

@@ -28,9 +28,32 @@ var CGText = (function () {
       : d + " so far: " + after + " (" + i + " has more consumers still to pass their grad back)";
   }
 
+  // Why the sum over paths and the grad differ, as viz/chainrule/explanation.py's _verdict says it for a fresh
+  // backward pass (the page's grads always are one): cause is CG.firstNonFinite's step, or null.
+  // size: the paths' sum of |products|, the scale of the absolute tolerance (viz/chainrule/explanation.py's _close).
+  function verdict(total, size, grad, cause, nodes) {
+    if (isFinite(total) && CG.isclose(total, grad, 1e-9, 1e-12 * size)) { return "agree"; }
+    if (cause) {
+      var r = nodes[nodes.length - 1].dname, c = nodes[cause.consumer].dname, i = nodes[cause.input].dname;
+      var how = !isFinite(cause.local)
+        ? "its local derivative " + c + "/" + i + " is " + CG.fmt(cause.local, 4)
+        : !isFinite(cause.local * cause.upstream)
+          ? r + "/" + i + " += " + r + "/" + c + " × " + c + "/" + i + " = " + CG.fmt(cause.upstream, 4) +
+            " × " + CG.fmt(cause.local, 4)
+          : r + "/" + i + " = " + CG.fmt(cause.before, 4) + " + " + CG.fmt(cause.local * cause.upstream, 4);
+      return "not finite: the backward pass leaves the float range at " + nodes[cause.input].name + ": " + how;
+    }
+    if (!isFinite(total)) {
+      return "DIFFER: a path's product is beyond the float range; backward(), which sums at each node" +
+        " before multiplying further, stays within it";
+    }
+    return "DIFFER by rounding: the paths cancel, and backward() sums them node by node";
+  }
+
   // e: the node's explanation from viz/page/data.py; locals[c][k]: the local derivatives now;
-  // grad: the node's grad now; p: significant digits.
-  function explanation(e, locals, grad, p) {
+  // grad: the node's grad now; p: significant digits; cause: where the backward pass first leaves
+  // the float range on the node's paths (CG.firstNonFinite), or null; nodes: {name, dname}.
+  function explanation(e, locals, grad, p, cause, nodes) {
     if (e.error) { return e.error; }
     var lines = e.header.concat([""]), products = [];
     e.paths.forEach(function (path, n) {
@@ -57,9 +80,8 @@ var CGText = (function () {
     });
     var total = CG.fsum(products), d = "d" + e.root + "/d" + e.leaf;
     lines.push("sum over paths   " + d + " = " + CG.fmt(total, p));
-    var verdict = CG.isclose(total, grad, 1e-9, 1e-12) ? "agree"
-      : "DIFFER: leaves accumulate over backward() calls; call zero_grad() before backward()";
-    lines.push("engine's grad    " + e.leaf + ".grad = " + CG.fmt(grad, p) + "   (" + verdict + ")");
+    lines.push("engine's grad    " + e.leaf + ".grad = " + CG.fmt(grad, p) + "   (" +
+      verdict(total, CG.fsum(products.map(Math.abs)), grad, cause, nodes) + ")");
     return lines.join("\n");
   }
 

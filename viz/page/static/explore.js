@@ -62,7 +62,10 @@
   // ------------------------------------------------------------ text (explore-text.js)
   function stepEquation(s) { return CGText.stepEquation(nodes, s, P); }
   function stepDetail(s) { return CGText.stepDetail(nodes, s, P); }
-  function explanation(i) { return CGText.explanation(D.explanations[i], cur.locals, cur.grad[i], P); }
+  function explanation(i) {
+    var cause = CG.firstNonFinite(nodes, cur.locals, i);
+    return CGText.explanation(D.explanations[i], cur.locals, cur.grad[i], P, cause, nodes);
+  }
 
   // ------------------------------------------------------------ showing the state
   function onPaths(i) {  // i and every node that depends on it
