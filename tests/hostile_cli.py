@@ -160,7 +160,8 @@ RUNS = [
     Run("demos.replay", ("--html", "{tmp}/r", "--step"), 2, "--step changes the printed replay", before_work=True),
     Run("demos.replay", ("--digits", "6", "--html", "{tmp}/r"), 2, "--digits changes the printed replay",
         before_work=True),
-    Run("demos.replay", ("--max-frames", "3"), 2, "--max-frames limits the frames --frames draws", before_work=True),
+    Run("demos.replay", ("--max-frames", "3"), 2, "--max-frames limits the frames --frames or --gif draws",
+        before_work=True),
     Run("demos.forward", ("--out", "{tmp}/pics"), 2, "demos.forward draws no pictures", before_work=True),
     Run("demos.graph", ("--no-graph",), 2, "demos.graph only draws", before_work=True),
     Run("demos", ("--out", "{tmp}/pics", "--no-graph"), 2, "--no-graph draws none", before_work=True),
@@ -197,6 +198,6 @@ RUNS = [
     Run("demos.replay", ("--delay", "2"), 2, "--delay is for the frames of --gif", before_work=True),
     Run("demos.replay", ("--dpi", "300"), 2, "--dpi is for the frames of --gif", before_work=True),
     Run("demos.replay", ("--gif", "{tmp}/b.gif", "--dpi", "1"), 2, "--dpi must be from 10 to 600", before_work=True),
-    Run("demos.replay", ("--slide",), 2, "--slide is for the drawings", before_work=True),
+    Run("demos.replay", ("--slide",), 2, "--slide is for the frames", before_work=True),
     Run("demos.replay", ("--gif", "{tmp}/a-file/b.gif", "--leaf", "b3"), 2, "is a file, not a directory"),
 ]

@@ -143,13 +143,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"significant digits of the numbers shown (default {DrawOptions.precision})")
     p.add_argument("--rankdir", choices=RANKDIRS,
                    help="layout direction: LR left to right (default), TB top to bottom")
-    p.add_argument("--compact", action="store_true",
-                   help="show each op inside its value's box (no op ovals): about half as wide (the --html "
-                   "page and the --gif frames always are, unless --no-compact)")
-    p.add_argument("--no-compact", action="store_true",
-                   help="draw the --html page and the --gif frames with op ovals (-o draws them unless --compact)")
-    p.add_argument("--slide", action="store_true",
-                   help="a drawing for a 16:9 slide: compact, every text 14 pt, a 16:9 page")
     p.add_argument("--params", metavar="NAMES",
                    help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
                    "w followed by digits, or b with or without digits)")
@@ -167,7 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _picture_options(p: argparse.ArgumentParser) -> None:
-    """--dpi, --gif and --delay: a PNG's resolution and the animated backward pass."""
+    """--dpi, --gif, --delay, --compact, --no-compact, --slide: a PNG's resolution, the animated backward
+    pass, and the drawings' shape."""
+    p.add_argument("--compact", action="store_true",
+                   help="show each op inside its value's box (no op ovals): about half as wide (the --html "
+                   "page and the --gif frames always are, unless --no-compact)")
+    p.add_argument("--no-compact", action="store_true",
+                   help="draw the --html page and the --gif frames with op ovals (-o draws them unless --compact)")
+    p.add_argument("--slide", action="store_true",
+                   help="a drawing for a 16:9 slide: compact, every text 14 pt, a 16:9 page")
     p.add_argument("--dpi", type=int, metavar="N",
                    help=f"pixels per inch of a PNG (default 96; 300 for print; {MIN_DPI} to {MAX_DPI})")
     p.add_argument("--gif", metavar="FILE",
