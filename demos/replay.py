@@ -6,6 +6,7 @@
     python -m demos.replay --leaf w1        # only the steps on the paths from w1
     python -m demos.replay --html out/      # out/index.html: the explorer page, one file
     python -m demos.replay --html out/ --frames   # and frame_000.svg ... for slides
+    python -m demos.replay --gif backward.gif --leaf b3 --slide   # one animated file, one frame per +=
 
 The network (StatQuest, "Neural Networks Pt. 2: Backpropagation Main Ideas"):
 one input, two softplus hidden neurons, one linear output, and the sum of
@@ -29,7 +30,8 @@ import math
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
 from demos._console import WIDTH, Console, run_main
 from demos.network import articles_network
@@ -39,7 +41,10 @@ from engine.format import format_number
 from nn.statquest import INPUTS, MAIN_IDEAS_START, OBSERVED, PARAMETER_NAMES, PUBLISHED_OPTIMUM
 from viz.chainrule.names import node_names
 from viz.cli.parsing import OneLineParser, parse_assignments  # as python -m viz reads --set
+from viz.graph.options import MAX_DPI, MIN_DPI
+from viz.replay.animate import DEFAULT_DELAY, MAX_DELAY, MIN_DELAY, animate
 from viz.replay.frames import MAX_FRAMES, write_replay
+from viz.replay.media import kind_of
 from viz.replay.step_text import replay_lines
 
 __all__ = [
@@ -113,9 +118,64 @@ def build_parser() -> argparse.ArgumentParser:
                         "practises)")
     parser.add_argument("--frames", action="store_true",
                         help="with --html, also write each step as DIR/frame_000.svg ... (for slides)")
+    parser.add_argument("--gif", metavar="FILE",
+                        help="instead of printing, write the backward pass as one animation, one frame per += "
+                        "with its equation: .gif, .png (APNG) or .mp4 (needs ffmpeg)")
+    parser.add_argument("--delay", type=float, metavar="SECONDS",
+                        help=f"seconds per frame of --gif (default {DEFAULT_DELAY:g})")
+    parser.add_argument("--slide", action="store_true",
+                        help="draw --frames and --gif for a 16:9 slide (every text 14 pt)")
+    parser.add_argument("--no-compact", dest="compact", action="store_false",
+                        help="draw the page, --frames and --gif with op ovals (default: each op in its box)")
+    parser.add_argument("--dpi", type=int, metavar="N", help="pixels per inch of the --gif frames (default 96)")
     parser.add_argument("--max-frames", type=int,
-                        help=f"the most frames --frames draws (default {MAX_FRAMES})")
+                        help=f"the most frames --frames or --gif draws (default {MAX_FRAMES})")
     return parser
+
+
+def _check_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse picture options without the pictures they are for, and a --gif file type there is no writing."""
+    for flag, value in (("--delay", args.delay), ("--dpi", args.dpi)):
+        if value is not None and not args.gif:
+            parser.error(f"{flag} is for the frames of --gif: give --gif FILE too")
+    if args.delay is not None and not MIN_DELAY <= args.delay <= MAX_DELAY:  # NaN too
+        parser.error(f"--delay must be from {MIN_DELAY:g} to {MAX_DELAY:g} seconds, got {args.delay:g}")
+    if args.dpi is not None and not MIN_DPI <= args.dpi <= MAX_DPI:
+        parser.error(f"--dpi must be from {MIN_DPI} to {MAX_DPI} pixels per inch, got {args.dpi}")
+    if args.slide and not (args.gif or args.frames):
+        parser.error("--slide is for the frames: give --gif FILE, or --html DIR with --frames (the page fits "
+                     "any screen as it is)")
+    if not args.compact and not (args.gif or args.html):
+        parser.error("--no-compact is for the drawings: give --gif FILE or --html DIR")
+    if args.gif:
+        try:
+            kind_of(Path(args.gif), None, "--gif", hint="")
+        except ValueError as err:
+            parser.error(str(err))
+
+
+def _write_pictures(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                    graph: tuple[Value, list[Value], Value | None], max_frames: int, stdout: TextIO) -> int:
+    """``--html DIR`` (the page, and with --frames the frames) and ``--gif FILE``; one line each.
+    ``graph``: the root, the parameters and the leaf (or None)."""
+    root, params, leaf = graph
+    drawing: dict[str, Any] = {"compact": args.compact, "max_frames": max_frames}
+    slide: dict[str, Any] = {"slide": True} if args.slide else {}
+    try:
+        if args.html:
+            paths = write_replay(root, args.html, leaf=leaf, params=params, frames=args.frames, **drawing,
+                                 **(slide if args.frames else {}))
+            frames = f"{len(paths) - 1} frames and " if args.frames else ""
+            print(f"wrote {frames}{paths[-1]}", file=stdout)
+        if args.gif:
+            delay = DEFAULT_DELAY if args.delay is None else args.delay
+            path = animate(root, args.gif, leaf=leaf, params=params, delay=delay, dpi=args.dpi, **drawing, **slide)
+            print(f"wrote {path} ({len(backward_steps(root, leaf=leaf)) + 1} frames)", file=stdout)
+    except (ValueError, OSError, RuntimeError) as err:
+        message = " ".join(str(err).split())  # one line, whatever the error text holds
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(
@@ -140,28 +200,22 @@ def main(
         parser.error(f"--max-frames must be at least 1, got {args.max_frames}")
     if args.frames and not args.html:
         parser.error("--frames writes SVG files beside the page: give --html DIR too")
-    if args.max_frames is not None and not args.frames:
-        parser.error("--max-frames limits the frames --frames draws: give --frames (and --html DIR) too")
+    if args.max_frames is not None and not (args.frames or args.gif):
+        parser.error("--max-frames limits the frames --frames or --gif draws: give --frames (and --html DIR) "
+                     "or --gif FILE too")
     printed = [o for o, on in (("--step", args.step), ("--equations", args.equations),
                                 ("--digits", args.digits is not None)) if on]
-    if args.html and printed:
-        parser.error(f"{printed[0]} changes the printed replay, and --html writes the page instead of printing;"
+    if (args.html or args.gif) and printed:
+        instead = "--html writes the page" if args.html else "--gif writes the animation"
+        parser.error(f"{printed[0]} changes the printed replay, and {instead} instead of printing;"
                      f" leave {printed[0]} out")
+    _check_pictures(parser, args)
     digits = 4 if args.digits is None else args.digits
     max_frames = MAX_FRAMES if args.max_frames is None else args.max_frames
 
-    if args.html:
-        # The page holds every step's equation: no table is printed.
-        try:
-            paths = write_replay(root, args.html, leaf=leaf, params=list(params.values()),
-                                 frames=args.frames, max_frames=max_frames)
-        except (ValueError, OSError) as err:
-            message = " ".join(str(err).split())  # one line, whatever the error text holds
-            print(f"{parser.prog}: error: {message}", file=sys.stderr)
-            return 2
-        frames = f"{len(paths) - 1} frames and " if args.frames else ""
-        print(f"wrote {frames}{paths[-1]}", file=stdout)
-        return 0
+    if args.html or args.gif:
+        # The page and the animation hold every step's equation: no table is printed.
+        return _write_pictures(parser, args, (root, list(params.values()), leaf), max_frames, stdout)
 
     steps = backward_steps(root, leaf=leaf)
     lines = replay_lines(root, steps, digits=digits, equations=args.equations)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nn.plot_axes import linear_limits, number
-from nn.plots import CURVE, STEP, TANGENT, _axes, _check_callable, _check_ledger, _descent_data
+from nn.plot_base import CURVE, STEP, TANGENT, check_function, check_ledger, new_axes
+from nn.plot_descent import _descent_data
 from nn.public import CALLER, public
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib is imported when a picture is drawn
@@ -56,7 +57,7 @@ def newton_data(ledger: object) -> NewtonData:
 
 
 def _newton_data(ledger: object) -> NewtonData:
-    led = _check_ledger(ledger)
+    led = check_ledger(ledger)
     if getattr(led, "method", None) != "newton":
         raise ValueError(f"{CALLER}: the ledger is not a run of Newton's method (nn.newton); gradient"
                          " descent's is drawn by nn.plots.plot_descent")
@@ -95,18 +96,18 @@ def plot_newton(
     their numbers (slope, second derivative, step). Returns the Figure; draws into ``ax`` when given.
     """
     data = _newton_data(ledger)
-    loss_at = _check_callable(loss_at, "loss_at")
+    loss_at = check_function(loss_at, "loss_at")
     if isinstance(labelled, bool) or not isinstance(labelled, int) or labelled < 0:
         raise ValueError(f"{CALLER}: labelled must be an int >= 0, got {labelled!r}")
     other = None if descent is None else _descent_points(descent, data.param)
-    name, lname = data.param, _check_ledger(ledger).loss_name
+    name, lname = data.param, check_ledger(ledger).loss_name
     # The first jump's mirror image too, so the fitted parabola shows both of its sides.
     mirror = 2.0 * data.values[1] - data.values[0]
     x_limits = linear_limits([*data.values, mirror, *(other[0] if other else ())], pad=0.08)
     if x_limits is None or x_limits[2]:
         raise ValueError(f"{CALLER}: the ledger's values of {name} are not finite numbers within ±4e307;"
                          " there is no range of them to draw")
-    axes = _axes(ax)
+    axes = new_axes(ax)
     axes.set_autoscale_on(False)  # the limits are set below: matplotlib's margins overflow near 1e308
     lo, hi, _ = x_limits
     xs = [lo + (hi - lo) * i / 200 for i in range(201)]

@@ -26,6 +26,8 @@ import viz.cli.command
 
 #: Text the ``dot`` placeholders below are replaced with in ``RUNS``' environments.
 HANGING_DOT = "{hanging_dot}"  # a script that sleeps for a minute
+GRAPHVIZ_PURE = "{graphviz_pure}"  # the pip-installed dot, which has no PDF
+NO_FFMPEG = "{tmp}/bin"  # a PATH with a shell (sh) and no ffmpeg
 MISSING = "{tmp}/no-such-dot"
 
 
@@ -160,7 +162,8 @@ RUNS = [
     Run("demos.replay", ("--html", "{tmp}/r", "--step"), 2, "--step changes the printed replay", before_work=True),
     Run("demos.replay", ("--digits", "6", "--html", "{tmp}/r"), 2, "--digits changes the printed replay",
         before_work=True),
-    Run("demos.replay", ("--max-frames", "3"), 2, "--max-frames limits the frames --frames draws", before_work=True),
+    Run("demos.replay", ("--max-frames", "3"), 2, "--max-frames limits the frames --frames or --gif draws",
+        before_work=True),
     Run("demos.forward", ("--out", "{tmp}/pics"), 2, "demos.forward draws no pictures", before_work=True),
     Run("demos.graph", ("--no-graph",), 2, "demos.graph only draws", before_work=True),
     Run("demos", ("--out", "{tmp}/pics", "--no-graph"), 2, "--no-graph draws none", before_work=True),
@@ -174,4 +177,29 @@ RUNS = [
     Run("viz", ("x*2", "--set", "x=1", "-o", ""), 2, "empty value", before_work=True),
     Run("demos.replay", ("--leaf", ""), 2, "empty value", before_work=True),
     Run("viz", ("",), 2, "empty value", before_work=True),
+    # pictures: a slide, an animation, a resolution, a PDF, each refused in the command line's words
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "--gif", "{tmp}/b.webm"), 2, "use a .gif, .png (APNG) or .mp4",
+        before_work=True),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "--gif", "{tmp}/b.mp4"), 2, "an MP4 needs ffmpeg",
+        env={"PATH": NO_FFMPEG}, before_work=True),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "--gif", "/dev/full"), 2, "cannot tell what to write for '/dev/full'"),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "--gif", "{tmp}/a-file/b.gif"), 2, "is a file, not a directory"),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "--gif", "{tmp}/b.gif", "--delay", "0"), 2,
+        "--delay must be from 0.02 to 60 seconds", before_work=True),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "--delay", "1"), 2, "give --gif FILE too", before_work=True),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "-o", "{tmp}/g.png", "--dpi", "9000"), 2,
+        "--dpi must be from 10 to 600", before_work=True),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "-o", "{tmp}/g.svg", "--dpi", "300"), 2,
+        "--dpi sets the pixels per inch of a PNG", before_work=True),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "-o", "{tmp}/g.pdf"), 2, "SVG (--format svg) and PNG at 300 dpi",
+        env={"CHAINGRAD_DOT": "{graphviz_pure}"}, before_work=True),
+    Run("viz", ("x*w", "--set", "x=1", "w=2", "-o", "{tmp}/g.txt"), 2, "or pass --format svg", before_work=True),
+    Run("demos.replay", ("--gif", "{tmp}/b.webm"), 2, "use a .gif, .png (APNG) or .mp4", before_work=True),
+    Run("demos.replay", ("--gif", "{tmp}/b.mp4", "--leaf", "b3"), 2, "an MP4 needs ffmpeg", env={"PATH": NO_FFMPEG},
+        before_work=True),
+    Run("demos.replay", ("--delay", "2"), 2, "--delay is for the frames of --gif", before_work=True),
+    Run("demos.replay", ("--dpi", "300"), 2, "--dpi is for the frames of --gif", before_work=True),
+    Run("demos.replay", ("--gif", "{tmp}/b.gif", "--dpi", "1"), 2, "--dpi must be from 10 to 600", before_work=True),
+    Run("demos.replay", ("--slide",), 2, "--slide is for the frames", before_work=True),
+    Run("demos.replay", ("--gif", "{tmp}/a-file/b.gif", "--leaf", "b3"), 2, "is a file, not a directory"),
 ]

@@ -26,7 +26,7 @@ import engine
 from engine import GraphChangedError, Value, check_grad, numerical_grad, topological_order, trace
 from nn import MLP, SGD, Layer, Neuron, get_activation, gradient_descent, linear, mse, ssr, train
 from tests.bench_drawing import product  # x*x*...*x: the layout Graphviz finds hardest
-from viz import draw, explain, explore, render, to_png, to_svg
+from viz import animate, draw, explain, explore, render, to_png, to_svg
 from viz.practice.check import check
 from viz.practice.questions import make_questions
 from viz.replay.frames import write_replay
@@ -251,6 +251,10 @@ ROWS: list[Row] = [
     Row("draw", "names", lambda: draw(_root(), names=["a"]), TypeError, "names must be a mapping"),
     Row("draw", "compact", lambda: draw(_root(), compact="yes"), TypeError, "compact must be True or False"),
     Row("draw", "forward", lambda: draw(_root(), forward="SSR"), TypeError, "forward must be a Value"),
+    Row("draw", "slide", lambda: draw(_root(), slide="yes"), TypeError, "slide must be True or False"),
+    Row("draw", "fade", lambda: draw(_root(), fade=3), TypeError, "fade must be a collection of Values"),
+    Row("draw", "fade", lambda: draw(_root(), fade=["w"]), TypeError, "fade must hold Values, got str"),
+    Row("draw", "fade", lambda: draw(_root(), fade=[[1]]), TypeError, "fade must hold Values, got list"),
     Row("draw", "*", lambda: draw(_root(), colour=1), TypeError, "unknown drawing option 'colour'"),
     Row("render", "root", lambda: render(3, "a.svg"), TypeError, "root must be an engine Value, got int"),
     Row("render", "path", lambda: render(_root(), 3), TypeError, "path must be a file name"),
@@ -259,6 +263,15 @@ ROWS: list[Row] = [
     Row("render", "format", lambda: render(_root(), "a.svg", format=3), TypeError, "format must be a str"),
     Row("render", "draw_options", lambda: render(_root(), "a.svg", colour=1), TypeError,
         "unknown drawing option 'colour'"),
+    Row("render", "draw_options", lambda: render(_root(), "a.svg", slide=1), TypeError, "slide must be True or False"),
+    Row("render", "dpi", lambda: render(_root(), "a.png", dpi=0), ValueError, "dpi must be an int between 10 and 600"),
+    Row("render", "dpi", lambda: render(_root(), "a.png", dpi=300.0), ValueError, "dpi must be an int"),
+    Row("render", "dpi", lambda: render(_root(), "a.png", dpi=True), ValueError, "dpi must be an int"),
+    Row("render", "dpi", lambda: render(_root(), "a.svg", dpi=300), ValueError,
+        "dpi=300 sets a PNG's pixels per inch; SVG has none"),
+    Row("render", "format", lambda: render(_root(), "a.pdf", format="pdf", dpi=300), ValueError, "PDF has none"),
+    Row("to_png", "dpi", lambda: to_png("digraph {}", dpi=10**6), ValueError, "dpi must be an int between 10 and 600"),
+    Row("to_png", "dpi", lambda: to_png("digraph {}", dpi="300"), ValueError, "dpi must be an int"),
     Row("to_svg", "digraph", lambda: to_svg(3), TypeError, "expected a graphviz.Digraph"),
     Row("to_svg", "digraph", lambda: to_svg("<svg></svg>"), ValueError, "got SVG text"),
     Row("to_png", "digraph", lambda: to_png(None), TypeError, "expected a graphviz.Digraph"),
@@ -285,6 +298,36 @@ ROWS: list[Row] = [
     Row("explore", "max_layout", lambda: explore(_root(), "page.html", max_layout=0), ValueError, "max_layout"),
     Row("explore", "max_paths", lambda: explore(_root(), "page.html", max_paths=0), ValueError, "max_paths"),
     Row("explore", "*", lambda: explore(_root(), "page.html", legend=False), TypeError, "unknown page option 'legend'"),
+    Row("animate", "root", lambda: animate(3, "a.gif"), TypeError, "root must be an engine Value, got int"),
+    Row("animate", "root", lambda: animate(_model(), "a.gif"), TypeError, "an nn model"),
+    Row("animate", "path", lambda: animate(_root(), 3), TypeError, "path must be a file name"),
+    Row("animate", "path", lambda: animate(_root(), "a.webm"), ValueError, "use a .gif, .png (APNG) or .mp4"),
+    Row("animate", "path", lambda: animate(_root(), "."), IsADirectoryError, "it is a directory"),
+    Row("animate", "path", lambda: animate(_root(), "no/such/a.gif"), FileNotFoundError, "does not exist"),
+    Row("animate", "format", lambda: animate(_root(), "a.gif", format="webm"), ValueError,
+        "format must be 'gif', 'apng' or 'mp4'"),
+    Row("animate", "delay", lambda: animate(_root(), "a.gif", delay=0), ValueError, "delay must be a number of"),
+    Row("animate", "delay", lambda: animate(_root(), "a.gif", delay=NAN), ValueError, "from 0.02 to 60"),
+    Row("animate", "delay", lambda: animate(_root(), "a.gif", delay="1"), TypeError, "delay must be a number"),
+    Row("animate", "dpi", lambda: animate(_root(), "a.gif", dpi=1), ValueError, "dpi must be an int between 10"),
+    Row("animate", "leaf", lambda: animate(_root(), "a.gif", leaf="q"), ValueError, "'q'"),
+    Row("animate", "params", lambda: animate(_root(), "a.gif", params=3), TypeError, "params must be a collection"),
+    Row("animate", "max_frames", lambda: animate(_root(), "a.gif", max_frames=1), ValueError, "more than max_frames=1"),
+    Row("animate", "max_frames", lambda: animate(_root(), "a.gif", max_frames=0), ValueError,
+        "max_frames must be an int >= 1"),
+    Row("animate", "precision", lambda: animate(_root(), "a.gif", precision=0), ValueError, "precision"),
+    Row("animate", "compact", lambda: animate(_root(), "a.gif", compact=None), TypeError, "compact must be True or"),
+    Row("animate", "show_grads", lambda: animate(_root(), "a.gif", show_grads=0), TypeError, "show_grads must be"),
+    Row("animate", "rankdir", lambda: animate(_root(), "a.gif", rankdir="up"), ValueError, "rankdir must be"),
+    Row("animate", "max_nodes", lambda: animate(_root(), "a.gif", max_nodes=2), ValueError, "more than max_nodes=2",
+        prefix="draw"),  # what only the graph can refuse, the drawing says (as for replay_frames)
+    Row("animate", "max_layout", lambda: animate(_root(), "a.gif", max_layout=0), ValueError, "max_layout must be"),
+    Row("animate", "formulas", lambda: animate(_root(), "a.gif", formulas="no"), TypeError, "formulas must be True"),
+    Row("animate", "legend", lambda: animate(_root(), "a.gif", legend=[]), TypeError, "legend must be True or False"),
+    Row("animate", "slide", lambda: animate(_root(), "a.gif", slide="16:9"), TypeError, "slide must be True or"),
+    Row("animate", "fade", lambda: animate(_root(), "a.gif", fade="y"), TypeError, "fade must be a collection"),
+    Row("animate", "*", lambda: animate(_root(), "a.gif", title="t"), TypeError, "title= is set by the replay"),
+    Row("animate", "*", lambda: animate(_root(), "a.gif", colour=1), TypeError, "unknown drawing option 'colour'"),
     # ---------------------------------------------------------------- files: the path and the real cause
     Row("render", "path", lambda: render(_root(), "/dev/full", format="dot"), OSError,
         "cannot write '/dev/full': No space left on device (ENOSPC)"),
@@ -303,6 +346,10 @@ ROWS: list[Row] = [
         "cannot make the directory 'a-file': it is a file"),
     Row("write_frames", "directory", lambda: write_replay(_root(), _in_a_file("r"), frames=True),
         NotADirectoryError, "'a-file' is a file, not a directory (ENOTDIR)"),
+    Row("animate", "path", lambda: animate(_root(), "/dev/full", format="gif"), OSError,
+        "cannot write '/dev/full': No space left on device (ENOSPC)"),
+    Row("animate", "path", lambda: animate(_root(), _in_a_file("a.gif")), NotADirectoryError,
+        "'a-file' is a file, not a directory (ENOTDIR)"),
     Row("Ledger.to_csv", "path", lambda: _ledger().to_csv("/dev/full"), OSError,
         "cannot write '/dev/full': No space left on device (ENOSPC)"),
     Row("Ledger.to_csv", "path", lambda: _ledger().to_csv(_in_a_file("l.csv")), NotADirectoryError,
@@ -323,6 +370,19 @@ ROWS: list[Row] = [
         ValueError, "within ±4e307"),
     Row("plot_loss", "ledger", lambda: _plots().plot_loss(_plot_ledger([1.0, Value(2.0)])), TypeError,
         "the ledger's loss after 1 step must be a number, got Value"),
+    Row("plot_loss", "log_steps", lambda: _plots().plot_loss(_plot_ledger([1.0, 2.0]), log_steps="yes"), TypeError,
+        "log_steps must be True, False or None, got str"),
+    Row("plot_loss", "dpi", lambda: _plots().plot_loss(_plot_ledger([1.0, 2.0]), dpi=0), ValueError,
+        "dpi must be a number of pixels per inch from 10 to 600, got 0"),
+    Row("plot_loss", "dpi", lambda: _plots().plot_loss(_plot_ledger([1.0, 2.0]), dpi=NAN), ValueError,
+        "dpi must be a number of pixels per inch"),
+    Row("plot_fit", "dpi", lambda: _plots().plot_fit({"f": abs}, [0.0, 1.0], [0.0, 1.0], dpi="high"), ValueError,
+        "dpi must be a number of pixels per inch"),
+    Row("plot_fit", "dpi", lambda: _plots().plot_fit({"f": abs}, [0.0, 1.0], [0.0, 1.0], dpi=200, ax=_new_axes()),
+        ValueError, "dpi sets a new figure's pixels per inch; with ax= the figure is yours"),
+    Row("plot_descent", "dpi", lambda: _plots().plot_descent(
+        train(_model(), [0.0], [1.0], params=["L2.n1.b"], steps=2), abs, dpi=10**4), ValueError,
+        "dpi must be a number of pixels per inch from 10 to 600"),
     Row("explore", "root", lambda: explore(_opposite_paths(), "page.html"), ValueError,
         "the grad of 'x' is nan (the backward pass leaves the float range at x"),
     Row("explore", "root", lambda: explore(_opposite_paths(labels=False), "page.html"), ValueError,
@@ -335,6 +395,11 @@ ROWS: list[Row] = [
     Row("make_questions", "root", lambda: make_questions(_cancelling_paths(), "w1"), ValueError,
         "is inf, beyond the float range"),
 ]
+
+
+def _new_axes() -> Any:
+    """The axes of a new matplotlib figure (made without pyplot)."""
+    return _plots().plot_loss(_plot_ledger([1.0, 2.0])).axes[0]
 
 
 def _plots() -> Any:

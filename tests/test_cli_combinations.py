@@ -69,11 +69,17 @@ VIZ_SAMPLES = {
     "--rankdir": ("--rankdir", "TB"), "--compact": ("--compact",), "--params": ("--params", "x"),
     "--title": ("--title", "T"), "--max-nodes": ("--max-nodes", "1"), "--max-layout": ("--max-layout", "3"),
     "--dot-timeout": ("--dot-timeout", "0.000001"), "--max-paths": ("--max-paths", "1"),
+    "--no-compact": ("--no-compact",), "--slide": ("--slide",), "--gif": ("--gif", "b.gif"),
+    "--delay": ("--delay", "0.5"), "--dpi": ("--dpi", "50"),
 }
-VIZ_SAME = {frozenset({"--compact", "--html"}): ("--html", "the explorer page is always drawn compact")}
+VIZ_SAME = {frozenset({"--compact", "--html"}): ("--html", "the explorer page is always drawn compact"),
+            frozenset({"--compact", "--gif"}): ("--gif", "the animation's frames are drawn as the page, compact"),
+            frozenset({"--compact", "--slide"}): ("--slide", "a slide's boxes are always compact")}
 # Alone: --latex/--markdown need --explain, --max-paths an explanation, --dot-timeout a dot run
 # (the DOT text is printed), and the limits of 1 node and 3 layout pieces refuse the drawing.
-VIZ_REFUSED = frozenset({"--latex", "--markdown", "--max-paths", "--dot-timeout", "--max-nodes", "--max-layout"})
+# --no-compact, --delay and --dpi are for the page, the animation or a PNG, none of which the DOT text is.
+VIZ_REFUSED = frozenset({"--latex", "--markdown", "--max-paths", "--dot-timeout", "--max-nodes", "--max-layout",
+                         "--no-compact", "--delay", "--dpi"})
 
 COMMANDS = [
     Command("viz", viz.cli.command.main, viz.cli.command.build_parser, ("y = x*x*w1", "--set", "x=0.123456", "w1=1.7"),
@@ -94,8 +100,13 @@ COMMANDS = [
         "demos.replay", demos.replay.main, demos.replay.build_parser, (),
         {"--step": ("--step",), "--equations": ("--equations",), "--leaf": ("--leaf", "b3"),
          "--set": ("--set", "w3=0.5"), "--digits": ("--digits", "6"), "--html": ("--html", "r"),
-         "--frames": ("--frames",), "--max-frames": ("--max-frames", "2")},
-        refused_alone=frozenset({"--frames", "--max-frames"}),  # beside a page, of --frames
+         "--frames": ("--frames",), "--max-frames": ("--max-frames", "2"),
+         # the animation of b3's paths: 14 frames (all 67 steps would take a minute a run)
+         "--gif": ("--gif", "b.gif", "--leaf", "b3"), "--delay": ("--delay", "0.5"), "--dpi": ("--dpi", "50"),
+         "--slide": ("--slide",), "--no-compact": ("--no-compact",)},
+        # beside a page, of --frames; of the drawings --gif and --html make
+        refused_alone=frozenset({"--frames", "--max-frames", "--delay", "--dpi", "--slide", "--no-compact"}),
+        same={frozenset({"--gif", "--leaf"}): ("--gif", "the --gif sample replays b3's paths already")},
     ),
     Command("demos.check", demos.check.main, demos.check.build_parser, ("dSSR/db3 = -2*(observed - predicted)",),
             {"--set": ("--set", "b3=1"), "--point": ("--point", "2")}),

@@ -30,7 +30,8 @@ def test_stdout_holds_only_the_explanations(tmp_path, capsys, flag, method):
     status = main([EXPR, *SET, "--explain", "w1", "--explain", "b1", flag, "-o", str(out)])
     captured = capsys.readouterr()
     assert status == 0
-    expected = getattr(explain(ssr, w1), method)() + "\n" + getattr(explain(ssr, b1), method)()
+    # One blank line between the two, a line's end after the last (the texts themselves end without one).
+    expected = getattr(explain(ssr, w1), method)() + "\n\n" + getattr(explain(ssr, b1), method)() + "\n"
     assert captured.out == expected
     assert captured.err == f"wrote {out}\n" and out.exists()
 

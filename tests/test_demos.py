@@ -269,11 +269,18 @@ def test_graph_writes_svgs_and_prints_their_paths(tmp_path, capsys, monkeypatch)
     rc, out, err = run(graph, ["--out", str(out_dir)], capsys, monkeypatch)
     assert rc == 0, err
     assert_fits(out, tmp_path)
-    for name in (graph.ONE_POINT_FILE, graph.WHOLE_FILE):
+    for name in (graph.ONE_POINT_FILE, graph.WHOLE_FILE, graph.ONE_POINT_SLIDE, graph.WHOLE_SLIDE):
         path = out_dir / name
         assert path.is_file()
         assert "<svg" in path.read_text(encoding="utf-8")
         assert f"written: {path}" in out
+    # The slide versions beside the full ones: 16:9 pages (viz.draw's slide=True; tests/test_viz_slide.py
+    # measures their text), the three-point one with the points other than input 0.5 faded.
+    for name in (graph.ONE_POINT_SLIDE, graph.WHOLE_SLIDE):
+        w, h = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', (out_dir / name).read_text("utf-8")).groups()
+        assert float(w) / float(h) == pytest.approx(16 / 9, abs=0.01), name
+    slide = re.findall(r'font-weight="bold"[^>]*>([^<]*)<', (out_dir / graph.WHOLE_SLIDE).read_text("utf-8"))
+    assert "x1[2]" in slide and "x1[1]" not in slide and "x1[3]" not in slide
     # Each data point's nodes are told apart as the replay names them; none is left unnumbered.
     whole = (out_dir / graph.WHOLE_FILE).read_text(encoding="utf-8")
     boxes = re.findall(r'font-weight="bold"[^>]*>([^<]*)<', whole)  # the names in the boxes
@@ -283,7 +290,7 @@ def test_graph_writes_svgs_and_prints_their_paths(tmp_path, capsys, monkeypatch)
     # The terms between them carry the articles' names, not an op and a position (*#7).
     for label in ("y1w3", "y2w4", "residual", "sq"):
         assert [f"{label}[{k}]" in boxes for k in (1, 2, 3)] == [True] * 3, label
-    for name in (graph.ONE_POINT_FILE, graph.WHOLE_FILE):
+    for name in (graph.ONE_POINT_FILE, graph.WHOLE_FILE, graph.ONE_POINT_SLIDE, graph.WHOLE_SLIDE):
         shown = re.findall(r'font-weight="bold"[^>]*>([^<]*)<', (out_dir / name).read_text("utf-8"))
         assert not [b for b in shown if re.search(r"(?<!&)#\d", b)], name
     # The red path's factors for input 0.5 at Details Pt. 2's start, and their product.

@@ -1,6 +1,7 @@
 """The hostile command lines of tests/hostile_cli.py: one line on stderr, the right status, in bounded time."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_cli import COMMANDS, HANGING_DOT, RUNS, SAME_AS_DEMOS, Command, Run
+from tests.hostile_cli import COMMANDS, GRAPHVIZ_PURE, HANGING_DOT, RUNS, SAME_AS_DEMOS, Command, Run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,13 +55,21 @@ def hanging_dot(tmp_path_factory):
     return str(script)
 
 
+def _graphviz_pure() -> str:
+    """The graphviz-pure beside this interpreter (or on PATH), else a dot that is missing."""
+    here = Path(sys.executable).parent / "graphviz-pure"
+    return str(here) if here.exists() else shutil.which("graphviz-pure") or "/no/graphviz-pure"
+
+
 def _fill(text: str, tmp: Path, hanging: str) -> str:
-    return text.replace(HANGING_DOT, hanging).replace("{tmp}", str(tmp))
+    return text.replace(HANGING_DOT, hanging).replace("{tmp}", str(tmp)).replace(GRAPHVIZ_PURE, _graphviz_pure())
 
 
 @pytest.mark.parametrize("run", RUNS, ids=[r.id for r in RUNS])
 def test_a_hostile_run_ends_in_one_line_and_a_status(run: Run, tmp_path, hanging_dot):
     (tmp_path / "a-file").write_text("not a folder\n")
+    (tmp_path / "bin").mkdir()  # NO_FFMPEG: a shell and nothing else
+    (tmp_path / "bin" / "sh").symlink_to(shutil.which("sh") or "/bin/sh")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
     env.update({k: _fill(v, tmp_path, hanging_dot) for k, v in run.env.items()})
     argv = [_fill(a, tmp_path, hanging_dot) for a in run.argv]

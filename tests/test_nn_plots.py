@@ -52,7 +52,11 @@ def test_descent_tangents_have_the_engines_slope(b3_ledger):
     fig = plot_descent(b3_ledger, pictures.b3_curve())
     curve = pictures.b3_curve()
     h = 1e-6
+    drawn = {line.get_gid() for line in fig.axes[0].lines}
+    assert {"tangent1", "tangent2", "tangent3"} <= drawn  # the steps far apart each have theirs
     for k, row in enumerate(b3_ledger, start=1):
+        if f"tangent{k}" not in drawn:
+            continue  # a point crowded near the optimum
         (x0, y0), (x1, y1) = by_gid(fig.axes[0], f"tangent{k}")
         slope = (y1 - y0) / (x1 - x0)
         assert slope == pytest.approx(row.grads["b3"], rel=1e-9)
@@ -64,11 +68,12 @@ def test_descent_tangents_have_the_engines_slope(b3_ledger):
 
 def test_descent_legend_names_the_loss_and_the_parameter(b3_ledger):
     legend = [t.get_text() for t in plot_descent(b3_ledger, pictures.b3_curve()).axes[0].get_legend().get_texts()]
-    assert legend == ["SSR as a function of b3", "tangent: slope = the engine's dSSR/db3", "10 steps at lr = 0.1"]
+    assert legend == ["SSR as a function of b3", "tangent: slope = the engine's dSSR/db3",
+                      "10 steps at lr = 0.1 (numbered)"]
 
 def test_descent_steps_move_by_slope_times_lr(b3_ledger):
     fig = plot_descent(b3_ledger, pictures.b3_curve())
-    arrows = {a.get_gid(): a for a in fig.axes[0].texts if a.get_gid()}
+    arrows = {a.get_gid(): a for a in fig.axes[0].texts if str(a.get_gid()).startswith("step")}
     assert sorted(arrows) == sorted(f"step{k}" for k in range(1, 11))
     for k, row in enumerate(b3_ledger, start=1):
         start, end = arrows[f"step{k}"].xyann, arrows[f"step{k}"].xy
@@ -225,14 +230,76 @@ def test_demo_pictures_are_written_and_deterministic(tmp_path):
         assert data.startswith(b"\x89PNG") and data == b.read_bytes()
 
 
-def test_descent_tangents_stand_out_from_the_curve(b3_ledger):
+def test_descent_tangents_are_short_of_one_length_and_the_curve_shows_through(b3_ledger):
+    # The tangents once piled up near the optimum and the first one hid the steep curve: now each is
+    # as long on the page as every other (a sixth of the axes), drawn thinner than the curve and dashed,
+    # and a point closer than a tangent's length to one that has a tangent gets none.
+    from nn.plot_descent import TANGENT_LENGTH
+
     axes = plot_descent(b3_ledger, pictures.b3_curve()).axes[0]
     (curve,) = [line for line in axes.lines if line.get_gid() == "curve"]
     tangents = [line for line in axes.lines if str(line.get_gid()).startswith("tangent")]
-    assert len(tangents) == len(b3_ledger)
-    width = axes.get_xlim()[1] - axes.get_xlim()[0]
+    assert 3 <= len(tangents) < len(b3_ledger)
+    transform = axes.transData
+    lengths, centres = [], []
     for t in tangents:
         assert t.get_color() not in (curve.get_color(), "#d95f02")  # neither the curve's nor the steps' colour
-        assert t.get_linewidth() >= curve.get_linewidth() and t.get_zorder() > curve.get_zorder()  # on top
-        (x0, _), (x1, _) = t.get_xydata()
-        assert x1 - x0 == pytest.approx(width / 4)  # long enough to leave the curve on both sides
+        assert t.get_linewidth() < curve.get_linewidth() and t.get_zorder() > curve.get_zorder()
+        assert t.get_linestyle() == "--"
+        (a, b) = transform.transform(t.get_xydata())
+        lengths.append(math.dist(a, b))
+        centres.append((a + b) / 2)
+    assert max(lengths) == pytest.approx(min(lengths), rel=1e-6)
+    assert lengths[0] == pytest.approx(TANGENT_LENGTH * axes.bbox.width, rel=1e-6)
+    assert min(math.dist(p, q) for i, p in enumerate(centres) for q in centres[i + 1:]) >= lengths[0] * 0.999
+
+
+def test_descent_steps_are_numbered_where_an_arrow_has_room(b3_ledger):
+    axes = plot_descent(b3_ledger, pictures.b3_curve()).axes[0]
+    numbers = {t.get_gid(): t for t in axes.texts if str(t.get_gid()).startswith("number")}
+    data = descent_data(b3_ledger)
+    assert ["number1", "number2", "number3"] == sorted(numbers)[:3]
+    for gid, text in numbers.items():
+        k = int(gid[len("number"):])
+        assert text.get_text() == str(k)
+        # at the middle of step k's arrow, from (value, loss) before step k to after it
+        mid = ((data.values[k - 1] + data.values[k]) / 2, (data.losses[k - 1] + data.losses[k]) / 2)
+        assert text.xy == pytest.approx(mid)
+    assert len(numbers) < len(b3_ledger)  # the last steps, a few hundredths long, carry none
+
+
+def test_a_long_runs_steps_are_on_a_log_scale_and_its_overshoot_is_pointed_out():
+    # Details Pt. 2's start at lr 0.1: SSR 1.896 -> 4.2 -> 7.41 before it falls (the ledger's own losses).
+    from nn.plots import rise
+
+    fast = train(sq.network(sq.DETAILS_2_START), sq.INPUTS, sq.OBSERVED, lr=0.1, steps=300)
+    losses = [r.loss for r in fast] + [fast.final_loss]
+    assert rise(losses) == (1, 2) and losses[2] > losses[1] > losses[0]
+    axes = plot_loss(fast, label="lr = 0.1").axes[0]
+    assert axes.get_xscale() == "symlog" and axes.get_xlim()[0] < 0  # step 0 keeps off the axis
+    (note,) = [t for t in axes.texts if str(t.get_gid()).startswith("rise:")]
+    assert note.get_text() == f"steps 1 to 2: SSR grows, {losses[0]:.3g} → {losses[2]:.3g} (an overshoot)"
+    assert note.xy == (2, losses[2])
+    # Short runs keep linear steps, and a run that only falls has nothing pointed out.
+    b3 = train(sq.network(sq.MAIN_IDEAS_START), sq.INPUTS, sq.OBSERVED, params=["b3"], lr=0.1)
+    short = plot_loss(b3).axes[0]
+    assert short.get_xscale() == "linear" and not [t for t in short.texts if str(t.get_gid()).startswith("rise")]
+    assert plot_loss(b3, log_steps=True).axes[0].get_xscale() == "symlog"
+    assert rise([3.0, 2.0, 1.0]) is None and rise([1.0, math.inf, 2.0]) is None
+
+
+def test_dpi_sets_a_new_figures_pixels_per_inch(b3_ledger):
+    import io as _io
+
+    from PIL import Image
+
+    sizes = {}
+    for dpi in (100, 300):
+        buf = _io.BytesIO()
+        fig = plot_loss(b3_ledger, dpi=dpi)
+        assert fig.get_dpi() == dpi
+        fig.savefig(buf, format="png")
+        sizes[dpi] = Image.open(_io.BytesIO(buf.getvalue())).size
+    assert sizes[300] == (3 * sizes[100][0], 3 * sizes[100][1]) == (1920, 1200)
+    assert plot_descent(b3_ledger, pictures.b3_curve(), dpi=150).get_dpi() == 150
+    assert plot_fit({"f": abs}, [0.0, 1.0], [0.0, 1.0], dpi=72).get_dpi() == 72

@@ -45,8 +45,9 @@ def expected_cells(root: Value, grads: dict, precision: int = 3) -> dict:
 
 @pytest.fixture(scope="module")
 def network():
+    # With op ovals (compact=False): the step's edge goes into its op, the op into the consumer.
     root, params = articles_network()
-    return root, params, replay_frames(root, params=list(params.values()))
+    return root, params, replay_frames(root, params=list(params.values()), compact=False)
 
 
 def test_one_frame_per_step_plus_the_start(network):
@@ -65,6 +66,12 @@ OUTLINED = re.compile(
 )
 
 
+def outlined(source: str) -> list:
+    """The boxes outlined in a colour: (id, colour, pen width). (Every box of a frame is an outline, of the
+    same size; those not marked are invisible.)"""
+    return [found for found in OUTLINED.findall(source) if found[1] != "transparent"]
+
+
 def test_start_frame_shows_only_the_roots_grad(network):
     root, params, frames = network
     cells = shown_grads(frames[0].digraph.source)
@@ -72,7 +79,7 @@ def test_start_frame_shows_only_the_roots_grad(network):
     assert FOCUS.lower() not in frames[0].digraph.source.lower()
     # The caption speaks of dSSR/dSSR = 1: the root's box is outlined and the viewer opens on it.
     root_box = f"n{len(topological_order(root)) - 1}"
-    assert OUTLINED.findall(frames[0].digraph.source) == [(root_box, GRAD_COLOUR, str(RECEIVER_WIDTH))]
+    assert outlined(frames[0].digraph.source) == [(root_box, GRAD_COLOUR, str(RECEIVER_WIDTH))]
     assert frames[0].focus == (root_box,)
 
 
@@ -99,8 +106,8 @@ def test_a_step_frame_focuses_the_one_edge_its_local_derivative_comes_from(netwo
         # The box whose grad changes is outlined in the grads' colour (thicker), the consumer's in
         # the focus colour, and no other box is outlined.
         target = f"n{index[step.input]}"
-        assert sorted(OUTLINED.findall(source)) == sorted([(f"n{c}", FOCUS, "3"),
-                                                         (target, GRAD_COLOUR, str(RECEIVER_WIDTH))])
+        assert sorted(outlined(source)) == sorted([(f"n{c}", FOCUS, str(RECEIVER_WIDTH)),
+                                                  (target, GRAD_COLOUR, str(RECEIVER_WIDTH))])
         assert frame.focus == (f"op{c}", target)
         # The step's equation is the drawing's title.
         equation = step_equation(step, names, root, digits=3, times="×")
@@ -246,7 +253,8 @@ def test_command_line_frame_limit(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["--html", str(tmp_path), "--max-frames", "5"], stdout=out)
     err = capsys.readouterr().err
-    assert stop.value.code == 2 and err.count("\n") == 1 and "--max-frames limits the frames --frames draws" in err
+    assert stop.value.code == 2 and err.count("\n") == 1
+    assert "--max-frames limits the frames --frames or --gif draws" in err
     assert not (tmp_path / "index.html").exists()
 
 
@@ -268,3 +276,71 @@ def test_compact_frames_focus_ids_that_exist_in_the_drawing():
         ids = {m for m in re.findall(r"^\s*(\w+) \[", frame.digraph.source, re.MULTILINE)}
         assert frame.focus == (f"n{index[frame.step.consumer]}", f"n{index[frame.step.input]}")
         assert set(frame.focus) <= ids
+
+
+# ------------------------------------------------------------------ one size, the page's layout
+
+
+def svg_page(svg: str) -> tuple[str, str]:
+    return re.search(r'<svg width="([\d.]+pt)" height="([\d.]+pt)"', svg).groups()
+
+
+def relative(boxes_: dict) -> dict:
+    """Each box's place relative to the first box's (the drawings differ by what is above the graph)."""
+    x0, y0 = boxes_["n0"][0], boxes_["n0"][1]
+    return {k: tuple(round(v - (x0, y0)[i % 2], 1) for i, v in enumerate(b)) for k, b in boxes_.items()}
+
+
+@pytest.mark.parametrize("slide", [False, True])
+def test_every_frame_has_one_size_and_the_graph_one_place(slide):
+    # The titles (the steps' equations) differ in length: each frame's title takes the longest's width.
+    from viz.graph.render import to_svg
+
+    root, params = articles_network()
+    frames = replay_frames(root, leaf=params["w1"], params=list(params.values()), slide=slide)
+    svgs = [to_svg(f.digraph) for f in frames]
+    assert len({svg_page(svg) for svg in svgs}) == 1, {svg_page(svg) for svg in svgs}
+    first = boxes(svgs[0])
+    for k, svg in enumerate(svgs[1:], 1):
+        now = boxes(svg)
+        assert now.keys() == first.keys()
+        for name in first:  # the same place: within a hundredth of a point's rounding in dot
+            assert now[name] == pytest.approx(first[name], abs=0.6), (k, name)
+    if slide:
+        width, height = (float(v[:-2]) for v in svg_page(svgs[0]))
+        assert width / height == pytest.approx(16 / 9, abs=0.01)
+
+
+def test_frames_are_drawn_as_the_page_draws_the_graph():
+    # The page's drawing and a frame's: compact by default, the same boxes in the same places.
+    from viz.graph.render import to_svg
+    from viz.page.explorer import explore_html
+
+    root, params = articles_network()
+    frame = replay_frames(root, params=list(params.values()))[3]
+    assert " -> op" not in frame.digraph.source  # compact, as the page
+    page = explore_html(root, params=list(params.values()))
+    page_svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    # The page names its boxes' groups by their data-index (n<index> in the DOT text).
+    page_svg = re.sub(r'(<g id="node\d+" class="node [^"]*"[^>]*data-index="(\d+)"[^>]*>)<title>[^<]*</title>',
+                      r"\1<title>n\2</title>", page_svg)
+    frame_boxes, page_boxes = relative(boxes(to_svg(frame.digraph))), relative(boxes(page_svg))
+    assert frame_boxes.keys() == page_boxes.keys() and len(frame_boxes) == len(topological_order(root))
+    for name, box in frame_boxes.items():
+        assert box == pytest.approx(page_boxes[name], abs=0.6), name
+
+
+def test_the_frames_of_a_learners_own_graph_share_one_size():
+    from nn import MLP, ssr
+    from viz.graph.render import to_svg
+
+    model = MLP(2, [2, 1], seed=5)
+    loss = ssr([1.0], [model([1.0, -0.5])])
+    loss.backward()
+    a = Value(-0.7)
+    unlabelled = (a * a).exp() - a
+    unlabelled.backward()
+    for root in (loss, unlabelled):
+        frames = replay_frames(root)
+        assert len(frames) == len(backward_steps(root)) + 1
+        assert len({svg_page(to_svg(f.digraph)) for f in frames[::3]}) == 1

@@ -19,8 +19,8 @@ from viz.chainrule.names import is_position_name, node_names
 from viz.chainrule.numbers import fmt
 from viz.replay.frames import replay_frames
 
-# An edge's label ends at the first ">" followed by "]" or a space: user text inside is escaped.
-EDGE = re.compile(r"^\t(\w+) -> (\w+) \[label=<(.*?)>(?:\]| )", re.MULTILINE)
+# An edge's label is the one cell of a borderless table (a margin around the text): user text inside is escaped.
+EDGE = re.compile(r"^\t(\w+) -> (\w+) \[label=<<table [^>]*><tr><td>(.*?)</td></tr></table>>", re.MULTILINE)
 
 
 def edge_labels(source: str) -> list[str]:
@@ -43,7 +43,7 @@ def tanh_graph():
 
 def test_the_articles_replay_frame_writes_the_residual_as_its_expression():
     ssr, _ = network()
-    frame = replay_frames(ssr)[0]
+    frame = replay_frames(ssr, compact=False)[0]  # op ovals: each label's formula and number on one line
     source = frame.digraph.source
     labels = edge_labels(source)
     names = node_names(ssr)

@@ -42,7 +42,7 @@ def hand_w1_terms(p):
 
 def test_latex_paths_carry_the_hand_formulas_numbers():
     text = articles_w1().latex()
-    assert text.startswith("\\begin{align*}\n") and text.endswith("\\end{align*}\n")
+    assert text.startswith("\\begin{align*}\n") and text.endswith("\\end{align*}")
     products = [line for line in text.splitlines() if re.fullmatch(r"&\\qquad = \S+ \\\\", line)]
     hand = hand_w1_terms(sq.DETAILS_2_START)
     assert len(products) == 3
@@ -283,3 +283,15 @@ def test_sums_and_signs_inside_products_get_brackets():
     v = (u * c).relabel("v")
     v.backward()
     assert r"&\qquad = c \times (-c/b^{2}) \\" in explain(v, b, format="latex")
+
+
+def test_latex_and_markdown_end_with_their_last_line_not_a_blank_one(capsys):
+    # print(explain(..., format="latex")) once ended with an empty line: the text ends at \end{align*}.
+    w, x = Value(3.34, "w1"), Value(0.5, "x")
+    y = (w * x).softplus().relabel("y")
+    y.backward()
+    tex, md = explain(y, w, format="latex"), explain(y, w, format="markdown")
+    assert tex.endswith("\\end{align*}") and not tex.endswith("\n")
+    assert md.endswith("(agree).") and not md.endswith("\n")
+    print(tex)
+    assert capsys.readouterr().out.endswith("\\end{align*}\n")

@@ -37,7 +37,7 @@ def _fields(kind, skip=()) -> list[tuple[str, object]]:
 def test_the_drawing_functions_show_the_options_as_their_keywords():
     assert _keywords(draw) == _fields(DrawOptions)
     assert _keywords(draw_frame)[3:] == _fields(DrawOptions)  # after grads, focus, focus_edge
-    own = ["leaf", "params", "max_frames", "precision"]
+    own = ["leaf", "params", "max_frames", "precision", "compact"]
     assert [n for n, _ in _keywords(replay_frames)] == own + [
         n for n, _ in _fields(DrawOptions) if n not in own and n not in FRAME_SET]
     assert _keywords(explore) == _keywords(explore_html) == _fields(PageOptions)

@@ -142,8 +142,8 @@ def test_inline_display_in_jupyter_uses_the_found_dot(monkeypatch, tmp_path, gra
 
 
 def test_unknown_suffix_is_refused(tmp_path, graph):
-    with pytest.raises(ValueError, match=r"suffix '\.pdf'.*\.svg, \.png or \.dot"):
-        render(graph, tmp_path / "graph.pdf")
+    with pytest.raises(ValueError, match=r"suffix '\.txt'.*\.svg, \.png, \.pdf or \.dot.*format='svg'"):
+        render(graph, tmp_path / "graph.txt")
     with pytest.raises(ValueError, match="no suffix"):
         render(graph, tmp_path / "graph")
     assert list(tmp_path.iterdir()) == []
@@ -209,3 +209,64 @@ def test_compact_network_fits_a_slide_better(tmp_path):
     (wd, hd), (wc, hc) = size(), size(compact=True)
     assert wc < 0.7 * wd
     assert wc / hc < 3.0 < wd / hd
+
+
+# ------------------------------------------------------------------ resolution and PDF
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's header (the IHDR chunk), read without Pillow."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_a_png_at_300_dpi_is_three_times_the_100_dpi_one(tmp_path, graph):
+    from viz import to_png
+
+    small, large = (png_size(render(graph, tmp_path / f"g{d}.png", dpi=d).read_bytes()) for d in (100, 300))
+    # dot rounds each side to whole pixels: within one pixel of three times
+    assert abs(large[0] - 3 * small[0]) <= 3 and abs(large[1] - 3 * small[1]) <= 3
+    assert large[0] > 3 * small[0] - 4 and small[0] > 50
+    # The default is dot's own 96 per inch; to_png takes dpi too.
+    default = png_size(to_png(draw(graph)))
+    assert default[0] == pytest.approx(small[0] * 0.96, abs=2)
+    assert png_size(to_png(draw(graph), dpi=300)) == large
+
+
+def test_dpi_is_for_png_only_and_said_in_each_language(tmp_path, graph):
+    from viz.graph.render import CLI_WORDS, output_format
+
+    with pytest.raises(ValueError, match=r"render: dpi=300 sets a PNG's pixels per inch; SVG has none"):
+        render(graph, tmp_path / "g.svg", dpi=300)
+    with pytest.raises(ValueError, match=r"-o: --dpi 300 sets a PNG's pixels per inch; DOT has none"):
+        output_format(tmp_path / "g.dot", None, 300, "-o", CLI_WORDS)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_through_a_graphviz_dot_or_one_line_saying_how_to_get_one(tmp_path, graph, monkeypatch):
+    from viz.graph.dot_program import dot_writes
+
+    out = tmp_path / "g.pdf"
+    if dot_writes("pdf"):  # a system Graphviz (CI's second run of the drawing tests)
+        assert render(graph, out).read_bytes()[:5] == b"%PDF-"
+        out.unlink()
+    monkeypatch.setattr("viz.graph.render.dot_writes", lambda fmt: False)  # a dot without PDF: graphviz-pure
+    with pytest.raises(DotNotFoundError) as info:
+        render(graph, out)
+    message = str(info.value)
+    assert message.startswith("render: the dot in use (") and "cannot write PDF" in message
+    assert "apt install graphviz" in message and "format='svg'" in message and "dpi=300" in message
+    assert "\n" not in message and not out.exists()
+
+
+def test_graphviz_pure_has_no_pdf_and_is_asked_only_once(monkeypatch):
+    import shutil
+
+    pure = shutil.which("graphviz-pure")
+    if pure is None or not os.access(pure, os.X_OK):
+        pytest.skip("graphviz-pure is not on PATH")
+    dotexe._writes.cache_clear()
+    assert dotexe._writes(pure, "pdf") is False and dotexe._writes(pure, "svg") is True
+    assert dotexe._writes.cache_info().misses == 2
+    dotexe._writes(pure, "pdf")
+    assert dotexe._writes.cache_info().hits == 1

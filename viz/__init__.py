@@ -11,8 +11,10 @@
 
 ``explore(y, "y.html")`` writes the explorer page: one self-contained HTML file where
 a click on a node shows its chain rule, parameters can be changed, backward steps
-one ``+=`` at a time and an exercise hides the grads. ``python -m viz --help`` draws
-expressions from the command line (``--html`` for the page).
+one ``+=`` at a time and an exercise hides the grads. ``animate(y, "backward.gif")``
+writes the backward pass as one animated file (GIF, APNG, or MP4 with ffmpeg).
+``python -m viz --help`` draws expressions from the command line (``--html`` for the
+page, ``--gif`` for the animation, ``--slide`` for a 16:9 slide).
 
 Each name below is imported from its room when first used (``viz.graph``: drawing and
 rendering; ``viz.chainrule``: explanations; ``viz.page``: the explorer), so that
@@ -35,6 +37,7 @@ if TYPE_CHECKING:  # the same names, for type checkers; at run time __getattr__ 
     from viz.graph.options import DEFAULT_MAX_NODES
     from viz.graph.render import render, to_png, to_svg
     from viz.page.explorer import explore
+    from viz.replay.animate import animate
 
 __all__ = [
     "draw",
@@ -44,6 +47,7 @@ __all__ = [
     "explain",
     "Explanation",
     "explore",
+    "animate",
     "TooManyPathsError",
     "find_dot",
     "dot_on_path",
@@ -64,6 +68,7 @@ _HOMES = {
     "Explanation": "viz.chainrule.explanation",
     "TooManyPathsError": "viz.chainrule.explanation",
     "explore": "viz.page.explorer",
+    "animate": "viz.replay.animate",
     "find_dot": "viz.graph.dot_program",
     "DotNotFoundError": "viz.graph.dot_program",
     "DotError": "viz.graph.dot_program",

@@ -19,7 +19,7 @@ from engine import Value
 from engine.checks import check_bool, check_int, check_str, check_value
 from engine.files import check_parent
 from viz.chainrule.numbers import fmt
-from viz.graph.options import RANKDIRS
+from viz.graph.options import MAX_DPI, MIN_DPI, RANKDIRS
 
 __all__ = [
     "OPTION_RULES", "check_root", "check_instance", "check_options", "check_option", "check_names",
@@ -62,8 +62,9 @@ def _rankdir(x: object, func: str, arg: str) -> None:
 def _collection_of_values(x: object, func: str, arg: str) -> None:
     # Members are checked where the collection is read (once: it may be a generator).
     if isinstance(x, (str, bytes, Value)) or not isinstance(x, Iterable):
-        raise TypeError(f"{func}: {arg} must be a collection of Values (model.parameters()), "
-                        f"got {type(x).__name__} {x!r}")
+        example = "model.parameters()" if arg == "params" else "nodes of the graph"
+        raise TypeError(f"{func}: {arg} must be a collection of Values ({example}), "
+                        f"got {type(x).__name__} {x!r:.60}")
 
 
 def _mapping_of_names(x: object, func: str, arg: str) -> None:
@@ -85,17 +86,18 @@ Rule = Callable[[object, str, str], object]
 _FLAG: Rule = check_bool
 _PRECISION: Rule = lambda x, func, arg: check_int(x, func, arg, 1, 17)  # noqa: E731 - a table of rules
 _LIMIT: Rule = lambda x, func, arg: check_int(x, func, arg, 1)  # noqa: E731
+_DPI: Rule = lambda x, func, arg: check_int(x, func, arg, MIN_DPI, MAX_DPI)  # noqa: E731
 _TEXT: Rule = check_str
 
 #: The check of each option, by its name: the same rule wherever the option is taken.
 #: An option whose default is None also takes None.
 OPTION_RULES: dict[str, Rule] = {
-    "show_grads": _FLAG, "formulas": _FLAG, "legend": _FLAG, "compact": _FLAG,
+    "show_grads": _FLAG, "formulas": _FLAG, "legend": _FLAG, "compact": _FLAG, "slide": _FLAG,
     "precision": _PRECISION,
     "max_nodes": _LIMIT, "max_layout": _LIMIT, "max_paths": _LIMIT, "max_frames": _LIMIT,
-    "rankdir": _rankdir,
+    "rankdir": _rankdir, "dpi": _DPI,
     "title": _TEXT, "subtitle": _TEXT,
-    "params": _collection_of_values,
+    "params": _collection_of_values, "fade": _collection_of_values,
     "names": _mapping_of_names,
     "highlight": _against_the_graph, "leaf": _against_the_graph,
     "forward": _forward_output,
@@ -135,13 +137,13 @@ def check_names(names: Mapping[Value, object], order: Sequence[Value], func: str
     return given
 
 
-def check_param_values(params: Iterable[object], func: str) -> set[Value]:
-    """``params=`` of a drawing as a set, each member a ``Value``."""
-    chosen = set(params)
+def check_param_values(params: Iterable[object], func: str, arg: str = "params") -> set[Value]:
+    """``params=`` (or ``fade=``) of a drawing as a set, each member a ``Value``."""
+    chosen = list(params)
     for p in chosen:
         if not isinstance(p, Value):
-            raise TypeError(f"{func}: params must hold Values, got {type(p).__name__}")
-    return chosen  # type: ignore[return-value]  # every member was checked above
+            raise TypeError(f"{func}: {arg} must hold Values, got {type(p).__name__}")
+    return set(chosen)  # type: ignore[arg-type]  # every member was checked above
 
 
 def check_param_leaves(params: Iterable[object], order: Sequence[Value], func: str) -> list[Value]:

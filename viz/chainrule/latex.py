@@ -285,7 +285,8 @@ def to_latex(explanation: object) -> str:
     body = [head, *lines, rf"{lhs} &= {sum_line}"
             rf" \qquad \text{{engine's grad: }} {leaf}.\mathrm{{grad}} = {grad}\ \text{{({_verdict(e)})}}"]
     # Long labels make long lines: wrap_tex breaks them where TeX reads the break as nothing.
-    return wrap_tex("\\begin{align*}\n" + " \\\\\n".join(body) + "\n\\end{align*}\n")
+    # No newline after \end{align*}: print() adds the line's end, as it does to str(explanation).
+    return wrap_tex("\\begin{align*}\n" + " \\\\\n".join(body) + "\n\\end{align*}")
 
 
 def to_markdown(explanation: object) -> str:
@@ -300,4 +301,4 @@ def to_markdown(explanation: object) -> str:
     math = "$$\n\\begin{aligned}\n" + " \\\\\n".join([*lines, rf"{lhs} &= {sum_line}"]) + "\n\\end{aligned}\n$$"
     grad, total = fmt(e.grad, e.precision), fmt(e.total, e.precision)
     check = f"Sum over paths: {total}; engine's {_code(e.leaf_name + '.grad')} = {grad} ({_verdict(e)})."
-    return f"{intro}\n\n{math}\n\n{check}\n"
+    return f"{intro}\n\n{math}\n\n{check}"

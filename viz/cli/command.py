@@ -8,25 +8,30 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 from engine import FUNCTIONS, Value, topological_order
 from viz.chainrule.explanation import DEFAULT_MAX_PATHS, explain
 from viz.chainrule.formulas import Namer, node_name
 from viz.chainrule.numbers import fmt
+from viz.checks import check_file_path
 from viz.cli.parsing import OneLineParser, parse_assignments
 from viz.cli.rules import check_combination, fill_defaults, stdout_reserved
 from viz.cli.run import run_command
 from viz.expression import ExpressionError, Program, evaluate
 from viz.graph.dot_program import TIMEOUT_VAR, run_dot
 from viz.graph.draw import draw
-from viz.graph.options import PARAM_LABEL, RANKDIRS, DrawOptions
-from viz.graph.render import FORMATS, render
+from viz.graph.options import MAX_DPI, MIN_DPI, PARAM_LABEL, RANKDIRS, DrawOptions
+from viz.graph.render import CLI_WORDS, FORMATS, output_format, render
 from viz.keywords import as_keywords, option_names
 from viz.page.explorer import explore
 from viz.page.options import DEFAULT_TITLE
 from viz.practice.check import CheckResult, check
 from viz.practice.hand_formula import split_gradient
+from viz.replay.animate import DEFAULT_DELAY, MAX_DELAY, MIN_DELAY, animate
+from viz.replay.frames import FRAME_SET
+from viz.replay.media import kind_of
 
 __all__ = ["main", "build_parser", "parse_assignments"]  # parse_assignments: viz.cli.parsing's
 
@@ -107,13 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", dest="assignments", metavar="NAME=VALUE", nargs="+", action="extend",
                    default=[], help="value of each free name (leaf), e.g. --set w1=3.34 x=0.5")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the drawing; .svg, .png or .dot chosen by the suffix")
+                   help="write the drawing; .svg, .png, .pdf (with a Graphviz dot) or .dot chosen by the suffix")
     p.add_argument("--html", metavar="FILE",
                    help="write the explorer page: one self-contained HTML file where a click on a node "
                    "shows its chain rule, the parameters can be changed, backward steps one += at a "
                    "time and an exercise hides the grads (--highlight NAME: only the steps from NAME)")
     p.add_argument("--format", choices=FORMATS,
                    help="output format (overrides the suffix of -o; without -o the drawing goes to stdout)")
+    _picture_options(p)
     p.add_argument("--explain", metavar="NAME", action="append", default=[],
                    help="print d(root)/d(NAME) as a sum over paths of chain-rule products (repeatable)")
     p.add_argument("--check", metavar='"dROOT/dNAME = FORMULA"', action="append", default=[],
@@ -137,9 +143,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"significant digits of the numbers shown (default {DrawOptions.precision})")
     p.add_argument("--rankdir", choices=RANKDIRS,
                    help="layout direction: LR left to right (default), TB top to bottom")
-    p.add_argument("--compact", action="store_true",
-                   help="show each op inside its value's box (no op ovals): about half as wide, "
-                   "fits a slide")
     p.add_argument("--params", metavar="NAMES",
                    help="comma-separated leaves drawn as parameters (default: names like w1, b3, b: "
                    "w followed by digits, or b with or without digits)")
@@ -154,6 +157,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-paths", type=int, metavar="N",
                    help=f"refuse to explain more than N paths (default {DEFAULT_MAX_PATHS})")
     return p
+
+
+def _picture_options(p: argparse.ArgumentParser) -> None:
+    """--dpi, --gif, --delay, --compact, --no-compact, --slide: a PNG's resolution, the animated backward
+    pass, and the drawings' shape."""
+    p.add_argument("--compact", action="store_true",
+                   help="show each op inside its value's box (no op ovals): about half as wide (the --html "
+                   "page and the --gif frames always are, unless --no-compact)")
+    p.add_argument("--no-compact", action="store_true",
+                   help="draw the --html page and the --gif frames with op ovals (-o draws them unless --compact)")
+    p.add_argument("--slide", action="store_true",
+                   help="a drawing for a 16:9 slide: compact, every text 14 pt, a 16:9 page")
+    p.add_argument("--dpi", type=int, metavar="N",
+                   help=f"pixels per inch of a PNG (default 96; 300 for print; {MIN_DPI} to {MAX_DPI})")
+    p.add_argument("--gif", metavar="FILE",
+                   help="write the backward pass as an animation, one frame per += with its equation: "
+                   ".gif, .png (APNG) or .mp4 (needs ffmpeg) (--highlight NAME: only the steps from NAME)")
+    p.add_argument("--delay", type=float, metavar="SECONDS",
+                   help=f"seconds per frame of --gif (default {DEFAULT_DELAY:g}; the last frame stays three times"
+                   " as long)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -188,16 +211,18 @@ def _run(args: argparse.Namespace) -> int:
     if args.html:
         page = explore(root, args.html, params=options.params, leaf=options.highlight, precision=args.precision,
                        title=args.title or DEFAULT_TITLE, max_nodes=args.max_nodes, max_layout=args.max_layout,
-                       max_paths=args.max_paths)
+                       max_paths=args.max_paths, compact=not args.no_compact)
         print(f"wrote {page}", file=wrote)
+    if args.gif:
+        _write_animation(args, root, options, wrote)
     if _write_drawing(args, root, options, wrote):
         return 0  # stdout holds the drawing alone (check_combination refused --explain and --check)
     if not (explanations or checks or args.output):
-        return 0  # the page alone
+        return 0  # the page or the animation alone
     if checks and not explanations:
         return _print_checks(checks)
     if args.explain_format:
-        print("\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations), end="")
+        print("\n\n".join(e.latex() if args.explain_format == "latex" else e.markdown() for e in explanations))
         return 0
     _print_grads(args, prog)
     for e in explanations:
@@ -218,6 +243,38 @@ def _check_flags(args: argparse.Namespace) -> None:
     fill_defaults(args)
     if args.dot_timeout is not None:
         os.environ[TIMEOUT_VAR] = repr(args.dot_timeout)  # what every dot run of this process reads
+    _check_pictures(args)
+
+
+def _check_pictures(args: argparse.Namespace) -> None:
+    """Refuse, before any work and in the command line's words, a file type or a --dpi that cannot be written."""
+    png = False
+    if args.output:
+        check_file_path(args.output, "render", "a file name")  # a folder, a missing one: said first
+    if args.output or args.format:
+        fmt = output_format(Path(args.output or "stdout"), args.format, None, "-o", CLI_WORDS)
+        png = fmt == "png"
+    if args.gif:
+        kind_of(Path(args.gif), None, "--gif", hint="")
+    if args.dpi is not None:
+        if not MIN_DPI <= args.dpi <= MAX_DPI:
+            raise ExpressionError(f"--dpi must be from {MIN_DPI} to {MAX_DPI} pixels per inch, got {args.dpi}")
+        if not (png or args.gif):
+            raise ExpressionError("--dpi sets the pixels per inch of a PNG: give -o FILE.png, --format png or --gif")
+    if args.delay is not None and not args.gif:
+        raise ExpressionError("--delay is the seconds per frame of an animation: give --gif FILE too")
+    if args.delay is not None and not (MIN_DELAY <= args.delay <= MAX_DELAY):  # NaN too
+        raise ExpressionError(f"--delay must be from {MIN_DELAY:g} to {MAX_DELAY:g} seconds, got {args.delay:g}")
+
+
+def _write_animation(args: argparse.Namespace, root: Value, options: DrawOptions, wrote: TextIO) -> None:
+    """``--gif FILE``: the backward pass, one frame per +=, drawn as the page draws it (compact unless --no-compact)."""
+    keywords = {k: v for k, v in as_keywords(options).items() if k not in FRAME_SET}
+    keywords["compact"] = not args.no_compact
+    leaf = options.highlight if isinstance(options.highlight, Value) else None  # a node: --highlight NAME found
+    path = animate(root, args.gif, leaf=leaf, delay=DEFAULT_DELAY if args.delay is None else args.delay,
+                   dpi=args.dpi, **keywords)
+    print(f"wrote {path}", file=wrote)
 
 
 def _named(prog: Program, name: str, option: str) -> Value:
@@ -237,8 +294,10 @@ def _draw_options(args: argparse.Namespace, prog: Program) -> DrawOptions:
     highlight = _named(prog, args.highlight, "--highlight") if args.highlight else None
     # A flag left out (None: see fill_defaults) takes DrawOptions' default.
     flags = {name: value for name, value in vars(args).items()
-             if name in option_names(DrawOptions) and name not in ("highlight", "params") and value is not None}
-    return DrawOptions(**flags, highlight=highlight, params=params)
+             if name in option_names(DrawOptions) and name not in ("highlight", "params", "compact")
+             and value is not None}
+    # -o draws op ovals unless --compact (--html and --gif draw as the page does: compact unless --no-compact).
+    return DrawOptions(**flags, highlight=highlight, params=params, compact=bool(args.compact))
 
 
 def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions, wrote: TextIO) -> bool:
@@ -248,17 +307,17 @@ def _write_drawing(args: argparse.Namespace, root: Value, options: DrawOptions, 
     """
     keywords = as_keywords(options)
     if args.output:
-        path = render(root, args.output, format=args.format, **keywords)
+        path = render(root, args.output, format=args.format, dpi=args.dpi, **keywords)
         print(f"wrote {path}", file=wrote)
         return False
     if args.format:
         source = draw(root, **keywords).source
-        data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format)
+        data = source.encode("utf-8") if args.format == "dot" else run_dot(source, args.format, dpi=args.dpi)
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return True
-    if not (args.explain or args.check or args.html):
+    if not (args.explain or args.check or args.html or args.gif):
         print(draw(root, **keywords).source, end="")
         return True
     return False

@@ -20,12 +20,13 @@ from collections.abc import Callable
 
 from viz.expression import ExpressionError
 from viz.graph.dot_program import DotError, DotNotFoundError
+from viz.replay.media import ToolNotFoundError
 
 __all__ = ["ERRORS", "run_command", "say_error"]
 
 #: What a command reports as ``prog: error: ...`` with status 2.
 ERRORS: tuple[type[BaseException], ...] = (ExpressionError, ValueError, TypeError, OSError, DotError,
-                                           DotNotFoundError)
+                                           DotNotFoundError, ToolNotFoundError)
 
 
 def say_error(prog: str, err: BaseException | str) -> int:

@@ -13,6 +13,7 @@ All of them accept dot's flags (``-Tsvg``, ``-Tpng``) and read DOT on stdin.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -24,10 +25,11 @@ import sysconfig
 import time
 from pathlib import Path
 
+from viz.graph.page import bounding_box, pad_for, page_aspect, with_pad
 from viz.graph.svg_font import with_font_stack
 
 __all__ = ["ENV_VAR", "TIMEOUT_VAR", "DEFAULT_TIMEOUT", "NOTICE_AFTER", "DotNotFoundError", "DotError", "find_dot",
-           "dot_timeout", "run_dot", "INSTALL_HELP"]
+           "dot_timeout", "run_dot", "dot_writes", "INSTALL_HELP"]
 
 #: Environment variable that names the dot executable to use, overriding the search.
 ENV_VAR = "CHAINGRAD_DOT"
@@ -130,19 +132,51 @@ def _nodes(source: str) -> int:
     return len(re.findall(r"^\s*(?:n|op)\d+ \[", source, re.M))
 
 
-def run_dot(source: str, fmt: str, *, timeout: float | None = None) -> bytes:
+def run_dot(source: str, fmt: str, *, timeout: float | None = None, dpi: int | None = None) -> bytes:
     """``source`` (DOT text) laid out and rendered by the found dot as ``fmt`` (``svg``, ``png``...).
 
     The source goes in on stdin as UTF-8; the rendered bytes come back from stdout.
     ``timeout``: seconds before dot is stopped and ``DotError`` raised (default
     ``dot_timeout()``: ``$CHAINGRAD_DOT_TIMEOUT`` or 30). After ``NOTICE_AFTER``
     seconds, when stderr is a terminal, a line says that Graphviz is still working.
+    ``dpi``: pixels per inch of a PNG (dot's own default is 96). A source that starts with
+    ``// chaingrad page 16:9`` (a slide) is laid out once more first, for the margins that
+    make its page that shape (``viz.graph.page``).
     """
     exe = find_dot()
     budget = dot_timeout() if timeout is None else timeout
+    aspect = page_aspect(source)
+    if aspect is not None:
+        start = time.monotonic()
+        width, height = bounding_box(_run(exe, source, "plain", budget).decode("utf-8", "replace"))
+        source = with_pad(source, *pad_for(width, height, aspect))
+        budget = max(budget - (time.monotonic() - start), 0.001)
+    out = _run(exe, source, fmt, budget, [f"-Gdpi={dpi}"] if dpi is not None else [])
+    # SVG text in faces with Helvetica's widths wherever the picture is shown (viz.graph.svg_font).
+    return with_font_stack(out) if fmt == "svg" else out
+
+
+@functools.cache
+def _writes(exe: str, fmt: str) -> bool:
+    """Whether the dot ``exe`` writes ``fmt`` (tried once on an empty graph; graphviz-pure has no PDF)."""
+    try:
+        done = subprocess.run([exe, "-Kdot", f"-T{fmt}"], input=b"digraph {}", capture_output=True, timeout=30,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and bool(done.stdout)
+
+
+def dot_writes(fmt: str) -> bool:
+    """Whether the dot that ``find_dot`` finds writes ``fmt`` (``pdf``: a Graphviz dot does, graphviz-pure not)."""
+    return _writes(find_dot(), fmt)
+
+
+def _run(exe: str, source: str, fmt: str, budget: float, flags: list[str] | None = None) -> bytes:
+    """One run of ``exe -Kdot -T<fmt>`` on ``source``: its stdout, or ``DotError``."""
     # -Kdot: the layout engine by name, as Graphviz otherwise picks it from the
     # program's own name (a dot installed as dot-2.43 or dot-debian would fail).
-    command = [exe, "-Kdot", f"-T{fmt}"]
+    command = [exe, "-Kdot", f"-T{fmt}", *(flags or [])]
     try:
         # Its own process group: a dot that is a wrapper script is stopped with all it started.
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -171,8 +205,7 @@ def run_dot(source: str, fmt: str, *, timeout: float | None = None) -> bytes:
     if proc.returncode != 0 or not out:
         message = errors.decode("utf-8", "replace").strip() or "no output"
         raise DotError(f"{exe} -T{fmt} failed (exit {proc.returncode}): {message}")
-    # SVG text in faces with Helvetica's widths wherever the picture is shown (viz.graph.svg_font).
-    return with_font_stack(out) if fmt == "svg" else out
+    return out
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

@@ -32,9 +32,8 @@ def draw(root: Value, **options: Any) -> ChainGraph:
     - One oval per operation, and on every edge input -> op the local derivative
       d(op output)/d(input) from ``node.local_grads``, with its formula when
       ``formulas`` (``sigmoid(x1) = 0.8``). A reused input has one edge per use.
-      Into an op with several inputs, each label is underlined and tied to its
-      own edge by a line (Graphviz ``decorate``), so two labels near one op
-      cannot be mistaken for each other.
+      Each label sits beside its own edge, a margin of white around its text
+      keeping it off the edge's line and off the arrows.
     - ``highlight``: a node (or its label): the edges on the paths from it up to
       ``root`` are drawn in red, and the caption states that the sum over those
       paths of the product of their local derivatives is its grad.
@@ -60,6 +59,12 @@ def draw(root: Value, **options: Any) -> ChainGraph:
       ``engine.grad(loss, ..., create_graph=True)``: the computed nodes of the forward pass
       that the gradient reads are drawn in their own colour ("forward pass"), apart from
       the nodes the backward pass made.
+    - ``slide=True``: a drawing for a 16:9 slide (``--slide``): compact, every text in 14
+      points (the title 18), boxes that show their data above their grad without the
+      words ``data`` and ``grad``, and a page padded to 16:9 when rendered. The articles'
+      one-point network then reads at 14 points on a 1280-pixel-wide slide.
+    - ``fade``: nodes drawn faded, as small grey boxes without text, their edges thin and
+      unlabelled (the other data points of a loss, to show one in full on a slide).
     - ``precision``: significant digits; ``rankdir``: ``"LR"`` or ``"TB"`` (or ``"RL"``/``"BT"``).
     - ``title``: a line above the drawing; ``legend=False`` leaves out the key of colours.
     - More than ``max_nodes`` values, or a layout of more than ``max_layout`` pieces

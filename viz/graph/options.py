@@ -15,10 +15,14 @@ from typing import ClassVar
 from engine import Value
 from viz.graph.layout import DEFAULT_MAX_LAYOUT
 
-__all__ = ["DrawOptions", "DEFAULT_MAX_NODES", "RANKDIRS", "PARAM_LABEL", "labelled_params"]
+__all__ = ["DrawOptions", "DEFAULT_MAX_NODES", "RANKDIRS", "PARAM_LABEL", "MIN_DPI", "MAX_DPI", "labelled_params"]
 
 #: Drawings with more value nodes than this raise ``GraphTooLargeError`` (``max_nodes=`` to change).
 DEFAULT_MAX_NODES = 200
+
+#: The pixels per inch a PNG may ask for (``render(..., dpi=)``): 600 makes a slide-sized drawing
+#: about 8000 pixels wide, 10 a thumbnail.
+MIN_DPI, MAX_DPI = 10, 600
 
 #: Layout directions: left to right, top to bottom, and their reverses.
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -54,3 +58,5 @@ class DrawOptions:
     names: Mapping[Value, str] | None = None
     compact: bool = False
     forward: Value | None = None
+    slide: bool = False
+    fade: Collection[Value] | None = None

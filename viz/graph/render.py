@@ -16,17 +16,20 @@ import graphviz
 from engine import Value
 from engine.checks import check_str
 from engine.files import write_bytes
-from viz.checks import check_dot_source, check_file_path, check_root
-from viz.graph.dot_program import DotNotFoundError, run_dot
+from viz.checks import check_dot_source, check_file_path, check_option, check_root
+from viz.graph.dot_program import ENV_VAR, DotNotFoundError, dot_writes, find_dot, run_dot
 from viz.graph.dot_source import to_dot
-from viz.graph.options import DrawOptions
+from viz.graph.options import MAX_DPI, DrawOptions
 from viz.graph.resolve import resolve
 from viz.keywords import read_options
 
-__all__ = ["FORMATS", "render", "to_svg", "to_png"]
+__all__ = ["FORMATS", "WORDS", "CLI_WORDS", "MAX_DPI", "render", "to_svg", "to_png", "output_format"]
 
-#: File types ``render`` writes, by suffix.
-FORMATS = ("svg", "png", "dot")
+#: File types ``render`` writes, by suffix (``pdf`` needs a Graphviz dot: graphviz-pure has no PDF).
+FORMATS = ("svg", "png", "dot", "pdf")
+#: How a message names the ways out: in Python's words, or (``CLI_WORDS``) the command line's.
+WORDS = {"format": "format={!r}", "dpi": "dpi={}", "suffix": "a .svg, .png, .pdf or .dot file name"}
+CLI_WORDS = {"format": "--format {}", "dpi": "--dpi {}", "suffix": "-o FILE.svg, .png, .pdf or .dot"}
 
 
 def to_svg(digraph: graphviz.Digraph | graphviz.Source | str) -> str:
@@ -34,26 +37,31 @@ def to_svg(digraph: graphviz.Digraph | graphviz.Source | str) -> str:
     return run_dot(check_dot_source(digraph, "to_svg"), "svg").decode("utf-8")
 
 
-def to_png(digraph: graphviz.Digraph | graphviz.Source | str) -> bytes:
-    """PNG bytes of a drawing (or of DOT source text), rendered by the found dot executable."""
-    return run_dot(check_dot_source(digraph, "to_png"), "png")
+def to_png(digraph: graphviz.Digraph | graphviz.Source | str, *, dpi: int | None = None) -> bytes:
+    """PNG bytes of a drawing (or of DOT source text), rendered by the found dot executable.
+
+    ``dpi``: pixels per inch (dot's default 96; 300 for print or a projector: 300/96 times as many pixels).
+    """
+    source = check_dot_source(digraph, "to_png")
+    if dpi is not None:
+        check_option("dpi", dpi, "to_png")
+    return run_dot(source, "png", dpi=dpi)
 
 
 def render(root: Value | graphviz.Digraph, path: str | Path, *, format: str | None = None,
-           **draw_options: Any) -> Path:
+           dpi: int | None = None, **draw_options: Any) -> Path:
     """Draw ``root`` (or take an already drawn ``Digraph``) and write it to ``path``.
 
-    The file type comes from the suffix (``.svg``, ``.png`` or ``.dot``) unless
-    ``format`` names one. SVG and PNG go through the found dot executable; if
-    none is found, the DOT source is written beside ``path`` (suffix ``.dot``)
-    and ``DotNotFoundError`` says where and how to install dot. The drawing
-    options are ``viz.draw``'s. Returns the path written.
+    The file type comes from the suffix (``.svg``, ``.png``, ``.pdf`` or ``.dot``) unless
+    ``format`` names one. SVG, PNG and PDF go through the found dot executable (PDF only
+    through a Graphviz dot: graphviz-pure has none); if none is found, the DOT source is
+    written beside ``path`` (suffix ``.dot``) and ``DotNotFoundError`` says where and how to
+    install dot. ``dpi``: a PNG's pixels per inch (dot's default 96). The drawing options
+    are ``viz.draw``'s (``slide=True`` for a 16:9 page). Returns the path written.
     """
     # The directory is checked before dot runs: a wrong folder is not found after the work.
     out = check_file_path(path, "render", "a file name (str or Path)")
-    if format is not None:
-        check_str(format, "render", "format", empty=False)
-    fmt_name = _format_of(out, format)
+    fmt_name = output_format(out, format, dpi, "render")
     if isinstance(root, (graphviz.Digraph, graphviz.Source)):
         if draw_options:
             raise TypeError("render: drawing options apply to a Value, not to an already drawn graph")
@@ -65,7 +73,7 @@ def render(root: Value | graphviz.Digraph, path: str | Path, *, format: str | No
         write_bytes(out, source.encode("utf-8"), "render")
         return out
     try:
-        data = run_dot(source, fmt_name)
+        data = run_dot(source, fmt_name, dpi=dpi)
     except DotNotFoundError as err:
         dot_path = out.with_suffix(".dot")
         write_bytes(dot_path, source.encode("utf-8"), "render")
@@ -77,15 +85,29 @@ def render(root: Value | graphviz.Digraph, path: str | Path, *, format: str | No
     return out
 
 
-def _format_of(path: Path, format: str | None) -> str:
-    """What to write: ``format``, else the suffix of ``path``; one of ``FORMATS``."""
-    fmt_name = (format or path.suffix.lstrip(".")).lower()
+def output_format(path: Path, format: object, dpi: object, func: str, words: dict[str, str] = WORDS) -> str:
+    """What to write to ``path``: ``format``, else its suffix; one of ``FORMATS``, checked with ``dpi``.
+
+    ``ValueError`` (in ``words``: Python's keywords, or ``CLI_WORDS``) for a format that is none of
+    them, a ``dpi`` with anything but PNG; ``DotNotFoundError`` for PDF when the dot in use has none.
+    """
+    given = None if format is None else check_str(format, func, "format", empty=False)
+    fmt_name = (given or path.suffix.lstrip(".")).lower()
     if fmt_name not in FORMATS:
-        what = f"format {format!r}" if format else (
-            f"suffix {path.suffix!r}" if path.suffix else "no suffix"
-        )
-        raise ValueError(
-            f"render: cannot tell what to write for {str(path)!r} ({what}); "
-            "use a .svg, .png or .dot file name, or pass format='svg' / 'png' / 'dot'"
+        what = f"format {given!r}" if given else (f"suffix {path.suffix!r}" if path.suffix else "no suffix")
+        choices = " / ".join(words["format"].format(f) for f in ("svg", "png", "dot"))
+        raise ValueError(f"{func}: cannot tell what to write for {str(path)!r} ({what}); "
+                         f"use {words['suffix']}, or pass {choices}")
+    if dpi is not None:
+        check_option("dpi", dpi, func)
+        if fmt_name != "png":
+            raise ValueError(f"{func}: {words['dpi'].format(dpi)} sets a PNG's pixels per inch; "
+                             f"{fmt_name.upper()} has none (SVG and PDF scale to any size)")
+    if fmt_name == "pdf" and not dot_writes("pdf"):
+        raise DotNotFoundError(
+            f"{func}: the dot in use ({find_dot()}) cannot write PDF; PDF needs Graphviz's own dot: install "
+            "Graphviz (apt install graphviz, brew install graphviz, https://graphviz.org/download/), which "
+            f"chaingrad finds on PATH (or set {ENV_VAR}). Meanwhile SVG ({words['format'].format('svg')}) "
+            f"and PNG at 300 dpi ({words['format'].format('png')}, {words['dpi'].format(300)}) work now"
         )
     return fmt_name

@@ -20,6 +20,7 @@ from viz.chainrule.formulas import Namer
 from viz.checks import check_names, check_param_values
 from viz.graph.layout import check_fits
 from viz.graph.options import DrawOptions, labelled_params
+from viz.graph.style import SCREEN, SLIDE, Look
 
 __all__ = ["Drawing", "Marks", "resolve"]
 
@@ -32,13 +33,15 @@ class Marks:
     cell; every grad cell then keeps room for a number, so that frames drawn
     with different grads keep one layout); ``focus``: the node whose box, op and
     input edges are emphasised, only its input ``focus_input`` when given;
-    ``receiver``: the box outlined in the grads' colour (whose grad the step changes).
+    ``receiver``: the box outlined in the grads' colour (whose grad the step changes);
+    ``title_width``: points, the title's fixed width (the longest of a replay's titles).
     """
 
     grads: Mapping[Value, float | None] | None = None
     focus: Value | None = None
     focus_input: int | None = None
     receiver: Value | None = None
+    title_width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class Drawing:
 
     ``shown`` is each node's shown name (``names=`` or its label); ``target`` the
     highlighted node and ``on_path`` the nodes on its paths up to ``root``;
-    ``namer`` names nodes in the edge formulas; ``options`` are the options as given.
+    ``namer`` names nodes in the edge formulas; ``options`` are the options as given;
+    ``faded`` the nodes of the graph drawn faded (``fade=``).
     """
 
     root: Value
@@ -61,6 +65,17 @@ class Drawing:
     options: DrawOptions
     marks: Marks = field(default_factory=Marks)
     forward: frozenset[Value] = frozenset()  # the forward graph's computed nodes a gradient's graph reads
+    faded: frozenset[Value] = frozenset()
+
+    @property
+    def compact(self) -> bool:
+        """Ops inside the boxes: ``compact=True``, or a slide (whose boxes are always compact)."""
+        return self.options.compact or self.options.slide
+
+    @property
+    def look(self) -> Look:
+        """The fonts and spacing: a slide's, or the screen's."""
+        return SLIDE if self.options.slide else SCREEN
 
     def framed(self, title: str, marks: Marks) -> Drawing:
         """The same drawing with another title and a replay frame's marks."""
@@ -70,8 +85,9 @@ class Drawing:
 def resolve(root: Value, options: DrawOptions) -> Drawing:
     """``options`` (checked by ``viz.checks.check_options``) resolved against ``root``'s graph."""
     order = topological_order(root)
-    check_fits(order, options.max_nodes, options.max_layout, options.compact)
+    check_fits(order, options.max_nodes, options.max_layout, options.compact or options.slide)
     params = check_param_values(labelled_params(order) if options.params is None else options.params, "draw")
+    faded = set() if options.fade is None else check_param_values(options.fade, "draw", "fade")
     index = {node: i for i, node in enumerate(order)}
     shown = _shown_names(order, options.names)
     # By its shown name (names= or its label); messages say "labelled", as draw's docs do.
@@ -83,6 +99,7 @@ def resolve(root: Value, options: DrawOptions) -> Drawing:
         namer=Namer(options.precision, names=shown),
         options=options,
         forward=frozenset() if options.forward is None else _read_forward(order, options.forward),
+        faded=frozenset(faded & set(order)),  # a node of another graph fades nothing here
     )
 
 

@@ -15,6 +15,9 @@ its last step), and grads not yet reached are blank. The last frame shows every 
     # replay/index.html: the explorer page (viz.explore), stepping on one drawing
     >>> write_replay(ssr, "replay/", frames=True)   # doctest: +SKIP
     # and replay/frame_000.svg ... replay/frame_067.svg
+
+The frames are drawn as the page draws the graph (compact by default), all of one size with the
+graph in one place; ``viz.replay.animate`` puts them together as one GIF, APNG or MP4.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ from engine.format import format_number
 from viz.chainrule.names import d_name, node_names
 from viz.checks import check_option, check_root
 from viz.graph.dot_source import to_dot
+from viz.graph.layout import MAX_TITLE, shorten
 from viz.graph.options import DrawOptions
 from viz.graph.render import to_svg
 from viz.graph.resolve import Drawing, Marks, resolve
 from viz.graph.style import GRAD_COLOUR, RECEIVER_WIDTH, outline_attrs
+from viz.graph.text_width import text_width
 from viz.keywords import keyword_options, read_options
 from viz.page.explorer import explore
 from viz.replay.step_text import step_equation
@@ -75,13 +80,13 @@ class Frame:
     focus: tuple[str, ...] = ()
 
 
-def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None) -> None:
+def _check_frame_count(n_frames: int, max_frames: int, leaf: Value | None, func: str) -> None:
     if n_frames > max_frames:
         narrow = "" if leaf is not None else (
             ", or pass leaf=<a leaf> (--leaf NAME) to replay only the steps on the paths from that leaf"
         )
         raise TooManyFramesError(
-            f"replay_frames: this replay has {n_frames} frames (the start and {n_frames - 1} steps), "
+            f"{func}: this replay has {n_frames} frames (the start and {n_frames - 1} steps), "
             f"more than max_frames={max_frames}; pass max_frames={n_frames} "
             f"(--max-frames {n_frames} on the command line) to draw them all{narrow}"
         )
@@ -107,6 +112,7 @@ def replay_frames(
     params: Collection[Value] | None = None,
     max_frames: int = MAX_FRAMES,
     precision: int = 3,
+    compact: bool = True,
     **draw_options: Any,
 ) -> list[Frame]:
     """The frames of ``root``'s backward replay: the start, then one per step.
@@ -115,34 +121,60 @@ def replay_frames(
     paths are drawn in red). ``params``: leaves coloured as parameters.
     ``precision``: significant digits in drawings and captions. More than
     ``max_frames`` frames raise ``TooManyFramesError`` before anything is
-    drawn. Other keyword arguments are ``viz.draw``'s (``rankdir``,
-    ``formulas``, ``max_nodes`` ...).
+    drawn. ``compact``: as the explorer page draws the graph (ops inside the
+    boxes; ``compact=False`` for op ovals). Other keyword arguments are
+    ``viz.draw``'s (``slide=True`` for 16:9 frames, ``rankdir``, ``formulas`` ...).
+    Every frame has the same layout and the same size: the grad cells keep room for a
+    number, and the title (the step's equation) is as wide in every frame as the longest.
     """
     check_root(root, "replay_frames")
+    return frames_of(root, "replay_frames", leaf, dict(draw_options, params=params, max_frames=max_frames,
+                                                         precision=precision, compact=compact))
+
+
+def frames_of(root: Value, func: str, leaf: Value | None, options: dict[str, Any]) -> list[Frame]:
+    """``replay_frames`` for ``func`` (whose name its errors take): ``options`` are its keywords."""
     for reserved in FRAME_SET:
-        if reserved in draw_options:
-            raise TypeError(f"replay_frames: {reserved}= is set by the replay for each frame")
-    check_option("max_frames", max_frames, "replay_frames")
+        if reserved in options:
+            raise TypeError(f"{func}: {reserved}= is set by the replay for each frame")
+    max_frames = options.pop("max_frames", MAX_FRAMES)
+    check_option("max_frames", max_frames, func)
     steps = backward_steps(root, leaf=leaf)
-    _check_frame_count(len(steps) + 1, max_frames, leaf)
+    _check_frame_count(len(steps) + 1, max_frames, leaf, func)
     names = node_names(root)
     # One drawing's context for all frames: each frame adds its title and its marks. The boxes
     # carry the names the captions use (x1[2], *#7 ...).
-    options = dict(draw_options, highlight=leaf, params=params, precision=precision, names=names)
-    base = resolve(root, read_options(DrawOptions, options, "replay_frames"))
-    return [_frame(base, steps, number, names) for number in range(len(steps) + 1)]
+    base = resolve(root, read_options(DrawOptions, dict(options, highlight=leaf, names=names), func))
+    titles = [_title(steps, number, names, base) for number in range(len(steps) + 1)]
+    # Every frame's title as wide as the widest: one page size for all frames, the graph in one place.
+    width = max(text_width(shorten(t, MAX_TITLE), base.look.title_font, bold=True) for t in titles)
+    return [_frame(base, steps, number, names, titles[number], width) for number in range(len(steps) + 1)]
 
 
-def _frame(base: Drawing, steps: list[BackwardStep], number: int, names: dict[Value, str]) -> Frame:
-    """Frame ``number`` of the replay (0: the start, before any step)."""
+def _caption(steps: list[BackwardStep], number: int, names: dict[Value, str], base: Drawing) -> str:
+    """What frame ``number`` says: the start, or its step's chain-rule equation."""
+    if number == 0:
+        r = names[base.root]
+        return f"start: {d_name(r)}/{d_name(r)} = 1; every other grad is still unknown"
+    return step_equation(steps[number - 1], names, base.root, digits=base.options.precision, times="×")
+
+
+def _title(steps: list[BackwardStep], number: int, names: dict[Value, str], base: Drawing) -> str:
+    """Frame ``number``'s title: its caption, after ``step k of n:`` for a step."""
+    caption = _caption(steps, number, names, base)
+    return caption if number == 0 else f"step {number} of {len(steps)}:  {caption}"
+
+
+def _frame(base: Drawing, steps: list[BackwardStep], number: int, names: dict[Value, str], title: str,
+           width: int) -> Frame:
+    """Frame ``number`` of the replay (0: the start, before any step), titled ``title``, ``width`` points wide."""
     root, precision = base.root, base.options.precision
     known = grads_after(root, steps, number)
     shown: dict[Value, float | None] = {node: known.get(node) for node in base.order}
+    caption = _caption(steps, number, names, base)
     if number == 0:
-        r = names[root]
-        caption = f"start: {d_name(r)}/{d_name(r)} = 1; every other grad is still unknown"
         detail = "Press Next (or the right arrow) to pass the grads back, one += at a time."
-        digraph = to_dot(base.framed(caption, Marks(shown)))
+        digraph = to_dot(base.framed(title, Marks(shown, title_width=width)))
         # The start sets the root's grad to 1: its box is outlined as every step
         # outlines the box it changes (a later statement adds to the node's attributes),
         # and a viewer opens on it.
@@ -150,12 +182,12 @@ def _frame(base: Drawing, steps: list[BackwardStep], number: int, names: dict[Va
         digraph.node(root_box, **outline_attrs(GRAD_COLOUR, RECEIVER_WIDTH))
         return Frame(number, None, shown, caption, detail, digraph, (root_box,))
     step = steps[number - 1]
-    caption = step_equation(step, names, root, digits=precision, times="×")
     # The edge whose local derivative the step multiplies, and the box it adds to.
-    marks = Marks(shown, step.consumer, focus_input=step.edge, receiver=step.consumer.inputs[step.edge])
-    digraph = to_dot(base.framed(f"step {number} of {len(steps)}:  {caption}", marks))
+    marks = Marks(shown, step.consumer, focus_input=step.edge, receiver=step.consumer.inputs[step.edge],
+                  title_width=width)
+    digraph = to_dot(base.framed(title, marks))
     # A compact drawing has no op nodes: the consumer's own box stands for its op.
-    consumer = "n" if base.options.compact else "op"
+    consumer = "n" if base.compact else "op"
     focus = (f"{consumer}{base.index[step.consumer]}", f"n{base.index[step.input]}")
     return Frame(number, step, shown, caption, _detail(step, names, root, precision), digraph, focus)
 
@@ -186,6 +218,7 @@ def write_replay(
     precision: int = 3,
     digits: int | None = None,
     title: str = "Backward, one step at a time",
+    compact: bool = True,
     **draw_options: Any,
 ) -> list[Path]:
     """Write the replay's page, ``directory/index.html``, and with ``frames=True`` every frame as an SVG.
@@ -194,9 +227,10 @@ def write_replay(
     change class from step to step, the step's equation under it, and the rest of the
     explorer (a node's chain rule, the parameters, an exercise). ``frames=True`` also
     writes ``frame_000.svg``, ``frame_001.svg`` ... for slides (more than ``max_frames``
-    frames raise ``TooManyFramesError``; ``draw_options`` go to their drawings).
-    Returns the frame paths (if any) followed by the page's path. ``digits`` is a
-    synonym of ``precision`` (the text replay's name for it).
+    frames raise ``TooManyFramesError``; ``draw_options`` go to their drawings, ``slide=True``
+    for 16:9 frames). ``compact`` draws the page and the frames alike (ops inside the boxes;
+    ``False``: op ovals), so the frames show the page's layout. Returns the frame paths (if any)
+    followed by the page's path. ``digits`` is a synonym of ``precision`` (the text replay's name for it).
     """
     if digits is not None:
         precision = digits
@@ -205,7 +239,7 @@ def write_replay(
     if frames:
         paths = write_frames(
             replay_frames(root, leaf=leaf, params=params, max_frames=max_frames, precision=precision,
-                          **draw_options),
+                          compact=compact, **draw_options),
             directory,
         )
     else:
@@ -220,5 +254,5 @@ def write_replay(
         + " Click a node for its chain rule."
     )
     page = explore(root, directory / "index.html", leaf=leaf, params=params, precision=precision,
-                   title=title, subtitle=subtitle)
+                   title=title, subtitle=subtitle, compact=compact)
     return paths + [page]
