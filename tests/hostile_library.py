@@ -303,6 +303,7 @@ ROWS: list[Row] = [
     Row("animate", "path", lambda: animate(_root(), 3), TypeError, "path must be a file name"),
     Row("animate", "path", lambda: animate(_root(), "a.webm"), ValueError, "use a .gif, .png (APNG) or .mp4"),
     Row("animate", "path", lambda: animate(_root(), "."), IsADirectoryError, "it is a directory"),
+    Row("animate", "forward", lambda: animate(_root(), "a.gif", forward="SSR"), TypeError, "forward must be a Value"),
     Row("animate", "path", lambda: animate(_root(), "no/such/a.gif"), FileNotFoundError, "does not exist"),
     Row("animate", "format", lambda: animate(_root(), "a.gif", format="webm"), ValueError,
         "format must be 'gif', 'apng' or 'mp4'"),
